@@ -1,0 +1,86 @@
+"""One typed settings object, read from ``GRIP_``-prefixed environment variables.
+
+Every field is documented in ``docs/settings.md``; ``tests/test_settings.py`` fails when a field
+is added without its documentation.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """Grip's configuration. Construct directly in tests; from the environment in production."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIP_", extra="ignore", frozen=True)
+
+    data_dir: Path = Field(
+        default=Path("grip-data"),
+        description="Folder for Grip's own files: the default SQLite database, uploads, exports.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the case store, e.g. postgresql+psycopg://grip@host/grip. "
+            "Default: a SQLite file grip.sqlite3 in the data folder."
+        ),
+    )
+    secret_key: str = Field(
+        default_factory=lambda: secrets.token_urlsafe(32),
+        description=(
+            "Key for signing tokens. Set it in production; the default is random per process, "
+            "so sessions do not survive a restart."
+        ),
+        repr=False,
+    )
+    frontend_dir: Path = Field(
+        default=_REPO_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk",
+        description="Folder of the GOV.UK Frontend build installed from npm (make install).",
+    )
+    cp_visit_working_days: int = Field(
+        default=10,
+        ge=1,
+        description="LA-local standard: visit a child on a CP plan at least every N working days.",
+    )
+    cin_visit_working_days: int = Field(
+        default=20,
+        ge=1,
+        description="LA-local standard: visit a child on a CIN plan at least every N working days.",
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, description="A signed-in session ends after this many idle minutes."
+    )
+    session_absolute_hours: int = Field(
+        default=12, ge=1, description="A signed-in session ends this many hours after sign-in."
+    )
+    max_upload_bytes: int = Field(
+        default=20 * 1024 * 1024,
+        ge=1024,
+        description="Largest upload accepted; larger bodies are refused before reading.",
+    )
+    secure_cookies: bool = Field(
+        default=True,
+        description=(
+            "Send cookies with Secure and the __Host- prefix. Only turn off for plain-HTTP "
+            "local development on localhost."
+        ),
+    )
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        """The database URL in use: the configured one, or SQLite in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'grip.sqlite3').resolve()}"
+
+
+def get_settings() -> Settings:
+    """Settings from the environment (a new object each call; cheap)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""The store: database engine, sessions, models' base and migrations."""

@@ -1,0 +1,1 @@
+"""The web app: a thin shell of routes and templates over the library."""

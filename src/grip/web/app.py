@@ -1,0 +1,81 @@
+"""The app factory: ``create_app(settings)`` builds the whole web app for those settings."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    select_autoescape,
+)
+from starlette.routing import BaseRoute, Mount, Route
+
+from grip import __version__
+from grip.settings import Settings
+from grip.store.db import make_engine, session_factory
+from grip.web import routes
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def make_templates() -> Environment:
+    """The Jinja environment: our templates plus the GOV.UK Frontend macros; autoescape always."""
+    return Environment(
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader(TEMPLATES_DIR),
+                PrefixLoader(
+                    {"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}
+                ),
+            ]
+        ),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app for ``settings``: database, templates, static assets and every route."""
+    app = FastAPI(
+        title="Grip", version=__version__, docs_url=None, redoc_url=None, openapi_url=None
+    )
+    app.state.settings = settings
+    app.state.routers = []
+    app.state.engine = make_engine(settings.resolved_database_url)
+    app.state.sessions = session_factory(app.state.engine)
+    app.state.templates = make_templates()
+    if settings.frontend_dir.is_dir():
+        app.mount(
+            "/assets/govuk",
+            StaticFiles(directory=settings.frontend_dir),
+            name="govuk",
+        )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for mod in sorted(pkgutil.iter_modules(routes.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{routes.__name__}.{mod.name}")
+        router = getattr(module, "router", None)
+        if router is not None:
+            app.include_router(router)
+            app.state.routers.append(router)
+    return app
+
+
+def iter_routes(app: FastAPI) -> Iterator[BaseRoute]:
+    """Every route of the app, flattened (included routers are expanded)."""
+    for route in app.router.routes:
+        if isinstance(route, APIRoute | Mount | Route):
+            yield route
+    for router in app.state.routers:
+        yield from router.routes

@@ -1,0 +1,38 @@
+"""Every setting is documented, and settings come from GRIP_-prefixed variables."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from grip.settings import Settings
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "settings.md"
+
+
+def test_every_setting_is_documented() -> None:
+    documented = set(re.findall(r"^\| `GRIP_([A-Z0-9_]+)`", DOC.read_text(), re.MULTILINE))
+    fields = {name.upper() for name in Settings.model_fields}
+    assert fields - documented == set(), "settings without a row in docs/settings.md"
+    assert documented - fields == set(), "docs/settings.md lists settings that do not exist"
+
+
+def test_settings_read_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("GRIP_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("GRIP_CP_VISIT_WORKING_DAYS", "15")
+    s = Settings()
+    assert s.cp_visit_working_days == 15
+    assert s.resolved_database_url == f"sqlite:///{(tmp_path / 'grip.sqlite3').resolve()}"
+
+
+def test_database_url_overrides_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRIP_DATABASE_URL", "postgresql://grip@db/grip")
+    assert Settings().resolved_database_url == "postgresql://grip@db/grip"
+
+
+def test_invalid_setting_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRIP_CP_VISIT_WORKING_DAYS", "0")
+    with pytest.raises(ValueError, match="cp_visit_working_days"):
+        Settings()
