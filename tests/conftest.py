@@ -12,6 +12,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -101,3 +102,81 @@ def worker_id(request: pytest.FixtureRequest) -> str:
     """The xdist worker's id, or ``main`` when tests run in one process."""
     workerinput = getattr(request.config, "workerinput", None)
     return str(workerinput["workerid"]) if workerinput else "main"
+
+
+# --- Web: a real server on loopback and a real browser (Debian's Chromium) -------------------
+
+CHROMIUM = os.environ.get("GRIP_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def app(settings: Settings) -> Any:
+    """The web app for this test's settings."""
+    from grip.web.app import create_app
+
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[Any]:
+    """An in-process HTTP client for the app (for API and header tests)."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        yield c
+
+
+@pytest.fixture
+def live_server(app: Any) -> Iterator[str]:
+    """Serve the app with uvicorn on a free loopback port; yields its base URL."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("test server did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (never a browser a test tool downloaded)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser page (own context: no cookies shared between tests)."""
+    context = browser.new_context()
+    p = context.new_page()
+    yield p
+    context.close()
