@@ -1,0 +1,1 @@
+"""Case data: the extract format (SSD-style tables), import, and the synthetic authority."""
