@@ -165,8 +165,9 @@ def _index(t: _Table, d: date, what: str = "date") -> int:
     """Offset of ``d`` in the table, with clear errors for wrong types and out-of-range dates."""
     if d.__class__ is not date:
         _check_date(d, what)
-    i = d.toordinal() - t.base
-    if i < 0 or d.toordinal() > t.last:
+    ordinal = d.toordinal()
+    i = ordinal - t.base
+    if i < 0 or ordinal > t.last:
         raise CalendarRangeError(
             f"{what} {d.isoformat()} is outside the years whose England and Wales bank holidays "
             f"are known ({FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()})"
@@ -344,9 +345,11 @@ def add_months(d: date, n: int) -> date:
     year = d.year + years
     if not 1 <= year <= 9999:
         raise ValueError(f"{d.isoformat()} plus {n} months is beyond the year range 1 to 9999")
-    month = month0 + 1
-    last = _stdlib_calendar.monthrange(year, month)[1]
-    return date(year, month, min(d.day, last))
+    day = d.day
+    if day > 28:  # only then can the target month be too short
+        last = _stdlib_calendar.monthrange(year, month0 + 1)[1]
+        day = min(day, last)
+    return date(year, month0 + 1, day)
 
 
 def within_months(start: date, end: date, n: int) -> bool:
