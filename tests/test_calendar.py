@@ -393,6 +393,14 @@ def test_working_day_number_round_trips(d: date) -> None:
     assert working_day_number(back) == k
 
 
+@CAL
+@given(dates, dates, st.integers(min_value=1, max_value=2000))
+def test_working_day_number_supports_bulk_arithmetic(a: date, b: date, n: int) -> None:
+    # docs/calendar.md: joins on working_day_number replace per-row calls in SQL.
+    assert working_days_between(a, b) == working_day_number(b) - working_day_number(a)
+    assert date_of_working_day_number(working_day_number(a) + n) == add_working_days(a, n)
+
+
 # --------------------------------------------------------------------------------------------
 # Calendar months
 
