@@ -1,0 +1,1 @@
+"""Measures: statutory timescales, DfE indicators and drift lists, per child, team and month."""
