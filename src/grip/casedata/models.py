@@ -58,3 +58,8 @@ def _build_tables() -> dict[str, sa.Table]:
 
 #: The case store's tables by name, in load order (parents before children).
 CASE_TABLES: dict[str, sa.Table] = _build_tables()
+
+# The import-run log is a mapped model; importing it here lets load_all_models() see it.
+from grip.casedata.runs import ImportRun  # noqa: E402
+
+__all__ = ["CASE_TABLES", "ImportRun"]
