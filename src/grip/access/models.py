@@ -41,7 +41,6 @@ class User(Base):
     # The last TOTP time step accepted: a code works once (RFC 6238 §5.2).
     totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    is_platform_operator: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -92,6 +91,7 @@ class SignInThrottle(Base):
 class CaseRestriction(LAOwned, Base):
     """A case restricted to an access list (issue 4 §5). ``person_id`` is the SSD person id."""
 
+    __restriction_exempt__ = True
     __tablename__ = "case_restriction"
 
     person_id: Mapped[str] = mapped_column(String(48), primary_key=True)
@@ -104,6 +104,7 @@ class CaseRestriction(LAOwned, Base):
 class CaseAccess(LAOwned, Base):
     """A named user on a restricted case's access list."""
 
+    __restriction_exempt__ = True
     __tablename__ = "case_access"
 
     person_id: Mapped[str] = mapped_column(String(48), primary_key=True)
@@ -115,6 +116,7 @@ class CaseAccess(LAOwned, Base):
 class InspectionCase(LAOwned, Base):
     """A case chosen for an external inspector: the only cases that inspector can see."""
 
+    __restriction_exempt__ = True
     __tablename__ = "inspection_case"
 
     user_id: Mapped[int] = mapped_column(
@@ -126,6 +128,7 @@ class InspectionCase(LAOwned, Base):
 class BreakGlass(LAOwned, Base):
     """Emergency access to a restricted case, with its typed reason (issue 4 §5)."""
 
+    __restriction_exempt__ = True
     __tablename__ = "break_glass"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -1,39 +1,215 @@
-"""Route permissions, declared on every route.
+"""Route permissions, declared on every route and enforced (issue 4 §3).
 
 Every route states the permission it needs with ``dependencies=[requires("capability:action")]``;
 ``tests/web/test_routes_declared.py`` walks the app and fails on a route without one. The few
-public routes (sign-in, health, static files) are listed in ``PUBLIC_PATHS``.
+public routes (sign-in, health, static files) are listed in ``PUBLIC_PATHS`` and use
+``public()``.
+
+``requires`` loads the server-side session from its cookie, ends it when it has timed out or
+its user was disabled or lost their role, checks the role holds the permission in the
+session's LA, and checks the CSRF token on every state-changing request. Unknown permission
+names raise :class:`grip.access.roles.UnknownPermission` when the route module is imported,
+so the app refuses to start.
+
+Routes get the principal with ``Depends(current_principal)`` and a database session confined
+to the principal's LA (and to the cases they may see) with ``Depends(scoped_db)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import hmac
+import secrets
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session
 
-PUBLIC_PATHS: frozenset[str] = frozenset({"/healthz"})
+from grip.access import audit, sessions
+from grip.access.principal import Principal
+from grip.access.roles import policy
+from grip.access.scope import scoped_session
+
+PUBLIC_PATHS: frozenset[str] = frozenset(
+    {"/healthz", "/sign-in", "/sign-in/code", "/sign-in/oidc/{la_code}", "/sign-in/oidc/callback"}
+)
 PERMISSION_ATTR = "grip_permission"
+
+#: Permissions a user may use before changing a one-time password.
+SELF_PERMISSION = "account:self"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+
+
+class SignInRequired(Exception):
+    """No valid signed-in session: HTML pages redirect to sign-in, the API answers 401."""
+
+
+class PasswordChangeRequired(Exception):
+    """The user must replace a one-time password before anything else."""
+
+
+def client_actor(request: Request, principal: Principal | None = None) -> audit.Actor:
+    """Who made the request and from where, for the audit trail."""
+    return audit.Actor(
+        user_id=principal.user_id if principal else None,
+        username=principal.username if principal else None,
+        source_ip=request.client.host if request.client else None,
+        user_agent=request.headers.get("user-agent"),
+    )
+
+
+def pre_session_cookie(request: Request) -> str:
+    """Name of the cookie holding the anonymous CSRF token (double submit)."""
+    return "__Host-grip_csrf" if request.app.state.settings.secure_cookies else "grip_csrf"
+
+
+def session_token(request: Request) -> str | None:
+    """The session token from the request's cookie, if any."""
+    return request.cookies.get(sessions.cookie_name(request.app.state.settings))
+
+
+def anonymous_csrf_token(request: Request) -> str:
+    """The CSRF token for a visitor without a session (set as a cookie by the sign-in page)."""
+    token = request.cookies.get(pre_session_cookie(request))
+    if not token or len(token) > 100:
+        token = getattr(request.state, "new_pre_session_csrf", None) or secrets.token_urlsafe(32)
+        request.state.new_pre_session_csrf = token
+    return token
+
+
+async def _submitted_csrf(request: Request) -> str:
+    header = request.headers.get(CSRF_HEADER)
+    if header:
+        return header
+    ctype = request.headers.get("content-type", "")
+    if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        return value if isinstance(value, str) else ""
+    return ""
+
+
+async def check_csrf(request: Request, expected: str) -> None:
+    """Refuse a state-changing request whose CSRF token is missing or wrong (403)."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    submitted = await _submitted_csrf(request)
+    if not submitted or not hmac.compare_digest(submitted.encode(), expected.encode()):
+        raise HTTPException(status_code=403, detail="The form has expired; go back and try again")
+
+
+def load_principal(request: Request) -> Principal | None:
+    """The signed-in principal of this request (cached on ``request.state``), or ``None``."""
+    if hasattr(request.state, "principal"):
+        cached: Principal | None = request.state.principal
+        return cached
+    settings = request.app.state.settings
+    principal = None
+    with request.app.state.sessions() as db, db.begin():
+        live = sessions.load(db, session_token(request), settings)
+        if live is not None:
+            request.state.live_session = live
+        if live is not None and live.authenticated and live.authority_code and live.role:
+            perms = frozenset(
+                name for name, roles in policy().permissions.items() if live.role in roles
+            )
+            principal = Principal(
+                user_id=live.user.id,
+                username=live.user.username,
+                display_name=live.user.display_name,
+                la_code=live.authority_code,
+                role=live.role,
+                permissions=perms,
+                memberships=live.memberships,
+                csrf_token=live.csrf_token,
+                token_hash=live.token_hash,
+                must_change_password=live.user.must_change_password,
+            )
+    request.state.principal = principal
+    return principal
 
 
 def requires(permission: str) -> Any:
-    """Dependency declaring (and enforcing) that a route needs ``permission``."""
+    """Dependency declaring and enforcing that a route needs ``permission``."""
+    policy().roles_for(permission)  # unknown names fail here, at import: the app cannot start
 
-    def check(request: Request) -> None:
-        # Enforcement is filled in by the access capability (grip.access); the declaration is
-        # what the route walk checks.
+    async def check(request: Request) -> Principal:
         request.state.permission = permission
+        principal = load_principal(request)
+        if principal is None:
+            raise SignInRequired()
+        await check_csrf(request, principal.csrf_token)
+        if principal.must_change_password and permission != SELF_PERMISSION:
+            raise PasswordChangeRequired()
+        if not principal.can(permission):
+            audit.record_event(
+                request.app.state.engine,
+                action="authz.denied",
+                outcome="denied",
+                actor=client_actor(request, principal),
+                la_code=principal.la_code,
+                object_type="route",
+                object_id=request.scope.get("route").path  # type: ignore[union-attr]
+                if request.scope.get("route") is not None
+                else None,
+                detail=permission,
+            )
+            raise HTTPException(status_code=403, detail="You do not have access to this page")
+        return principal
 
-    dep: Callable[[Request], None] = check
+    dep: Callable[..., Any] = check
     setattr(dep, PERMISSION_ATTR, permission)
     return Depends(dep)
 
 
 def public() -> Any:
-    """Dependency declaring that a route is deliberately open (sign-in, health, assets)."""
+    """Dependency declaring that a route is deliberately open (sign-in, health, assets).
 
-    def check(request: Request) -> None:
+    State-changing public routes still need a CSRF token: the session's, or for a visitor
+    without one the double-submit cookie's.
+    """
+
+    async def check(request: Request) -> None:
         request.state.permission = "public"
+        if request.method in UNSAFE_METHODS:
+            load_principal(request)
+            live = getattr(request.state, "live_session", None)
+            expected = live.csrf_token if live is not None else anonymous_csrf_token(request)
+            await check_csrf(request, expected)
 
     setattr(check, PERMISSION_ATTR, "public")
     return Depends(check)
+
+
+def current_principal(request: Request) -> Principal:
+    """The principal that ``requires`` admitted (use after a ``requires`` dependency)."""
+    principal = load_principal(request)
+    if principal is None:
+        raise SignInRequired()
+    return principal
+
+
+def scoped_db(request: Request) -> Iterator[Session]:
+    """A database session confined to the principal's LA and visible cases; the route commits."""
+    principal = current_principal(request)
+    with scoped_session(request.app.state.sessions, principal.scope()) as db:
+        yield db
+
+
+#: ``principal: CurrentPrincipal`` in a route's signature gives the signed-in principal.
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+#: ``db: ScopedDB`` gives a session confined to the principal's LA and visible cases.
+ScopedDB = Annotated[Session, Depends(scoped_db)]
+
+
+def csrf_token(request: Request) -> str:
+    """The CSRF token to put in this request's forms (``csrf_token`` field)."""
+    principal = getattr(request.state, "principal", None)
+    if principal is not None:
+        return str(principal.csrf_token)
+    live = getattr(request.state, "live_session", None)
+    if live is not None:
+        return str(live.csrf_token)
+    return anonymous_csrf_token(request)

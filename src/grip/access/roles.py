@@ -1,0 +1,114 @@
+"""Roles and permissions as data (``permissions.yaml``), validated on load.
+
+A permission is ``"<capability>:<action>"``. Asking about a permission that the data does not
+list raises :class:`UnknownPermission`: a typo in a route's declaration stops the app at start
+instead of silently allowing or denying (issue 4 §3).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PERMISSIONS_FILE = Path(__file__).with_name("permissions.yaml")
+_PERMISSION_RE = re.compile(r"^[a-z_]+:[a-z_]+$")
+
+#: The role an external inspector holds: read-only, sample-only, expiring (issue 4 §1).
+INSPECTOR = "inspector"
+
+
+class UnknownPermission(ValueError):
+    """A permission name that ``permissions.yaml`` does not define."""
+
+
+class UnknownRole(ValueError):
+    """A role name that ``permissions.yaml`` does not define."""
+
+
+@dataclass(frozen=True)
+class Role:
+    """One role: its code, label and flags."""
+
+    code: str
+    label: str
+    description: str = ""
+    read_only: bool = False
+    sample_only: bool = False
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Every role and, for each permission, the roles that hold it."""
+
+    roles: dict[str, Role]
+    permissions: dict[str, frozenset[str]]
+
+    def roles_for(self, permission: str) -> frozenset[str]:
+        """Roles holding ``permission``; raises :class:`UnknownPermission` for an unknown name."""
+        try:
+            return self.permissions[permission]
+        except KeyError:
+            raise UnknownPermission(
+                f"{PERMISSIONS_FILE}: permission {permission!r} is not defined; "
+                f"expected one of {sorted(self.permissions)}"
+            ) from None
+
+    def allows(self, role: str, permission: str) -> bool:
+        """Whether ``role`` holds ``permission``."""
+        return role in self.roles_for(permission)
+
+    def check_role(self, role: str) -> Role:
+        """The role named ``role``; raises :class:`UnknownRole` naming the choices."""
+        try:
+            return self.roles[role]
+        except KeyError:
+            raise UnknownRole(
+                f"unknown role {role!r}; expected one of {', '.join(self.roles)}"
+            ) from None
+
+
+def parse_policy(data: Any, source: str = str(PERMISSIONS_FILE)) -> Policy:
+    """Validate the YAML data of a permissions file; errors name the file and the entry."""
+    if not isinstance(data, dict) or data.get("version") != 1:
+        raise ValueError(f"{source}: expected a mapping with version: 1")
+    raw_roles = data.get("roles")
+    raw_perms = data.get("permissions")
+    if not isinstance(raw_roles, dict) or not isinstance(raw_perms, dict):
+        raise ValueError(f"{source}: expected mappings 'roles' and 'permissions'")
+    roles: dict[str, Role] = {}
+    for code, spec in raw_roles.items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("label"), str):
+            raise ValueError(f"{source}: roles.{code}: expected a mapping with a 'label'")
+        roles[code] = Role(
+            code=code,
+            label=spec["label"],
+            description=str(spec.get("description", "")),
+            read_only=bool(spec.get("read_only", False)),
+            sample_only=bool(spec.get("sample_only", False)),
+        )
+    permissions: dict[str, frozenset[str]] = {}
+    for name, holders in raw_perms.items():
+        if not isinstance(name, str) or not _PERMISSION_RE.match(name):
+            raise ValueError(f"{source}: permissions.{name}: expected 'capability:action'")
+        if not isinstance(holders, list):
+            raise ValueError(f"{source}: permissions.{name}: expected a list of roles")
+        for role in holders:
+            if role not in roles:
+                raise ValueError(
+                    f"{source}: permissions.{name}: unknown role {role!r}; "
+                    f"expected one of {', '.join(roles)}"
+                )
+        permissions[name] = frozenset(holders)
+    return Policy(roles=roles, permissions=permissions)
+
+
+@cache
+def policy() -> Policy:
+    """The shipped policy (loaded once)."""
+    with PERMISSIONS_FILE.open(encoding="utf-8") as fh:
+        return parse_policy(yaml.safe_load(fh))

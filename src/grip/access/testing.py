@@ -1,0 +1,142 @@
+"""Test helpers (for every capability's tests): make a user with a role in an LA and sign in
+through the real sign-in pages. Used by the fixtures in tests/conftest.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+
+from grip.access import clock, totp, users
+from grip.access.models import User
+from grip.access.roles import INSPECTOR
+from grip.store.base import LocalAuthority
+from grip.store.db import transaction
+
+PASSWORD = "a long test passphrase for grip"  # noqa: S105 - test users only
+_counter = itertools.count(1)
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class TestUser:
+    """A user made for a test, with what is needed to sign in."""
+
+    id: int
+    username: str
+    password: str
+    totp_secret: str
+    la_code: str
+    role: str
+    csrf_token: str = ""
+
+
+def ensure_la(engine: Engine, code: str, name: str | None = None) -> None:
+    """Create the LA ``code`` if it does not exist."""
+    with transaction(engine) as db:
+        if db.get(LocalAuthority, code) is None:
+            db.add(LocalAuthority(code=code, name=name or f"Test authority {code}"))
+
+
+def make_user(
+    engine: Engine,
+    role: str,
+    la: str = "LA1",
+    username: str | None = None,
+    extra: dict[str, str] | None = None,
+) -> TestUser:
+    """Create a user with ``role`` in ``la`` (and roles in ``extra`` LAs)."""
+    ensure_la(engine, la)
+    name = username or f"{role.replace('_', '-')}-{next(_counter)}"
+    expires = clock.now() + dt.timedelta(days=30) if role == INSPECTOR else None
+    with transaction(engine) as db:
+        creds = users.create_user(
+            db, name, f"Test {role}", la_code=la, role=role, password=PASSWORD, expires_at=expires
+        )
+        user = users.get_user(db, creds.username)
+        assert user is not None
+        for other_la, other_role in (extra or {}).items():
+            ensure_la(engine, other_la)
+            exp = clock.now() + dt.timedelta(days=30) if other_role == INSPECTOR else None
+            users.grant_role(db, user, other_la, other_role, exp)
+        uid = user.id
+    return TestUser(uid, creds.username, PASSWORD, creds.totp_secret, la, role)
+
+
+def page_csrf(html: str) -> str:
+    """The CSRF token in a rendered form."""
+    match = CSRF_RE.search(html)
+    assert match, "no csrf_token field on the page"
+    return match.group(1)
+
+
+def next_code(engine: Engine, user: TestUser) -> str:
+    """A TOTP code for ``user`` now. A step already used is forgotten first, so a test can
+    sign the same user in twice within 30 seconds (tests of reuse do not use this helper)."""
+    with transaction(engine) as db:
+        row = db.get(User, user.id)
+        assert row is not None
+        row.totp_last_step = None
+    return totp.code_at(user.totp_secret, clock.now())
+
+
+def sign_in(client: Any, engine: Engine, user: TestUser) -> TestUser:
+    """Sign ``user`` in through the real sign-in pages; sets ``user.csrf_token``."""
+    page = client.get("/sign-in")
+    assert page.status_code == 200, page.text
+    r = client.post(
+        "/sign-in",
+        data={
+            "username": user.username,
+            "password": user.password,
+            "csrf_token": page_csrf(page.text),
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/sign-in/code", r.text
+    page = client.get("/sign-in/code")
+    r = client.post(
+        "/sign-in/code",
+        data={"code": next_code(engine, user), "csrf_token": page_csrf(page.text)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    if user.la_code:
+        acct = client.get("/account")
+        if (
+            user.la_code not in acct.text
+            or f'<option value="{user.la_code}" selected' not in acct.text
+        ):
+            switch = client.post(
+                "/account/la",
+                data={"la_code": user.la_code, "csrf_token": page_csrf(acct.text)},
+                follow_redirects=False,
+            )
+            assert switch.status_code == 303, switch.text
+            acct = client.get("/account")
+        user.csrf_token = page_csrf(acct.text)
+    client.headers["X-CSRF-Token"] = user.csrf_token
+    return user
+
+
+def sign_in_browser(page: Any, base_url: str, engine: Engine, user: TestUser) -> TestUser:
+    """Sign ``user`` in through a real browser page (Playwright)."""
+    page.goto(f"{base_url}/sign-in")
+    page.fill("#username", user.username)
+    page.fill("#password", user.password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/sign-in/code")
+    page.fill("#code", next_code(engine, user))
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    if user.la_code:
+        page.goto(f"{base_url}/account")
+        if page.locator("#current-la").inner_text().strip() != user.la_code:
+            page.select_option("#la_code", user.la_code)
+            page.click("form[action='/account/la'] button")
+            page.wait_for_load_state()
+    return user

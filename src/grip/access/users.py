@@ -1,0 +1,233 @@
+"""Users and their roles in LAs (issue 4 §1). There are no default accounts: the first admin
+comes from :func:`create_first_admin` (``grip users create-admin``), which returns a one-time
+password and TOTP secret to show once.
+
+Every change that narrows someone's access ends their sessions at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session
+
+from grip.access import clock, passwords, sessions, totp
+from grip.access.models import InspectionCase, Membership, User, WebSession
+from grip.access.roles import INSPECTOR, policy
+from grip.store.base import LocalAuthority
+from grip.store.db import transaction
+
+_USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,99}$")
+
+
+class AccessError(ValueError):
+    """A user-management request that cannot be done; the message says why."""
+
+
+@dataclass(frozen=True)
+class NewCredentials:
+    """Credentials shown once to the person who created the account."""
+
+    username: str
+    password: str
+    totp_secret: str
+    role: str | None = None
+
+    @property
+    def totp_uri(self) -> str:
+        """The ``otpauth://`` URI for an authenticator app."""
+        return totp.provisioning_uri(self.totp_secret, self.username)
+
+
+def one_time_password() -> str:
+    """A random initial password (24 characters, ~140 bits), to be changed at first sign-in."""
+    return secrets.token_urlsafe(18)
+
+
+def _check_username(username: str) -> str:
+    name = username.strip().lower()
+    if not _USERNAME_RE.match(name):
+        raise AccessError(
+            f"username {username!r}: expected 2-100 characters: lower-case letters, digits, "
+            "'.', '_', '@', '-'"
+        )
+    return name
+
+
+def _check_la(db: Session, la_code: str) -> None:
+    if db.get(LocalAuthority, la_code) is None:
+        raise AccessError(f"local authority {la_code!r} does not exist")
+
+
+def get_user(db: Session, username: str) -> User | None:
+    """The user called ``username`` (case-insensitive), or ``None``."""
+    return db.scalar(select(User).where(User.username == username.strip().lower()))
+
+
+def create_user(
+    db: Session,
+    username: str,
+    display_name: str,
+    *,
+    la_code: str,
+    role: str,
+    password: str | None = None,
+    expires_at: dt.datetime | None = None,
+) -> NewCredentials:
+    """Create a user with ``role`` in ``la_code``. Without ``password`` a one-time one is made
+    and must be changed at first sign-in."""
+    name = _check_username(username)
+    policy().check_role(role)
+    _check_la(db, la_code)
+    if role == INSPECTOR and expires_at is None:
+        raise AccessError("an external inspector's access needs an expiry date")
+    if get_user(db, name) is not None:
+        raise AccessError(f"username {name!r} is already taken")
+    initial = password is None
+    pw = password if password is not None else one_time_password()
+    if not initial:
+        passwords.check_policy(pw, name)
+    secret = totp.new_secret()
+    user = User(
+        username=name,
+        display_name=display_name.strip() or name,
+        password_hash=passwords.hash_password(pw),
+        must_change_password=initial,
+        totp_secret=secret,
+        totp_last_step=None,
+        is_active=True,
+        created_at=clock.now(),
+    )
+    db.add(user)
+    db.flush()
+    db.add(Membership(user_id=user.id, authority_code=la_code, role=role, expires_at=expires_at))
+    db.flush()
+    return NewCredentials(username=name, password=pw, totp_secret=secret, role=role)
+
+
+def create_first_admin(
+    engine: Engine, username: str, la_code: str, la_name: str | None = None
+) -> NewCredentials:
+    """Create the first LA admin (and the LA if new). Refused once any user exists."""
+    with transaction(engine) as db:
+        if db.scalar(select(func.count()).select_from(User)):
+            raise AccessError("users already exist: use 'grip users create' as an admin")
+        if db.get(LocalAuthority, la_code) is None:
+            if not la_name:
+                raise AccessError(f"local authority {la_code!r} does not exist; give its name")
+            db.add(LocalAuthority(code=la_code, name=la_name))
+            db.flush()
+        return create_user(db, username, "Administrator", la_code=la_code, role="la_admin")
+
+
+def grant_role(
+    db: Session, user: User, la_code: str, role: str, expires_at: dt.datetime | None = None
+) -> None:
+    """Give ``user`` ``role`` in ``la_code`` (replacing any role there)."""
+    policy().check_role(role)
+    _check_la(db, la_code)
+    if role == INSPECTOR and expires_at is None:
+        raise AccessError("an external inspector's access needs an expiry date")
+    current = db.get(Membership, (user.id, la_code))
+    if current is None:
+        db.add(
+            Membership(user_id=user.id, authority_code=la_code, role=role, expires_at=expires_at)
+        )
+    else:
+        narrowing = current.role != role
+        current.role = role
+        current.expires_at = expires_at
+        if narrowing:
+            sessions.end_all_for_user(db, user.id)
+    db.flush()
+
+
+def revoke_role(db: Session, user: User, la_code: str) -> None:
+    """Remove ``user``'s role in ``la_code`` and end their sessions."""
+    current = db.get(Membership, (user.id, la_code))
+    if current is None:
+        raise AccessError(f"{user.username} has no role in {la_code}")
+    db.delete(current)
+    sessions.end_all_for_user(db, user.id)
+    db.flush()
+
+
+def set_active(db: Session, user: User, active: bool) -> None:
+    """Disable (ending every session) or re-enable ``user``."""
+    user.is_active = active
+    if not active:
+        sessions.end_all_for_user(db, user.id)
+    db.flush()
+
+
+def change_password(
+    db: Session, user: User, new_password: str, keep_session: str | None = None
+) -> None:
+    """Set the user's own new password (checked against the policy); every other session of
+    theirs ends (``keep_session``: the token hash of the session making the change)."""
+    passwords.check_policy(new_password, user.username)
+    user.password_hash = passwords.hash_password(new_password)
+    user.must_change_password = False
+    db.execute(
+        delete(WebSession).where(
+            WebSession.user_id == user.id, WebSession.token_hash != (keep_session or "")
+        )
+    )
+    db.flush()
+
+
+def reset_credentials(db: Session, user: User) -> NewCredentials:
+    """Issue a new one-time password and TOTP secret (lost device); ends every session."""
+    pw = one_time_password()
+    secret = totp.new_secret()
+    user.password_hash = passwords.hash_password(pw)
+    user.must_change_password = True
+    user.totp_secret = secret
+    user.totp_last_step = None
+    sessions.end_all_for_user(db, user.id)
+    db.flush()
+    return NewCredentials(username=user.username, password=pw, totp_secret=secret)
+
+
+def set_inspection_sample(db: Session, user: User, la_code: str, person_ids: list[str]) -> None:
+    """Choose the cases an external inspector may see in ``la_code`` (replaces the list)."""
+    for row in db.scalars(
+        select(InspectionCase).where(
+            InspectionCase.la_code == la_code, InspectionCase.user_id == user.id
+        )
+    ).all():
+        db.delete(row)
+    db.flush()
+    for pid in sorted(set(person_ids)):
+        db.add(InspectionCase(la_code=la_code, user_id=user.id, person_id=pid))
+    db.flush()
+
+
+DEMO_ROLES = tuple(r for r in policy().roles if r != "platform_operator")
+
+
+def create_demo_users(engine: Engine, la_code: str) -> list[NewCredentials]:
+    """Synthetic demo only: one user per role in ``la_code`` with a random password and TOTP
+    secret, returned for the demo to print once. The inspector's access expires in 30 days.
+    Never call this for a real deployment."""
+    made: list[NewCredentials] = []
+    with transaction(engine) as db:
+        for role in DEMO_ROLES:
+            username = f"demo-{role.replace('_', '-')}-{la_code.lower()}"
+            expires = clock.now() + dt.timedelta(days=30) if role == INSPECTOR else None
+            pw = secrets.token_urlsafe(15)
+            creds = create_user(
+                db,
+                username,
+                f"Demo {policy().roles[role].label}",
+                la_code=la_code,
+                role=role,
+                password=pw,
+                expires_at=expires,
+            )
+            made.append(creds)
+    return made

@@ -1,0 +1,240 @@
+"""Web hardening (issue 4 §7): security headers, a per-request CSP nonce, Origin and
+Sec-Fetch-Site checks on state-changing requests, the upload size cap, and generic error pages.
+
+``install(app)`` is called by the app factory. The CSRF *token* is checked by the route
+dependencies in ``grip.web.security`` (they know the session); this layer refuses cross-site
+requests before any route runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from grip.web.security import (
+    UNSAFE_METHODS,
+    PasswordChangeRequired,
+    SignInRequired,
+)
+
+log = logging.getLogger(__name__)
+
+# Paths whose responses never hold child data and may be cached (GOV.UK assets, our JS/CSS).
+CACHEABLE_PREFIXES = ("/static/", "/assets/")
+
+
+def content_security_policy(nonce: str) -> str:
+    """A strict CSP: only our own scripts and styles; the one inline script GOV.UK Frontend's
+    page template needs is allowed by its per-request nonce."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+class BodyTooLarge(Exception):
+    """The request body passed the upload cap."""
+
+
+class SecurityMiddleware:
+    """Pure ASGI middleware: headers on every response, cross-site refusal, body cap."""
+
+    def __init__(self, app: ASGIApp, max_body: int, hsts: bool) -> None:
+        self.app = app
+        self.max_body = max_body
+        self.hsts = hsts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        nonce = secrets.token_urlsafe(18)
+        scope.setdefault("state", {})["csp_nonce"] = nonce
+        path: str = scope.get("path", "")
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                raw = list(message.get("headers", []))
+                present = {k.decode("latin-1").lower() for k, _ in raw}
+                extra = {
+                    "content-security-policy": content_security_policy(nonce),
+                    "x-content-type-options": "nosniff",
+                    "x-frame-options": "DENY",
+                    "referrer-policy": "no-referrer",
+                    "cross-origin-opener-policy": "same-origin",
+                    "cross-origin-resource-policy": "same-origin",
+                    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+                }
+                if self.hsts:
+                    extra["strict-transport-security"] = "max-age=63072000; includeSubDomains"
+                if not path.startswith(CACHEABLE_PREFIXES):
+                    extra["cache-control"] = "no-store"
+                for name, value in extra.items():
+                    if name == "cache-control" or name not in present:
+                        raw = [(k, v) for k, v in raw if k.decode("latin-1").lower() != name]
+                        raw.append((name.encode(), value.encode("latin-1")))
+                message["headers"] = raw
+            await send(message)
+
+        if scope["method"] in UNSAFE_METHODS:
+            refusal = self._cross_site(headers, scope)
+            if refusal:
+                await PlainTextResponse(refusal, status_code=403)(scope, receive, send_with_headers)
+                return
+            declared = headers.get("content-length")
+            if declared is not None:
+                if not declared.isdigit():
+                    await PlainTextResponse("Bad Content-Length", status_code=400)(
+                        scope, receive, send_with_headers
+                    )
+                    return
+                if int(declared) > self.max_body:
+                    await _too_large(scope, receive, send_with_headers, self.max_body)
+                    return
+
+        seen = 0
+
+        async def capped_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:
+                    raise BodyTooLarge()
+            return message
+
+        try:
+            await self.app(scope, capped_receive, send_with_headers)
+        except BodyTooLarge:
+            if not started:
+                await _too_large(scope, receive, send_with_headers, self.max_body)
+
+    @staticmethod
+    def _cross_site(headers: dict[str, str], scope: Scope) -> str | None:
+        fetch_site = headers.get("sec-fetch-site")
+        if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+            return "Cross-site request refused"
+        origin = headers.get("origin")
+        if origin is not None:
+            host = headers.get("host", "")
+            parts = urlsplit(origin)
+            if origin == "null" or parts.netloc != host:
+                return "Cross-origin request refused"
+        return None
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    response = PlainTextResponse(
+        f"The upload is too large: the limit is {limit} bytes", status_code=413
+    )
+    await response(scope, receive, send)
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "") and not request.url.path.startswith(
+        "/api/"
+    )
+
+
+_MESSAGES = {
+    400: "Bad request",
+    401: "Sign in required",
+    403: "You do not have access to this page",
+    404: "Page not found",
+    405: "Method not allowed",
+    413: "The upload is too large",
+    422: "The request could not be understood",
+    429: "Too many requests",
+    500: "Sorry, there is a problem with the service",
+}
+
+
+def error_response(request: Request, status: int, detail: str | None = None) -> Response:
+    """A generic error page (HTML) or JSON body: never a stack trace or internal detail."""
+    message = detail if detail and status < 500 else _MESSAGES.get(status, "Error")
+    if _wants_html(request):
+        env = request.app.state.templates
+        html = env.get_template("auth/error.html").render(
+            request=request, status=status, message=message, title=message
+        )
+        return HTMLResponse(html, status_code=status)
+    return JSONResponse({"detail": message}, status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    """Add the security middleware and the exception handlers to ``app``."""
+    settings = app.state.settings
+    app.add_middleware(
+        SecurityMiddleware,
+        max_body=settings.max_upload_bytes,
+        hsts=settings.secure_cookies,
+    )
+
+    async def sign_in_required(request: Request, _exc: Exception) -> Any:
+        if request.method == "GET" and _wants_html(request):
+            return RedirectResponse("/sign-in", status_code=303)
+        return error_response(request, 401)
+
+    async def password_change(request: Request, _exc: Exception) -> Any:
+        if request.method == "GET" and _wants_html(request):
+            return RedirectResponse("/account/password", status_code=303)
+        return error_response(request, 403, "Change your one-time password first")
+
+    async def http_error(request: Request, exc: Exception) -> Any:
+        assert isinstance(exc, StarletteHTTPException)
+        detail = exc.detail if isinstance(exc.detail, str) else None
+        response = error_response(request, exc.status_code, detail)
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    async def validation_error(request: Request, exc: Exception) -> Any:
+        assert isinstance(exc, RequestValidationError)
+        # Field names and messages only: the submitted values might hold child data.
+        errors = [{"loc": list(e.get("loc", [])), "msg": e.get("msg", "")} for e in exc.errors()]
+        if _wants_html(request):
+            return error_response(request, 422)
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    async def server_error(request: Request, exc: Exception) -> Any:
+        log.error(
+            "unhandled error on %s %s: %s",
+            request.method,
+            request.scope.get("route") and request.scope["route"].path,
+            type(exc).__name__,
+        )
+        return error_response(request, 500)
+
+    app.add_exception_handler(SignInRequired, sign_in_required)
+    app.add_exception_handler(PasswordChangeRequired, password_change)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(Exception, server_error)

@@ -1,0 +1,322 @@
+"""Sign-in (password, then TOTP), sign-out, the account page and password change (issue 4 §2).
+
+Unknown and known usernames get identical answers (same page, same words, same status; the
+password is hashed against a dummy for unknown names so timing matches too). Failures are
+throttled per typed username and per client address. Each sign-in step issues a new session
+token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from grip.access import audit, clock, passwords, sessions, throttle, totp, users
+from grip.access.models import Notification, User
+from grip.access.roles import policy
+from grip.access.scope import scoped
+from grip.web.deps import render
+from grip.web.middleware import error_response
+from grip.web.security import (
+    CurrentPrincipal,
+    client_actor,
+    csrf_token,
+    load_principal,
+    pre_session_cookie,
+    public,
+    requires,
+    session_token,
+)
+
+router = APIRouter()
+
+BAD_CREDENTIALS = "Enter a correct username and password"
+THROTTLED = "Too many failed attempts. Wait a few minutes, then try again"
+BAD_CODE = "Enter the current code from your authenticator app"
+TOTP_LIMIT = 5
+
+
+def _set_session_cookie(request: Request, response: Response, token: str) -> None:
+    settings = request.app.state.settings
+    response.set_cookie(
+        sessions.cookie_name(settings),
+        token,
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="strict",
+        path="/",
+    )
+
+
+def _clear_session_cookie(request: Request, response: Response) -> None:
+    settings = request.app.state.settings
+    response.delete_cookie(
+        sessions.cookie_name(settings),
+        path="/",
+        secure=settings.secure_cookies,
+        httponly=True,
+        samesite="strict",
+    )
+
+
+def _page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+    response = render(
+        request, template, status_code=status, csrf_token=csrf_token(request), **context
+    )
+    new = getattr(request.state, "new_pre_session_csrf", None)
+    if new:
+        settings = request.app.state.settings
+        response.set_cookie(
+            pre_session_cookie(request),
+            new,
+            httponly=True,
+            secure=settings.secure_cookies,
+            samesite="strict",
+            path="/",
+        )
+    return response
+
+
+def _home(request: Request) -> str:
+    has_home = any(getattr(r, "path", None) == "/" for r in request.app.routes)
+    return "/" if has_home else "/account"
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.get("/sign-in", dependencies=[public()])
+def sign_in_form(request: Request) -> Response:
+    """The sign-in page."""
+    return _page(request, "auth/sign_in.html", title="Sign in", oidc_las=_oidc_las(request))
+
+
+def _oidc_las(request: Request) -> list[Any]:
+    from grip.access import oidc
+
+    return oidc.configured_authorities(request.app.state.settings)
+
+
+@router.post("/sign-in", dependencies=[public()])
+def sign_in(request: Request, username: str = Form(""), password: str = Form("")) -> Response:
+    """Check username and password; on success start a session awaiting the second factor."""
+    username = username[:200]
+    password = password[: passwords.MAX_LENGTH * 4]
+    keys = [throttle.username_key(username), throttle.address_key(_address(request))]
+    engine = request.app.state.engine
+    actor = client_actor(request)
+    with request.app.state.sessions() as db, db.begin():
+        locked = throttle.locked_until(db, keys)
+        user = users.get_user(db, username) if username.strip() else None
+        ok = passwords.verify_password(user.password_hash if user else None, password)
+        ok = ok and user is not None and user.is_active
+        ok = ok and bool(user and sessions.active_memberships(db, user.id))
+        if locked is not None or not ok or user is None:
+            if locked is None:
+                throttle.record_failure(db, keys[0], throttle.USER_LIMIT)
+                throttle.record_failure(db, keys[1], throttle.ADDRESS_LIMIT)
+            failure_user_id = user.id if user else None
+            failure_username = user.username if user else None
+            message = THROTTLED if locked is not None else BAD_CREDENTIALS
+        else:
+            throttle.clear(db, keys[0])
+            old = session_token(request)
+            if old:
+                sessions.end(db, old)
+            if passwords.needs_rehash(user.password_hash):
+                user.password_hash = passwords.hash_password(password)
+            token = sessions.start_session(db, user.id)
+            response = RedirectResponse("/sign-in/code", status_code=303)
+            _set_session_cookie(request, response, token)
+            audit.record_event(
+                db,
+                action="signin.password",
+                actor=audit.Actor(user.id, user.username, actor.source_ip, actor.user_agent),
+            )
+            return response
+    audit.record_event(
+        engine,
+        action="signin.failure",
+        outcome="denied" if locked is not None else "failure",
+        actor=audit.Actor(failure_user_id, failure_username, actor.source_ip, actor.user_agent),
+        detail="throttled" if locked is not None else "bad credentials",
+    )
+    return _page(
+        request, "auth/sign_in.html", errors=[message], title="Sign in", oidc_las=_oidc_las(request)
+    )
+
+
+@router.get("/sign-in/code", dependencies=[public()])
+def code_form(request: Request) -> Response:
+    """The second-factor page, for a session that has passed the password step."""
+    load_principal(request)
+    live = getattr(request.state, "live_session", None)
+    if live is None or live.authenticated:
+        return RedirectResponse("/sign-in" if live is None else _home(request), status_code=303)
+    return _page(request, "auth/code.html", title="Security code")
+
+
+@router.post("/sign-in/code", dependencies=[public()])
+def code(request: Request, code: str = Form("")) -> Response:
+    """Check the TOTP code; on success the session is signed in (with a new token)."""
+    load_principal(request)
+    live = getattr(request.state, "live_session", None)
+    token = session_token(request)
+    if live is None or token is None:
+        return RedirectResponse("/sign-in", status_code=303)
+    actor = client_actor(request)
+    user_key = f"t:{live.user.id}"
+    with request.app.state.sessions() as db, db.begin():
+        user = db.get(User, live.user.id)
+        assert user is not None
+        locked = throttle.locked_until(db, [user_key])
+        step = None
+        if locked is None and user.totp_secret:
+            step = totp.verify(user.totp_secret, code[:20], clock.now(), user.totp_last_step)
+        if step is None:
+            throttle.record_failure(db, user_key, TOTP_LIMIT)
+            if locked is not None or throttle.locked_until(db, [user_key]) is not None:
+                # Too many wrong codes: this half-signed-in session ends.
+                sessions.end(db, token)
+            audit.record_event(
+                db,
+                action="signin.totp_failure",
+                outcome="failure",
+                actor=audit.Actor(user.id, user.username, actor.source_ip, actor.user_agent),
+            )
+            ended = locked is not None or throttle.locked_until(db, [user_key]) is not None
+        else:
+            ended = False
+            user.totp_last_step = step
+            throttle.clear(db, user_key)
+            new = sessions.rotate(db, token)
+            memberships = sessions.active_memberships(db, user.id)
+            la = sorted(memberships)[0] if memberships else None
+            sessions.mark_authenticated(db, new, la)
+            audit.record_event(
+                db,
+                action="signin.success",
+                la_code=la,
+                actor=audit.Actor(user.id, user.username, actor.source_ip, actor.user_agent),
+            )
+            target = "/account/password" if user.must_change_password else _home(request)
+            response = RedirectResponse(target, status_code=303)
+            _set_session_cookie(request, response, new)
+            return response
+    if ended:
+        response = RedirectResponse("/sign-in", status_code=303)
+        _clear_session_cookie(request, response)
+        return response
+    return _page(request, "auth/code.html", errors=[BAD_CODE], title="Security code")
+
+
+@router.post("/sign-out", dependencies=[requires("account:self")])
+def sign_out(request: Request, principal: CurrentPrincipal) -> Response:
+    """End the session on the server and clear the cookie."""
+    token = session_token(request)
+    with request.app.state.sessions() as db, db.begin():
+        if token:
+            sessions.end(db, token)
+        audit.record_event(
+            db, action="signout", la_code=principal.la_code, actor=client_actor(request, principal)
+        )
+    response = RedirectResponse("/sign-in", status_code=303)
+    _clear_session_cookie(request, response)
+    return response
+
+
+@router.get("/account", dependencies=[requires("account:self")])
+def account(request: Request, principal: CurrentPrincipal) -> Response:
+    """Who you are signed in as, in which LA and role; switch LA; sign out."""
+    with scoped(request.app.state.sessions, principal.scope()) as db:
+        notes = db.scalars(
+            select(Notification)
+            .where(Notification.user_id == principal.user_id)
+            .order_by(Notification.at.desc())
+            .limit(20)
+        ).all()
+    return _page(
+        request,
+        "auth/account.html",
+        title="Your account",
+        principal=principal,
+        role_label=policy().roles[principal.role].label,
+        notifications=notes,
+    )
+
+
+@router.post("/account/la", dependencies=[requires("account:self")])
+def switch_la(
+    request: Request,
+    principal: CurrentPrincipal,
+    la_code: str = Form(""),
+) -> Response:
+    """Work in another of your LAs (404 for one you have no role in)."""
+    token = session_token(request)
+    if la_code not in principal.memberships or token is None:
+        return error_response(request, 404)
+    with request.app.state.sessions() as db, db.begin():
+        new = sessions.rotate(db, token)
+        sessions.choose_authority(db, new, la_code)
+        audit.record_event(
+            db, action="session.switch_la", la_code=la_code, actor=client_actor(request, principal)
+        )
+    response = RedirectResponse("/account", status_code=303)
+    _set_session_cookie(request, response, new)
+    return response
+
+
+@router.get("/account/password", dependencies=[requires("account:self")])
+def password_form(request: Request, principal: CurrentPrincipal) -> Response:
+    """The change-password page."""
+    return _page(
+        request,
+        "auth/password.html",
+        title="Change your password",
+        must_change=principal.must_change_password,
+    )
+
+
+@router.post("/account/password", dependencies=[requires("account:self")])
+def change_password(
+    request: Request,
+    principal: CurrentPrincipal,
+    current: str = Form(""),
+    new: str = Form(""),
+    confirm: str = Form(""),
+) -> Response:
+    """Change your password: the current one is needed; other sessions end."""
+    errors: list[str] = []
+    with request.app.state.sessions() as db, db.begin():
+        user = db.get(User, principal.user_id)
+        assert user is not None
+        if not passwords.verify_password(user.password_hash, current[:1000]):
+            errors.append("Your current password is wrong")
+        elif new != confirm:
+            errors.append("The new passwords do not match")
+        else:
+            try:
+                users.change_password(db, user, new, keep_session=principal.token_hash)
+            except passwords.WeakPassword as exc:
+                errors.append(str(exc))
+        if not errors:
+            audit.record_event(
+                db,
+                action="account.password_changed",
+                la_code=principal.la_code,
+                actor=client_actor(request, principal),
+            )
+    if errors:
+        return _page(
+            request,
+            "auth/password.html",
+            status=400,
+            errors=errors,
+            title="Change your password",
+            must_change=principal.must_change_password,
+        )
+    return RedirectResponse(_home(request), status_code=303)
