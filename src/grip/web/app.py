@@ -24,6 +24,7 @@ from grip import __version__
 from grip.settings import Settings
 from grip.store.db import make_engine, session_factory
 from grip.web import routes
+from grip.web.middleware import install as install_security
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -56,6 +57,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = make_engine(settings.resolved_database_url)
     app.state.sessions = session_factory(app.state.engine)
     app.state.templates = make_templates()
+    install_security(app)
     if settings.frontend_dir.is_dir():
         app.mount(
             "/assets/govuk",
