@@ -180,3 +180,54 @@ def page(browser: Any) -> Iterator[Any]:
     p = context.new_page()
     yield p
     context.close()
+
+
+# --- Access (issue 4): users and signed-in clients -------------------------------------------
+# Every route now needs a signed-in user with a role holding its permission. Use
+#   user = signed_in("qa_lead", "LA1")        # signs `client` in; sends the CSRF header
+#   user = make_user("auditor", "LA2")         # just creates the user (grip.access.testing)
+#   browser_sign_in(page, live_server, "qa_lead", "LA1")
+
+
+@pytest.fixture
+def make_user(engine: Engine) -> Any:
+    """Create a user: ``make_user(role, la="LA1", username=None, extra={la: role})``."""
+    from grip.access.testing import make_user as _make
+
+    def make(role: str, la: str = "LA1", **kwargs: Any) -> Any:
+        return _make(engine, role, la, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def signed_in(client: Any, engine: Engine) -> Any:
+    """Sign ``client`` in as a new user: ``signed_in(role="qa_lead", la="LA1")``."""
+    from grip.access.testing import make_user as _make
+    from grip.access.testing import sign_in
+
+    def do(role: str = "qa_lead", la: str = "LA1", **kwargs: Any) -> Any:
+        return sign_in(client, engine, _make(engine, role, la, **kwargs))
+
+    return do
+
+
+@pytest.fixture
+def browser_sign_in(engine: Engine) -> Any:
+    """Sign a Playwright page in: ``browser_sign_in(page, live_server, role, la="LA1")``."""
+    from grip.access.testing import make_user as _make
+    from grip.access.testing import sign_in_browser
+
+    def do(page: Any, base_url: str, role: str = "qa_lead", la: str = "LA1") -> Any:
+        return sign_in_browser(page, base_url, engine, _make(engine, role, la))
+
+    return do
+
+
+@pytest.fixture(autouse=True)
+def _access_clock_reset() -> Iterator[None]:
+    """A test that froze the access clock never leaks it into the next test."""
+    yield
+    from grip.access import clock
+
+    clock.freeze(None)
