@@ -310,7 +310,7 @@ def evaluate(
         status = "incomplete"
         if missing_judgements:
             reasons.append("not yet graded: " + ", ".join(missing_judgements))
-        if not every_completion_ok:
+        if not every_completion_ok and (needed_facts or needed_judgements - set(grades)):
             reasons.append(
                 "whether the set keeps every rule depends on: "
                 + ", ".join(sorted(needed_facts) + sorted(needed_judgements - set(grades)))
@@ -361,15 +361,21 @@ def _deciding_vars(
     grades: Mapping[str, str],
     facts: Mapping[str, bool],
 ) -> tuple[set[str], set[str]]:
-    """The missing facts and judgements read by the group's still-undetermined rules."""
+    """The missing facts and judgements that decide undetermined rules which, if they applied,
+    would exclude a recorded grade."""
     need_j: set[str] = set()
     need_f: set[str] = set()
     for rule in rules:
-        applies, _ = _rule_allows(framework, rule, grades, facts)
-        if applies is None:
-            rj, rf = rule_vars(rule)
-            need_j |= {j for j in rj if j not in grades}
-            need_f |= {f for f in rf if f not in facts}
+        applies, allows = _rule_allows(framework, rule, grades, facts)
+        if applies is not None:
+            continue
+        if rule.then is not None and not any(
+            j in grades and grades[j] not in allowed for j, allowed in allows.items()
+        ):
+            continue
+        rj, rf = rule_vars(rule)
+        need_j |= {j for j in rj if j not in grades}
+        need_f |= {f for f in rf if f not in facts}
     return need_j, need_f
 
 
