@@ -86,6 +86,7 @@ def next_code(engine: Engine, user: TestUser) -> str:
 
 def sign_in(client: Any, engine: Engine, user: TestUser) -> TestUser:
     """Sign ``user`` in through the real sign-in pages; sets ``user.csrf_token``."""
+    client.headers.pop("X-CSRF-Token", None)
     page = client.get("/sign-in")
     assert page.status_code == 200, page.text
     r = client.post(
@@ -105,11 +106,13 @@ def sign_in(client: Any, engine: Engine, user: TestUser) -> TestUser:
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text
-    if user.la_code:
-        acct = client.get("/account")
-        if (
-            user.la_code not in acct.text
-            or f'<option value="{user.la_code}" selected' not in acct.text
+    acct = client.get("/account", headers={"accept": "text/html"})
+    if str(acct.url).endswith("/account/password"):
+        # A one-time password must be replaced before anything else.
+        user.csrf_token = page_csrf(acct.text)
+    else:
+        if f'<option value="{user.la_code}" selected' not in acct.text and (
+            f'id="current-la">{user.la_code}<' not in acct.text
         ):
             switch = client.post(
                 "/account/la",

@@ -35,8 +35,8 @@ PUBLIC_PATHS: frozenset[str] = frozenset(
 )
 PERMISSION_ATTR = "grip_permission"
 
-#: Permissions a user may use before changing a one-time password.
-SELF_PERMISSION = "account:self"
+#: Routes a user may use before replacing a one-time password.
+PASSWORD_CHANGE_PATHS = frozenset({"/account/password", "/sign-out"})
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
@@ -141,7 +141,9 @@ def requires(permission: str) -> Any:
         if principal is None:
             raise SignInRequired()
         await check_csrf(request, principal.csrf_token)
-        if principal.must_change_password and permission != SELF_PERMISSION:
+        route = request.scope.get("route")
+        route_path = getattr(route, "path", None)
+        if principal.must_change_password and route_path not in PASSWORD_CHANGE_PATHS:
             raise PasswordChangeRequired()
         if not principal.can(permission):
             audit.record_event(
@@ -151,9 +153,7 @@ def requires(permission: str) -> Any:
                 actor=client_actor(request, principal),
                 la_code=principal.la_code,
                 object_type="route",
-                object_id=request.scope.get("route").path  # type: ignore[union-attr]
-                if request.scope.get("route") is not None
-                else None,
+                object_id=route_path,
                 detail=permission,
             )
             raise HTTPException(status_code=403, detail="You do not have access to this page")
