@@ -1,0 +1,835 @@
+"""Row-level validation of a case extract, before anything loads.
+
+The rules are those of ``docs/import-format.md`` (generated from ``format.yaml``): the type of
+each value, required columns, DfE codes, unique identifiers, references between tables, no date
+before the person's date of birth, end dates not before their start (the ``after`` columns).
+Structural problems come first: a missing or extra file, a file that is not UTF-8 or not CSV,
+missing, unknown or repeated columns, and rows with the wrong number of fields.
+
+Every problem is a :class:`Problem` naming table, row, column, value, rule and what was
+expected. **Rows are numbered from 1 for the first data row: the header is not counted**, so
+row ``n`` is the ``n``-th record after the header (line ``n + 1`` of a file without line breaks
+inside values). The synthetic generator's defects manifest uses the same numbering.
+
+Validation works column by column on the whole extract in memory: each distinct date, number or
+code is parsed once (memoised), and ISO dates are kept as their ``YYYY-MM-DD`` text, which
+orders exactly as the dates do, so the date rules are plain string comparisons.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grip.casedata.format import Column, ExtractFormat, Table, load_format
+
+#: ``progress(phase, done, total)``: called as work advances (``check`` counts bytes of CSV,
+#: ``load`` counts rows). The CLI draws it as a progress bar.
+Progress = Callable[[str, int, int], None]
+
+MANIFEST = "manifest.json"
+
+#: Problems about a whole file or the extract: nothing can load while any remains, even with
+#: ``skip_invalid``.
+FILE_RULES: frozenset[str] = frozenset(
+    {
+        "missing_file",
+        "unknown_file",
+        "not_utf8",
+        "malformed_csv",
+        "empty_file",
+        "missing_column",
+        "unknown_column",
+        "duplicate_column",
+        "manifest",
+        "format_version",
+        "la_mismatch",
+        "row_count",
+    }
+)
+
+#: Problems about one row: with ``skip_invalid`` the row (and every row referring to it) is
+#: left out and the rest loads.
+ROW_RULES: frozenset[str] = frozenset(
+    {
+        "ragged_row",
+        "required",
+        "type",
+        "too_long",
+        "code",
+        "duplicate_key",
+        "reference",
+        "reference_invalid",
+        "before_birth",
+        "date_order",
+    }
+)
+
+LA_CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,16}")
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_INT_RE = re.compile(r"-?[0-9]{1,10}")
+_DEC_RE = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_ID_MAX = 48
+_INT_MAX = 2**31 - 1
+_BAD: Any = object()
+_UNSEEN: Any = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an extract.
+
+    ``row`` is the 1-based data row (header not counted) or ``None`` for a problem with a
+    whole file; ``column`` is ``None`` when the problem is not about one column.
+    """
+
+    table: str
+    row: int | None
+    column: str | None
+    value: str
+    rule: str
+    expected: str
+
+    @property
+    def file(self) -> str:
+        """The file the problem is in."""
+        return MANIFEST if self.table == "manifest" else f"{self.table}.csv"
+
+    @property
+    def whole_file(self) -> bool:
+        """True when the problem stops the whole extract loading, even with skip_invalid."""
+        return self.rule in FILE_RULES
+
+    def as_dict(self) -> dict[str, Any]:
+        """The problem as a plain dict (for JSON and CSV)."""
+        return {
+            "file": self.file,
+            "table": self.table,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "rule": self.rule,
+            "expected": self.expected,
+        }
+
+    def describe(self) -> str:
+        """One line for people: where, what was found, what was expected."""
+        where = self.file
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.column:
+            where += f", {self.column}"
+        shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
+        found = f" = {shown!r}" if self.value else ""
+        return f"{where}{found}: expected {self.expected}"
+
+
+@dataclass
+class TableData:
+    """One table's values after validation, column by column in format order.
+
+    Values are converted for loading: ``None`` for blank, ``int``/``float``/``bool`` for those
+    types and text otherwise (dates stay ``YYYY-MM-DD`` text, which both databases accept).
+    """
+
+    name: str
+    columns: list[str]
+    values: list[list[Any]]
+    rows: int
+    #: 0-based indices of rows with a problem (including rows referring to invalid rows).
+    invalid: set[int] = field(default_factory=set)
+    #: 0-based indices of blank lines: neither data nor a problem.
+    blank: set[int] = field(default_factory=set)
+
+    @property
+    def data_rows(self) -> int:
+        """Rows of data (blank lines not counted)."""
+        return self.rows - len(self.blank)
+
+    @property
+    def valid_rows(self) -> int:
+        """Rows that pass every rule."""
+        return self.rows - len(self.blank) - len(self.invalid)
+
+    def row_tuples(self) -> Iterable[tuple[Any, ...]]:
+        """The valid rows as tuples in column order, in file order."""
+        rows: Iterable[tuple[Any, ...]] = zip(*self.values, strict=True)
+        skip = self.invalid | self.blank
+        if skip:
+            rows = (r for i, r in enumerate(rows) if i not in skip)
+        return rows
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of :func:`validate_extract`."""
+
+    folder: Path
+    la_code: str
+    format_version: str
+    manifest: dict[str, Any]
+    as_of: dt.date | None
+    content_hash: str
+    problems: list[Problem]
+    tables: dict[str, TableData]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no problem at all."""
+        return not self.problems
+
+    @property
+    def fatal(self) -> bool:
+        """True when a whole-file problem means nothing can load, even skipping rows."""
+        return any(p.whole_file for p in self.problems) or self.as_of is None
+
+    @property
+    def rows_read(self) -> dict[str, int]:
+        """Data rows per table."""
+        return {name: t.data_rows for name, t in self.tables.items()}
+
+    @property
+    def rows_valid(self) -> dict[str, int]:
+        """Rows per table that pass every rule (what ``skip_invalid`` loads)."""
+        return {name: t.valid_rows for name, t in self.tables.items()}
+
+    @property
+    def rows_invalid(self) -> int:
+        """How many rows have at least one problem."""
+        return sum(len(t.invalid) for t in self.tables.values())
+
+    def counts(self) -> Counter[tuple[str, str]]:
+        """Problems per (table, rule)."""
+        return Counter((p.table, p.rule) for p in self.problems)
+
+
+class _Checker:
+    """Validates one extract folder; state shared between tables (keys, memos)."""
+
+    def __init__(self, fmt: ExtractFormat, folder: Path, progress: Progress | None) -> None:
+        self.fmt = fmt
+        self.folder = folder
+        self.progress = progress
+        self.problems: list[Problem] = []
+        self.tables: dict[str, TableData] = {}
+        # key value -> 0-based row of its first occurrence, for tables others refer to
+        self.first_row: dict[str, dict[str, int]] = {}
+        self.referenced = {c.ref for t in fmt.tables.values() for c in t.columns.values() if c.ref}
+        self.date_memo: dict[str, Any] = {}
+        self.int_memo: dict[str, Any] = {}
+        self.code_memo: dict[str, dict[str, Any]] = {}
+        self.dob: dict[str, str] = {}
+
+    # --- reading -----------------------------------------------------------------------
+
+    def read(self, table: Table, hasher: Any) -> tuple[list[str], list[list[str]]] | None:
+        path = self.folder / table.filename
+        if not path.is_file():
+            self.problems.append(
+                Problem(
+                    table.name,
+                    None,
+                    None,
+                    "",
+                    "missing_file",
+                    f"a file {table.filename} (every table must be present; "
+                    "a table with no rows has just its header)",
+                )
+            )
+            hasher.update(f"{table.name}\0missing\0".encode())
+            return None
+        data = path.read_bytes()
+        hasher.update(f"{table.name}\0{len(data)}\0".encode())
+        hasher.update(data)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            self.problems.append(
+                Problem(
+                    table.name,
+                    line - 1 if line > 1 else None,
+                    None,
+                    data[exc.start : exc.start + 4].hex(" "),
+                    "not_utf8",
+                    f"UTF-8 text: byte {exc.start} (line {line}) is not UTF-8; "
+                    "save the file as UTF-8",
+                )
+            )
+            return None
+        del data
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        try:
+            rows = list(reader)
+        except csv.Error as exc:
+            self.problems.append(
+                Problem(
+                    table.name,
+                    max(reader.line_num - 1, 1),
+                    None,
+                    "",
+                    "malformed_csv",
+                    f"well-formed CSV: {exc} (near line {reader.line_num})",
+                )
+            )
+            return None
+        if not rows or not any(rows[0]):
+            self.problems.append(
+                Problem(
+                    table.name,
+                    None,
+                    None,
+                    "",
+                    "empty_file",
+                    "a header row naming the columns: " + ", ".join(table.columns),
+                )
+            )
+            return None
+        header = [h.strip() for h in rows[0]]
+        return header, rows[1:]
+
+    def check_header(self, table: Table, header: list[str]) -> bool:
+        ok = True
+        for name, n in Counter(header).items():
+            if n > 1:
+                ok = False
+                self.problems.append(
+                    Problem(
+                        table.name,
+                        None,
+                        name,
+                        name,
+                        "duplicate_column",
+                        f"each column once (this one appears {n} times)",
+                    )
+                )
+        for name in header:
+            if name not in table.columns:
+                ok = False
+                self.problems.append(
+                    Problem(
+                        table.name,
+                        None,
+                        name,
+                        name,
+                        "unknown_column",
+                        "only the columns of the format: " + ", ".join(table.columns),
+                    )
+                )
+        for name in table.columns:
+            if name not in header:
+                ok = False
+                self.problems.append(
+                    Problem(
+                        table.name,
+                        None,
+                        name,
+                        "",
+                        "missing_column",
+                        f"a column {name} in the header (blank values are allowed "
+                        "where the column is optional)",
+                    )
+                )
+        return ok
+
+    # --- per column --------------------------------------------------------------------
+
+    def convert(self, table: Table, col: Column, vals: tuple[str, ...]) -> list[Any]:
+        problems = self.problems
+        tname, cname = table.name, col.name
+        if col.type in ("id", "text"):
+            out: list[Any] = [v or None for v in vals]
+            if col.required and None in out:
+                problems.extend(
+                    Problem(
+                        tname, i + 1, cname, "", "required", "a value (this column is required)"
+                    )
+                    for i, v in enumerate(out)
+                    if v is None
+                )
+            if col.type == "id":
+                problems.extend(
+                    Problem(
+                        tname,
+                        i + 1,
+                        cname,
+                        v,
+                        "too_long",
+                        f"an identifier of at most {_ID_MAX} characters (this has {len(v)})",
+                    )
+                    for i, v in enumerate(vals)
+                    if len(v) > _ID_MAX
+                )
+            return out
+        rule = "type"
+        parse: Callable[[str], Any]
+        if col.type == "date":
+            memo, parse = self.date_memo, _parse_date
+            expected = "a date as YYYY-MM-DD, between 1900 and 2099"
+        elif col.type == "int":
+            memo, parse = self.int_memo, _parse_int
+            expected = "a whole number"
+        elif col.type == "decimal":
+            memo, parse = {}, _parse_decimal
+            expected = "a number such as 0.5"
+        elif col.type == "bool":
+            memo, parse = {"Y": True, "N": False}, _bad
+            expected = "Y or N"
+        else:
+            assert col.codes is not None
+            rule = "code"
+            memo = self.code_memo.setdefault(
+                col.codes, {v: v for v in self.fmt.codes[col.codes].values}
+            )
+            parse = _bad
+            allowed = list(self.fmt.codes[col.codes].values)
+            shown = ", ".join(allowed[:12]) + (", ..." if len(allowed) > 12 else "")
+            expected = f"a code from the {col.codes} list ({shown})"
+        out = []
+        append = out.append
+        get = memo.get
+        for i, v in enumerate(vals):
+            if not v:
+                if col.required:
+                    problems.append(
+                        Problem(
+                            tname, i + 1, cname, "", "required", "a value (this column is required)"
+                        )
+                    )
+                append(None)
+                continue
+            r = get(v, _UNSEEN)
+            if r is _UNSEEN:
+                r = memo[v] = parse(v)
+            if r is _BAD:
+                problems.append(Problem(tname, i + 1, cname, v, rule, expected))
+                append(None)
+            else:
+                append(r)
+        return out
+
+    # --- per table ---------------------------------------------------------------------
+
+    def check_table(self, table: Table, header: list[str], rows: list[list[str]]) -> None:
+        first_problem = len(self.problems)
+        width = len(header)
+        blank: set[int] = set()
+        suppressed: set[int] = set()
+        if any(len(r) != width for r in rows):
+            for i, r in enumerate(rows):
+                if len(r) == width:
+                    continue
+                if not r or (len(r) == 1 and not r[0]):
+                    blank.add(i)
+                else:
+                    suppressed.add(i)
+                    self.problems.append(
+                        Problem(
+                            table.name,
+                            i + 1,
+                            None,
+                            f"{len(r)} fields",
+                            "ragged_row",
+                            f"{width} fields, as in the header",
+                        )
+                    )
+                rows[i] = [""] * width
+        n = len(rows)
+        by_name = dict(zip(header, zip(*rows, strict=True) if rows else [()] * width, strict=True))
+        del rows
+        names = list(table.columns)
+        values = [self.convert(table, table.columns[c], by_name[c]) for c in names]
+        del by_name
+        cols = dict(zip(names, values, strict=True))
+
+        # Identifiers unique in their table (the first occurrence keeps the key).
+        first: dict[str, int] = {}
+        setdefault = first.setdefault
+        for i, k in enumerate(cols[table.key]):
+            if k is None or i in blank:
+                continue
+            j = setdefault(k, i)
+            if j != i:
+                self.problems.append(
+                    Problem(
+                        table.name,
+                        i + 1,
+                        table.key,
+                        k,
+                        "duplicate_key",
+                        f"a {table.key} used once in the table (already at row {j + 1})",
+                    )
+                )
+
+        # End dates not before their start (format.yaml `after`).
+        for col in table.columns.values():
+            for other in col.after:
+                a_col, b_col = cols[col.name], cols[other]
+                self.problems.extend(
+                    Problem(
+                        table.name,
+                        i + 1,
+                        col.name,
+                        a,
+                        "date_order",
+                        f"a date on or after {other} ({b})",
+                    )
+                    for i, (a, b) in enumerate(zip(a_col, b_col, strict=True))
+                    if a is not None and b is not None and a < b
+                )
+
+        # No date before the person's date of birth.
+        if table.name == "ssd_person":
+            dob = cols["pers_dob"]
+            self.dob = {
+                k: dob[j] for k, j in first.items() if dob[j] is not None and j not in suppressed
+            }
+        elif table.person is not None:
+            pcol = cols[table.person]
+            dob_get = self.dob.get
+            for col in table.columns.values():
+                if col.type != "date":
+                    continue
+                dcol = cols[col.name]
+                self.problems.extend(
+                    Problem(
+                        table.name,
+                        i + 1,
+                        col.name,
+                        d,
+                        "before_birth",
+                        f"a date on or after the person's date of birth ({dob_get(p)}, "
+                        f"ssd_person {p})",
+                    )
+                    for i, (p, d) in enumerate(zip(pcol, dcol, strict=True))
+                    if d is not None and d < dob_get(p, "")
+                )
+
+        # Ragged rows and blank lines were padded with blanks: only the ragged_row problem
+        # stands for them, not the blanks it implies.
+        quiet = suppressed | blank
+        if quiet:
+            self.problems[first_problem:] = [
+                p
+                for p in self.problems[first_problem:]
+                if p.rule == "ragged_row" or p.row is None or p.row - 1 not in quiet
+            ]
+        invalid = {p.row - 1 for p in self.problems[first_problem:] if p.row is not None}
+        data = TableData(table.name, names, values, n, invalid, blank)
+        self.tables[table.name] = data
+        if table.name in self.referenced:
+            self.first_row[table.name] = first
+
+        # References: to an existing row, and to a valid one.
+        refs = [c for c in table.columns.values() if c.ref]
+        self_refs = [c for c in refs if c.ref == table.name]
+        for col in [c for c in refs if c.ref != table.name]:
+            self.check_refs(table, col, cols[col.name], data)
+        # A table referring to itself: repeat until no newly invalid row appears.
+        while self_refs:
+            before = len(data.invalid)
+            for col in self_refs:
+                self.check_refs(table, col, cols[col.name], data, skip_reported=True)
+            if len(data.invalid) == before:
+                break
+
+    def check_refs(
+        self,
+        table: Table,
+        col: Column,
+        vals: list[Any],
+        data: TableData,
+        *,
+        skip_reported: bool = False,
+    ) -> None:
+        assert col.ref is not None
+        target = self.tables.get(col.ref)
+        first = self.first_row.get(col.ref)
+        if target is None or first is None:
+            return  # the referenced file itself has a whole-file problem, already reported
+        tkey = self.fmt.tables[col.ref].key
+        bad_target = target.invalid
+        if bad_target:
+            valid: Any = {k for k, j in first.items() if j not in bad_target}
+        else:
+            valid = first
+        for i, v in enumerate(vals):
+            if v is None or v in valid or i in data.blank:
+                continue
+            if skip_reported and i in data.invalid:
+                continue
+            j = first.get(v)
+            if j is None:
+                problem = Problem(
+                    table.name,
+                    i + 1,
+                    col.name,
+                    v,
+                    "reference",
+                    f"the {tkey} of a row in {col.ref}",
+                )
+            else:
+                problem = Problem(
+                    table.name,
+                    i + 1,
+                    col.name,
+                    v,
+                    "reference_invalid",
+                    f"a reference to a valid row: {col.ref} row {j + 1} has problems, so this "
+                    "row cannot load either",
+                )
+            self.problems.append(problem)
+            data.invalid.add(i)
+
+
+def _bad(_v: str) -> Any:
+    return _BAD
+
+
+def _parse_date(v: str) -> Any:
+    if not _DATE_RE.fullmatch(v) or not "1900" <= v[:4] <= "2099":
+        return _BAD
+    try:
+        dt.date.fromisoformat(v)
+    except ValueError:
+        return _BAD
+    return v
+
+
+def _parse_int(v: str) -> Any:
+    if not _INT_RE.fullmatch(v):
+        return _BAD
+    n = int(v)
+    return n if -_INT_MAX <= n <= _INT_MAX else _BAD
+
+
+def _parse_decimal(v: str) -> Any:
+    return float(v) if _DEC_RE.fullmatch(v) else _BAD
+
+
+def _read_manifest(
+    folder: Path,
+    fmt: ExtractFormat,
+    la_code: str,
+    from_la: str | None,
+    problems: list[Problem],
+) -> dict[str, Any]:
+    path = folder / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+        if not isinstance(manifest, dict):
+            raise ValueError("not a JSON object")
+    except (ValueError, UnicodeDecodeError) as exc:
+        problems.append(Problem("manifest", None, None, "", "manifest", f"a JSON object ({exc})"))
+        return {}
+    version = manifest.get("format_version")
+    if version is not None and str(version) != fmt.version:
+        problems.append(
+            Problem(
+                "manifest",
+                None,
+                "format_version",
+                str(version),
+                "format_version",
+                f"format version {fmt.version} (this Grip reads only that version)",
+            )
+        )
+    their_la = manifest.get("la_code")
+    if their_la is not None and str(their_la) != la_code and str(their_la) != from_la:
+        problems.append(
+            Problem(
+                "manifest",
+                None,
+                "la_code",
+                str(their_la),
+                "la_mismatch",
+                f"the LA given ({la_code}): this extract is {their_la}'s. To load it as "
+                f"{la_code} on purpose, pass --from-la {their_la}",
+            )
+        )
+    return manifest
+
+
+def _manifest_as_of(manifest: dict[str, Any], problems: list[Problem]) -> dt.date | None:
+    raw = manifest.get("as_of")
+    if raw is None:
+        return None
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        problems.append(
+            Problem("manifest", None, "as_of", str(raw), "manifest", "a date as YYYY-MM-DD")
+        )
+        return None
+
+
+def validate_extract(
+    folder: Path | str,
+    la_code: str,
+    *,
+    as_of: dt.date | None = None,
+    from_la: str | None = None,
+    progress: Progress | None = None,
+) -> ValidationReport:
+    """Check every file and row of the extract in ``folder`` for LA ``la_code``.
+
+    ``as_of`` (the date the extract was taken) comes from ``manifest.json`` unless given here;
+    without either the report is fatal. A manifest naming another LA is a whole-file problem
+    unless ``from_la`` names that LA (loading it as ``la_code`` on purpose). Nothing is
+    written anywhere. Raises ``ValueError`` for an LA code that cannot be one.
+    """
+    if not LA_CODE_RE.fullmatch(la_code):
+        raise ValueError(
+            f"LA code {la_code!r}: expected 1-16 letters, digits, '-' or '_' (e.g. 210)"
+        )
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"extract folder {folder} does not exist")
+    fmt = load_format()
+    problems: list[Problem] = []
+    manifest = _read_manifest(folder, fmt, la_code, from_la, problems)
+    manifest_as_of = _manifest_as_of(manifest, problems)
+    if as_of is None:
+        as_of = manifest_as_of
+    if as_of is None and not any(p.rule == "manifest" for p in problems):
+        problems.append(
+            Problem(
+                "manifest",
+                None,
+                "as_of",
+                "",
+                "manifest",
+                f"the extract's date: as_of in {MANIFEST}, or --as-of",
+            )
+        )
+
+    known = {t.filename for t in fmt.tables.values()}
+    for path in sorted(folder.glob("*.csv")):
+        if path.name not in known:
+            problems.append(
+                Problem(
+                    path.stem,
+                    None,
+                    None,
+                    path.name,
+                    "unknown_file",
+                    "only the format's tables (a misspelt file name?): see docs/import-format.md",
+                )
+            )
+
+    checker = _Checker(fmt, folder, progress)
+    checker.problems = problems
+    sizes = {
+        t.name: (folder / t.filename).stat().st_size if (folder / t.filename).is_file() else 0
+        for t in fmt.tables.values()
+    }
+    total, done = sum(sizes.values()), 0
+    hasher = hashlib.sha256(f"grip-extract {fmt.version}\0".encode())
+    for table in fmt.tables.values():
+        read = checker.read(table, hasher)
+        if read is not None:
+            header, rows = read
+            if checker.check_header(table, header):
+                checker.check_table(table, header, rows)
+        done += sizes[table.name]
+        if progress is not None:
+            progress("check", done, total)
+
+    expected_rows = manifest.get("rows")
+    if isinstance(expected_rows, dict):
+        for name, data in checker.tables.items():
+            want = expected_rows.get(name)
+            if isinstance(want, int) and want != data.data_rows:
+                problems.append(
+                    Problem(
+                        name,
+                        None,
+                        None,
+                        str(data.data_rows),
+                        "row_count",
+                        f"{want} rows, as {MANIFEST} says (a truncated or mixed-up file?)",
+                    )
+                )
+    return ValidationReport(
+        folder=folder,
+        la_code=la_code,
+        format_version=fmt.version,
+        manifest=manifest,
+        as_of=as_of,
+        content_hash=hasher.hexdigest(),
+        problems=problems,
+        tables=checker.tables,
+    )
+
+
+# --- reporting ---------------------------------------------------------------------------
+
+
+def format_summary(report: ValidationReport, examples: int = 3) -> str:
+    """A readable summary: problems grouped by table and rule, with the first few examples."""
+    if not report.problems:
+        rows = sum(report.rows_read.values())
+        return f"{rows:,} rows in {len(report.tables)} tables: no problems"
+    grouped: dict[tuple[str, str], list[Problem]] = {}
+    for p in report.problems:
+        group = grouped.setdefault((p.table, p.rule), [])
+        if len(group) < examples:
+            group.append(p)
+    counts = report.counts()
+    lines = [
+        f"{len(report.problems):,} problems in {report.rows_invalid:,} rows"
+        + (" (and whole-file problems)" if any(p.whole_file for p in report.problems) else "")
+        + ":"
+    ]
+    for (table, rule), shown in grouped.items():
+        n = counts[(table, rule)]
+        file = shown[0].file
+        lines.append(f"  {file}: {rule} x{n:,}")
+        for p in shown:
+            lines.append(f"    - {p.describe()}")
+        if n > len(shown):
+            lines.append(f"    ... and {n - len(shown):,} more")
+    return "\n".join(lines)
+
+
+def _neutralise(value: str) -> str:
+    """Stop a spreadsheet reading a value as a formula (OWASP CSV injection).
+
+    Local stand-in until ``grip.documents.safe`` offers the shared writer.
+    """
+    if value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
+def write_problems_csv(problems: Iterable[Problem], path: Path | str) -> int:
+    """Write every problem to ``path`` as CSV (formula-safe); returns how many."""
+    n = 0
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["file", "table", "row", "column", "value", "rule", "expected"])
+        for p in problems:
+            writer.writerow(
+                [
+                    _neutralise(p.file),
+                    _neutralise(p.table),
+                    "" if p.row is None else p.row,
+                    _neutralise(p.column or ""),
+                    _neutralise(p.value),
+                    p.rule,
+                    _neutralise(p.expected),
+                ]
+            )
+            n += 1
+    return n
