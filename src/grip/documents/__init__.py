@@ -1,0 +1,1 @@
+"""Documents: safe XLSX / CSV / DOCX writing (formula neutralising) for every export."""
