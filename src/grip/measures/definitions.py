@@ -105,7 +105,9 @@ class Measure(BaseModel):
     @property
     def window_months(self) -> int | None:
         """Months in the window, or None for a snapshot."""
-        return None if self.window == "snapshot" else int(self.window["months"])  # type: ignore[index]
+        if isinstance(self.window, dict):
+            return int(self.window["months"])
+        return None
 
     @property
     def window_text(self) -> str:
@@ -139,7 +141,8 @@ class Definitions(BaseModel):
     @model_validator(mode="after")
     def _check_refs(self) -> Definitions:
         seen: set[str] = set()
-        for m in [*self.measures, *self.drift]:
+        items: list[Measure | Drift] = [*self.measures, *self.drift]
+        for m in items:
             if m.id in seen:
                 raise ValueError(f"duplicate measure id {m.id}")
             seen.add(m.id)

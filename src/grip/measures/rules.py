@@ -57,7 +57,7 @@ class Interval:
         return max(working_days_between(self.due(start), when), 1)
 
 
-WD = "working_days"
+WD: Literal["working_days"] = "working_days"
 
 
 @dataclass(frozen=True)
