@@ -171,7 +171,12 @@ NEEDED_COLUMNS: dict[str, tuple[str, ...]] = {
         "clap_cla_placement_la",
     ),
     "ssd_cla_reviews": ("clar_person_id", "clar_cla_id", "clar_cla_review_date"),
-    "ssd_cla_visits": ("clav_person_id", "clav_cla_id", "clav_cla_visit_date", "clav_cla_visit_seen"),
+    "ssd_cla_visits": (
+        "clav_person_id",
+        "clav_cla_id",
+        "clav_cla_visit_date",
+        "clav_cla_visit_seen",
+    ),
     "ssd_cla_health": ("clah_person_id", "clah_health_check_type", "clah_health_check_date"),
     "ssd_missing": (
         "miss_person_id",
@@ -259,9 +264,7 @@ class CaseData:
         }
         self.teams = dict(tables["ssd_department"])
         self.staff = dict(tables["ssd_professionals"])
-        self.involvements = _by_person(
-            [r for r in tables["ssd_involvements"] if r[2] == "SW"]
-        )
+        self.involvements = _by_person([r for r in tables["ssd_involvements"] if r[2] == "SW"])
         self.t = {name: _by_person(rows) for name, rows in tables.items()}
         self.raw = tables
         self.icpc_by_s47: dict[str, date] = {}

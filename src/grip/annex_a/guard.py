@@ -140,8 +140,10 @@ def precheck(path: Path, display_name: str | None = None) -> None:
                     f"{name}: refused: declares {declared} bytes uncompressed (zip bomb?)"
                 )
             for i in infos:
-                if i.compress_size and i.file_size / i.compress_size > MAX_RATIO and (
-                    i.file_size > 10 * 1024 * 1024
+                if (
+                    i.compress_size
+                    and i.file_size / i.compress_size > MAX_RATIO
+                    and (i.file_size > 10 * 1024 * 1024)
                 ):
                     raise WorkbookRefused(
                         f"{name}: refused: {i.filename} compresses {i.file_size // i.compress_size}"
@@ -178,7 +180,7 @@ def read_workbook(
             [sys.executable, "-I", "-m", "grip.annex_a._parse_child", str(path)],
             capture_output=True,
             timeout=timeout,
-            preexec_fn=_limit_child,  # noqa: PLW1509 - limits must be set before exec
+            preexec_fn=_limit_child,
             check=False,
         )
     except subprocess.TimeoutExpired:

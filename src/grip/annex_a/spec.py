@@ -543,9 +543,7 @@ def match_headers(headers: list[object], lst: ListSpec) -> HeaderMatch:
         positions[cid] = pos
         used.add(pos)
         total += s
-    unknown = tuple(
-        str(headers[i]) for i, c in enumerate(cells) if c and i not in used
-    )
+    unknown = tuple(str(headers[i]) for i, c in enumerate(cells) if c and i not in used)
     return HeaderMatch(lst.number, positions, unknown, total / max(1, len(lst.columns)))
 
 
