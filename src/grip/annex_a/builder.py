@@ -839,13 +839,19 @@ def build(
         spec = load_spec(spec) if spec else load_spec()
     from grip.store.base import LocalAuthority
 
-    with engine.connect() as conn:
-        la = conn.execute(
-            sa.select(LocalAuthority.name).where(LocalAuthority.code == la_code)
-        ).first()
-    if la is None:
-        raise BuildError(f"no local authority with code {la_code!r} in this database")
-    tables = read_tables(engine, la_code)
+    try:
+        with engine.connect() as conn:
+            la = conn.execute(
+                sa.select(LocalAuthority.name).where(LocalAuthority.code == la_code)
+            ).first()
+        if la is None:
+            raise BuildError(f"no local authority with code {la_code!r} in this database")
+        tables = read_tables(engine, la_code)
+    except sa.exc.SQLAlchemyError as exc:
+        raise BuildError(
+            f"the case store cannot be read ({type(exc.orig or exc).__name__}); "
+            "run `grip db upgrade` and import the LA's extract first"
+        ) from None
     return build_from_tables(tables, la_code, inspection_date, spec, la_name=la[0])
 
 

@@ -6,9 +6,10 @@ cover sheet first: spec, LA, inspection date, generated at, row counts per list,
 metadata seed 002 para 248 asks for where the LA's codes differ from the DfE ones.
 
 Formula safety: XlsxWriter never turns strings into formulas here (``strings_to_formulas``
-off), and CSV cells that a spreadsheet would read as a formula get a leading apostrophe. All
-writing goes through :func:`write_xlsx` / :func:`write_csv` so the shared safe-export module
-(grip.documents) can replace them in one place.
+off) and every text cell goes through ``grip.documents.safe.neutralise`` (formula triggers get
+a leading apostrophe, control characters replaced), as every Grip export does. The layout
+(dd/mm/yyyy dates, cover sheet, streaming ``constant_memory`` for 60,000-child LAs) is Annex A's
+own, so the workbook is written here rather than with ``safe.xlsx_bytes``.
 """
 
 from __future__ import annotations
@@ -22,8 +23,7 @@ from typing import Any
 import xlsxwriter
 
 from grip.annex_a.builder import AnnexA
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from grip.documents.safe import neutralise
 
 
 def _cover_rows(annex: AnnexA) -> list[tuple[str, Any]]:
@@ -95,7 +95,7 @@ def write_xlsx(annex: AnnexA, path: Path) -> None:
                     elif isinstance(v, int | float):
                         ws.write_number(r, c, v)
                     else:
-                        ws.write_string(r, c, str(v))
+                        ws.write_string(r, c, neutralise(str(v)))
     finally:
         wb.close()
 
@@ -105,8 +105,7 @@ def _csv_cell(v: Any) -> str:
         return ""
     if isinstance(v, date):
         return v.strftime("%d/%m/%Y")
-    s = str(v)
-    return "'" + s if s.startswith(_FORMULA_START) else s
+    return neutralise(str(v))
 
 
 def write_csv(annex: AnnexA, directory: Path) -> list[Path]:
