@@ -1,0 +1,615 @@
+"""Choosing the monthly audit sample from the case store (issue 7 §2).
+
+seed 004 App. 1 §2a: each month the performance team chooses one case for every practice group
+"using the Ofsted criteria". Grip reads those criteria as the selection factors of seed 002
+para 150 (age, sex, disability, ethnicity, abuse category, exploitation or missing, type of
+placement and out-of-area, large sibling groups, delegated providers) and the thresholds of
+para 153 (the stage of the child's journey: early help, assessment, child in need, child
+protection, in care, permanence, leaving care).
+
+How a month is chosen, reproducibly from a seed:
+
+1. The candidates are the children with an open allocation (a social worker or personal
+   adviser, ``ssd_involvements``) on the first day of the month, in the allocation's team.
+2. A child audited in the 12 months before is excluded, unless chosen on purpose.
+3. Deliberate picks come first. Then, round by round, each practice group takes the case that
+   adds the most factors not yet in the month's sample (weighted: missing children count most,
+   as para 150 says they must be in the cohort); ties are broken by the seeded random order.
+4. Each pick stores its reason: the factors it brought and the stage it tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import random
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+import yaml
+from sqlalchemy.orm import Session
+
+from grip import calendar
+from grip.access import clock
+from grip.audits.lifecycle import Actor, InvalidInput, _require, new_id
+from grip.audits.models import Audit, SamplePick
+from grip.casedata.models import CASE_TABLES
+
+RULES_FILE = Path(__file__).with_name("sampling.yaml")
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+#: Words for each factor kind, used in the stored reason.
+_KIND_WORDS = {
+    "age": "age {v}",
+    "sex": "sex {v}",
+    "disability": "a disability",
+    "ethnicity": "ethnic group {v}",
+    "abuse": "CP category {v}",
+    "missing": "missing in the last 12 months",
+    "placement": "placement {v}",
+    "out_of_area": "placed out of area",
+    "sibling_group": "a large sibling group",
+    "delegated": "a delegated provider",
+    "stage": "stage: {v}",
+}
+_STAGE_WORDS = {
+    "early-help": "early help",
+    "assessment": "referral and assessment",
+    "cin": "child in need",
+    "cp": "child protection",
+    "cla": "decision to accommodate / in care",
+    "permanence": "permanence planning",
+    "care-leaver": "leaving care",
+}
+_ETHNIC_GROUPS = {
+    "W": "White",
+    "M": "Mixed",
+    "A": "Asian",
+    "B": "Black",
+    "C": "Other",
+    "O": "Other",
+}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The sampling rules (``sampling.yaml``)."""
+
+    not_again_within_months: int
+    allocation_roles: tuple[str, ...]
+    age_bands: tuple[tuple[str, int, int], ...]
+    large_sibling_group: int
+    out_of_area_miles: float
+    missing_lookback_months: int
+    weights: Mapping[str, int]
+    placement_groups: Mapping[str, str]
+
+
+def parse_rules(data: Any, source: str = str(RULES_FILE)) -> Rules:
+    """Validate the rules data; errors name the file and the key."""
+    if not isinstance(data, dict) or data.get("version") != 1:
+        raise ValueError(f"{source}: expected a mapping with version: 1")
+    try:
+        weights = {str(k): int(v) for k, v in data["weights"].items()}
+        missing = set(_KIND_WORDS) - set(weights)
+        if missing:
+            raise ValueError(f"weights: missing {', '.join(sorted(missing))}")
+        groups = {
+            str(code): str(group)
+            for group, codes in data["placement_groups"].items()
+            for code in codes
+        }
+        return Rules(
+            not_again_within_months=int(data["not_again_within_months"]),
+            allocation_roles=tuple(data["allocation_roles"]),
+            age_bands=tuple(
+                (str(b["id"]), int(b["min"]), int(b["max"])) for b in data["age_bands"]
+            ),
+            large_sibling_group=int(data["large_sibling_group"]),
+            out_of_area_miles=float(data["out_of_area_miles"]),
+            missing_lookback_months=int(data["missing_lookback_months"]),
+            weights=weights,
+            placement_groups=groups,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"{source}: {exc}") from exc
+
+
+@cache
+def rules() -> Rules:
+    """The shipped sampling rules."""
+    return parse_rules(yaml.safe_load(RULES_FILE.read_text(encoding="utf-8")))
+
+
+def parse_month(month: str) -> dt.date:
+    """The first day of ``YYYY-MM``; :class:`InvalidInput` naming the value otherwise."""
+    m = MONTH_RE.match(month or "")
+    if not m:
+        raise InvalidInput(f"month {month!r}: expected YYYY-MM, e.g. 2026-10")
+    return dt.date(int(m.group(1)), int(m.group(2)), 1)
+
+
+def default_seed(la_code: str, month: str) -> int:
+    """The seed used when none is given: fixed for an LA and month, so a rerun repeats."""
+    return int.from_bytes(hashlib.sha256(f"{la_code}:{month}".encode()).digest()[:4], "big")
+
+
+@dataclass
+class Candidate:
+    """A case that could be chosen, with the factors it carries."""
+
+    person_id: str
+    team_id: str
+    team_name: str
+    service_id: str | None
+    worker_professional_id: str | None
+    factors: list[tuple[str, str]] = field(default_factory=list)
+
+    def tags(self) -> list[str]:
+        """Factor tags ``kind:value`` (``kind`` alone when it has no value)."""
+        return [f"{k}:{v}" if v else k for k, v in self.factors]
+
+
+@dataclass
+class Pick:
+    """One chosen case and why."""
+
+    person_id: str
+    team_id: str
+    team_name: str
+    service_id: str | None
+    worker_professional_id: str | None
+    reason: str
+    factors: list[str]
+    deliberate: bool
+
+
+@dataclass
+class SampleResult:
+    """A month's sample: the picks, the cases excluded and why, and the groups with none."""
+
+    la_code: str
+    month: str
+    seed: int
+    per_group: int
+    picks: list[Pick]
+    excluded_recent: list[str]
+    groups_without_cases: list[str]
+    stored: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        """A JSON-ready form (``grip audits sample --json``)."""
+        return {
+            "la": self.la_code,
+            "month": self.month,
+            "seed": self.seed,
+            "per_group": self.per_group,
+            "stored": self.stored,
+            "picks": [
+                {
+                    "person_id": p.person_id,
+                    "team_id": p.team_id,
+                    "team": p.team_name,
+                    "service_id": p.service_id,
+                    "deliberate": p.deliberate,
+                    "reason": p.reason,
+                    "factors": p.factors,
+                }
+                for p in self.picks
+            ],
+            "excluded_audited_within_12_months": self.excluded_recent,
+            "practice_groups_without_eligible_cases": self.groups_without_cases,
+        }
+
+
+def _open_on(t: sa.Table, start: str, end: str, on: dt.date) -> sa.ColumnElement[bool]:
+    return sa.and_(t.c[start] <= on, sa.or_(t.c[end].is_(None), t.c[end] > on))
+
+
+def _ethnic_group(code: str) -> str:
+    if code in ("REFU", "NOBT"):
+        return "not recorded"
+    return _ETHNIC_GROUPS.get(code[:1], "Other")
+
+
+def candidates(
+    db: Session,
+    la_code: str,
+    on: dt.date,
+    r: Rules | None = None,
+    delegated_team_ids: Sequence[str] = (),
+) -> list[Candidate]:
+    """Every child with an open allocation on ``on``, with their para 150 / 153 factors."""
+    r = r or rules()
+    t = CASE_TABLES
+    inv, dept = t["ssd_involvements"], t["ssd_department"]
+    conn = db.connection()
+    teams = {
+        row.dept_team_id: (row.dept_team_name, row.dept_team_parent_id)
+        for row in conn.execute(
+            sa.select(dept.c.dept_team_id, dept.c.dept_team_name, dept.c.dept_team_parent_id).where(
+                dept.c.la_code == la_code
+            )
+        )
+    }
+    alloc: dict[str, tuple[str, str | None, dt.date]] = {}
+    for row in conn.execute(
+        sa.select(
+            inv.c.invo_person_id,
+            inv.c.invo_professional_team_id,
+            inv.c.invo_professional_id,
+            inv.c.invo_involvement_start_date,
+        ).where(
+            inv.c.la_code == la_code,
+            inv.c.invo_professional_role.in_(r.allocation_roles),
+            inv.c.invo_professional_team_id.is_not(None),
+            _open_on(inv, "invo_involvement_start_date", "invo_involvement_end_date", on),
+        )
+    ):
+        # The most recent open allocation decides the practice group.
+        prev = alloc.get(row.invo_person_id)
+        if prev is None or row.invo_involvement_start_date > prev[2]:
+            alloc[row.invo_person_id] = (
+                row.invo_professional_team_id,
+                row.invo_professional_id,
+                row.invo_involvement_start_date,
+            )
+    if not alloc:
+        return []
+    ids = set(alloc)
+
+    def rows(table: str, *cols: str, where: sa.ColumnElement[bool] | None = None) -> list[Any]:
+        tb = t[table]
+        q = sa.select(*(tb.c[c] for c in cols)).where(tb.c.la_code == la_code)
+        if where is not None:
+            q = q.where(where)
+        return [x for x in conn.execute(q) if x[0] in ids]
+
+    people = {
+        x[0]: x
+        for x in rows("ssd_person", "pers_person_id", "pers_sex", "pers_ethnicity", "pers_dob")
+    }
+    disabled = {
+        x[0]
+        for x in rows("ssd_disability", "disa_person_id", "disa_disability_code")
+        if x[1] != "NONE"
+    }
+    fam_of = {x[0]: x[1] for x in rows("ssd_family", "fami_person_id", "fami_family_id")}
+    fam_tb = t["ssd_family"]
+    fam_size: dict[str, int] = dict(
+        conn.execute(
+            sa.select(fam_tb.c.fami_family_id, sa.func.count())
+            .where(fam_tb.c.la_code == la_code)
+            .group_by(fam_tb.c.fami_family_id)
+        ).all()
+    )
+    cp = t["ssd_cp_plans"]
+    cp_cat = {
+        x[0]: x[1]
+        for x in rows(
+            "ssd_cp_plans",
+            "cppl_person_id",
+            "cppl_cp_plan_latest_category",
+            where=_open_on(cp, "cppl_cp_plan_start_date", "cppl_cp_plan_end_date", on),
+        )
+    }
+    since = calendar.add_months(on, -r.missing_lookback_months)
+    missing = {
+        x[0]
+        for x in rows(
+            "ssd_missing",
+            "miss_person_id",
+            where=sa.and_(
+                t["ssd_missing"].c.miss_missing_episode_start_date >= since,
+                t["ssd_missing"].c.miss_missing_episode_start_date <= on,
+            ),
+        )
+    }
+    cla = t["ssd_cla_episodes"]
+    in_care = {
+        x[0]
+        for x in rows(
+            "ssd_cla_episodes",
+            "clae_person_id",
+            where=_open_on(cla, "clae_cla_episode_start_date", "clae_cla_episode_ceased_date", on),
+        )
+    }
+    pl = t["ssd_cla_placement"]
+    placement: dict[str, tuple[str, str | None, float | None]] = {
+        x[0]: (x[1], x[2], x[3])
+        for x in rows(
+            "ssd_cla_placement",
+            "clap_person_id",
+            "clap_cla_placement_type",
+            "clap_cla_placement_la",
+            "clap_cla_placement_distance",
+            where=_open_on(pl, "clap_cla_placement_start_date", "clap_cla_placement_end_date", on),
+        )
+    }
+    perm = {
+        x[0]
+        for x in rows("ssd_permanence", "perm_person_id", "perm_permanence_plan")
+        if x[1] is not None
+    }
+    leavers = {x[0] for x in rows("ssd_care_leavers", "clea_person_id")}
+    cinp = t["ssd_cin_plans"]
+    on_cin = {
+        x[0]
+        for x in rows(
+            "ssd_cin_plans",
+            "cinp_person_id",
+            where=_open_on(cinp, "cinp_cin_plan_start_date", "cinp_cin_plan_end_date", on),
+        )
+    }
+    cine = t["ssd_cin_episodes"]
+    open_ref = {
+        x[0]
+        for x in rows(
+            "ssd_cin_episodes",
+            "cine_person_id",
+            where=_open_on(cine, "cine_referral_date", "cine_close_date", on),
+        )
+    }
+    eh = t["ssd_early_help_episodes"]
+    early = {
+        x[0]
+        for x in rows(
+            "ssd_early_help_episodes",
+            "earl_person_id",
+            where=_open_on(eh, "earl_episode_start_date", "earl_episode_end_date", on),
+        )
+    }
+    delegated = set(delegated_team_ids)
+    out: list[Candidate] = []
+    for pid in sorted(alloc):
+        team_id, worker, _start = alloc[pid]
+        name, service = teams.get(team_id, (team_id, None))
+        c = Candidate(pid, team_id, name, service, worker)
+        person = people.get(pid)
+        if person is not None:
+            age = calendar.age_in_years(person.pers_dob, on) if person.pers_dob <= on else 0
+            for band, lo, hi in r.age_bands:
+                if lo <= age <= hi:
+                    c.factors.append(("age", band))
+            c.factors.append(("sex", person.pers_sex))
+            c.factors.append(("ethnicity", _ethnic_group(person.pers_ethnicity)))
+        if pid in disabled:
+            c.factors.append(("disability", ""))
+        if pid in cp_cat:
+            c.factors.append(("abuse", cp_cat[pid]))
+        if pid in missing:
+            c.factors.append(("missing", ""))
+        if pid in placement:
+            ptype, pla, dist = placement[pid]
+            c.factors.append(("placement", r.placement_groups.get(ptype, "other")))
+            if (pla and pla != la_code) or (dist is not None and dist > r.out_of_area_miles):
+                c.factors.append(("out_of_area", ""))
+        fam = fam_of.get(pid)
+        if fam is not None and fam_size.get(fam, 0) >= r.large_sibling_group:
+            c.factors.append(("sibling_group", ""))
+        if team_id in delegated:
+            c.factors.append(("delegated", ""))
+        # The furthest stage reached is the threshold this case tests (para 153).
+        if pid in leavers and pid not in in_care:
+            stage = "care-leaver"
+        elif pid in in_care and pid in perm:
+            stage = "permanence"
+        elif pid in in_care:
+            stage = "cla"
+        elif pid in cp_cat:
+            stage = "cp"
+        elif pid in on_cin:
+            stage = "cin"
+        elif pid in open_ref:
+            stage = "assessment"
+        elif pid in early:
+            stage = "early-help"
+        else:
+            stage = "assessment"
+        c.factors.append(("stage", stage))
+        out.append(c)
+    return out
+
+
+def recently_audited(db: Session, la_code: str, on: dt.date, months: int) -> set[str]:
+    """Children whose audit was allocated in the ``months`` months before ``on``."""
+    since = calendar.add_months(on, -months)
+    start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
+    q = sa.select(Audit.person_id).where(Audit.la_code == la_code, Audit.allocated_at >= start)
+    picked = sa.select(SamplePick.person_id).where(
+        SamplePick.la_code == la_code,
+        SamplePick.month >= since.strftime("%Y-%m"),
+        SamplePick.month < on.strftime("%Y-%m"),
+    )
+    return set(db.scalars(q)) | set(db.scalars(picked))
+
+
+def _describe(kind: str, value: str) -> str:
+    if kind == "stage":
+        value = _STAGE_WORDS.get(value, value)
+    return _KIND_WORDS[kind].format(v=value)
+
+
+def choose(
+    cands: Sequence[Candidate],
+    per_group: int,
+    seed: int,
+    r: Rules,
+    deliberate: Mapping[str, str] | None = None,
+) -> list[Pick]:
+    """The greedy, seeded choice described in the module docstring (pure: no database)."""
+    rng = random.Random(seed)
+    # A fixed random rank per case: ties are broken the same way for the same seed.
+    rank = {c.person_id: rng.random() for c in sorted(cands, key=lambda c: c.person_id)}
+    by_team: dict[str, list[Candidate]] = defaultdict(list)
+    for c in cands:
+        by_team[c.team_id].append(c)
+    covered: set[str] = set()
+    picks: list[Pick] = []
+    taken: set[str] = set()
+    counts: dict[str, int] = defaultdict(int)
+    for pid, why in sorted((deliberate or {}).items()):
+        found = next((x for x in cands if x.person_id == pid), None)
+        if found is None:
+            raise InvalidInput(
+                f"case {pid!r} chosen on purpose has no open allocation on the sampling date"
+            )
+        c = found
+        picks.append(
+            Pick(
+                c.person_id,
+                c.team_id,
+                c.team_name,
+                c.service_id,
+                c.worker_professional_id,
+                f"Chosen on purpose: {why.strip()}",
+                c.tags(),
+                True,
+            )
+        )
+        covered.update(c.tags())
+        taken.add(pid)
+        counts[c.team_id] += 1
+    for _round in range(per_group):
+        for team in sorted(by_team):
+            if counts[team] >= per_group:
+                continue
+            pool = [c for c in by_team[team] if c.person_id not in taken]
+            if not pool:
+                continue
+
+            def gain(c: Candidate) -> int:
+                return sum(
+                    r.weights[k]
+                    for (k, v), tag in zip(c.factors, c.tags(), strict=True)
+                    if tag not in covered
+                )
+
+            best = max(pool, key=lambda c: (gain(c), rank[c.person_id]))
+            new = [
+                (k, v)
+                for (k, v), tag in zip(best.factors, best.tags(), strict=True)
+                if tag not in covered
+            ]
+            stage = next(v for k, v in best.factors if k == "stage")
+            if new:
+                brought = "; ".join(_describe(k, v) for k, v in new)
+                reason = (
+                    f"Practice group {best.team_name}: adds {brought} to the month's sample "
+                    f"(seed 002 para 150 selection factors, para 153 thresholds); tests the "
+                    f"{_STAGE_WORDS.get(stage, stage)} threshold; one of {len(pool)} eligible "
+                    "cases."
+                )
+            else:
+                reason = (
+                    f"Practice group {best.team_name}: its factors were already in the month's "
+                    f"sample, so chosen at random (seed {seed}) from {len(pool)} eligible cases; "
+                    f"tests the {_STAGE_WORDS.get(stage, stage)} threshold."
+                )
+            picks.append(
+                Pick(
+                    best.person_id,
+                    best.team_id,
+                    best.team_name,
+                    best.service_id,
+                    best.worker_professional_id,
+                    reason,
+                    best.tags(),
+                    False,
+                )
+            )
+            covered.update(best.tags())
+            taken.add(best.person_id)
+            counts[team] += 1
+    return picks
+
+
+def sample_month(
+    db: Session,
+    la_code: str,
+    month: str,
+    *,
+    per_group: int = 1,
+    seed: int | None = None,
+    deliberate: Mapping[str, str] | None = None,
+    delegated_team_ids: Sequence[str] = (),
+    store: bool = False,
+    actor: Actor | None = None,
+    now: dt.datetime | None = None,
+) -> SampleResult:
+    """Choose (and with ``store``, save) the month's sample. ``deliberate`` maps person ids
+    chosen on purpose to the reason; they bypass the 12-month rule."""
+    on = parse_month(month)
+    if per_group < 1 or per_group > 20:
+        raise InvalidInput(f"per-group {per_group}: expected a number from 1 to 20")
+    for pid, why in (deliberate or {}).items():
+        if not why.strip():
+            raise InvalidInput(f"case {pid!r} chosen on purpose needs a reason")
+    r = rules()
+    seed = default_seed(la_code, month) if seed is None else seed
+    if store:
+        # No actor: a system job (the CLI, run by someone with access to the database).
+        if actor is not None:
+            _require("allocate", actor)
+        existing = db.scalar(
+            sa.select(sa.func.count())
+            .select_from(SamplePick)
+            .where(SamplePick.la_code == la_code, SamplePick.month == month)
+        )
+        if existing:
+            raise InvalidInput(
+                f"{la_code} already has a sample for {month} ({existing} cases); a month is "
+                "sampled once so its picks and reasons stand"
+            )
+    cands = candidates(db, la_code, on, r, delegated_team_ids)
+    recent = recently_audited(db, la_code, on, r.not_again_within_months)
+    chosen = set(deliberate or {})
+    eligible = [c for c in cands if c.person_id not in recent or c.person_id in chosen]
+    excluded = sorted(
+        c.person_id for c in cands if c.person_id in recent and c.person_id not in chosen
+    )
+    all_teams = {c.team_id: c.team_name for c in cands}
+    picks = choose(eligible, per_group, seed, r, deliberate)
+    picked_teams = {p.team_id for p in picks}
+    without = sorted(name for tid, name in all_teams.items() if tid not in picked_teams)
+    result = SampleResult(la_code, month, seed, per_group, picks, excluded, without)
+    if store:
+        now = now or clock.now()
+        for p in picks:
+            db.add(
+                SamplePick(
+                    la_code=la_code,
+                    id=new_id(),
+                    month=month,
+                    person_id=p.person_id,
+                    team_id=p.team_id,
+                    service_id=p.service_id,
+                    reason=p.reason,
+                    factors=json.dumps(p.factors),
+                    seed=seed,
+                    deliberate=p.deliberate,
+                    picked_at=now,
+                    picked_by=actor.user_id if actor else None,
+                )
+            )
+        db.flush()
+        result.stored = True
+    return result
+
+
+def picks_for(db: Session, la_code: str, month: str) -> list[SamplePick]:
+    """The stored picks of a month."""
+    return list(
+        db.scalars(
+            sa.select(SamplePick)
+            .where(SamplePick.la_code == la_code, SamplePick.month == month)
+            .order_by(SamplePick.team_id, SamplePick.person_id)
+        )
+    )
