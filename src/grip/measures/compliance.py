@@ -1,0 +1,253 @@
+"""One child's timescale compliance on a date: the API audits (issue 7) use for pre-fill.
+
+``child_compliance(engine, la_code, person_id, on)`` reads only that child's rows from the case
+store and applies the per-child rules in :mod:`grip.measures.rules`; it does not run the LA-wide
+engine, so it is cheap enough to call per audited case. Each item names the measure it belongs
+to, so an audit can show "CP review 2 overdue by 6 working days (CP_REVIEW_LATER)".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from grip.casedata.models import CASE_TABLES
+from grip.measures import rules
+from grip.measures.engine import LAStandards, la_standards
+from grip.settings import Settings
+
+
+@dataclass(frozen=True)
+class ComplianceItem:
+    """One timescale for the child, with the measure it feeds."""
+
+    measure_id: str
+    area: str
+    due: rules.Due
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        d = self.due
+        return {
+            "measure_id": self.measure_id,
+            "area": self.area,
+            "what": d.what,
+            "start": d.start.isoformat(),
+            "due": d.due.isoformat(),
+            "done": d.done.isoformat() if d.done else None,
+            "status": d.status,
+            "working_days_late": d.working_days_late,
+        }
+
+
+@dataclass(frozen=True)
+class ChildCompliance:
+    """Every timescale of one child on a date."""
+
+    la_code: str
+    person_id: str
+    on: date
+    items: list[ComplianceItem]
+
+    @property
+    def failing(self) -> list[ComplianceItem]:
+        """Items late or overdue, most working days late first."""
+        bad = [i for i in self.items if not i.due.compliant]
+        return sorted(bad, key=lambda i: -i.due.working_days_late)
+
+    @property
+    def compliant(self) -> bool:
+        """True when nothing is late or overdue."""
+        return not self.failing
+
+
+def _rows(conn: Any, table: str, person_col: str, la_code: str, pid: str) -> list[Any]:
+    t = CASE_TABLES[table]
+    q = select(t).where(t.c.la_code == la_code, t.c[person_col] == pid)
+    return list(conn.execute(q).mappings())
+
+
+def _review_items(
+    measure_first: str,
+    measure_later: str | tuple[str, str],
+    area: str,
+    what: str,
+    start: date,
+    reviews: list[date],
+    end: date | None,
+    on: date,
+    intervals: tuple[rules.Interval, ...],
+) -> list[ComplianceItem]:
+    out = []
+    for k, due in enumerate(rules.review_chain(what, start, reviews, end, on, intervals), start=1):
+        if k == 1:
+            mid = measure_first
+        elif isinstance(measure_later, tuple):
+            mid = measure_later[0] if k == 2 else measure_later[1]
+        else:
+            mid = measure_later
+        out.append(ComplianceItem(mid, area, due))
+    return out
+
+
+def child_compliance(
+    engine: Engine,
+    la_code: str,
+    person_id: str,
+    on: date,
+    *,
+    settings: Settings | None = None,
+    standards: LAStandards | None = None,
+) -> ChildCompliance:
+    """The child's timescale compliance on ``on``: assessments, ICPC, plan and care reviews, visits.
+
+    Only events on or before ``on`` are considered; plans and periods of care closed before ``on``
+    keep their history (reviews held late stay late). Visit standards are the LA's (see
+    :func:`grip.measures.engine.la_standards`).
+    """
+    std = standards or la_standards(engine, la_code, settings)
+    items: list[ComplianceItem] = []
+    with engine.connect() as conn:
+        refs = {
+            r["cine_referral_id"]: r
+            for r in _rows(conn, "ssd_cin_episodes", "cine_person_id", la_code, person_id)
+        }
+        for a in _rows(conn, "ssd_cin_assessments", "cina_person_id", la_code, person_id):
+            if a["cina_assessment_start_date"] > on:
+                continue
+            ref = refs.get(a["cina_referral_id"])
+            start = ref["cine_referral_date"] if ref else a["cina_assessment_start_date"]
+            items.append(
+                ComplianceItem(
+                    "AS_45WD",
+                    "assessments",
+                    rules.assessment(start, a["cina_assessment_auth_date"], on),
+                )
+            )
+        s47s = {
+            s["s47e_s47_enquiry_id"]: s
+            for s in _rows(conn, "ssd_s47_enquiry", "s47e_person_id", la_code, person_id)
+        }
+        for i in _rows(conn, "ssd_initial_cp_conference", "icpc_person_id", la_code, person_id):
+            s = s47s.get(i["icpc_s47_enquiry_id"])
+            if s is None or i["icpc_icpc_transfer_in"] or s["s47e_strategy_discussion_date"] > on:
+                continue
+            items.append(
+                ComplianceItem(
+                    "S47_ICPC_15WD",
+                    "s47",
+                    rules.icpc(s["s47e_strategy_discussion_date"], i["icpc_icpc_date"], on),
+                )
+            )
+        cp_reviews = _rows(conn, "ssd_cp_reviews", "cppr_person_id", la_code, person_id)
+        cp_visits = _rows(conn, "ssd_cp_visits", "cppv_person_id", la_code, person_id)
+        for p in _rows(conn, "ssd_cp_plans", "cppl_person_id", la_code, person_id):
+            start, end, pid = (
+                p["cppl_cp_plan_start_date"],
+                p["cppl_cp_plan_end_date"],
+                p["cppl_cp_plan_id"],
+            )
+            if start > on:
+                continue
+            revs = [r["cppr_cp_review_date"] for r in cp_reviews if r["cppr_cp_plan_id"] == pid]
+            items += _review_items(
+                "CP_REVIEW_FIRST", "CP_REVIEW_LATER", "child_protection", "CP review",
+                start, revs, end, on, rules.CP_REVIEWS,
+            )  # fmt: skip
+            if end is None or end > on:
+                seen = [
+                    v["cppv_cp_visit_date"]
+                    for v in cp_visits
+                    if v["cppv_cp_plan_id"] == pid and v["cppv_cp_visit_seen"]
+                ]
+                iv = rules.Interval(rules.WD, std.cp_visit_working_days)
+                items.append(
+                    ComplianceItem(
+                        "CP_VISITS_IN_TIME",
+                        "child_protection",
+                        rules.visit_status("CP visit", start, seen, on, iv),
+                    )
+                )
+        cin_reviews = _rows(conn, "grip_cin_reviews", "cinr_person_id", la_code, person_id)
+        cin_visits = _rows(conn, "ssd_cin_visits", "cinv_person_id", la_code, person_id)
+        for p in _rows(conn, "ssd_cin_plans", "cinp_person_id", la_code, person_id):
+            start, end, pid = (
+                p["cinp_cin_plan_start_date"],
+                p["cinp_cin_plan_end_date"],
+                p["cinp_cin_plan_id"],
+            )
+            if start > on:
+                continue
+            revs = [r["cinr_cin_review_date"] for r in cin_reviews if r["cinr_cin_plan_id"] == pid]
+            items += _review_items(
+                "CIN_REVIEW_FIRST", "CIN_REVIEW_LATER", "children_in_need", "CIN review",
+                start, revs, end, on, rules.CIN_REVIEWS,
+            )  # fmt: skip
+            if end is None or end > on:
+                seen = [
+                    v["cinv_cin_visit_date"]
+                    for v in cin_visits
+                    if v["cinv_cin_plan_id"] == pid and v["cinv_cin_visit_seen"]
+                ]
+                iv = rules.Interval(rules.WD, std.cin_visit_working_days)
+                items.append(
+                    ComplianceItem(
+                        "CIN_VISITS_IN_TIME",
+                        "children_in_need",
+                        rules.visit_status("CIN visit", start, seen, on, iv),
+                    )
+                )
+        episodes = _rows(conn, "ssd_cla_episodes", "clae_person_id", la_code, person_id)
+        periods: dict[str, tuple[date, date | None]] = {}
+        for e in episodes:
+            cid = e["clae_cla_id"]
+            entered, ceased = e["clae_entered_care_date"], e["clae_cla_episode_ceased_date"]
+            if cid not in periods:
+                periods[cid] = (entered, ceased)
+            else:
+                prev_entered, prev_left = periods[cid]
+                left = None if ceased is None or prev_left is None else max(ceased, prev_left)
+                periods[cid] = (min(entered, prev_entered), left)
+        cla_reviews = _rows(conn, "ssd_cla_reviews", "clar_person_id", la_code, person_id)
+        cla_visits = [
+            v["clav_cla_visit_date"]
+            for v in _rows(conn, "ssd_cla_visits", "clav_person_id", la_code, person_id)
+            if v["clav_cla_visit_seen"]
+        ]
+        placements = _rows(conn, "ssd_cla_placement", "clap_person_id", la_code, person_id)
+        for cid, (entered, left) in periods.items():
+            if entered > on:
+                continue
+            revs = [r["clar_cla_review_date"] for r in cla_reviews if r["clar_cla_id"] == cid]
+            items += _review_items(
+                "CLA_REVIEW_FIRST", ("CLA_REVIEW_SECOND", "CLA_REVIEW_LATER"), "children_in_care",
+                "CLA review", entered, revs, left, on, rules.CLA_REVIEWS,
+            )  # fmt: skip
+            if left is None or left > on:
+                open_pl = [
+                    p
+                    for p in placements
+                    if p["clap_cla_placement_start_date"] <= on
+                    and (
+                        p["clap_cla_placement_end_date"] is None
+                        or p["clap_cla_placement_end_date"] > on
+                    )
+                ]
+                if open_pl:
+                    pl = max(open_pl, key=lambda p: p["clap_cla_placement_start_date"])
+                    items.append(
+                        ComplianceItem(
+                            "CLA_VISITS_IN_TIME",
+                            "children_in_care",
+                            rules.cla_visit_status(
+                                pl["clap_cla_placement_start_date"],
+                                bool(pl["clap_cla_placement_long_term"]),
+                                cla_visits,
+                                on,
+                            ),
+                        )
+                    )
+    return ChildCompliance(la_code, person_id, on, items)
