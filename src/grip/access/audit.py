@@ -122,7 +122,7 @@ EXPORT_COLUMNS = (
 )
 
 
-def event_rows(events: Iterable[AuditEvent]) -> list[list[object]]:
+def event_rows(events: Iterable[AuditEvent]) -> list[list[str | int | None]]:
     """Events as rows of :data:`EXPORT_COLUMNS` (for safe CSV/XLSX export)."""
     return [
         [

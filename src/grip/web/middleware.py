@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -56,6 +57,24 @@ def content_security_policy(nonce: str) -> str:
     )
 
 
+def security_headers(nonce: str, path: str, hsts: bool) -> dict[str, str]:
+    """The headers every response carries (issue 4 §7)."""
+    headers = {
+        "content-security-policy": content_security_policy(nonce),
+        "x-content-type-options": "nosniff",
+        "x-frame-options": "DENY",
+        "referrer-policy": "no-referrer",
+        "cross-origin-opener-policy": "same-origin",
+        "cross-origin-resource-policy": "same-origin",
+        "permissions-policy": "camera=(), microphone=(), geolocation=()",
+    }
+    if hsts:
+        headers["strict-transport-security"] = "max-age=63072000; includeSubDomains"
+    if not path.startswith(CACHEABLE_PREFIXES):
+        headers["cache-control"] = "no-store"
+    return headers
+
+
 class BodyTooLarge(Exception):
     """The request body passed the upload cap."""
 
@@ -84,19 +103,7 @@ class SecurityMiddleware:
                 started = True
                 raw = list(message.get("headers", []))
                 present = {k.decode("latin-1").lower() for k, _ in raw}
-                extra = {
-                    "content-security-policy": content_security_policy(nonce),
-                    "x-content-type-options": "nosniff",
-                    "x-frame-options": "DENY",
-                    "referrer-policy": "no-referrer",
-                    "cross-origin-opener-policy": "same-origin",
-                    "cross-origin-resource-policy": "same-origin",
-                    "permissions-policy": "camera=(), microphone=(), geolocation=()",
-                }
-                if self.hsts:
-                    extra["strict-transport-security"] = "max-age=63072000; includeSubDomains"
-                if not path.startswith(CACHEABLE_PREFIXES):
-                    extra["cache-control"] = "no-store"
+                extra = security_headers(nonce, path, self.hsts)
                 for name, value in extra.items():
                     if name == "cache-control" or name not in present:
                         raw = [(k, v) for k, v in raw if k.decode("latin-1").lower() != name]
@@ -179,7 +186,12 @@ _MESSAGES = {
 
 def error_response(request: Request, status: int, detail: str | None = None) -> Response:
     """A generic error page (HTML) or JSON body: never a stack trace or internal detail."""
-    message = detail if detail and status < 500 else _MESSAGES.get(status, "Error")
+    default = _MESSAGES.get(status, "Error")
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = ""
+    message = detail if detail and status < 500 and detail != phrase else default
     if _wants_html(request):
         env = request.app.state.templates
         html = env.get_template("auth/error.html").render(
@@ -231,7 +243,14 @@ def install(app: FastAPI) -> None:
             request.scope.get("route") and request.scope["route"].path,
             type(exc).__name__,
         )
-        return error_response(request, 500)
+        # Starlette answers unhandled errors outside the user middleware, so this response
+        # gets its security headers here.
+        response = error_response(request, 500)
+        nonce = getattr(request.state, "csp_nonce", "") or secrets.token_urlsafe(18)
+        response.headers.update(
+            security_headers(nonce, request.url.path, request.app.state.settings.secure_cookies)
+        )
+        return response
 
     app.add_exception_handler(SignInRequired, sign_in_required)
     app.add_exception_handler(PasswordChangeRequired, password_change)
