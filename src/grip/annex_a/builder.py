@@ -323,7 +323,7 @@ class CaseData:
                 "start": dt,
                 "end": close,
                 "primary_need": need,
-                "closure_reason": reason,
+                "closure_reason": reason if close is not None and close <= self.d else None,
             }
             for p, i, dt, _s, _nfa, close, reason, need in self.raw["ssd_cin_episodes"]
         ]
@@ -375,7 +375,7 @@ class CaseData:
                     "start": start,
                     "end": end,
                     "category_of_need": last[4],
-                    "reason_ceased": last[6] if end is not None else None,
+                    "reason_ceased": last[6] if end is not None and end <= self.d else None,
                     "last_iro_contact": max(iro) if iro else None,
                     "permanence_plan": perm_plan.get(cla_id, (None, None))[1],
                 }
@@ -434,7 +434,7 @@ class CaseData:
                     "placed_date": placed,
                     "adoption_order_date": adoption_order,
                     "reversed_date": rev,
-                    "reversed_reason": rr,
+                    "reversed_reason": rr if rev is not None and rev <= self.d else None,
                     "ffa_date": ffa,
                 }
             )
@@ -459,6 +459,8 @@ class CaseData:
         for r in self.raw["grip_adopters"]:
             ev: Event = dict(zip(keys, r, strict=True))
             ev.update({"_p": r[0], "_sort": r[1], "_id": r[0]})
+            if ev["leaving_date"] is None or ev["leaving_date"] > self.d:
+                ev["leaving_reason"] = None  # a reason for an exit that has not happened yet
             out.append(ev)
         return out
 
