@@ -22,7 +22,7 @@ from grip.annex_a.spec import load_spec
 from grip.annex_a.workbook import write_csv, write_xlsx
 from grip.cli import main
 
-from .caseset import D, LA, make_caseset
+from .caseset import LA, D, make_caseset
 
 
 def _rows(annex: AnnexA, number: int) -> list[dict[str, Any]]:

@@ -107,16 +107,15 @@ def check_cmd(workbook: Path, spec_id: str | None, when: str | None, report: Pat
         write_report(result, report)
     for note in result.notes:
         click.echo(f"note: {note}")
-    shown = 0
-    for p in result.problems:
+    for shown, p in enumerate(result.problems):
         if shown >= 200 and report is not None:
+            click.echo(f"... {len(result.problems) - shown} more in {report}")
             break
         where = f"{p.sheet} row {p.row}" if p.row else (p.sheet or "workbook")
         click.echo(
             f"{p.severity}: {where} child {p.child_id or '-'} [{p.column or '-'}] "
             f"'{p.value}' {p.rule}: {p.message}"
         )
-        shown += 1
     click.echo(
         f"{len(result.errors)} errors, {len(result.warnings)} warnings in "
         f"{result.rows_checked} rows of {len(result.lists_found)} lists"
