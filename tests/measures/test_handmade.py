@@ -255,25 +255,47 @@ def test_care_leavers_adoption_workforce_drift(engine: Engine) -> None:
     b.worker("W1", "T1")
     b.worker("W2", "T2")
     c12, c13 = b.child("C12", dob=date(2007, 1, 1)), b.child("C13", dob=date(2006, 1, 1))
-    b.care_leaver(c12, clea_care_leaver_accom_suitable=True, clea_care_leaver_activity="F2",
-                  clea_pathway_plan_review_date=date(2026, 9, 1),
-                  clea_care_leaver_personal_advisor_id="W1")  # fmt: skip
-    b.care_leaver(c13, clea_care_leaver_in_touch="NO", clea_care_leaver_accom_suitable=False,
-                  clea_care_leaver_activity="G5",
-                  clea_pathway_plan_review_date=date(2026, 6, 1))  # fmt: skip
+    b.care_leaver(
+        c12,
+        clea_care_leaver_accom_suitable=True,
+        clea_care_leaver_activity="F2",
+        clea_pathway_plan_review_date=date(2026, 9, 1),
+        clea_care_leaver_personal_advisor_id="W1",
+    )
+    b.care_leaver(
+        c13,
+        clea_care_leaver_in_touch="NO",
+        clea_care_leaver_accom_suitable=False,
+        clea_care_leaver_activity="G5",
+        clea_pathway_plan_review_date=date(2026, 6, 1),
+    )
     c14, c15 = b.child("C14", dob=date(2023, 6, 1)), b.child("C15", dob=date(2022, 6, 1))
     l14 = b.cla(c14, date(2024, 1, 1), date(2025, 3, 1))
-    b.permanence(c14, l14, perm_placement_order_date=date(2024, 6, 1),
-                 perm_matched_date=date(2024, 9, 1), perm_placed_for_adoption_date=date(2024, 10, 1),
-                 perm_permanence_order_date=date(2025, 3, 1),
-                 perm_permanence_order_type="ADOPTION")  # fmt: skip
+    b.permanence(
+        c14,
+        l14,
+        perm_placement_order_date=date(2024, 6, 1),
+        perm_matched_date=date(2024, 9, 1),
+        perm_placed_for_adoption_date=date(2024, 10, 1),
+        perm_permanence_order_date=date(2025, 3, 1),
+        perm_permanence_order_type="ADOPTION",
+    )
     l15 = b.cla(c15, date(2023, 1, 1), date(2024, 8, 1))
-    b.permanence(c15, l15, perm_placement_order_date=date(2023, 5, 1),
-                 perm_matched_date=date(2024, 1, 1), perm_placed_for_adoption_date=date(2024, 3, 1),
-                 perm_permanence_order_date=date(2024, 8, 1),
-                 perm_permanence_order_type="ADOPTION")  # fmt: skip
-    b.adopter(adop_stage1_start_date=date(2026, 3, 1), adop_stage1_end_date=date(2026, 5, 1),
-              adop_stage2_start_date=date(2026, 5, 10), adop_approval_date=date(2026, 9, 10))  # fmt: skip
+    b.permanence(
+        c15,
+        l15,
+        perm_placement_order_date=date(2023, 5, 1),
+        perm_matched_date=date(2024, 1, 1),
+        perm_placed_for_adoption_date=date(2024, 3, 1),
+        perm_permanence_order_date=date(2024, 8, 1),
+        perm_permanence_order_type="ADOPTION",
+    )
+    b.adopter(
+        adop_stage1_start_date=date(2026, 3, 1),
+        adop_stage1_end_date=date(2026, 5, 1),
+        adop_stage2_start_date=date(2026, 5, 10),
+        adop_approval_date=date(2026, 9, 10),
+    )
     for pid, worker in (("C16", "W1"), ("C17", None), ("C18", "W1"), ("C19", "W2")):
         b.child(pid)
         b.referral(pid, date(2026, 11, 1))

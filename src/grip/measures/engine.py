@@ -117,12 +117,20 @@ def monthly_points(on: date, months: int) -> list[date]:
     """``months`` monthly points ending on ``on``, oldest first (same day, clamped to month end)."""
     if not 1 <= months <= 60:
         raise MeasuresError(f"months must be between 1 and 60, got {months}")
-    return [add_months(on, -k) for k in range(months - 1, -1, -1)]
+    month_end = (on + timedelta(days=1)).day == 1
+    out = []
+    for k in range(months - 1, -1, -1):
+        p = add_months(on, -k)
+        if month_end:
+            # From a month's last day, every point is a month's last day (30 June -> 31 May).
+            p = add_months(p.replace(day=1), 1) - timedelta(days=1)
+        out.append(p)
+    return out
 
 
 # --- SQL building blocks ----------------------------------------------------------------------
 
-_RATE_OF = {
+RATE_OF = {
     "FD_CONTACTS_RATE": "FD_CONTACTS",
     "FD_REFERRALS_RATE": "FD_REFERRALS",
     "CP_RATE": "CP_OPEN",
@@ -256,7 +264,7 @@ def _visit_snapshot(plans: str, visits: str, n: int) -> str:
 
 def _sql_for(m: Measure, la_code: str, std: LAStandards) -> str | None:
     """The unit-row query for one measure (None for rates, derived from their count)."""
-    if m.id in _RATE_OF:
+    if m.id in RATE_OF:
         return None
     base = m.base_id or m.id
     nul = "CAST(NULL AS DATE)"
@@ -857,7 +865,7 @@ class MeasuresRun:
         defs = self.definitions.by_id()
         if measure_id not in defs:
             raise MeasuresError(f"unknown measure {measure_id}")
-        mid = _RATE_OF.get(measure_id, measure_id)
+        mid = RATE_OF.get(measure_id, measure_id)
         sql = "SELECT * FROM ua WHERE mid = ? AND pe = ?"
         params: list[Any] = [mid, on]
         if only_numerator is True:
@@ -1043,7 +1051,7 @@ def compute(
         unknown = [i for i in measure_ids if i not in known]
         if unknown:
             raise MeasuresError(f"unknown measure ids: {unknown}")
-        ids = set(measure_ids) | {_RATE_OF[i] for i in measure_ids if i in _RATE_OF}
+        ids = set(measure_ids) | {RATE_OF[i] for i in measure_ids if i in RATE_OF}
         wanted = [m for m in defs.measures if m.id in ids]
 
     t0 = time.perf_counter()
@@ -1127,7 +1135,7 @@ def compute(
         by_mid.setdefault(k[0], set()).add((k[1], k[2], k[3]))
     values: list[Value] = []
     for m in wanted:
-        src = _RATE_OF.get(m.id, m.id)
+        src = RATE_OF.get(m.id, m.id)
         present = set(by_mid.get(src, set()))
         for p in points:
             if (p, "all", "All") not in present:

@@ -1,0 +1,105 @@
+"""``grip measures``: statutory timescales, DfE indicators and drift lists for an LA."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import click
+
+from grip.cli.common import settings_from_env
+
+
+def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+@click.command("measures")
+@click.option("--la", "la_code", required=True, help="LA code.")
+@click.option("--date", "on", required=True, callback=_parse_date, help="Date, YYYY-MM-DD.")
+@click.option("--months", default=12, show_default=True, type=click.IntRange(1, 60),
+              help="Monthly points ending on the date.")  # fmt: skip
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the performance pack (XLSX) here.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print every measure as JSON.")
+def measures(la_code: str, on: date, months: int, out: Path | None, as_json: bool) -> None:
+    """Every measure for an LA at a date and each month before it; pack or JSON."""
+    from grip.measures.engine import MeasuresError, compute
+    from grip.measures.pack import pack_bytes
+    from grip.store.db import make_engine
+
+    settings = settings_from_env()
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        try:
+            run = compute(engine, la_code, on, months, settings=settings)
+        except MeasuresError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if out is not None:
+            out.write_bytes(pack_bytes(run))
+            if not as_json:
+                click.echo(f"pack written to {out}")
+        if as_json:
+            click.echo(json.dumps(run.as_json(), indent=1))
+        elif out is None:
+            for m in run.definitions.measures:
+                v = run.at(m.id)
+                shown = "—" if v.value is None else f"{v.value:g}"
+                den = "" if v.denominator is None else f" / {v.denominator:g}"
+                click.echo(f"{m.id:32} {shown:>10}  ({v.numerator:g}{den})  {m.name}")
+    finally:
+        engine.dispose()
+
+
+@click.command("measures-settings")
+@click.option("--la", "la_code", required=True, help="LA code.")
+@click.option("--population", type=click.IntRange(min=1), help="Children aged 0-17 in the LA.")
+@click.option(
+    "--cp-visit-days", type=click.IntRange(min=1), help="CP visit standard (working days)."
+)
+@click.option(
+    "--cin-visit-days", type=click.IntRange(min=1), help="CIN visit standard (working days)."
+)
+def measures_settings(
+    la_code: str, population: int | None, cp_visit_days: int | None, cin_visit_days: int | None
+) -> None:
+    """Set an LA's child population and local visit standards for the measures."""
+    from sqlalchemy.exc import IntegrityError
+
+    from grip.measures.engine import la_standards, set_la_standards
+    from grip.store.db import make_engine
+
+    settings = settings_from_env()
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        set_la_standards(
+            engine,
+            la_code,
+            child_population=population,
+            cp_visit_working_days=cp_visit_days,
+            cin_visit_working_days=cin_visit_days,
+        )
+        std = la_standards(engine, la_code, settings)
+    except IntegrityError:
+        raise click.ClickException(f"unknown LA code {la_code!r}") from None
+    finally:
+        engine.dispose()
+    click.echo(
+        f"{la_code}: population {std.child_population}, CP visits every "
+        f"{std.cp_visit_working_days} working days, CIN every {std.cin_visit_working_days}"
+    )
+
+
+@click.command("measures-docs")
+def measures_docs() -> None:
+    """Regenerate docs/measures.md from the measure definitions."""
+    from grip.measures.docs import write
+
+    click.echo(f"wrote {write()}")
+
+
+commands = [measures, measures_settings, measures_docs]

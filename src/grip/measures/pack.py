@@ -1,0 +1,187 @@
+"""The monthly performance pack (XLSX): summary with trends, a sheet per area, child lists, drift.
+
+This is the only place the measures write a workbook. Every text cell goes through
+``grip.documents.safe.neutralise`` (no cell can become a formula) and cells are written only with
+``write_string``/``write_number``; the charts are native XlsxWriter charts over the sheet's own
+cells. To change how exports are made safe, change ``grip.documents.safe``.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from typing import Any
+
+import xlsxwriter
+
+from grip.documents.safe import clean_text, neutralise
+from grip.measures.engine import RATE_OF, MeasuresRun
+
+UNIT_LABEL = {
+    "count": "number",
+    "percent": "%",
+    "per_10k": "per 10,000",
+    "average_days": "days (average)",
+    "average": "average",
+}
+
+
+def _s(ws: Any, r: int, c: int, value: object, fmt: Any = None) -> None:
+    """Write one cell safely: numbers as numbers, dates as dates, everything else as text."""
+    if value is None:
+        return
+    if isinstance(value, bool):
+        ws.write_string(r, c, "Yes" if value else "No", fmt)
+    elif isinstance(value, int | float):
+        ws.write_number(r, c, float(value), fmt)
+    elif isinstance(value, date):
+        ws.write_datetime(r, c, datetime(value.year, value.month, value.day), fmt)
+    else:
+        ws.write_string(r, c, neutralise(clean_text(str(value))), fmt)
+
+
+def pack_bytes(run: MeasuresRun, la_name: str | None = None) -> bytes:
+    """The pack for ``run`` as XLSX bytes."""
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(
+        out,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    bold = wb.add_format({"bold": True})
+    title = wb.add_format({"bold": True, "font_size": 14})
+    datef = wb.add_format({"num_format": "dd/mm/yyyy"})
+    headf = wb.add_format({"bold": True, "num_format": "mmm yyyy", "bottom": 1})
+    defs = run.definitions
+    points = run.points
+    n = len(points)
+
+    # --- Summary ---------------------------------------------------------------------------
+    ws = wb.add_worksheet("Summary")
+    _s(ws, 0, 0, f"Performance pack: {la_name or run.la_code} at {run.on:%d/%m/%Y}", title)
+    _s(ws, 1, 0, f"Definitions version {defs.version}; {n} monthly points. Grip measures.")
+    head = ["Measure", "Id", "Unit", "Better when", "Now", "Numerator", "Denominator",
+            "Trend"]  # fmt: skip
+    for c, h in enumerate(head):
+        _s(ws, 3, c, h, bold)
+    first_point_col = len(head)
+    for i, p in enumerate(points):
+        _s(ws, 3, first_point_col + i, p, headf)
+    headline = [m for m in defs.measures if m.headline]
+    for r, m in enumerate(headline, start=4):
+        now = run.at(m.id)
+        _s(ws, r, 0, m.name)
+        _s(ws, r, 1, m.id)
+        _s(ws, r, 2, UNIT_LABEL[m.unit])
+        _s(ws, r, 3, m.polarity.replace("_is_", " is ").replace("_", " "))
+        _s(ws, r, 4, now.value)
+        _s(ws, r, 5, now.numerator)
+        _s(ws, r, 6, now.denominator)
+        for i, v in enumerate(run.whole(m.id)):
+            _s(ws, r, first_point_col + i, v.value)
+        rng = f"Summary!{_cell(r, first_point_col)}:{_cell(r, first_point_col + n - 1)}"
+        ws.add_sparkline(r, 7, {"range": rng, "markers": True})
+    ws.set_column(0, 0, 48)
+    ws.set_column(1, 1, 26)
+    ws.set_column(2, 6, 12)
+    ws.set_column(7, 7, 20)
+
+    # --- A sheet per area ------------------------------------------------------------------
+    for area, area_name in defs.areas.items():
+        measures = defs.in_area(area)
+        if not measures:
+            continue
+        ws = wb.add_worksheet(area_name[:31])
+        _s(ws, 0, 0, area_name, title)
+        cols = ["Measure", "Id", "Unit", "Now", "Numerator", "Denominator", "Rule", "Source"]
+        for c, h in enumerate(cols):
+            _s(ws, 2, c, h, bold)
+        base = len(cols)
+        for i, p in enumerate(points):
+            _s(ws, 2, base + i, p, headf)
+        for r, m in enumerate(measures, start=3):
+            now = run.at(m.id)
+            _s(ws, r, 0, m.name)
+            _s(ws, r, 1, m.id)
+            _s(ws, r, 2, UNIT_LABEL[m.unit])
+            _s(ws, r, 3, now.value)
+            _s(ws, r, 4, now.numerator)
+            _s(ws, r, 5, now.denominator)
+            _s(ws, r, 6, m.rule.describe())
+            _s(ws, r, 7, ", ".join(m.source))
+            for i, v in enumerate(run.whole(m.id)):
+                _s(ws, r, base + i, v.value)
+        pct = [(r, m) for r, m in enumerate(measures, start=3) if m.unit == "percent"][:6]
+        if pct:
+            chart = wb.add_chart({"type": "line"})
+            sheet = area_name[:31].replace("'", "''")
+            for r, m in pct:
+                chart.add_series(
+                    {
+                        "name": m.name,
+                        "categories": f"='{sheet}'!{_cell(2, base)}:{_cell(2, base + n - 1)}",
+                        "values": f"='{sheet}'!{_cell(r, base)}:{_cell(r, base + n - 1)}",
+                        "marker": {"type": "circle"},
+                    }
+                )
+            chart.set_title({"name": f"{area_name}: percentages by month"})
+            chart.set_y_axis({"min": 0, "max": 100, "name": "%"})
+            chart.set_x_axis({"date_axis": True, "num_format": "mmm yy"})
+            chart.set_size({"width": 900, "height": 360})
+            ws.insert_chart(len(measures) + 5, 0, chart)
+        ws.set_column(0, 0, 48)
+        ws.set_column(1, 1, 26)
+        ws.set_column(6, 7, 30)
+
+    # --- Children behind each figure ---------------------------------------------------------
+    ws = wb.add_worksheet("Children")
+    cols = ["Measure", "Person", "Item", "In numerator", "In denominator", "Due", "Done",
+            "Working days late", "Team", "Worker"]  # fmt: skip
+    for c, h in enumerate(cols):
+        _s(ws, 0, c, h, bold)
+    r = 1
+    seen: set[str] = set()
+    for m in defs.measures:
+        # Bands, categories and rates share their base measure's children: list them once.
+        key = RATE_OF.get(m.id, m.base_id or m.id)
+        if key in seen:
+            continue
+        seen.add(key)
+        for row in run.children(m.id):
+            vals: list[object] = [m.id, row.person_id, row.item_id, row.in_numerator,
+                                  row.in_denominator, row.due, row.done, row.working_days_late,
+                                  row.team, row.worker]  # fmt: skip
+            for c, cell in enumerate(vals):
+                _s(ws, r, c, cell, datef if isinstance(cell, date) else None)
+            r += 1
+    ws.autofilter(0, 0, max(r - 1, 1), len(cols) - 1)
+    ws.freeze_panes(1, 0)
+
+    # --- Drift ------------------------------------------------------------------------------
+    ws = wb.add_worksheet("Drift")
+    cols = ["List", "Person", "Since", "Detail", "Team", "Worker"]
+    for c, h in enumerate(cols):
+        _s(ws, 0, c, h, bold)
+    names = {d.id: d.name for d in defs.drift}
+    r = 1
+    for did, rows in run.drift().items():
+        for d in rows:
+            drow: list[object] = [names[did], d.person_id, d.since, d.detail, d.team, d.worker]
+            for c, cell in enumerate(drow):
+                _s(ws, r, c, cell, datef if isinstance(cell, date) else None)
+            r += 1
+    ws.set_column(0, 0, 40)
+    ws.set_column(3, 3, 60)
+    wb.close()
+    return out.getvalue()
+
+
+def _cell(r: int, c: int) -> str:
+    """A1 reference with absolute row and column."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    return str(xl_rowcol_to_cell(r, c, row_abs=True, col_abs=True))
