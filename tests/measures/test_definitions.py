@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from grip.measures.definitions import DEFINITIONS_PATH, DefinitionError, load_definitions
-from grip.measures.definitions import parse_definitions
+from grip.measures.definitions import (
+    DEFINITIONS_PATH,
+    DefinitionError,
+    load_definitions,
+    parse_definitions,
+)
 from grip.measures.engine import implemented_ids
 
 REQUIRED_AREAS = {
@@ -37,11 +41,9 @@ def test_bands_expand_from_data() -> None:
 
 
 def test_bad_definition_names_the_measure_and_field() -> None:
-    text = DEFINITIONS_PATH.read_text(encoding="utf-8").replace(
-        "unit: percent\n    polarity: lower_is_better\n    window: {months: 12}\n    rule: {kind: calendar_months, n: 12}\n    source: [CIN]\n    headline: true",
-        "unit: percentage\n    polarity: lower_is_better\n    window: {months: 12}\n    rule: {kind: calendar_months, n: 12}\n    source: [CIN]\n    headline: true",
-        1,
-    )
+    text = DEFINITIONS_PATH.read_text(encoding="utf-8")
+    at = text.index("id: FD_REREFERRAL")
+    text = text[:at] + text[at:].replace("unit: percent", "unit: percentage", 1)
     with pytest.raises(DefinitionError, match=r"measure FD_REREFERRAL: unit: .*percentage"):
         parse_definitions(text)
 
@@ -53,5 +55,5 @@ def test_unknown_source_is_refused() -> None:
 
 
 def test_not_yaml_is_refused() -> None:
-    with pytest.raises(DefinitionError, match="defs.yaml: expected a mapping"):
+    with pytest.raises(DefinitionError, match=r"defs\.yaml: expected a mapping"):
         parse_definitions("- just a list", name="defs.yaml")
