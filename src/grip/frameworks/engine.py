@@ -338,9 +338,10 @@ def _options(
     grades: Mapping[str, str],
     facts: Mapping[str, bool],
 ) -> list[str]:
-    """Grades ``judgement`` may take, other recorded values fixed, by the rules concerning it."""
+    """Grades ``judgement`` may take with every other recorded value fixed: those for which some
+    completion of the missing grades and facts keeps every rule of its group."""
     scale = [g.id for g in framework.scale]
-    concerned = [r for r in rules if judgement in rule_vars(r)[0]]
+    concerned = rules
     js = sorted({j for r in concerned for j in rule_vars(r)[0]})
     fs = sorted({f for r in concerned for f in rule_vars(r)[1]})
     options = []
