@@ -76,7 +76,7 @@ _LA_NAMES: Final = (
     "Ravensholm",
     "Thornbury Vale",
 )
-_LA_CODE_RE: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$")
+_LA_CODE_RE: Final = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
 
 _ID_PREFIX: Final = {
     "family": "F",
@@ -349,7 +349,7 @@ def _check_args(children: int, seed: int, as_of: date, la_code: str, defects: fl
         raise SynthError(f"as_of must be a date from 2000-01-01 to 2090-12-31, got {as_of!r}")
     if not isinstance(la_code, str) or not _LA_CODE_RE.match(la_code):
         raise SynthError(
-            f"la_code must be 1-20 letters, digits, '-' or '_' (e.g. X99), got {la_code!r}"
+            f"la_code must be 1-16 letters, digits, '-' or '_' (e.g. X99), got {la_code!r}"
         )
     if not isinstance(defects, int | float) or not 0.0 <= defects <= MAX_DEFECT_RATE:
         raise SynthError(f"defects must be a rate from 0 to {MAX_DEFECT_RATE}, got {defects!r}")
