@@ -194,19 +194,46 @@ def _header_row(rows: list[list[Any]]) -> int | None:
     return None
 
 
+_COMMON = frozenset(
+    {
+        "child_id",
+        "gender",
+        "ethnicity",
+        "date_of_birth",
+        "age",
+        "disability",
+        "uasc",
+        "allocated_team",
+        "allocated_worker",
+    }
+)
+
+
 def _locate(sheets: list[Sheet], spec: Spec) -> dict[int, tuple[Sheet, int, dict[str, int]]]:
-    """Map list number -> (sheet, header row index, column id -> position)."""
+    """Map list number -> (sheet, header row index, column id -> position).
+
+    A sheet is scored against each list by the share of its header cells that are the list's
+    columns, plus the share of the list's own (not common child) columns it has, plus a bonus
+    when the sheet name says the list number. Each list and each sheet is used once.
+    """
     candidates: list[tuple[float, int, int, Sheet, int, dict[str, int]]] = []
     for si, sh in enumerate(sheets):
         hr = _header_row(sh.rows)
         if hr is None:
             continue
+        nonempty = sum(1 for v in sh.rows[hr] if not _blank(v))
         named = sheet_list_number(sh.name)
         for lst in spec.lists:
             m = match_headers(sh.rows[hr], lst)
-            score = m.score + (0.5 if named == lst.number else 0.0)
-            if m.score >= 0.4 or (named == lst.number and m.score >= 0.2):
-                candidates.append((score, -si, lst.number, sh, hr, m.positions))
+            if len(m.positions) < 2:
+                continue
+            own = [c.id for c in lst.columns if c.id not in _COMMON]
+            distinct = sum(1 for c in m.positions if c not in _COMMON)
+            precision = len(m.positions) / max(1, nonempty)
+            if precision < 0.5 or (distinct == 0 and named != lst.number):
+                continue
+            score = precision + distinct / max(1, len(own)) + (0.5 if named == lst.number else 0)
+            candidates.append((score, -si, lst.number, sh, hr, m.positions))
     candidates.sort(key=lambda t: (-t[0], -t[1]))
     found: dict[int, tuple[Sheet, int, dict[str, int]]] = {}
     used: set[str] = set()
