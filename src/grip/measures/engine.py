@@ -30,8 +30,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import duckdb
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, insert, select, update
 
 from grip.calendar import add_months, working_day_number
 from grip.measures.definitions import Definitions, Measure, load_definitions
@@ -63,22 +62,16 @@ def la_standards(engine: Engine, la_code: str, settings: Settings | None = None)
     from grip.measures.models import MeasuresLASetting
 
     settings = settings or Settings()
-    with Session(engine) as s:
-        row = s.scalars(
-            select(MeasuresLASetting).where(MeasuresLASetting.la_code == la_code)
-        ).first()
+    t = MeasuresLASetting.__table__
+    # Core, not ORM: a system read of the LA's own settings, outside any user's case scope.
+    with engine.connect() as conn:
+        row = conn.execute(select(t).where(t.c.la_code == la_code)).mappings().first()
     return LAStandards(
-        child_population=row.child_population if row else None,
-        cp_visit_working_days=(
-            row.cp_visit_working_days
-            if row and row.cp_visit_working_days
-            else settings.cp_visit_working_days
-        ),
-        cin_visit_working_days=(
-            row.cin_visit_working_days
-            if row and row.cin_visit_working_days
-            else settings.cin_visit_working_days
-        ),
+        child_population=row["child_population"] if row else None,
+        cp_visit_working_days=(row and row["cp_visit_working_days"])
+        or settings.cp_visit_working_days,
+        cin_visit_working_days=(row and row["cin_visit_working_days"])
+        or settings.cin_visit_working_days,
     )
 
 
@@ -93,24 +86,22 @@ def set_la_standards(
     """Create or update an LA's measures settings (None leaves a field unchanged)."""
     from grip.measures.models import MeasuresLASetting
 
-    for name, v in (
-        ("child_population", child_population),
-        ("cp_visit_working_days", cp_visit_working_days),
-        ("cin_visit_working_days", cin_visit_working_days),
-    ):
+    values = {
+        "child_population": child_population,
+        "cp_visit_working_days": cp_visit_working_days,
+        "cin_visit_working_days": cin_visit_working_days,
+    }
+    for name, v in values.items():
         if v is not None and v < 1:
             raise MeasuresError(f"{name} must be a positive whole number, got {v}")
-    with Session(engine) as s, s.begin():
-        row = s.get(MeasuresLASetting, la_code)
-        if row is None:
-            row = MeasuresLASetting(la_code=la_code)
-            s.add(row)
-        if child_population is not None:
-            row.child_population = child_population
-        if cp_visit_working_days is not None:
-            row.cp_visit_working_days = cp_visit_working_days
-        if cin_visit_working_days is not None:
-            row.cin_visit_working_days = cin_visit_working_days
+    changes = {k: v for k, v in values.items() if v is not None}
+    t = MeasuresLASetting.__table__
+    with engine.begin() as conn:
+        exists = conn.execute(select(t.c.la_code).where(t.c.la_code == la_code)).first()
+        if exists is None:
+            conn.execute(insert(MeasuresLASetting).values(la_code=la_code, **changes))
+        elif changes:
+            conn.execute(update(MeasuresLASetting).where(t.c.la_code == la_code).values(**changes))
 
 
 def monthly_points(on: date, months: int) -> list[date]:
@@ -1038,8 +1029,9 @@ def compute(
     from grip.store.base import LocalAuthority
 
     defs = definitions or load_definitions()
-    with Session(engine) as s:
-        if s.get(LocalAuthority, la_code) is None:
+    la_t = LocalAuthority.__table__
+    with engine.connect() as conn:
+        if conn.execute(select(la_t.c.code).where(la_t.c.code == la_code)).first() is None:
             raise MeasuresError(
                 f"unknown LA code {la_code!r}: no such local authority in the store"
             )
