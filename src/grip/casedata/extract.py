@@ -72,7 +72,7 @@ def _example_value(
         # Later columns are later dates, so every `after` rule (which names an earlier
         # column) holds.
         position = list(load_format().tables[table].columns).index(col.name)
-        return dob + dt.timedelta(days=400 + 30 * position + n)
+        return dob + dt.timedelta(days=400 + 30 * position + n % 365)
     if col.type == "code":
         assert col.codes is not None
         values = codes[col.codes]
@@ -101,7 +101,7 @@ def example_rows(children: int = 3) -> dict[str, list[dict[str, Any]]]:
         out[table.name] = [
             {
                 c.name: _example_value(
-                    table.name, c, n, table.key, dob + dt.timedelta(days=97 * n), codes
+                    table.name, c, n, table.key, dob + dt.timedelta(days=97 * n % 4000), codes
                 )
                 for c in table.columns.values()
             }
