@@ -143,3 +143,65 @@ def sign_in_browser(page: Any, base_url: str, engine: Engine, user: TestUser) ->
             page.click("form[action='/account/la'] button")
             page.wait_for_load_state()
     return user
+
+
+def filler(column: Any, text: str, n: int = 1) -> Any:
+    """A value for ``column`` of a test row: ``text`` in text columns, simple values else."""
+    from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric
+
+    t = column.type
+    if isinstance(t, Boolean):
+        return False
+    if isinstance(t, Integer):
+        return n
+    if isinstance(t, Float | Numeric):
+        return float(n)
+    if isinstance(t, DateTime):
+        return dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC)
+    if isinstance(t, Date):
+        return dt.date(2025, 6, 1)
+    length = getattr(t, "length", None)
+    return text[:length] if length else text
+
+
+def plant_rows(engine: Engine, la_code: str, person_id: str, canary: str) -> dict[str, str]:
+    """Put one row in every LA-owned case table for ``person_id`` in ``la_code``, with
+    ``canary`` (plus the table name) in every text column. Returns ``{table: canary text}``.
+
+    Tables that reference a user (access tables) are left out: they hold no case text."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from grip.store.base import Base
+    from grip.store.models import load_all_models
+
+    load_all_models()
+    ensure_la(engine, la_code)
+    access_tables = {"case_restriction", "case_access", "inspection_case", "break_glass"}
+    planted: dict[str, str] = {}
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            if (
+                table.name in access_tables
+                or "la_code" not in table.c
+                or any(fk.column.table.name != "local_authority" for fk in table.foreign_keys)
+            ):
+                continue
+            tag = f"{canary}-{table.name}"
+            row: dict[str, Any] = {}
+            for col in table.c:
+                if col.name == "la_code":
+                    row[col.name] = la_code
+                elif col.name.endswith("person_id"):
+                    row[col.name] = person_id
+                elif col.primary_key:
+                    row[col.name] = filler(col, f"{person_id}-{table.name}"[:48], 1)
+                else:
+                    row[col.name] = filler(col, tag)
+            try:
+                with conn.begin_nested():
+                    conn.execute(insert(table).values(**row))
+            except IntegrityError:
+                continue  # a one-row-per-LA table already planted for this LA
+            planted[table.name] = tag
+    return planted
