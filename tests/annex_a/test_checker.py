@@ -15,7 +15,7 @@ from grip.annex_a.checker import check_sheets, check_workbook, write_report
 from grip.annex_a.guard import Sheet, read_workbook
 from grip.annex_a.spec import load_spec
 
-from .caseset import D, LA, make_caseset
+from .caseset import LA, D, make_caseset
 
 SPEC = load_spec("ofsted-2024")
 
