@@ -1,0 +1,198 @@
+"""Measures pages: headline dashboard with 12-month trends, and drill-down to the children.
+
+Totals count every child of the LA (statutory figures); the child lists behind a figure leave out
+cases the signed-in user may not see (restricted cases, or for an inspector everything outside
+their sample), using the same rules as the data layer (``grip.access.scope``).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from grip.access.principal import Principal
+from grip.access.roles import INSPECTOR
+from grip.access.scope import hidden_person_ids, sample_person_ids, unscoped
+from grip.measures.charts import line_svg
+from grip.measures.definitions import load_definitions
+from grip.measures.engine import DIMENSIONS, MeasuresError, MeasuresRun, compute
+from grip.web.deps import render
+from grip.web.middleware import error_response
+from grip.web.security import CurrentPrincipal, requires
+
+router = APIRouter()
+
+_CACHE: OrderedDict[tuple[str, str, date], tuple[float, MeasuresRun, threading.Lock]] = (
+    OrderedDict()
+)
+_CACHE_LOCK = threading.Lock()
+_CACHE_SECONDS = 300
+_CACHE_SIZE = 6
+
+DIMENSION_NAMES = {
+    "team": "Team",
+    "worker": "Worker",
+    "age_band": "Age band",
+    "sex": "Sex",
+    "ethnicity": "Ethnicity",
+    "disability": "Disability",
+}
+
+
+def _run(request: Request, la_code: str, on: date) -> tuple[MeasuresRun, threading.Lock]:
+    """The LA's measures at ``on`` (12 months), computed once and kept for a few minutes."""
+    engine = request.app.state.engine
+    key = (str(engine.url), la_code, on)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit and time.monotonic() - hit[0] < _CACHE_SECONDS:
+            _CACHE.move_to_end(key)
+            return hit[1], hit[2]
+    run = compute(engine, la_code, on, 12, settings=request.app.state.settings)
+    lock = threading.Lock()
+    with _CACHE_LOCK:
+        _CACHE[key] = (time.monotonic(), run, lock)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return run, lock
+
+
+def _on(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise MeasuresError(f"date must be YYYY-MM-DD, got {value!r}") from None
+
+
+def _visible(request: Request, principal: Principal) -> Callable[[str | None], bool]:
+    """Whether the principal may see a child's case in a list (restrictions and samples)."""
+    scope = principal.scope()
+    with unscoped(request.app.state.engine, "measures drill-down visibility") as db:
+        assert isinstance(db, Session)
+        if scope.role == INSPECTOR:
+            allowed = set(db.scalars(sample_person_ids(scope)).all())
+            return lambda pid: pid is not None and pid in allowed
+        hidden = set(db.scalars(hidden_person_ids(scope)).all())
+    return lambda pid: pid is None or pid not in hidden
+
+
+def _fmt(v: float | None, unit: str) -> str:
+    if v is None:
+        return "–"
+    if unit == "percent":
+        return f"{v:g}%"
+    return f"{v:,g}"
+
+
+@router.get("/measures", dependencies=[requires("measures:read")])
+def dashboard(request: Request, principal: CurrentPrincipal, date: str | None = None) -> Response:
+    """Headline measures with 12-month trends (chart and table)."""
+    try:
+        on = _on(date)
+        run, lock = _run(request, principal.la_code, on)
+    except MeasuresError as exc:
+        return error_response(request, 400, str(exc))
+    defs = run.definitions
+    cards = []
+    with lock:
+        for m in defs.measures:
+            if not m.headline:
+                continue
+            trend = run.whole(m.id)
+            cards.append(
+                {
+                    "m": m,
+                    "now": run.at(m.id),
+                    "shown": _fmt(run.at(m.id).value, m.unit),
+                    "trend": [(v.period_end, _fmt(v.value, m.unit)) for v in trend],
+                    "svg": Markup(  # noqa: S704 - built from numbers and escaped text only
+                        line_svg(
+                            m.name,
+                            [(v.period_end, v.value) for v in trend],
+                            percent=m.unit == "percent",
+                        )
+                    ),
+                }
+            )
+    return render(
+        request,
+        "measures/dashboard.html",
+        title="Measures",
+        principal=principal,
+        on=on,
+        cards=cards,
+        areas=defs.areas,
+        measures=defs.measures,
+    )
+
+
+@router.get("/measures/{measure_id}", dependencies=[requires("measures:read")])
+def measure_page(
+    request: Request,
+    principal: CurrentPrincipal,
+    measure_id: str,
+    date: str | None = None,
+    dimension: str | None = None,
+    slice: str | None = None,
+    failing: bool = False,
+) -> Response:
+    """One measure: trend, slices, and the children behind the figure."""
+    defs = load_definitions()
+    m = defs.by_id().get(measure_id)
+    if m is None:
+        return error_response(request, 404, "No such measure.")
+    if dimension is not None and dimension not in DIMENSIONS:
+        return error_response(request, 400, f"dimension must be one of {', '.join(DIMENSIONS)}")
+    try:
+        on = _on(date)
+        run, lock = _run(request, principal.la_code, on)
+    except MeasuresError as exc:
+        return error_response(request, 400, str(exc))
+    visible = _visible(request, principal)
+    with lock:
+        trend = run.whole(m.id)
+        slices = {d: run.slices(m.id, d) for d in DIMENSIONS}
+        rows = run.children(
+            m.id,
+            only_numerator=False if failing else None,
+            dimension=dimension,
+            slice_value=slice if dimension else None,
+        )
+    shown = [r for r in rows if visible(r.person_id)]
+    ctx: dict[str, Any] = {
+        "m": m,
+        "on": on,
+        "now": run.at(m.id),
+        "fmt": _fmt,
+        "trend": trend,
+        "svg": Markup(  # noqa: S704 - built from numbers and escaped text only
+            line_svg(
+                m.name,
+                [(v.period_end, v.value) for v in trend],
+                width=640,
+                height=200,
+                percent=m.unit == "percent",
+            )
+        ),
+        "slices": slices,
+        "dimension_names": DIMENSION_NAMES,
+        "rows": shown[:500],
+        "total_rows": len(shown),
+        "hidden_rows": len(rows) - len(shown),
+        "dimension": dimension,
+        "slice": slice,
+        "failing": failing,
+        "area_name": defs.areas[m.area],
+    }
+    return render(request, "measures/measure.html", title=m.name, principal=principal, **ctx)
