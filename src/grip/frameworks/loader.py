@@ -139,7 +139,10 @@ def parse_file(path: Path) -> Framework:
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = [p for p in first["loc"] if not isinstance(p, str) or not p.endswith("]")]
-        raise _error_at(path, root, loc, first["msg"], first.get("input")) from exc
+        # A whole-file check (empty location) names its problems itself; echoing the whole
+        # document back as "the value found" would only bury them.
+        value = first.get("input") if loc else None
+        raise _error_at(path, root, loc, first["msg"], value) from exc
     except ValueError as exc:
         raise FrameworkError(path, str(exc)) from exc
     if framework.id != path.stem:

@@ -225,8 +225,9 @@ class Rule(_Model):
 
     @model_validator(mode="after")
     def _one_form(self) -> Rule:
-        conditional = self.when is not None and self.then
-        if bool(conditional) == (self.best_fit is not None):
+        conditional = self.when is not None and bool(self.then) and self.best_fit is None
+        best_fit = self.best_fit is not None and self.when is None and self.then is None
+        if not (conditional or best_fit):
             raise ValueError("a rule has either 'when' and 'then', or 'best_fit'")
         return self
 
