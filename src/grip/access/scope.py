@@ -19,12 +19,14 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ClauseElement, Engine, event, select, text, true
+from sqlalchemy import ClauseElement, Delete, Engine, Select, Update, event, select, text, true
 from sqlalchemy.orm import ORMExecuteState, Session, registry, sessionmaker, with_loader_criteria
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, operators, visitors
+from sqlalchemy.sql.elements import BinaryExpression
 from sqlalchemy.sql.util import find_tables
 
 from grip.access import clock
@@ -128,6 +130,49 @@ def case_filter(scope: Scope, person_id: Any) -> ColumnElement[bool]:
     return person_id.not_in(hidden_person_ids(scope))  # type: ignore[no-any-return]
 
 
+def _person_criteria(cls: type[Any], scope: Scope) -> Any:
+    """Loader criteria hiding the cases ``scope`` may not see, for model ``cls``.
+
+    Written out as lambdas whose closure holds only plain values (LA, user, time), so
+    SQLAlchemy caches the SQL per code location and binds the values as parameters — and
+    adapts the criteria to aliases of ``cls``.
+    """
+    from grip.access.models import BreakGlass, CaseAccess, CaseRestriction, InspectionCase
+
+    la_code, user_id, now = scope.la_code, scope.user_id, clock.now()
+    if scope.role == INSPECTOR:
+        return with_loader_criteria(
+            cls,
+            lambda c: c.person_id.in_(
+                select(InspectionCase.person_id).where(
+                    InspectionCase.la_code == la_code, InspectionCase.user_id == user_id
+                )
+            ),
+            include_aliases=True,
+        )
+    return with_loader_criteria(
+        cls,
+        lambda c: c.person_id.not_in(
+            select(CaseRestriction.person_id).where(
+                CaseRestriction.la_code == la_code,
+                CaseRestriction.person_id.not_in(
+                    select(CaseAccess.person_id).where(
+                        CaseAccess.la_code == la_code, CaseAccess.user_id == user_id
+                    )
+                ),
+                CaseRestriction.person_id.not_in(
+                    select(BreakGlass.person_id).where(
+                        BreakGlass.la_code == la_code,
+                        BreakGlass.user_id == user_id,
+                        BreakGlass.expires_at > now,
+                    )
+                ),
+            )
+        ),
+        include_aliases=True,
+    )
+
+
 def can_see_case(db: Session, scope: Scope, person_id: str) -> bool:
     """Whether ``scope`` may see the case of ``person_id`` (restriction and sample rules)."""
     from grip.access.models import CaseRestriction, InspectionCase
@@ -157,26 +202,76 @@ def _apply_scope(state: ORMExecuteState) -> None:
         return
     scope: Scope | None = state.session.info.get(SCOPE_KEY)
     if scope is None:
-        if _strict and not state.session.info.get(UNSCOPED_KEY) and _touches_la_owned(state):
+        if (
+            _strict
+            and not state.session.info.get(UNSCOPED_KEY)
+            and _unscoped_job.get() is None
+            and _touches_la_owned(state)
+        ):
             raise UnscopedQuery(
                 "query on an LA-owned table without an LA scope: open the session with "
                 "grip.access.scope.scoped(...) (or unscoped(...) for a system job)"
             )
         return
+    la_code = scope.la_code
     options = []
     for cls in _la_owned_classes():
+        # Lambdas (not plain expressions) so the criteria are adapted to aliases too.
         options.append(
-            with_loader_criteria(cls, cls.la_code == scope.la_code, include_aliases=True)
+            with_loader_criteria(cls, lambda c: c.la_code == la_code, include_aliases=True)
         )
         if (
             "person_id" in cls.__table__.c
             and not getattr(cls, _EXEMPT, False)
             and not scope.is_system
         ):
-            options.append(
-                with_loader_criteria(cls, case_filter(scope, cls.person_id), include_aliases=True)
-            )
+            options.append(_person_criteria(cls, scope))
     state.statement = state.statement.options(*options)
+    if state.is_orm_statement:
+        # The criteria are applied at compile time, so the Core check below cannot see them.
+        state.update_execution_options(grip_scoped=scope.la_code)
+
+
+_unscoped_job: ContextVar[str | None] = ContextVar("grip_unscoped_job", default=None)
+
+
+def unscoped_tables(statement: Any) -> list[str]:
+    """LA-owned tables a SELECT/UPDATE/DELETE reads without an ``la_code =`` condition on
+    them (the strict-mode check for Core statements)."""
+    if not isinstance(statement, Select | Update | Delete):
+        return []
+    tables = {
+        t
+        for t in find_tables(statement, include_joins=True, include_aliases=True, include_crud=True)
+        if "la_code" in t.c
+    }
+    if not tables:
+        return []
+    scoped: set[Any] = set()
+    for element in visitors.iterate(statement):
+        if isinstance(element, BinaryExpression) and element.operator in (
+            operators.eq,
+            operators.in_op,
+        ):
+            for side in (element.left, element.right):
+                table = getattr(side, "table", None)
+                if getattr(side, "name", None) == "la_code" and table is not None:
+                    scoped.add(table)
+    return sorted(getattr(t, "name", str(t)) for t in tables - scoped)
+
+
+@event.listens_for(Engine, "before_execute", retval=False)
+def _check_core(
+    conn: Any, clauseelement: Any, multiparams: Any, params: Any, execution_options: Any
+) -> None:
+    if not _strict or _unscoped_job.get() is not None or "grip_scoped" in execution_options:
+        return
+    missing = unscoped_tables(clauseelement)
+    if missing:
+        raise UnscopedQuery(
+            f"query on LA-owned table(s) {', '.join(missing)} without an la_code condition: "
+            "filter by the LA (or run it inside grip.access.scope.unscoped(...))"
+        )
 
 
 def _touches_la_owned(state: ORMExecuteState) -> bool:
@@ -217,9 +312,25 @@ def unscoped(bind: Engine | sessionmaker[Session], reason: str) -> Iterator[Sess
     if not reason.strip():
         raise ValueError("an unscoped session needs a reason")
     factory = bind if isinstance(bind, sessionmaker) else sessionmaker(bind, expire_on_commit=False)
-    with factory() as session, session.begin():
-        session.info[UNSCOPED_KEY] = reason
-        yield session
+    token = _unscoped_job.set(reason)
+    try:
+        with factory() as session, session.begin():
+            session.info[UNSCOPED_KEY] = reason
+            yield session
+    finally:
+        _unscoped_job.reset(token)
+
+
+@contextmanager
+def system_job(reason: str) -> Iterator[None]:
+    """Mark Core work in this block as deliberately spanning LAs (migrations, the demo)."""
+    if not reason.strip():
+        raise ValueError("a system job needs a reason")
+    token = _unscoped_job.set(reason)
+    try:
+        yield
+    finally:
+        _unscoped_job.reset(token)
 
 
 def restriction_review_due(db: Session, scope: Scope, on: dt.date) -> list[str]:
