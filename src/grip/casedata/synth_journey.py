@@ -1053,6 +1053,9 @@ class Journeys:
         places = dedup
         cla_id = self.next_id("cla")
         ceased = self._ceased_code(prng, outcome, c)
+        # Reviews: first within 20 working days, second within 3 months, then 6-monthly
+        # (Care Planning regs 2010 reg 33; seed 004). The IRO chairs each one.
+        cla_reviews = self._reviews(rng, start, None, 20, 3, end)
         # Episodes: a new one at each change of legal status or placement (SSDA903).
         legal_days = {d for _, d in legal}
         place_days = {pl[0] for pl in places}
@@ -1082,7 +1085,7 @@ class Journeys:
                     "clae_cla_episode_ceased_reason": ceased
                     if i + 1 == len(changes) and end
                     else None,
-                    "clae_cla_last_iro_contact_date": None,
+                    "clae_cla_last_iro_contact_date": self._latest(cla_reviews, nxt),
                     "clae_cla_team_id": self.staff.team_for("CIC", c.locality).team_id,
                 },
             )
@@ -1151,9 +1154,7 @@ class Journeys:
                     "clav_cla_visit_seen_alone": seen and age >= 4 and rng.random() < 0.7,
                 },
             )
-        # Reviews: first within 20 working days, second within 3 months, then 6-monthly
-        # (Care Planning regs 2010 reg 33; seed 004).
-        for d in self._reviews(rng, start, None, 20, 3, end):
+        for d in cla_reviews:
             a = age_in_years(c.dob, d)
             self.emit(
                 "ssd_cla_reviews",
@@ -1241,6 +1242,11 @@ class Journeys:
             "SGO": "RC4",
             "CAO": "RC3",
         }.get(outcome, "RC7")
+
+    def _latest(self, dates: list[date], until: date | None) -> date | None:
+        """The latest of the sorted ``dates`` on or before ``until`` (as_of when None)."""
+        i = bisect_right(dates, self.as_of if until is None else until)
+        return dates[i - 1] if i else None
 
     @staticmethod
     def _provider(rng: random.Random, ptype: str) -> str:
