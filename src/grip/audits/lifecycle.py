@@ -23,8 +23,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from grip import calendar
@@ -159,11 +160,17 @@ def _history(
     to_state: str | None = None,
     note: str | None = None,
 ) -> None:
+    seq = db.scalar(
+        select(func.coalesce(func.max(AuditHistory.seq), 0)).where(
+            AuditHistory.la_code == audit.la_code, AuditHistory.audit_id == audit.id
+        )
+    )
     db.add(
         AuditHistory(
             la_code=audit.la_code,
             id=new_id(),
             audit_id=audit.id,
+            seq=int(seq or 0) + 1,
             at=now,
             user_id=actor.user_id if actor else None,
             role=actor.role if actor else None,
@@ -189,6 +196,9 @@ def _history(
 def _touch(audit: Audit, actor: Actor | None, now: dt.datetime) -> None:
     audit.updated_at = now
     audit.updated_by = actor.user_id if actor else None
+    # Always an UPDATE, so the version moves on even when only child rows (answers) changed
+    # and the timestamp happens to be equal (a frozen clock, or two saves in one microsecond).
+    flag_modified(audit, "updated_at")
 
 
 def check_version(audit: Audit, expected_version: int | None) -> None:
@@ -839,7 +849,7 @@ def history_of(db: Session, audit: Audit) -> list[AuditHistory]:
         db.scalars(
             select(AuditHistory)
             .where(AuditHistory.la_code == audit.la_code, AuditHistory.audit_id == audit.id)
-            .order_by(AuditHistory.at, AuditHistory.id)
+            .order_by(AuditHistory.seq)
         )
     )
 

@@ -286,6 +286,8 @@ class AuditHistory(LAOwned, Base):
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     audit_id: Mapped[str] = mapped_column(ID)
+    # Order of events within the audit (several can share a timestamp).
+    seq: Mapped[int] = mapped_column(Integer)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True

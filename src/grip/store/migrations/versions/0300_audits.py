@@ -234,6 +234,7 @@ def upgrade() -> None:
         "audit_history",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("audit_id", sa.String(length=32), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("role", sa.String(length=40), nullable=True),

@@ -1,0 +1,59 @@
+"""``grip audits sample`` and ``grip audits agreement`` (issue 7 §2, §6)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from grip.cli import main
+
+from .conftest import World, add_child
+
+
+@pytest.fixture
+def env(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
+    monkeypatch.setenv("GRIP_DATABASE_URL", world.engine.url.render_as_string(hide_password=False))
+    from grip.settings import get_settings
+
+    if hasattr(get_settings, "cache_clear"):
+        get_settings.cache_clear()
+    return world
+
+
+def test_sample_json_dry_run_then_store(env: World) -> None:
+    for i, team in enumerate(["T1", "T1", "T2", "T3"]):
+        add_child(env.engine, f"P{i}", team)
+    runner = CliRunner()
+    args = ["audits", "sample", "--la", "LA1", "--month", "2026-10", "--seed", "5", "--json"]
+    dry = runner.invoke(main, [*args, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    data = json.loads(dry.output)
+    assert data["stored"] is False and data["seed"] == 5
+    assert sorted(p["team_id"] for p in data["picks"]) == ["T1", "T2", "T3"]
+    assert all(p["reason"] for p in data["picks"])
+    stored = runner.invoke(main, args)
+    assert stored.exit_code == 0, stored.output
+    assert json.loads(stored.output)["picks"] == data["picks"]  # same seed, same sample
+    again = runner.invoke(main, args)
+    assert again.exit_code != 0 and "already has a sample for 2026-10" in again.output
+    bad = runner.invoke(main, ["audits", "sample", "--la", "LA1", "--month", "10/2026"])
+    assert bad.exit_code != 0 and "expected YYYY-MM" in bad.output
+    inc = runner.invoke(main, [*args, "--dry-run", "--include", "P0"])
+    assert inc.exit_code != 0 and "PERSON_ID=REASON" in inc.output
+
+
+def test_agreement_json_with_no_moderations(env: World) -> None:
+    result = CliRunner().invoke(main, ["audits", "agreement", "--la", "LA1", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["overall"] == {
+        "group": "all",
+        "n": 0,
+        "agreed": 0,
+        "percent_agreement": None,
+        "kappa": None,
+    }
+    text = CliRunner().invoke(main, ["audits", "agreement", "--la", "LA1"])
+    assert "kappa undefined" in text.output
