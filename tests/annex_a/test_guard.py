@@ -150,7 +150,7 @@ def test_a_zip_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
     p = tmp_path / "notes.xlsx"
     with zipfile.ZipFile(p, "w") as z:
         z.writestr("readme.txt", "hello")
-    with pytest.raises(WorkbookRefused, match="no xl/workbook.xml"):
+    with pytest.raises(WorkbookRefused, match=r"no xl/workbook\.xml"):
         read_workbook(p)
 
 

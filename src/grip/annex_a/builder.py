@@ -851,7 +851,7 @@ def build(
         tables = read_tables(engine, la_code)
     except sa.exc.SQLAlchemyError as exc:
         raise BuildError(
-            f"the case store cannot be read ({type(exc.orig or exc).__name__}); "
+            f"the case store cannot be read ({type(getattr(exc, 'orig', None) or exc).__name__}); "
             "run `grip db upgrade` and import the LA's extract first"
         ) from None
     return build_from_tables(tables, la_code, inspection_date, spec, la_name=la[0])
