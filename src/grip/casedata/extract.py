@@ -58,7 +58,7 @@ def write_extract(
 
 
 def _example_value(
-    table: str, col: Column, n: int, key: str, dob: dt.date, codes: dict[str, list[str]]
+    table: str, col: Column, position: int, n: int, key: str, dob: dt.date, codes: list[str]
 ) -> Any:
     if col.name == key:
         return f"{table}-{n}"
@@ -71,12 +71,9 @@ def _example_value(
             return None
         # Later columns are later dates, so every `after` rule (which names an earlier
         # column) holds.
-        position = list(load_format().tables[table].columns).index(col.name)
         return dob + dt.timedelta(days=400 + 30 * position + n % 365)
     if col.type == "code":
-        assert col.codes is not None
-        values = codes[col.codes]
-        return values[n % len(values)]
+        return codes[n % len(codes)]
     if col.type == "bool":
         return n % 2 == 0
     if col.type == "int":
@@ -94,16 +91,25 @@ def example_rows(children: int = 3) -> dict[str, list[dict[str, Any]]]:
     :func:`write_extract`.
     """
     fmt = load_format()
-    codes = {name: list(c.values) for name, c in fmt.codes.items()}
-    dob = dt.date(2012, 1, 1)
+    first_dob = dt.date(2005, 1, 1)
     out: dict[str, list[dict[str, Any]]] = {}
     for table in fmt.tables.values():
+        cols = [
+            (c, i, list(fmt.codes[c.codes].values) if c.codes else [])
+            for i, c in enumerate(table.columns.values())
+        ]
         out[table.name] = [
             {
                 c.name: _example_value(
-                    table.name, c, n, table.key, dob + dt.timedelta(days=97 * n % 4000), codes
+                    table.name,
+                    c,
+                    i,
+                    n,
+                    table.key,
+                    first_dob + dt.timedelta(days=97 * n % 4000),
+                    codes,
                 )
-                for c in table.columns.values()
+                for c, i, codes in cols
             }
             for n in range(1, children + 1)
         ]
