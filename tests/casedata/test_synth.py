@@ -155,11 +155,12 @@ def test_same_arguments_give_byte_identical_files(tmp_path: Path) -> None:
 
 def test_seed_la_and_date_change_the_output(tmp_path: Path) -> None:
     base = file_hashes(synthesise(tmp_path / "a", 200, 3, AS_OF).out_dir)
-    for name, kwargs in {
+    variants: dict[str, dict[str, Any]] = {
         "seed": {"seed": 4},
         "la": {"la_code": "Y02"},
         "as_of": {"as_of": date(2024, 3, 31)},
-    }.items():
+    }
+    for name, kwargs in variants.items():
         args: dict[str, Any] = {"children": 200, "seed": 3, "as_of": AS_OF} | kwargs
         other = file_hashes(synthesise(tmp_path / name, **args).out_dir)
         assert other["ssd_contacts.csv"] != base["ssd_contacts.csv"], name
@@ -440,7 +441,8 @@ def test_care_leavers_are_16_to_25_with_a_personal_adviser(
 def test_rates_per_10000_are_england_like(
     big: SynthResult, big_tables: dict[str, list[dict[str, str]]]
 ) -> None:
-    pop = json.loads(big.manifest_path.read_text())["population_0_17"]
+    pop = int(json.loads(big.manifest_path.read_text())["population_0_17"])
+    assert pop == big.population_0_17
 
     def rate(n: int) -> float:
         return n * 10_000 / pop
