@@ -40,3 +40,13 @@ def test_every_column_has_a_meaning_and_code_columns_a_list() -> None:
         for c in t.columns.values():
             assert c.meaning, f"{t.name}.{c.name} has no meaning"
             assert (c.type == "code") == (c.codes in fmt.codes)
+
+
+def test_every_code_fits_its_store_column() -> None:
+    fmt = load_format()
+    for t in fmt.tables.values():
+        for c in t.columns.values():
+            if c.codes:
+                length = CASE_TABLES[t.name].c[c.name].type.length  # type: ignore[attr-defined]
+                longest = max(fmt.code_values(c), key=len)
+                assert len(longest) <= length, f"{t.name}.{c.name}: {longest} > {length}"

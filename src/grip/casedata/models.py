@@ -23,7 +23,7 @@ _SQL_TYPES: dict[str, sa.types.TypeEngine[Any]] = {
     "int": sa.Integer(),
     "decimal": sa.Float(),
     "bool": sa.Boolean(),
-    "code": sa.String(16),
+    "code": sa.String(32),
 }
 
 
