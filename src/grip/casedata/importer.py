@@ -147,7 +147,7 @@ def import_extract(
     if report.fatal or (report.problems and not skip_invalid):
         whole = [p for p in report.problems if p.whole_file]
         why = (
-            f"{len(whole)} problems with whole files"
+            f"{len(whole)} problem{'s' if len(whole) > 1 else ''} with whole files"
             if whole
             else f"{report.rows_invalid:,} rows have problems (--skip-invalid loads the others)"
         )
