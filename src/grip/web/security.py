@@ -213,3 +213,29 @@ def csrf_token(request: Request) -> str:
     if live is not None:
         return str(live.csrf_token)
     return anonymous_csrf_token(request)
+
+
+def record(
+    request: Request,
+    action: str,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    outcome: str = "success",
+    detail: str | None = None,
+    db: Session | None = None,
+) -> None:
+    """Record an audit event for this request's principal (issue 4 §6): call it for every
+    read or change of a child's record, audit or evidence entry, and every export, e.g.
+    ``record(request, "case.read", "case", person_id)``. With ``db`` the event commits with
+    the route's own work; without, it is written at once in its own transaction."""
+    principal = load_principal(request)
+    audit.record_event(
+        db if db is not None else request.app.state.engine,
+        action=action,
+        outcome=outcome,
+        actor=client_actor(request, principal),
+        la_code=principal.la_code if principal else None,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+    )
