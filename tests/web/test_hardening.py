@@ -92,7 +92,7 @@ def test_security_headers_on_pages(client: Any, engine: Any) -> None:
         assert "script-src 'self' 'nonce-" in csp and "unsafe-inline" not in csp
         assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
         assert r.headers["x-content-type-options"] == "nosniff"
-        assert r.headers["referrer-policy"] == "no-referrer"
+        assert r.headers["referrer-policy"] == "same-origin"
         assert r.headers["x-frame-options"] == "DENY"
         assert r.headers["cache-control"] == "no-store"
     page = client.get("/account").text

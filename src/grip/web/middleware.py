@@ -63,7 +63,10 @@ def security_headers(nonce: str, path: str, hsts: bool) -> dict[str, str]:
         "content-security-policy": content_security_policy(nonce),
         "x-content-type-options": "nosniff",
         "x-frame-options": "DENY",
-        "referrer-policy": "no-referrer",
+        # same-origin, not no-referrer: under no-referrer Chromium posts forms with
+        # "Origin: null", which the cross-site check must refuse; same-origin still sends
+        # nothing to other sites.
+        "referrer-policy": "same-origin",
         "cross-origin-opener-policy": "same-origin",
         "cross-origin-resource-policy": "same-origin",
         "permissions-policy": "camera=(), microphone=(), geolocation=()",
