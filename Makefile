@@ -41,7 +41,7 @@ pytest: install browser
 test: lint typecheck pytest
 
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(ONLY)
 
 lock:
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
