@@ -1,0 +1,114 @@
+"""LA admin pages: users and roles, the audit trail (view, filter, export) — issue 4 §1, §6."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from typing import Any
+
+from sqlalchemy import Engine
+
+from grip.access import audit
+from grip.access.testing import make_user, page_csrf, sign_in
+from grip.store.db import transaction
+
+
+def test_admin_manages_own_la_users_and_other_la_is_404(client: Any, engine: Engine) -> None:
+    admin = sign_in(client, engine, make_user(engine, "la_admin", "LA1"))
+    page = client.get("/admin/users")
+    assert page.status_code == 200
+    token = page_csrf(page.text)
+    r = client.post(
+        "/admin/users",
+        data={
+            "username": "new.worker",
+            "display_name": "New Worker",
+            "role": "social_worker",
+            "csrf_token": token,
+        },
+    )
+    assert r.status_code == 200 and 'id="one-time-password"' in r.text
+    bad = client.post(
+        "/admin/users", data={"username": "visitor", "role": "inspector", "csrf_token": token}
+    )
+    assert bad.status_code == 400 and "expiry" in bad.text
+    other = make_user(engine, "social_worker", "LA2")
+    for action in ("disable", "enable", "revoke", "reset", "role"):
+        r = client.post(
+            f"/admin/users/{other.id}/{action}", data={"csrf_token": token, "role": "auditor"}
+        )
+        assert r.status_code == 404, action
+    assert other.username not in client.get("/admin/users").text
+    assert admin.username in client.get("/admin/users").text
+
+
+def test_disabling_signs_the_user_out_at_once(engine: Engine, settings: Any) -> None:
+    from fastapi.testclient import TestClient
+
+    from grip.web.app import create_app
+
+    app = create_app(settings)
+    with (
+        TestClient(app, base_url="http://127.0.0.1") as admin_c,
+        TestClient(app, base_url="http://127.0.0.1") as worker_c,
+    ):
+        sign_in(admin_c, engine, make_user(engine, "la_admin", "LA1"))
+        worker = sign_in(worker_c, engine, make_user(engine, "social_worker", "LA1"))
+        assert worker_c.get("/account").status_code == 200
+        token = page_csrf(admin_c.get("/admin/users").text)
+        r = admin_c.post(f"/admin/users/{worker.id}/disable", data={"csrf_token": token})
+        assert r.status_code == 200 and "disabled and signed out" in r.text
+        assert worker_c.get("/account").status_code == 401
+        r = admin_c.post(f"/admin/users/{worker.id}/enable", data={"csrf_token": token})
+        assert r.status_code == 200
+        sign_in(worker_c, engine, worker)
+        r = admin_c.post(
+            f"/admin/users/{worker.id}/role", data={"csrf_token": token, "role": "team_manager"}
+        )
+        assert r.status_code == 200
+        # A role change ends the sessions too.
+        assert worker_c.get("/account").status_code == 401
+
+
+def test_audit_trail_view_filter_and_export(client: Any, engine: Engine) -> None:
+    for i, action in enumerate(["case.read", "case.read", "export.xlsx"]):
+        audit.record_event(
+            engine,
+            action=action,
+            la_code="LA1",
+            object_type="case",
+            object_id=f"P{i}",
+            detail='=HYPERLINK("http://x")',
+        )
+    audit.record_event(engine, action="case.read", la_code="LA2", object_id="OTHER-LA")
+    sign_in(client, engine, make_user(engine, "la_admin", "LA1"))
+    html = client.get("/admin/audit-trail").text
+    assert "P0" in html and "OTHER-LA" not in html and "signin.success" in html
+    html = client.get("/admin/audit-trail?action=case.read&object_id=P1").text
+    rows = re.findall(r'<tr class="govuk-table__row">\s*<td', html)
+    assert len(rows) == 1 and "P1" in html
+    assert client.get("/admin/audit-trail?since=not-a-date").status_code == 400
+    r = client.get("/admin/audit-trail/export?format=csv&action=case")
+    assert r.headers["content-type"].startswith("text/csv")
+    data = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert data[0][:3] == ["id", "at", "user_id"] and len(data) == 3
+    assert all(row[-1].startswith("'=") for row in data[1:])
+    x = client.get("/admin/audit-trail/export?format=xlsx")
+    with zipfile.ZipFile(io.BytesIO(x.content)) as z:
+        xml = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xml"))
+    assert "<f>" not in xml and "OTHER-LA" not in xml and "P2" in xml
+    # The exports themselves are in the trail.
+    with transaction(engine) as db:
+        found = audit.find_events(db, audit.EventFilter(la_code="LA1", action="export."))
+    assert {e.action for e in found} >= {"export.csv", "export.xlsx"}
+
+
+def test_non_admins_cannot_see_the_trail(client: Any, engine: Engine) -> None:
+    sign_in(client, engine, make_user(engine, "dcs", "LA1"))
+    assert client.get("/admin/audit-trail").status_code == 403
+    assert client.get("/admin/users").status_code == 403
+    with transaction(engine) as db:
+        denied = audit.find_events(db, audit.EventFilter(la_code="LA1", action="authz.denied"))
+    assert len(denied) == 2 and denied[0].outcome == "denied"
