@@ -512,37 +512,60 @@ class HeaderMatch:
     score: float
 
 
-def _header_score(cell: str, column: ColumnSpec) -> float:
-    names = [normalise_header(column.header), *(normalise_header(a) for a in column.aliases)]
-    if cell in names:
-        return 1.0
-    best = max(difflib.SequenceMatcher(None, cell, n).ratio() for n in names)
+@cache
+def _names(column: ColumnSpec) -> tuple[str, ...]:
+    return (normalise_header(column.header), *(normalise_header(a) for a in column.aliases))
+
+
+@cache
+def _fuzzy(cell: str, name: str) -> float:
     # Misspellings seen in real workbooks (Uniqe, brith, Ethinicity) score above 0.85; distinct
-    # headers sharing words ("Date of Birth" vs "Date of Contact") stay below it.
-    return best if best >= 0.85 else 0.0
+    # headers sharing words ("Date of Birth" vs "Date of Contact") stay below it. The cheap
+    # upper bounds prune almost every pair before the full ratio is computed.
+    sm = difflib.SequenceMatcher(None, cell, name)
+    if sm.real_quick_ratio() < 0.85 or sm.quick_ratio() < 0.85:
+        return 0.0
+    r = sm.ratio()
+    return r if r >= 0.85 else 0.0
 
 
 def match_headers(headers: list[object], lst: ListSpec) -> HeaderMatch:
-    """Match a header row to a list's columns; each column and each cell is used once."""
+    """Match a header row to a list's columns; each column and each cell is used once.
+
+    Exact matches (after normalising case, spacing and quotes, against the header and its
+    aliases) are taken first; only cells left over are compared fuzzily with columns left over.
+    """
     cells = [normalise_header(h) for h in headers]
-    scored = []
-    for pos, cell in enumerate(cells):
-        if not cell:
-            continue
-        for col in lst.columns:
-            s = _header_score(cell, col)
-            if s > 0:
-                scored.append((s, pos, col.id))
-    scored.sort(key=lambda t: (-t[0], t[1]))
     positions: dict[str, int] = {}
     used: set[int] = set()
     total = 0.0
-    for s, pos, cid in scored:
+    exact: dict[str, str] = {}
+    for col in lst.columns:
+        for n in _names(col):
+            exact.setdefault(n, col.id)
+    for pos, cell in enumerate(cells):
+        cid = exact.get(cell) if cell else None
+        if cid is not None and cid not in positions:
+            positions[cid] = pos
+            used.add(pos)
+            total += 1.0
+    scored = []
+    for pos, cell in enumerate(cells):
+        if not cell or pos in used:
+            continue
+        for col in lst.columns:
+            if col.id in positions:
+                continue
+            sc = max(_fuzzy(cell, n) for n in _names(col))
+            if sc > 0:
+                scored.append((sc, pos, col.id))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    for sc, pos, cid in scored:
         if cid in positions or pos in used:
             continue
         positions[cid] = pos
         used.add(pos)
-        total += s
+        total += sc
     unknown = tuple(str(headers[i]) for i, c in enumerate(cells) if c and i not in used)
     return HeaderMatch(lst.number, positions, unknown, total / max(1, len(lst.columns)))
 
