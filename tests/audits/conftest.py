@@ -159,3 +159,37 @@ def world(engine: Engine) -> Iterator[World]:
     )
     yield World(engine, users)
     clock.freeze(None)
+
+
+def caseload(engine: Engine, per_team: int = 14, la: str = LA) -> None:
+    """Teams T1-T3 with ``per_team`` allocated children each, some missing or on CP plans."""
+    with engine.begin() as conn:
+        if not conn.execute(
+            select(CASE_TABLES["ssd_department"].c.dept_team_id).where(
+                CASE_TABLES["ssd_department"].c.la_code == la
+            )
+        ).first():
+            conn.execute(
+                insert(CASE_TABLES["ssd_department"]),
+                [
+                    {
+                        "la_code": la,
+                        "dept_team_id": f"T{t}",
+                        "dept_team_name": f"Team {t}",
+                        "dept_team_parent_id": "S1" if t < 3 else "S2",
+                        "dept_team_parent_name": "Assessment" if t < 3 else "Children in care",
+                    }
+                    for t in (1, 2, 3)
+                ],
+            )
+    for t in (1, 2, 3):
+        for k in range(per_team):
+            add_child(
+                engine,
+                f"C{t}{k:02}",
+                f"T{t}",
+                dob=dt.date(2008 + k, 1 + t, 1),
+                sex="MF"[k % 2],
+                start=dt.date(2024, 6, 1),
+                la=la,
+            )

@@ -1,0 +1,424 @@
+"""Audit reporting (issue 7 §7): per service and practice group, per month and quarter —
+grade distributions and trends, recurring strengths and weaknesses by section, improvement
+action completion, overdue audits, safety concerns — and the quarterly performance and quality
+meeting pack (seed 004 §1 "Quarterly Performance and Quality Meetings"; App. 1 §2a, §2k) that
+combines audits, caseload measures and family feedback. Exports go through the safe-export
+module ``grip.documents.safe`` (no formulas, XML-safe text).
+
+Which grade counts: the final grade (the moderated grade when moderated, issue 7 §6), for
+audits submitted or later. An audit belongs to the month of its programme (``Audit.month``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from grip import calendar
+from grip.audits import actions as ac
+from grip.audits import lifecycle as lc
+from grip.audits.models import (
+    Audit,
+    AuditAction,
+    AuditAnswer,
+    AuditGrade,
+    Moderation,
+    SafetyConcern,
+)
+from grip.audits.moderation import agreement, quarter_of
+from grip.audits.rules import lifecycle
+from grip.audits.templates import AGREEMENT, GRADES, load_template
+from grip.casedata.models import CASE_TABLES
+from grip.documents.safe import Sheet, docx_bytes, xlsx_bytes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
+GRADED_STATES = ("submitted", "moderated", "closed")
+
+__all__ = ["DOCX", "XLSX", "QuarterReport", "build", "quarter_of", "to_docx", "to_xlsx"]
+
+
+def quarter_months(quarter: str) -> list[str]:
+    """The three months ``YYYY-MM`` of ``YYYY-Qn``."""
+    m = QUARTER_RE.match(quarter or "")
+    if not m:
+        raise lc.InvalidInput(f"quarter {quarter!r}: expected YYYY-Qn, e.g. 2026-Q3")
+    year, q = int(m.group(1)), int(m.group(2))
+    return [f"{year}-{3 * (q - 1) + i:02d}" for i in (1, 2, 3)]
+
+
+def previous_quarters(quarter: str, n: int) -> list[str]:
+    """``quarter`` and the ``n - 1`` before it, oldest first."""
+    m = QUARTER_RE.match(quarter)
+    assert m
+    year, q = int(m.group(1)), int(m.group(2))
+    out = []
+    for _ in range(n):
+        out.append(f"{year}-Q{q}")
+        q -= 1
+        if q == 0:
+            year, q = year - 1, 4
+    return out[::-1]
+
+
+@dataclass
+class GradeRow:
+    """Grade counts for one group and period."""
+
+    level: str  # service | team | all
+    group: str
+    period: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        """Audits graded."""
+        return sum(self.counts.values())
+
+    @property
+    def good_or_better(self) -> int:
+        """Outstanding plus good."""
+        return self.counts["outstanding"] + self.counts["good"]
+
+
+@dataclass
+class SectionRow:
+    """How one section was graded across the quarter's audits: strength or weakness."""
+
+    template_id: str
+    section_id: str
+    title: str
+    counts: dict[str, int]
+    weak_questions: list[tuple[str, int]]
+
+    @property
+    def strength(self) -> int:
+        """Graded outstanding or good."""
+        return self.counts["outstanding"] + self.counts["good"]
+
+    @property
+    def weakness(self) -> int:
+        """Graded requires improvement or inadequate."""
+        return self.counts["requires_improvement"] + self.counts["inadequate"]
+
+
+@dataclass
+class QuarterReport:
+    """Everything the quarterly pack shows."""
+
+    la_code: str
+    quarter: str
+    months: list[str]
+    as_of: dt.date
+    audits: int
+    by_state: dict[str, int]
+    grades: list[GradeRow]
+    trend: list[GradeRow]
+    sections: list[SectionRow]
+    actions_total: int
+    actions_done: int
+    actions_overdue: int
+    overdue_audits: list[tuple[str, str, str, dt.date | None]]
+    concerns_raised: int
+    concerns_open: int
+    concerns_closed: int
+    moderation_n: int
+    moderation_percent: float | None
+    moderation_kappa: float | None
+    iro_copies: int
+    hos_discussed_in_time: int
+    submitted: int
+    family: dict[str, dict[str, int]]
+    family_not_obtained: int
+    caseload: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def action_completion(self) -> float | None:
+        """Share of the quarter's actions done, as a percentage."""
+        return 100.0 * self.actions_done / self.actions_total if self.actions_total else None
+
+
+def _names(db: Session, la_code: str) -> tuple[dict[str, str], dict[str, str]]:
+    dept = CASE_TABLES["ssd_department"]
+    teams: dict[str, str] = {}
+    services: dict[str, str] = {}
+    for r in db.connection().execute(sa.select(dept).where(dept.c.la_code == la_code)):
+        teams[r.dept_team_id] = r.dept_team_name
+        if r.dept_team_parent_id:
+            services[r.dept_team_parent_id] = r.dept_team_parent_name or r.dept_team_parent_id
+    return teams, services
+
+
+def _grade_rows(level: str, items: list[tuple[str, str, str]]) -> list[GradeRow]:
+    """``items`` are (group, period, grade); one row per group and period."""
+    acc: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for group, period, grade in items:
+        acc[(group, period)][grade] += 1
+    return [GradeRow(level, g, p, {k: acc[(g, p)][k] for k in GRADES}) for g, p in sorted(acc)]
+
+
+def build(db: Session, la_code: str, quarter: str, as_of: dt.date) -> QuarterReport:
+    """The quarter's report for ``la_code`` as it stands on ``as_of``."""
+    months = quarter_months(quarter)
+    teams, services = _names(db, la_code)
+    trend_quarters = previous_quarters(quarter, 4)
+    trend_months = {m: q for q in trend_quarters for m in quarter_months(q)}
+    all_rows = list(
+        db.scalars(
+            sa.select(Audit).where(Audit.la_code == la_code, Audit.month.in_(list(trend_months)))
+        )
+    )
+    rows = [a for a in all_rows if a.month in months]
+    graded = [a for a in rows if a.state in GRADED_STATES and a.final_grade]
+
+    def team(a: Audit) -> str:
+        return teams.get(a.team_id or "", a.team_id or "(no team)")
+
+    def service(a: Audit) -> str:
+        return services.get(a.service_id or "", a.service_id or "(no service)")
+
+    q = quarter
+    grade_rows = (
+        _grade_rows("all", [("All", q, a.final_grade or "") for a in graded])
+        + _grade_rows("service", [(service(a), q, a.final_grade or "") for a in graded])
+        + _grade_rows("service", [(service(a), a.month, a.final_grade or "") for a in graded])
+        + _grade_rows("team", [(team(a), q, a.final_grade or "") for a in graded])
+        + _grade_rows("team", [(team(a), a.month, a.final_grade or "") for a in graded])
+    )
+    trend = _grade_rows(
+        "all",
+        [
+            ("All", trend_months[a.month], a.final_grade or "")
+            for a in all_rows
+            if a.state in GRADED_STATES and a.final_grade
+        ],
+    )
+    # Sections: the moderator's section grades where moderation is complete, else the auditor's.
+    ids = [a.id for a in graded]
+    moderated = {
+        m.audit_id
+        for m in db.scalars(
+            sa.select(Moderation).where(
+                Moderation.la_code == la_code, Moderation.completed_at.is_not(None)
+            )
+        )
+    }
+    sec_counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    weak_q: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    template_of = {a.id: a.template_id for a in graded}
+    if ids:
+        for g in db.scalars(
+            sa.select(AuditGrade).where(AuditGrade.la_code == la_code, AuditGrade.audit_id.in_(ids))
+        ):
+            want = "moderator" if g.audit_id in moderated else "auditor"
+            if g.grader == want and g.section_id != lc.OVERALL and g.grade:
+                sec_counts[(template_of[g.audit_id], g.section_id)][g.grade] += 1
+        for ans in db.scalars(
+            sa.select(AuditAnswer).where(
+                AuditAnswer.la_code == la_code, AuditAnswer.audit_id.in_(ids)
+            )
+        ):
+            if ans.item.startswith("q:") and ans.answer in ("no", "partly"):
+                section, _, qid = ans.item[2:].partition(".")
+                weak_q[(template_of[ans.audit_id], section)][qid] += 1
+    sections: list[SectionRow] = []
+    for (tid, sid), counts in sorted(sec_counts.items()):
+        tmpl = load_template(tid)
+        sec = tmpl.section(sid)
+        qtext = {x.id: x.text for x in sec.questions}
+        sections.append(
+            SectionRow(
+                tid,
+                sid,
+                sec.title,
+                {k: counts[k] for k in GRADES},
+                [(qtext.get(k, k), n) for k, n in weak_q[(tid, sid)].most_common(3)],
+            )
+        )
+    row_ids = [a.id for a in rows]
+    actions = (
+        list(
+            db.scalars(
+                sa.select(AuditAction).where(
+                    AuditAction.la_code == la_code, AuditAction.audit_id.in_(row_ids)
+                )
+            )
+        )
+        if row_ids
+        else []
+    )
+    start = dt.date.fromisoformat(months[0] + "-01")
+    end = calendar.add_months(start, 3)
+    concerns = [
+        c
+        for c in db.scalars(sa.select(SafetyConcern).where(SafetyConcern.la_code == la_code))
+        if start <= c.raised_at.date() < end
+    ]
+    agree = agreement(db, la_code, start, end - dt.timedelta(days=1))
+    family: dict[str, dict[str, int]] = {}
+    scale_qs = {
+        (a.id, f"family:{fq.id}"): fq.text
+        for a in graded
+        for fq in load_template(a.template_id).family.questions
+        if fq.scale
+    }
+    if ids:
+        for ans in db.scalars(
+            sa.select(AuditAnswer).where(
+                AuditAnswer.la_code == la_code, AuditAnswer.audit_id.in_(ids)
+            )
+        ):
+            text = scale_qs.get((ans.audit_id, ans.item))
+            if text and ans.answer:
+                family.setdefault(text, {k: 0 for k in AGREEMENT})[ans.answer] += 1
+    caseload: dict[str, int] = {}
+    try:
+        from grip.casedata.summary import headline_counts
+
+        h = headline_counts(db.connection(), la_code, min(as_of, end - dt.timedelta(days=1)))
+        caseload = {
+            "Children known": h.children,
+            "Open child in need episodes": h.open_cin_episodes,
+            "Child protection plans": h.cp_plans,
+            "Children looked after": h.looked_after,
+            "Care leavers": h.care_leavers,
+        }
+    except ImportError:  # pragma: no cover - the case store summary ships with casedata
+        caseload = {}
+    return QuarterReport(
+        la_code=la_code,
+        quarter=quarter,
+        months=months,
+        as_of=as_of,
+        audits=len(rows),
+        by_state=dict(Counter(a.state for a in rows)),
+        grades=grade_rows,
+        trend=trend,
+        sections=sections,
+        actions_total=len(actions),
+        actions_done=sum(1 for x in actions if x.status == "done"),
+        actions_overdue=sum(1 for x in actions if ac.is_action_overdue(x, as_of)),
+        overdue_audits=[
+            (a.id, a.person_id, team(a), lc.effective_due(a))
+            for a in rows
+            if lc.is_overdue(a, as_of)
+        ],
+        concerns_raised=len(concerns),
+        concerns_open=sum(1 for c in concerns if c.closed_at is None),
+        concerns_closed=sum(1 for c in concerns if c.closed_at is not None),
+        moderation_n=agree.overall.n,
+        moderation_percent=agree.overall.percent,
+        moderation_kappa=agree.overall.kappa,
+        iro_copies=sum(1 for a in graded if a.iro_copy_sent_on is not None),
+        hos_discussed_in_time=sum(1 for a in graded if lc.discussed_in_following_month(a)),
+        submitted=len(graded),
+        family=family,
+        family_not_obtained=sum(1 for a in graded if a.family_not_obtained_reason),
+        caseload=caseload,
+    )
+
+
+def _pct(v: float | None) -> str:
+    return "-" if v is None else f"{v:.1f}%"
+
+
+def _tables(r: QuarterReport) -> list[tuple[str, list[str], list[list[Any]]]]:
+    grade_header = ["Level", "Group", "Period", *GRADES.values(), "Total"]
+    return [
+        (
+            "Summary",
+            ["Figure", "Value"],
+            [
+                ["Audits in the quarter", r.audits],
+                ["Graded (submitted or later)", r.submitted],
+                *[[f"In state: {lifecycle().states[s]}", n] for s, n in sorted(r.by_state.items())],
+                ["Improvement actions", r.actions_total],
+                ["Actions done", r.actions_done],
+                ["Action completion", _pct(r.action_completion)],
+                ["Actions overdue", r.actions_overdue],
+                ["Audits overdue", len(r.overdue_audits)],
+                ["Safety concerns raised", r.concerns_raised],
+                ["Safety concerns open", r.concerns_open],
+                ["Moderated audits", r.moderation_n],
+                ["Moderation agreement", _pct(r.moderation_percent)],
+                [
+                    "Cohen's kappa",
+                    "-" if r.moderation_kappa is None else round(r.moderation_kappa, 3),
+                ],
+                ["Copies sent to IRO or CP chair", r.iro_copies],
+                ["Discussed by head of service in the following month", r.hos_discussed_in_time],
+                ["Family feedback not obtained", r.family_not_obtained],
+            ],
+        ),
+        (
+            "Grades",
+            grade_header,
+            [[g.level, g.group, g.period, *g.counts.values(), g.total] for g in r.grades],
+        ),
+        (
+            "Trend",
+            grade_header,
+            [[g.level, g.group, g.period, *g.counts.values(), g.total] for g in r.trend],
+        ),
+        (
+            "Sections",
+            [
+                "Template",
+                "Section",
+                "Strength (outstanding/good)",
+                "Weakness (RI/inadequate)",
+                "Questions most often 'no' or 'partly'",
+            ],
+            [
+                [
+                    s.template_id,
+                    s.title,
+                    s.strength,
+                    s.weakness,
+                    "; ".join(f"{t} ({n})" for t, n in s.weak_questions),
+                ]
+                for s in r.sections
+            ],
+        ),
+        (
+            "Overdue audits",
+            ["Audit", "Child", "Practice group", "Due"],
+            [list(x) for x in r.overdue_audits],
+        ),
+        (
+            "Family feedback",
+            ["Question", *AGREEMENT.values()],
+            [[q, *c.values()] for q, c in sorted(r.family.items())],
+        ),
+        ("Caseload", ["Measure", "Children"], [[k, v] for k, v in r.caseload.items()]),
+    ]
+
+
+def to_xlsx(r: QuarterReport) -> bytes:
+    """The pack as a workbook, one sheet per table (formula-safe)."""
+    return xlsx_bytes([Sheet(name, header, rows) for name, header, rows in _tables(r)])
+
+
+def to_docx(r: QuarterReport) -> bytes:
+    """The pack as an editable Word document for the quarterly P&Q meeting (seed 004 §1)."""
+    tables = _tables(r)
+    paragraphs = [
+        f"{r.la_code}: single case audits for {r.quarter} ({', '.join(r.months)}), as at "
+        f"{r.as_of.isoformat()}.",
+        "For the quarterly Performance and Quality meeting chaired by the Director of Children's "
+        "Social Care (seed 004 §1). Tables follow in this order: "
+        + ", ".join(name for name, _, _ in tables)
+        + ".",
+    ]
+    return docx_bytes(
+        f"Audit findings {r.quarter}",
+        paragraphs,
+        [(header, rows) for _, header, rows in tables],
+    )

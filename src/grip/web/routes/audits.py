@@ -1,0 +1,744 @@
+"""Audit pages: the monthly sample and allocation, the audit form (save as you go, with
+optimistic locking), reflection, family feedback, moderation, improvement actions, safety
+concerns, agreement and reports (issue 7 §8). A thin shell over ``grip.audits``: every rule is
+checked by the library, whatever the route's declared permission already admitted.
+
+A stale save answers 409 with a page (or, for the save-as-you-go script, JSON) saying who
+changed the audit and what to do; nothing is lost silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from grip.access import audit as trail
+from grip.access import clock
+from grip.access.models import Membership, User
+from grip.access.principal import Principal
+from grip.audits import actions as ac
+from grip.audits import lifecycle as lc
+from grip.audits import reports
+from grip.audits.casefile import summarise
+from grip.audits.models import Audit
+from grip.audits.moderation import agreement
+from grip.audits.rules import lifecycle
+from grip.audits.sampling import picks_for, sample_month
+from grip.audits.templates import AGREEMENT, ANSWERS, GRADES, all_templates, load_template
+from grip.web.deps import render
+from grip.web.security import CurrentPrincipal, ScopedDB, client_actor, csrf_token, requires
+
+router = APIRouter(prefix="/audits")
+
+STATUS = {
+    lc.NotAllowed: 403,
+    lc.NotFound: 404,
+    lc.StaleVersion: 409,
+    lc.InvalidTransition: 409,
+}
+
+
+def _status(exc: lc.AuditError) -> int:
+    for cls, code in STATUS.items():
+        if isinstance(exc, cls):
+            return code
+    return 422
+
+
+def _wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+def _date(form: FormData, name: str) -> dt.date | None:
+    value = str(form.get(name) or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise lc.InvalidInput(
+            f"{name.replace('_', ' ')}: {value!r} is not a date (YYYY-MM-DD)"
+        ) from None
+
+
+def _int(form: FormData, name: str) -> int | None:
+    value = str(form.get(name) or "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise lc.InvalidInput(f"{name}: {value!r} is not a number")
+    return int(value)
+
+
+def _people(db: Session, la_code: str, roles: tuple[str, ...]) -> list[tuple[int, str, str]]:
+    """(user id, display name, role) of the LA's users holding ``roles``."""
+    rows = db.execute(
+        select(User.id, User.display_name, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.authority_code == la_code, Membership.role.in_(roles), User.is_active)
+        .order_by(User.display_name)
+    ).all()
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def _names(db: Session, ids: set[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {u.id: u.display_name for u in db.scalars(select(User).where(User.id.in_(wanted)))}
+
+
+def _base(request: Request, principal: Principal) -> dict[str, Any]:
+    return {
+        "principal": principal,
+        "csrf_token": csrf_token(request),
+        "states": lifecycle().states,
+        "grades": GRADES,
+        "answers": ANSWERS,
+        "agreement_scale": AGREEMENT,
+        "nav_items": [
+            {"href": "/audits", "text": "Audits"},
+            {"href": "/audits/sample", "text": "Sample"},
+            {"href": "/audits/actions", "text": "Actions"},
+            {"href": "/audits/reports", "text": "Reports"},
+        ],
+    }
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+
+@router.get("", response_class=HTMLResponse, dependencies=[requires("audits:read")])
+def index(
+    request: Request,
+    principal: CurrentPrincipal,
+    db: ScopedDB,
+    state: str | None = None,
+    month: str | None = None,
+    mine: bool = False,
+) -> HTMLResponse:
+    """Audits: mine first, then everyone's I may see, filtered by state and month."""
+    today = clock.now().date()
+    rows = lc.audits_for(db, principal.la_code, [state] if state in lifecycle().states else None)
+    if month:
+        rows = [a for a in rows if a.month == month]
+    if mine:
+        rows = [a for a in rows if principal.user_id in (a.auditor_id, a.worker_user_id)]
+    names = _names(db, {a.auditor_id for a in rows})
+    return render(
+        request,
+        "audits/index.html",
+        title="Audits",
+        audits=rows,
+        names=names,
+        overdue={a.id for a in rows if lc.is_overdue(a, today)},
+        overdue_count=len(lc.overdue_audits(db, principal.la_code, today)),
+        open_concerns=ac.count_open_concerns(db, principal.la_code),
+        filter_state=state,
+        filter_month=month,
+        mine=mine,
+        **_base(request, principal),
+    )
+
+
+@router.get("/actions", response_class=HTMLResponse, dependencies=[requires("audits:read")])
+def actions_page(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> HTMLResponse:
+    """Overdue improvement actions and open safety concerns (issue 7 §4, §5)."""
+    today = clock.now().date()
+    return render(
+        request,
+        "audits/actions.html",
+        title="Overdue actions and open safety concerns",
+        overdue=ac.overdue_actions(db, principal.la_code, today),
+        concerns=ac.open_safety_concerns(db, principal.la_code),
+        statuses=ac.ACTION_STATUSES,
+        **_base(request, principal),
+    )
+
+
+# --- sample and allocation ------------------------------------------------------------------
+
+
+@router.get("/sample", response_class=HTMLResponse, dependencies=[requires("audits:read")])
+def sample_page(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, month: str | None = None
+) -> HTMLResponse:
+    """The month's sample with the reason for each pick, and allocation to auditors."""
+    month = month or clock.now().date().strftime("%Y-%m")
+    picks = picks_for(db, principal.la_code, month)
+    allocated = {
+        a.pick_id
+        for a in db.scalars(
+            select(Audit).where(Audit.la_code == principal.la_code, Audit.month == month)
+        )
+    }
+    return render(
+        request,
+        "audits/sample.html",
+        title=f"Audit sample for {month}",
+        month=month,
+        picks=picks,
+        allocated=allocated,
+        auditors=_people(
+            db, principal.la_code, ("auditor", "team_manager", "qa_lead", "head_of_service")
+        ),
+        workers=_people(db, principal.la_code, ("social_worker", "team_manager")),
+        templates=all_templates(),
+        **_base(request, principal),
+    )
+
+
+@router.post("/sample", dependencies=[requires("audits:sample")])
+async def sample_run(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
+    """Choose and store the month's sample."""
+    form = await request.form()
+    month = str(form.get("month") or "")
+    try:
+        sample_month(
+            db,
+            principal.la_code,
+            month,
+            per_group=_int(form, "per_group") or 1,
+            seed=_int(form, "seed"),
+            store=True,
+            actor=principal,
+        )
+        db.commit()
+    except lc.AuditError as exc:
+        db.rollback()
+        return _error_page(request, principal, exc, back=f"/audits/sample?month={month}")
+    return RedirectResponse(f"/audits/sample?month={month}", status_code=303)
+
+
+@router.post("/allocate", dependencies=[requires("audits:manage")])
+async def allocate(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
+    """Allocate a picked case (or a case chosen on the page) to an auditor."""
+    form = await request.form()
+    month = str(form.get("month") or "")
+    try:
+        auditor = _int(form, "auditor_id")
+        if auditor is None:
+            raise lc.InvalidInput("choose the auditor")
+        pick_id = str(form.get("pick_id") or "") or None
+        person = str(form.get("person_id") or "").strip()
+        team = service = None
+        if pick_id:
+            pick = next(
+                (p for p in picks_for(db, principal.la_code, month) if p.id == pick_id), None
+            )
+            if pick is None:
+                raise lc.NotFound(f"no pick {pick_id!r} in {month}")
+            person, team, service = pick.person_id, pick.team_id, pick.service_id
+        if not person:
+            raise lc.InvalidInput("choose the case to audit")
+        audit = lc.allocate(
+            db,
+            la_code=principal.la_code,
+            person_id=person,
+            auditor_id=auditor,
+            actor=principal,
+            month=month or clock.now().date().strftime("%Y-%m"),
+            template_id=str(form.get("template_id") or "single-case-2015"),
+            theme=str(form.get("theme") or "") or None,
+            due_date=_date(form, "due_date"),
+            team_id=team,
+            service_id=service,
+            pick_id=pick_id,
+            worker_user_id=_int(form, "worker_user_id"),
+        )
+        db.commit()
+    except lc.AuditError as exc:
+        db.rollback()
+        return _error_page(request, principal, exc, back=f"/audits/sample?month={month}")
+    return RedirectResponse(f"/audits/{audit.id}", status_code=303)
+
+
+# --- agreement and reports -------------------------------------------------------------------
+
+
+@router.get("/agreement", response_class=HTMLResponse, dependencies=[requires("audits:report")])
+def agreement_page(
+    request: Request,
+    principal: CurrentPrincipal,
+    db: ScopedDB,
+    date_from: str | None = None,
+    date_to: str | None = None,
+) -> Response:
+    """Moderation agreement: percentage and Cohen's kappa by team and over time."""
+    try:
+        f = dt.date.fromisoformat(date_from) if date_from else None
+        t = dt.date.fromisoformat(date_to) if date_to else None
+        report = agreement(db, principal.la_code, f, t)
+    except (ValueError, lc.AuditError) as exc:
+        return _error_page(request, principal, lc.InvalidInput(str(exc)), back="/audits/agreement")
+    return render(
+        request,
+        "audits/agreement.html",
+        title="Moderation agreement",
+        report=report,
+        **_base(request, principal),
+    )
+
+
+@router.get("/reports", response_class=HTMLResponse, dependencies=[requires("audits:report")])
+def reports_page(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, quarter: str | None = None
+) -> Response:
+    """Grades, strengths and weaknesses, actions, overdue audits and safety concerns by service
+    and practice group, by month and quarter; the quarterly P&Q pack."""
+    today = clock.now().date()
+    try:
+        q = quarter or reports.quarter_of(today)
+        report = reports.build(db, principal.la_code, q, today)
+    except lc.AuditError as exc:
+        return _error_page(request, principal, exc, back="/audits/reports")
+    return render(
+        request,
+        "audits/reports.html",
+        title=f"Audit report {q}",
+        report=report,
+        **_base(request, principal),
+    )
+
+
+@router.get("/reports/{quarter}.{fmt}", dependencies=[requires("audits:report")])
+def report_export(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, quarter: str, fmt: str
+) -> Response:
+    """The quarterly performance and quality pack as XLSX or DOCX (seed 004 §1)."""
+    today = clock.now().date()
+    try:
+        report = reports.build(db, principal.la_code, quarter, today)
+        if fmt == "xlsx":
+            body, media = reports.to_xlsx(report), reports.XLSX
+        elif fmt == "docx":
+            body, media = reports.to_docx(report), reports.DOCX
+        else:
+            raise lc.NotFound(f"no export format {fmt!r}; expected xlsx or docx")
+    except lc.AuditError as exc:
+        return _error_page(request, principal, exc, back="/audits/reports")
+    trail.record_event(
+        request.app.state.engine,
+        action=f"export.{fmt}",
+        actor=client_actor(request, principal),
+        la_code=principal.la_code,
+        object_type="audit_report",
+        object_id=quarter,
+    )
+    name = f"grip-audits-{principal.la_code}-{quarter}.{fmt}"
+    return Response(
+        body, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'}
+    )
+
+
+# --- one audit ---------------------------------------------------------------------------------
+
+
+def _error_page(request: Request, principal: Principal, exc: lc.AuditError, back: str) -> Response:
+    code = _status(exc)
+    if _wants_json(request):
+        body: dict[str, Any] = {"error": str(exc)}
+        if isinstance(exc, lc.StaleVersion):
+            body |= {"stale": True, "loaded": exc.loaded, "current": exc.current}
+        if isinstance(exc, lc.Incomplete):
+            body["problems"] = exc.problems
+        return JSONResponse(body, status_code=code)
+    return render(
+        request,
+        "audits/error.html",
+        status_code=code,
+        title="The change was not saved" if code == 409 else "There is a problem",
+        error=exc,
+        stale=isinstance(exc, lc.StaleVersion),
+        problems=exc.problems if isinstance(exc, lc.Incomplete) else [str(exc)],
+        back=back,
+        **_base(request, principal),
+    )
+
+
+def _audit_context(db: Session, audit: Audit, principal: Principal) -> dict[str, Any]:
+    template = load_template(audit.template_id)
+    visible = lc.auditor_judgements_visible(db, audit, principal)
+    mod = lc.moderation_of(db, audit)
+    names = _names(
+        db,
+        {
+            audit.auditor_id,
+            audit.worker_user_id,
+            audit.exempt_by,
+            mod.moderator_id if mod else None,
+        },
+    )
+    concerns = ac.concerns_of(db, audit)
+    return {
+        "audit": audit,
+        "tmpl": template,
+        "answers_given": lc.answers_of(db, audit) if visible else {},
+        "auditor_grades": lc.grades_of(db, audit, "auditor") if visible else {},
+        "moderator_grades": lc.grades_of(db, audit, "moderator"),
+        "judgements_visible": visible,
+        "moderation": mod,
+        "is_moderator": mod is not None and mod.moderator_id == principal.user_id,
+        "is_auditor": audit.auditor_id == principal.user_id,
+        "is_worker": audit.worker_user_id == principal.user_id,
+        "names": names,
+        "transitions": [
+            lifecycle().transition(n) for n in lc.available_transitions(db, audit, principal)
+        ],
+        "editable": {part: audit.state in states for part, states in lc.EDITABLE.items()},
+        "summary": summarise(
+            db, audit.la_code, audit.person_id, audit.period_start, audit.period_end
+        ),
+        "actions": ac.actions_of(db, audit),
+        "statuses": ac.ACTION_STATUSES,
+        "concerns": [(c, ac.notifications_of(db, c)) for c in concerns],
+        "history": lc.history_of(db, audit),
+        "overdue": lc.is_overdue(audit, clock.now().date()),
+        "due": lc.effective_due(audit),
+        "moderators": _people(
+            db,
+            audit.la_code,
+            ("auditor", "team_manager", "qa_lead", "head_of_service", "inspector"),
+        ),
+        "moderator_kinds": lc.MODERATOR_KINDS,
+        "family_methods": lc.FAMILY_METHODS,
+        "notify_methods": ac.NOTIFY_METHODS,
+        "overall": lc.OVERALL,
+        "can": {
+            "exempt": lc.allowed("exempt", principal),
+            "chase": lc.allowed("chase", principal),
+            "appoint": lc.allowed("appoint_moderator", principal),
+            "actions": lc.allowed("manage_actions", principal),
+            "raise": lc.allowed("raise_safety_concern", principal),
+            "close_concern": lc.allowed("close_safety_concern", principal),
+            "iro": lc.allowed("record_iro_copy", principal),
+            "hos": lc.allowed("record_hos_discussion", principal),
+        },
+        "discussed_in_time": lc.discussed_in_following_month(audit),
+    }
+
+
+@router.get("/{audit_id}", response_class=HTMLResponse, dependencies=[requires("audits:read")])
+def audit_page(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+) -> Response:
+    """The audit: the record summary beside the form for the current step."""
+    try:
+        audit = lc.get_audit(db, principal.la_code, audit_id)
+    except lc.AuditError as exc:
+        return _error_page(request, principal, exc, back="/audits")
+    trail.record_event(
+        db,
+        action="audit.read",
+        actor=client_actor(request, principal),
+        la_code=principal.la_code,
+        object_type="audit",
+        object_id=audit.id,
+    )
+    ctx = _audit_context(db, audit, principal)
+    db.commit()
+    return render(
+        request,
+        "audits/audit.html",
+        title=f"Audit of {audit.person_id}",
+        **ctx,
+        **_base(request, principal),
+    )
+
+
+def _form_input(form: FormData, audit: Audit) -> lc.FormInput:
+    """Read the posted fields: only the parts present on the page are changed."""
+    template = load_template(audit.template_id)
+    data = lc.FormInput()
+    for key in template.question_keys():
+        if f"a.{key}" in form or f"e.{key}" in form:
+            data.answers[key] = (
+                str(form.get(f"a.{key}") or "") or None,
+                str(form.get(f"e.{key}") or ""),
+            )
+    for section in [*template.section_ids(), lc.OVERALL]:
+        if f"g.{section}" in form or f"r.{section}" in form:
+            data.grades[section] = (
+                str(form.get(f"g.{section}") or "") or None,
+                str(form.get(f"r.{section}") or ""),
+            )
+    for q in template.reflection.questions:
+        if f"rf.{q.id}" in form:
+            data.reflection[q.id] = str(form.get(f"rf.{q.id}") or "")
+    for q in template.family.questions:
+        if f"fa.{q.id}" in form or f"ft.{q.id}" in form:
+            data.family[q.id] = (
+                str(form.get(f"fa.{q.id}") or "") or None,
+                str(form.get(f"ft.{q.id}") or ""),
+            )
+    data.reflection_discussed_on = _date(form, "reflection_discussed_on")
+    data.family_contacted_on = _date(form, "family_contacted_on")
+    for name in ("family_respondent", "family_method", "family_not_obtained_reason"):
+        if name in form and str(form.get(name) or "").strip():
+            setattr(data, name, str(form.get(name)))
+    return data
+
+
+async def _save(
+    request: Request, audit_id: str, principal: Principal, db: Session, reflection: bool
+) -> Response:
+    form = await request.form()
+    try:
+        audit = lc.get_audit(db, principal.la_code, audit_id)
+        version = _int(form, "version")
+        if version is None:
+            raise lc.InvalidInput("the form did not say which version it was loaded from")
+        data = _form_input(form, audit)
+        if reflection and (data.answers or data.grades or data.family):
+            raise lc.NotAllowed("this page saves the reflection sheet only")
+        if not reflection and not principal.can("audits:write"):
+            raise lc.NotAllowed("you may not change this audit's answers")
+        lc.save_form(db, audit, principal, version, data)
+        then = str(form.get("then") or "")
+        if then:
+            lc.transition(db, audit, then, principal, audit.version)
+        new_version = audit.version
+        db.commit()
+    except lc.AuditError as exc:
+        db.rollback()
+        return _error_page(request, principal, exc, back=f"/audits/{audit_id}")
+    if _wants_json(request):
+        return JSONResponse({"saved": True, "version": new_version})
+    return RedirectResponse(f"/audits/{audit_id}?saved=1", status_code=303)
+
+
+@router.post("/{audit_id}/save", dependencies=[requires("audits:write")])
+async def save(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+) -> Response:
+    """Save the questions, grades or family feedback (and optionally move on a step)."""
+    return await _save(request, audit_id, principal, db, reflection=False)
+
+
+@router.post("/{audit_id}/reflection", dependencies=[requires("audits:reflect")])
+async def save_reflection(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+) -> Response:
+    """Save the worker's reflection sheet (seed 004 App. 1 §1.3, §2c)."""
+    return await _save(request, audit_id, principal, db, reflection=True)
+
+
+async def _act(
+    request: Request, audit_id: str, principal: Principal, db: Session, fn: Any
+) -> Response:
+    form = await request.form()
+    try:
+        audit = lc.get_audit(db, principal.la_code, audit_id)
+        fn(audit, form)
+        db.commit()
+    except lc.AuditError as exc:
+        db.rollback()
+        return _error_page(request, principal, exc, back=f"/audits/{audit_id}")
+    return RedirectResponse(f"/audits/{audit_id}", status_code=303)
+
+
+@router.post("/{audit_id}/transition", dependencies=[requires("audits:write")])
+async def do_transition(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+) -> Response:
+    """Move the audit on (or back) one step."""
+
+    def fn(audit: Audit, form: FormData) -> None:
+        lc.transition(
+            db,
+            audit,
+            str(form.get("name") or ""),
+            principal,
+            _int(form, "version"),
+            note=str(form.get("note") or "") or None,
+        )
+
+    return await _act(request, audit_id, principal, db, fn)
+
+
+@router.post("/{audit_id}/moderator", dependencies=[requires("audits:manage")])
+async def appoint(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+) -> Response:
+    """Appoint the moderator who will grade blind."""
+
+    def fn(audit: Audit, form: FormData) -> None:
+        mid = _int(form, "moderator_id")
+        if mid is None:
+            raise lc.InvalidInput("choose the moderator")
+        lc.appoint_moderator(db, audit, principal, mid, str(form.get("kind") or "second_auditor"))
+
+    return await _act(request, audit_id, principal, db, fn)
+
+
+@router.post("/{audit_id}/moderation", dependencies=[requires("audits:moderate")])
+async def moderate(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+) -> Response:
+    """The moderator's blind grades; with ``complete`` set, completes the moderation."""
+
+    def fn(audit: Audit, form: FormData) -> None:
+        template = load_template(audit.template_id)
+        grades = {
+            s: (str(form.get(f"g.{s}") or "") or None, str(form.get(f"r.{s}") or ""))
+            for s in [*template.section_ids(), lc.OVERALL]
+            if f"g.{s}" in form or f"r.{s}" in form
+        }
+        lc.save_moderation(db, audit, principal, _int(form, "version"), grades)
+        if form.get("complete"):
+            lc.transition(db, audit, "complete_moderation", principal, audit.version)
+
+    return await _act(request, audit_id, principal, db, fn)
+
+
+@router.post("/{audit_id}/exempt", dependencies=[requires("audits:exempt")])
+async def exempt(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+) -> Response:
+    """Exempt the audit from its timescale (head of service, with a reason; §2f)."""
+
+    def fn(audit: Audit, form: FormData) -> None:
+        lc.exempt(db, audit, principal, str(form.get("reason") or ""), _date(form, "until"))
+
+    return await _act(request, audit_id, principal, db, fn)
+
+
+@router.post("/{audit_id}/chase", dependencies=[requires("audits:manage")])
+async def chase(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+) -> Response:
+    """Record a chase of an overdue audit."""
+    return await _act(
+        request, audit_id, principal, db, lambda audit, _f: lc.chase(db, audit, principal)
+    )
+
+
+@router.post("/{audit_id}/actions", dependencies=[requires("audits:write")])
+async def add_action(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+) -> Response:
+    """Add an improvement action."""
+
+    def fn(audit: Audit, form: FormData) -> None:
+        due = _date(form, "due_date")
+        if due is None:
+            raise lc.InvalidInput("give the action a due date")
+        ac.add_action(
+            db,
+            audit,
+            principal,
+            description=str(form.get("description") or ""),
+            owner=str(form.get("owner") or ""),
+            due_date=due,
+        )
+
+    return await _act(request, audit_id, principal, db, fn)
+
+
+@router.post("/{audit_id}/actions/{action_id}", dependencies=[requires("audits:write")])
+async def update_action(
+    request: Request, audit_id: str, action_id: str, principal: CurrentPrincipal, db: ScopedDB
+) -> Response:
+    """Change an action's status, with evidence when done."""
+
+    def fn(audit: Audit, form: FormData) -> None:
+        action = ac.get_action(db, principal.la_code, action_id)
+        if action.audit_id != audit.id:
+            raise lc.NotFound("that action belongs to another audit")
+        ac.update_action(
+            db,
+            action,
+            principal,
+            _int(form, "version"),
+            status=str(form.get("status") or ""),
+            evidence=str(form.get("evidence") or ""),
+            completed_on=_date(form, "completed_on"),
+        )
+
+    return await _act(request, audit_id, principal, db, fn)
+
+
+@router.post("/{audit_id}/safety", dependencies=[requires("audits:safety")])
+async def raise_concern(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+) -> Response:
+    """Raise an immediate safety concern (§2g): the Director is always told."""
+
+    def fn(audit: Audit, form: FormData) -> None:
+        when = str(form.get("director_told_at") or "").strip()
+        try:
+            told_at = dt.datetime.fromisoformat(when).replace(tzinfo=dt.UTC) if when else None
+        except ValueError:
+            raise lc.InvalidInput(
+                f"when the Director was told: {when!r} is not a date and time"
+            ) from None
+        if told_at is None:
+            raise lc.InvalidInput(
+                "record when the Director of Children's Social Care was told (§2g)"
+            )
+        others = []
+        other = str(form.get("other_told") or "").strip()
+        if other:
+            others.append(ac.Told(other, told_at, str(form.get("other_method") or "phone")))
+        ac.raise_safety_concern(
+            db,
+            audit,
+            principal,
+            concern=str(form.get("concern") or ""),
+            director_told_at=told_at,
+            director_method=str(form.get("director_method") or "phone"),
+            others=others,
+        )
+
+    return await _act(request, audit_id, principal, db, fn)
+
+
+@router.post("/{audit_id}/safety/{concern_id}/close", dependencies=[requires("audits:safety")])
+async def close_concern(
+    request: Request, audit_id: str, concern_id: str, principal: CurrentPrincipal, db: ScopedDB
+) -> Response:
+    """Close a safety concern with what was done (a manager)."""
+
+    def fn(audit: Audit, form: FormData) -> None:
+        concern = ac.get_concern(db, principal.la_code, concern_id)
+        if concern.audit_id != audit.id:
+            raise lc.NotFound("that concern belongs to another audit")
+        ac.close_safety_concern(db, concern, principal, str(form.get("action_taken") or ""))
+
+    return await _act(request, audit_id, principal, db, fn)
+
+
+@router.post("/{audit_id}/iro-copy", dependencies=[requires("audits:write")])
+async def iro_copy(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+) -> Response:
+    """Record the copy sent to the IRO or CP chair (§2j)."""
+
+    def fn(audit: Audit, form: FormData) -> None:
+        sent = _date(form, "sent_on")
+        if sent is None:
+            raise lc.InvalidInput("give the date the copy was sent")
+        lc.record_iro_copy(db, audit, principal, str(form.get("to") or ""), sent)
+
+    return await _act(request, audit_id, principal, db, fn)
+
+
+@router.post("/{audit_id}/hos-discussion", dependencies=[requires("audits:manage")])
+async def hos_discussion(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+) -> Response:
+    """Record the head of service's discussion of the case (§2i)."""
+
+    def fn(audit: Audit, form: FormData) -> None:
+        on = _date(form, "on")
+        if on is None:
+            raise lc.InvalidInput("give the date of the discussion")
+        lc.record_hos_discussion(db, audit, principal, on, str(form.get("note") or ""))
+
+    return await _act(request, audit_id, principal, db, fn)
