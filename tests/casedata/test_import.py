@@ -139,6 +139,17 @@ def test_reimporting_the_same_extract_changes_nothing(engine: Engine, tmp_path: 
     assert "already loaded" in again.message
     assert {k: v for k, v in snapshot(engine).items() if k != "runs"} == before
     assert [r.outcome for r in import_history(engine, LA)] == ["unchanged", "loaded"]
+    assert again.report.tables == {}  # seen by its hash alone: not even validated again
+
+
+def test_same_content_with_a_later_as_of_is_unchanged_but_current_as_of_advances(
+    engine: Engine, tmp_path: Path
+) -> None:
+    assert import_extract(engine, extract(tmp_path / "a", as_of="2026-11-01"), LA).ok
+    later = import_extract(engine, extract(tmp_path / "b", as_of="2026-11-02"), LA)
+    assert later.outcome == "unchanged"
+    current = current_extract(engine, LA)
+    assert current is not None and current.as_of == dt.date(2026, 11, 2)
 
 
 def test_a_newer_extract_replaces_only_that_las_data(engine: Engine, tmp_path: Path) -> None:
