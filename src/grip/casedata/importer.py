@@ -33,7 +33,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
@@ -52,8 +52,8 @@ from grip.casedata.validate import (
 from grip.store.base import LocalAuthority
 
 _CHUNK = 20_000
-_RUNS = ImportRun.__table__
-_LA = LocalAuthority.__table__
+_RUNS = cast(sa.Table, ImportRun.__table__)
+_LA = cast(sa.Table, LocalAuthority.__table__)
 
 
 @dataclass
