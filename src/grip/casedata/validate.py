@@ -860,8 +860,11 @@ def validate_extract(
 # --- reporting ---------------------------------------------------------------------------
 
 
-def format_summary(report: ValidationReport, examples: int = 3) -> str:
-    """A readable summary: problems grouped by table and rule, with the first few examples."""
+def format_summary(report: ValidationReport, examples: int = 3, max_groups: int = 40) -> str:
+    """A readable summary: problems grouped by table and rule, with the first few examples.
+
+    At most ``max_groups`` (table, rule) groups are shown; the rest are counted.
+    """
     if not report.problems:
         rows = sum(report.rows_read.values())
         return f"{rows:,} rows in {len(report.tables)} tables: no problems"
@@ -876,7 +879,11 @@ def format_summary(report: ValidationReport, examples: int = 3) -> str:
         + (" (and whole-file problems)" if any(p.whole_file for p in report.problems) else "")
         + ":"
     ]
-    for (table, rule), shown in grouped.items():
+    for shown_groups, ((table, rule), shown) in enumerate(grouped.items()):
+        if shown_groups == max_groups:
+            rest = sum(counts[k] for k in list(grouped)[max_groups:])
+            lines.append(f"  ... and {rest:,} more problems of other kinds (see --errors-out)")
+            break
         n = counts[(table, rule)]
         file = shown[0].file
         lines.append(f"  {file}: {rule} x{n:,}")
