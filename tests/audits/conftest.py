@@ -162,7 +162,10 @@ def world(engine: Engine) -> Iterator[World]:
 
 
 def caseload(engine: Engine, per_team: int = 14, la: str = LA) -> None:
-    """Teams T1-T3 with ``per_team`` allocated children each, some missing or on CP plans."""
+    """Teams T1-T3 with ``per_team`` allocated children each."""
+    from grip.access.testing import ensure_la
+
+    ensure_la(engine, la)
     with engine.begin() as conn:
         if not conn.execute(
             select(CASE_TABLES["ssd_department"].c.dept_team_id).where(
