@@ -327,7 +327,7 @@ def test_summary_groups_by_table_and_rule_with_examples(tmp_path: Path) -> None:
     assert "ssd_contacts.csv: type x1" in text
     short = format_summary(report, examples=1, max_groups=1)
     assert "ssd_contacts.csv" not in short
-    assert "... and 1 more problems of other kinds" in short
+    assert "more problems of other kinds (see --errors-out)" in short
 
 
 def test_errors_csv_has_every_problem_and_no_formula(tmp_path: Path) -> None:
