@@ -57,3 +57,41 @@ def test_agreement_json_with_no_moderations(env: World) -> None:
     }
     text = CliRunner().invoke(main, ["audits", "agreement", "--la", "LA1"])
     assert "kappa undefined" in text.output
+
+
+def test_inspection_list_is_the_last_six_months(env: World) -> None:
+    """ILACS para 257: child ID, audit theme and completion date of audits in the six months
+    before the inspection."""
+    import datetime as dt
+
+    from grip.audits import lifecycle as lc
+
+    from .conftest import LA
+    from .helpers import to_submitted
+
+    w = env
+    for pid, when in (
+        ("P1", dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)),
+        ("P2", dt.datetime(2026, 9, 1, 9, tzinfo=dt.UTC)),
+    ):
+        with w.session() as db, db.begin():
+            a = lc.allocate(
+                db,
+                la_code=LA,
+                person_id=pid,
+                auditor_id=w["auditor"].user_id,
+                actor=w["qa_lead"],
+                month=when.strftime("%Y-%m"),
+                now=when,
+            )
+            from grip.access import clock
+
+            clock.freeze(when)
+            to_submitted(db, a, w["auditor"])
+    result = CliRunner().invoke(
+        main, ["audits", "inspection-list", "--la", LA, "--date", "2026-10-05", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == [
+        {"child_id": "P2", "theme": "Single case audit", "completed": "2026-09-01", "grade": "good"}
+    ]

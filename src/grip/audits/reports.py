@@ -422,3 +422,30 @@ def to_docx(r: QuarterReport) -> bytes:
         paragraphs,
         [(header, rows) for _, header, rows in tables],
     )
+
+
+@dataclass(frozen=True)
+class InspectionListRow:
+    """One line of the list of audits shared with inspectors (seed 002 para 257)."""
+
+    person_id: str
+    theme: str
+    completed_on: dt.date
+    final_grade: str | None
+
+
+def inspection_list(db: Session, la_code: str, as_of: dt.date) -> list[InspectionListRow]:
+    """The audits completed (submitted or later) in the six months before ``as_of``: the child
+    unique ID, the audit theme and when it was completed (seed 002 para 257). Inspectors choose
+    6 to 12 of these before fieldwork (para 258), up to six on a monitoring visit (para 131)."""
+    since = calendar.add_months(as_of, -6)
+    rows = []
+    for a in db.scalars(
+        sa.select(Audit).where(Audit.la_code == la_code, Audit.state.in_(GRADED_STATES))
+    ):
+        if a.submitted_at is None:
+            continue
+        done = a.submitted_at.date()
+        if since <= done <= as_of:
+            rows.append(InspectionListRow(a.person_id, a.theme, done, a.final_grade))
+    return sorted(rows, key=lambda r: (r.completed_on, r.person_id))

@@ -141,6 +141,47 @@ def agreement(
         )
 
 
+@audits.command("inspection-list")
+@click.option("--la", "la_code", required=True, help="The LA's code.")
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    required=True,
+    help="The inspection or visit date.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def inspection_list_cmd(la_code: str, on: dt.datetime, as_json: bool) -> None:
+    """Audits of the six months before an inspection: child ID, theme, date (ILACS para 257)."""
+    from grip.audits.reports import inspection_list
+
+    settings = settings_from_env()
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        with scoped(engine, Scope(la_code=la_code)) as db:
+            rows = inspection_list(db, la_code, on.date())
+    finally:
+        engine.dispose()
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "child_id": r.person_id,
+                        "theme": r.theme,
+                        "completed": r.completed_on.isoformat(),
+                        "grade": r.final_grade,
+                    }
+                    for r in rows
+                ],
+                indent=2,
+            )
+        )
+        return
+    for r in rows:
+        click.echo(f"{r.person_id}\t{r.theme}\t{r.completed_on.isoformat()}\t{r.final_grade or ''}")
+
+
 @audits.command("templates")
 def templates() -> None:
     """List the audit templates."""
