@@ -289,3 +289,155 @@ def audit_trail_export(
         media_type=media,
         headers={"content-disposition": f'attachment; filename="audit-trail.{format}"'},
     )
+
+
+@router.get("/admin/restrictions", dependencies=[requires("casedata:restrict")])
+def restrictions_page(request: Request, principal: CurrentPrincipal) -> Response:
+    """The LA's restricted cases, their access lists and review dates (issue 4 §5)."""
+    return _restrictions(request, principal)
+
+
+def _restrictions(
+    request: Request, principal: Principal, status: int = 200, **ctx: object
+) -> Response:
+    from grip.access.models import CaseAccess, CaseRestriction
+    from grip.access.scope import scoped
+
+    with scoped(request.app.state.sessions, principal.scope()) as db:
+        rows = db.scalars(select(CaseRestriction).order_by(CaseRestriction.review_date)).all()
+        lists: dict[str, list[str]] = {}
+        for access, name in db.execute(
+            select(CaseAccess, User.username).join(User, User.id == CaseAccess.user_id)
+        ):
+            lists.setdefault(access.person_id, []).append(name)
+    return render(
+        request,
+        "admin/restrictions.html",
+        status_code=status,
+        title="Restricted cases",
+        restrictions=rows,
+        lists=lists,
+        today=dt.date.today(),
+        csrf_token=csrf_token(request),
+        **ctx,
+    )
+
+
+@router.post("/admin/restrictions", dependencies=[requires("casedata:restrict")])
+def restrict(
+    request: Request,
+    principal: CurrentPrincipal,
+    person_id: str = Form("", max_length=48),
+    reason: str = Form("", max_length=2000),
+    review_date: str = Form(""),
+    access: str = Form("", max_length=4000),
+) -> Response:
+    """Restrict a case to named users (usernames separated by commas or spaces)."""
+    from grip.access import restrictions
+    from grip.access.scope import scoped
+
+    errors: list[str] = []
+    try:
+        review = dt.date.fromisoformat(review_date)
+    except ValueError:
+        return _restrictions(request, principal, 400, errors=["Review date must be YYYY-MM-DD"])
+    names = [n for n in access.replace(",", " ").split() if n]
+    with scoped(request.app.state.sessions, principal.scope()) as db:
+        ids = []
+        for name in names:
+            user = users.get_user(db, name)
+            if user is None or db.get(Membership, (user.id, principal.la_code)) is None:
+                errors.append(f"{name}: no such user in this LA")
+            else:
+                ids.append(user.id)
+        if not person_id.strip():
+            errors.append("Enter the person id of the case")
+        if not errors:
+            try:
+                restrictions.restrict_case(
+                    db,
+                    principal.scope(),
+                    person_id.strip(),
+                    reason,
+                    review,
+                    ids,
+                    actor=client_actor(request, principal),
+                )
+            except restrictions.RestrictionError as exc:
+                errors.append(str(exc))
+        if errors:
+            db.rollback()
+    if errors:
+        return _restrictions(request, principal, 400, errors=errors)
+    return _restrictions(request, principal, message=f"{person_id.strip()} is restricted")
+
+
+@router.post("/admin/restrictions/{person_id}/lift", dependencies=[requires("casedata:restrict")])
+def lift(request: Request, principal: CurrentPrincipal, person_id: str) -> Response:
+    """Lift a restriction (404 when the case is not restricted in this LA)."""
+    from grip.access import restrictions
+    from grip.access.scope import scoped
+
+    with scoped(request.app.state.sessions, principal.scope()) as db:
+        if not restrictions.is_restricted(db, principal.la_code, person_id):
+            return error_response(request, 404)
+        restrictions.lift_restriction(
+            db, principal.scope(), person_id, actor=client_actor(request, principal)
+        )
+    return _restrictions(request, principal, message=f"{person_id} is no longer restricted")
+
+
+@router.get("/break-glass/{person_id}", dependencies=[requires("casedata:break_glass")])
+def break_glass_form(request: Request, principal: CurrentPrincipal, person_id: str) -> Response:
+    """Ask for emergency access to a restricted case (404 unless it is restricted here)."""
+    from grip.access import restrictions
+
+    with request.app.state.sessions() as db:
+        if not restrictions.is_restricted(db, principal.la_code, person_id):
+            return error_response(request, 404)
+    return render(
+        request,
+        "admin/break_glass.html",
+        title="Emergency access",
+        person_id=person_id,
+        csrf_token=csrf_token(request),
+    )
+
+
+@router.post("/break-glass/{person_id}", dependencies=[requires("casedata:break_glass")])
+def break_glass(
+    request: Request,
+    principal: CurrentPrincipal,
+    person_id: str,
+    reason: str = Form("", max_length=2000),
+) -> Response:
+    """Grant emergency access for an hour with a typed reason; logged; QA leads notified."""
+    from grip.access import restrictions
+    from grip.access.scope import scoped
+
+    with scoped(request.app.state.sessions, principal.scope()) as db:
+        if not restrictions.is_restricted(db, principal.la_code, person_id):
+            return error_response(request, 404)
+        try:
+            restrictions.break_glass(
+                db, principal.scope(), person_id, reason, actor=client_actor(request, principal)
+            )
+        except restrictions.RestrictionError as exc:
+            db.rollback()
+            return render(
+                request,
+                "admin/break_glass.html",
+                status_code=400,
+                title="Emergency access",
+                person_id=person_id,
+                errors=[str(exc)],
+                csrf_token=csrf_token(request),
+            )
+    return render(
+        request,
+        "admin/break_glass.html",
+        title="Emergency access",
+        person_id=person_id,
+        granted=True,
+        csrf_token=csrf_token(request),
+    )
