@@ -184,6 +184,7 @@ _MESSAGES = {
     422: "The request could not be understood",
     429: "Too many requests",
     500: "Sorry, there is a problem with the service",
+    502: "The sign-in service of your council did not answer",
 }
 
 

@@ -12,9 +12,10 @@ from typing import Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from grip.access import audit, clock, passwords, sessions, throttle, totp, users
+from grip.access import audit, clock, oidc, passwords, sessions, throttle, totp, users
 from grip.access.models import Notification, User
 from grip.access.roles import policy
 from grip.access.scope import scoped
@@ -96,9 +97,131 @@ def sign_in_form(request: Request) -> Response:
 
 
 def _oidc_las(request: Request) -> list[Any]:
-    from grip.access import oidc
-
     return oidc.configured_authorities(request.app.state.settings)
+
+
+OIDC_COOKIE = "grip_oidc"
+OIDC_MAX_AGE = 600
+OIDC_FAILED = "Signing in through your council's account did not work. Try again, or sign in here"
+
+
+def _oidc_serializer(request: Request) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(request.app.state.settings.secret_key, salt="grip-oidc")
+
+
+def _redirect_uri(request: Request) -> str:
+    return str(request.url_for("oidc_callback"))
+
+
+@router.get("/sign-in/oidc/callback", dependencies=[public()], name="oidc_callback")
+def oidc_callback(request: Request, code: str = "", state: str = "") -> Response:
+    """Back from the LA's identity provider: check the ID token and start a signed-in session."""
+    actor = client_actor(request)
+    raw = request.cookies.get(OIDC_COOKIE, "")
+    la_code = None
+    try:
+        data = _oidc_serializer(request).loads(raw, max_age=OIDC_MAX_AGE)
+        pending = oidc.Pending(**data)
+        la_code = pending.la_code
+        authority = oidc.load_config(request.app.state.settings).get(la_code)
+        if authority is None:
+            raise oidc.OidcError("LA no longer configured")
+        username = oidc.finish(authority, pending, code[:2000], state[:200], _redirect_uri(request))
+    except (BadData, TypeError, oidc.OidcError, OSError, ValueError) as exc:
+        audit.record_event(
+            request.app.state.engine,
+            action="signin.failure",
+            outcome="failure",
+            actor=actor,
+            la_code=la_code,
+            detail=f"oidc: {exc}"[:500],
+        )
+        response = _page(
+            request,
+            "auth/sign_in.html",
+            status=400,
+            errors=[OIDC_FAILED],
+            title="Sign in",
+            oidc_las=_oidc_las(request),
+        )
+        response.delete_cookie(OIDC_COOKIE, path="/")
+        return response
+    with request.app.state.sessions() as db, db.begin():
+        user = users.get_user(db, username)
+        ok = (
+            user is not None
+            and user.is_active
+            and la_code in sessions.active_memberships(db, user.id)
+        )
+        if not ok or user is None or la_code is None:
+            audit.record_event(
+                db,
+                action="signin.failure",
+                outcome="denied",
+                actor=actor,
+                la_code=la_code,
+                detail="oidc: no active user with a role in this LA",
+            )
+            response = _page(
+                request,
+                "auth/sign_in.html",
+                status=400,
+                errors=[OIDC_FAILED],
+                title="Sign in",
+                oidc_las=_oidc_las(request),
+            )
+            response.delete_cookie(OIDC_COOKIE, path="/")
+            return response
+        old = session_token(request)
+        if old:
+            sessions.end(db, old)
+        token = sessions.start_session(db, user.id)
+        # The LA's provider did the second factor.
+        sessions.mark_authenticated(db, token, la_code)
+        audit.record_event(
+            db,
+            action="signin.success",
+            la_code=la_code,
+            actor=audit.Actor(user.id, user.username, actor.source_ip, actor.user_agent),
+            detail="oidc",
+        )
+    response = RedirectResponse(_home(request), status_code=303)
+    _set_session_cookie(request, response, token)
+    response.delete_cookie(OIDC_COOKIE, path="/")
+    return response
+
+
+@router.get("/sign-in/oidc/{la_code}", dependencies=[public()])
+def oidc_start(request: Request, la_code: str) -> Response:
+    """Send the browser to the LA's identity provider (404 for an LA without one)."""
+    authority = oidc.load_config(request.app.state.settings).get(la_code)
+    if authority is None:
+        return error_response(request, 404)
+    try:
+        url, pending = oidc.start(authority, _redirect_uri(request))
+    except (oidc.OidcError, OSError, ValueError) as exc:
+        audit.record_event(
+            request.app.state.engine,
+            action="signin.failure",
+            outcome="failure",
+            actor=client_actor(request),
+            la_code=la_code,
+            detail=f"oidc discovery: {exc}"[:500],
+        )
+        return error_response(request, 502, "The council's sign-in service did not answer")
+    response = RedirectResponse(url, status_code=303)
+    settings = request.app.state.settings
+    response.set_cookie(
+        OIDC_COOKIE,
+        _oidc_serializer(request).dumps(pending.__dict__),
+        max_age=OIDC_MAX_AGE,
+        httponly=True,
+        secure=settings.secure_cookies,
+        # Lax: the provider's redirect back is a cross-site top-level GET.
+        samesite="lax",
+        path="/",
+    )
+    return response
 
 
 @router.post("/sign-in", dependencies=[public()])
