@@ -22,7 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from grip.annex_a.population import in_population, is_open, window_start
+from grip.annex_a.population import is_open, predicate, window_start
 from grip.annex_a.spec import ColumnSpec, ListSpec, Spec, load_spec
 from grip.calendar import add_months, age_in_years
 from grip.casedata.models import CASE_TABLES
@@ -762,24 +762,27 @@ def _raw_value(cd: CaseData, ev: Event, col: ColumnSpec) -> Any:
     return _blank_future(DERIVE[name](cd, ev, col.params), cd.d)
 
 
-def _population_row(cd: CaseData, ev: Event, lst: ListSpec) -> dict[str, Any]:
-    """The values the population rule needs (event dates only: cheap)."""
-    row: dict[str, Any] = {}
-    for col in lst.columns:
-        if col.type == "date" and col.source.startswith("event."):
-            row[col.id] = _blank_future(ev.get(col.source[6:]), cd.d)
-    return row
-
-
 def build_list(cd: CaseData, spec: Spec, lst: ListSpec, unmapped: dict[str, set[str]]) -> BuiltList:
     """Build one list: select its population, one row per child where required, all columns."""
     pop = lst.population
+    holds = predicate(pop, cd.d)
+    d = cd.d
+    fields = [
+        (col.id, col.source[6:])
+        for col in lst.columns
+        if col.type == "date" and col.source.startswith("event.")
+    ]
+    check_person = lst.row != "per_adopter"
     chosen: list[tuple[Event, dict[str, Any]]] = []
     for ev in cd.events(pop.event):
-        if lst.row != "per_adopter" and ev["_p"] not in cd.persons:
+        if check_person and ev["_p"] not in cd.persons:
             continue
-        prow = _population_row(cd, ev, lst)
-        if in_population(pop, prow, cd.d):
+        # Only the event dates the population rule needs (cheap); as known on D.
+        prow = {}
+        for cid, f in fields:
+            v = ev.get(f)
+            prow[cid] = None if v is not None and v > d else v
+        if holds(prow):
             chosen.append((ev, prow))
     if lst.row == "per_child":
         # Para 251: one row per child, the most recent event; an event still open on D is more

@@ -7,7 +7,7 @@ window check (seed 002 para 249 windows; window convention in the spec files' he
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -51,6 +51,17 @@ def in_population(pop: Population, row: Mapping[str, Any], d: date) -> bool:
     """Whether a row belongs to the list for inspection date ``d`` (any condition holds)."""
     start = window_start(d, pop.window_months)
     return any(condition_holds(c, row, d, start) for c in pop.conditions)
+
+
+def predicate(pop: Population, d: date) -> Callable[[Mapping[str, Any]], bool]:
+    """``in_population`` for one list and date, with the window start computed once."""
+    start = window_start(d, pop.window_months)
+    conds = pop.conditions
+
+    def holds(row: Mapping[str, Any]) -> bool:
+        return any(condition_holds(c, row, d, start) for c in conds)
+
+    return holds
 
 
 def is_open(pop: Population, row: Mapping[str, Any], d: date) -> bool:
