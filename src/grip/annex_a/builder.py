@@ -13,6 +13,7 @@ grouped per child in Python. See docs/annex-a.md for the measured comparison wit
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -231,8 +232,14 @@ NEEDED_COLUMNS: dict[str, tuple[str, ...]] = {
 
 def read_tables(engine: Engine, la_code: str) -> dict[str, list[tuple[Any, ...]]]:
     """Read every needed column of every needed table for one LA (the builder's only I/O)."""
-    with engine.connect() as conn:
-        return {t: _select(conn, t, la_code, cols) for t, cols in NEEDED_COLUMNS.items()}
+    was_enabled = gc.isenabled()
+    gc.disable()  # a million result tuples: see build_from_tables
+    try:
+        with engine.connect() as conn:
+            return {t: _select(conn, t, la_code, cols) for t, cols in NEEDED_COLUMNS.items()}
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # --------------------------------------------------------------------------------------------
@@ -750,16 +757,35 @@ def _blank_future(v: Any, d: date) -> Any:
     return None if isinstance(v, date) and v > d else v
 
 
-def _raw_value(cd: CaseData, ev: Event, col: ColumnSpec) -> Any:
+_PERSON_INDEX = {"id": 0, "sex": 1, "ethnicity": 2, "dob": 3}
+
+
+def _getter(cd: CaseData, col: ColumnSpec) -> Callable[[Event], Any]:
+    """A function giving a column's raw (case-model) value for an event, as known on D."""
     kind, _, name = col.source.partition(".")
+    d = cd.d
     if kind == "person":
-        person = cd.persons.get(ev["_p"])
-        if person is None:
-            return None
-        return {"id": person[0], "sex": person[1], "ethnicity": person[2], "dob": person[3]}[name]
+        idx = _PERSON_INDEX[name]
+        persons = cd.persons
+
+        def person_value(ev: Event) -> Any:
+            person = persons.get(ev["_p"])
+            return None if person is None else person[idx]
+
+        return person_value
     if kind == "event":
-        return _blank_future(ev.get(name), cd.d)
-    return _blank_future(DERIVE[name](cd, ev, col.params), cd.d)
+
+        def event_value(ev: Event) -> Any:
+            v = ev.get(name)
+            return None if isinstance(v, date) and v > d else v
+
+        return event_value
+    fn, params = DERIVE[name], col.params
+
+    def derived_value(ev: Event) -> Any:
+        return _blank_future(fn(cd, ev, params), d)
+
+    return derived_value
 
 
 def build_list(cd: CaseData, spec: Spec, lst: ListSpec, unmapped: dict[str, set[str]]) -> BuiltList:
@@ -797,13 +823,17 @@ def build_list(cd: CaseData, spec: Spec, lst: ListSpec, unmapped: dict[str, set[
     else:
         events = [ev for ev, _ in chosen]
     events.sort(key=lambda e: (str(e["_p"]), e["_sort"] or date.min, str(e["_id"])))
+    getters = [
+        (_getter(cd, col), spec.code_set(col) if col.type == "code" else None, col)
+        for col in lst.columns
+    ]
     rows = []
     for ev in events:
         out = []
-        for col in lst.columns:
-            v = _raw_value(cd, ev, col)
-            if col.type == "code" and v is not None:
-                mapped = spec.code_set(col).from_source(v)
+        for get, codes, col in getters:
+            v = get(ev)
+            if codes is not None and v is not None:
+                mapped = codes.from_source(v)
                 if mapped is None:
                     unmapped.setdefault(f"{lst.sheet} / {col.header}", set()).add(str(v))
                     v = str(v)
@@ -822,9 +852,17 @@ def build_from_tables(
     la_name: str = "",
 ) -> AnnexA:
     """Build all eleven lists from already-read tables (see :func:`read_tables`)."""
-    cd = CaseData(tables, la_code, inspection_date)
-    unmapped: dict[str, set[str]] = {}
-    lists = [build_list(cd, spec, lst, unmapped) for lst in spec.lists]
+    # Hundreds of thousands of small tuples, lists and dicts are made and kept: the cyclic
+    # garbage collector would rescan them again and again for nothing (none forms a cycle).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        cd = CaseData(tables, la_code, inspection_date)
+        unmapped: dict[str, set[str]] = {}
+        lists = [build_list(cd, spec, lst, unmapped) for lst in spec.lists]
+    finally:
+        if was_enabled:
+            gc.enable()
     return AnnexA(
         spec=spec,
         la_code=la_code,

@@ -25,6 +25,8 @@ import xlsxwriter
 from grip.annex_a.builder import AnnexA
 from grip.documents.safe import neutralise
 
+_EXCEL_EPOCH = date(1899, 12, 30).toordinal()
+
 
 def _cover_rows(annex: AnnexA) -> list[tuple[str, Any]]:
     rows: list[tuple[str, Any]] = [
@@ -84,18 +86,25 @@ def write_xlsx(annex: AnnexA, path: Path) -> None:
                 ws.write_string(0, c, col.header, bold)
                 ws.set_column(c, c, max(12, min(40, len(col.header) + 2)))
             ws.freeze_panes(1, 0)
+            write_number, write_string = ws.write_number, ws.write_string
             for r, row in enumerate(b.rows, start=1):
                 for c, v in enumerate(row):
                     if v is None:
                         continue
-                    if isinstance(v, bool):
-                        ws.write_string(r, c, "Yes" if v else "No")
-                    elif isinstance(v, date):
-                        ws.write_datetime(r, c, datetime(v.year, v.month, v.day), dfmt)
-                    elif isinstance(v, int | float):
-                        ws.write_number(r, c, v)
+                    t = type(v)
+                    if t is date:
+                        # An Excel date is a day count from 30 Dec 1899, shown dd/mm/yyyy.
+                        write_number(r, c, v.toordinal() - _EXCEL_EPOCH, dfmt)
+                    elif t is str:
+                        write_string(r, c, neutralise(v))
+                    elif t is bool:
+                        write_string(r, c, "Yes" if v else "No")
+                    elif t is int or t is float:
+                        write_number(r, c, v)
+                    elif isinstance(v, datetime):
+                        ws.write_datetime(r, c, v.replace(tzinfo=None), dfmt)
                     else:
-                        ws.write_string(r, c, neutralise(str(v)))
+                        write_string(r, c, neutralise(str(v)))
     finally:
         wb.close()
 
