@@ -583,16 +583,19 @@ CREATE TABLE referrals_x AS
       ORDER BY r.cine_referral_date, r.cine_referral_id) AS prev_ref
   FROM ssd_cin_episodes r LEFT JOIN ssd_contacts c ON c.cont_contact_id = r.cine_contact_id;
 CREATE TABLE cin_open_x AS SELECT * FROM ssd_cin_episodes WHERE coalesce(cine_referral_nfa, 0) = 0;
+CREATE TABLE assess_seen AS
+  SELECT DISTINCT a.cina_assessment_id
+  FROM ssd_cin_assessments a JOIN ssd_cin_visits v ON v.cinv_person_id = a.cina_person_id
+    AND v.cinv_cin_visit_seen = 1
+    AND v.cinv_cin_visit_date >= a.cina_assessment_start_date
+    AND v.cinv_cin_visit_date <= a.cina_assessment_auth_date;
 CREATE TABLE assess_x AS
   SELECT a.*, coalesce(r.cine_referral_date, a.cina_assessment_start_date) AS astart,
     wdn(a.cina_assessment_auth_date)
       - wdn(coalesce(r.cine_referral_date, a.cina_assessment_start_date)) AS wd,
-    (coalesce(a.cina_assessment_child_seen, 0) = 1 OR EXISTS (
-      SELECT 1 FROM ssd_cin_visits v WHERE v.cinv_person_id = a.cina_person_id
-        AND v.cinv_cin_visit_seen = 1
-        AND v.cinv_cin_visit_date BETWEEN a.cina_assessment_start_date
-                                      AND a.cina_assessment_auth_date)) AS seen
+    (coalesce(a.cina_assessment_child_seen, 0) = 1 OR s.cina_assessment_id IS NOT NULL) AS seen
   FROM ssd_cin_assessments a LEFT JOIN ssd_cin_episodes r ON r.cine_referral_id = a.cina_referral_id
+  LEFT JOIN assess_seen s ON s.cina_assessment_id = a.cina_assessment_id
   WHERE a.cina_assessment_auth_date IS NOT NULL;
 CREATE TABLE s47_x AS
   SELECT s.*, lag(s.s47e_s47_start_date) OVER (PARTITION BY s.s47e_person_id
@@ -698,11 +701,19 @@ def _setup_calendar(con: duckdb.DuckDBPyConnection) -> None:
         for i in range(days)
         if (i == 0 and wl[0] == 1) or (i > 0 and wl[i] > wl[i - 1])
     ]
-    con.execute("CREATE TABLE cal_wl AS SELECT CAST($1 AS INTEGER[]) AS l", [wl])
-    con.execute("CREATE TABLE cal_wd AS SELECT CAST($1 AS DATE[]) AS l", [wd])
-    start = CAL_START.isoformat()
-    con.execute(f"CREATE MACRO wdn(x) AS (SELECT l FROM cal_wl)[(x - DATE '{start}')::INTEGER + 1]")
-    con.execute("CREATE MACRO wdd(k) AS (SELECT l FROM cal_wd)[k]")
+    # Correlated look-ups: DuckDB turns them into hash joins on the calendar tables, so a
+    # working-day gap costs two joins however many rows there are.
+    con.execute(
+        "CREATE TABLE cal_w AS SELECT CAST(unnest($1) AS DATE) AS d, unnest($2) AS w",
+        [[CAL_START + timedelta(days=i) for i in range(days)], wl],
+    )
+    con.execute(
+        "CREATE TABLE cal_k AS SELECT unnest($1) AS d, CAST(generate_subscripts($1, 1) AS "
+        "INTEGER) AS k",
+        [wd],
+    )
+    con.execute("CREATE MACRO wdn(x) AS (SELECT w FROM cal_w WHERE cal_w.d = x)")
+    con.execute("CREATE MACRO wdd(n) AS (SELECT d FROM cal_k WHERE cal_k.k = n)")
     con.execute(
         "CREATE MACRO age(dob, d) AS year(d) - year(dob) - CASE WHEN month(d) * 100 + day(d) "
         "< month(dob) * 100 + day(dob) THEN 1 ELSE 0 END"
