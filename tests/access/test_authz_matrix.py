@@ -128,13 +128,8 @@ def _url(path: str, entry: dict[str, Any], object_id: str | None) -> str:
 
     def fill(m: re.Match[str]) -> str:
         name = m.group(1)
-        if (
-            name
-            == entry.get(
-                "param", {"user": "user_id", "case": "person_id"}.get(entry.get("object", ""), "")
-            )
-            and object_id is not None
-        ):
+        default = {"user": "user_id", "case": "person_id"}.get(entry.get("object", ""), "")
+        if name == entry.get("param", default) and object_id is not None:
             return object_id
         return str(params.get(name, "1"))
 
@@ -147,9 +142,23 @@ def _request(c: TestClient, method: str, url: str, csrf: str) -> Any:
     return c.request(method, url, follow_redirects=False)
 
 
+def _set_row_values(engine: Engine, matrix: dict[str, dict[str, Any]]) -> None:
+    """Give planted rows the values their pages need (``set:`` in a row entry)."""
+    from sqlalchemy import update
+
+    from grip.store.base import Base
+
+    for entry in matrix.values():
+        if entry.get("object") == "row" and entry.get("set"):
+            table = Base.metadata.tables[entry["table"]]
+            with engine.begin() as conn:
+                conn.execute(update(table).values(**entry["set"]))
+
+
 def test_every_cell(settings: Any, engine: Engine) -> None:
     matrix = load_matrix()
     objects = _objects(engine)
+    _set_row_values(engine, matrix)
     # Safe methods first, session-ending routes last, so one sign-in serves each role.
     order = sorted(
         matrix,
@@ -175,7 +184,14 @@ def test_every_cell(settings: Any, engine: Engine) -> None:
                 allowed = role in entry["allow"]
                 kind = entry.get("object")
                 contexts: list[tuple[str, str | None]] = [("plain", None)]
-                if kind:
+                if kind == "row":
+                    # A row planted by plant_rows in entry["table"]: its id is derived from
+                    # the person id (own LA, other LA, restricted case).
+                    contexts = [
+                        (ctx, f"{pid}-{entry['table']}"[:48])
+                        for ctx, pid in objects["case"].items()
+                    ]
+                elif kind:
                     contexts = [(ctx, oid) for ctx, oid in objects[kind].items()]
                 for ctx, oid in contexts:
                     if kind == "case":

@@ -186,3 +186,19 @@ def test_audit_trail_is_append_only(engine: Engine) -> None:
         conn.execute(AuditEvent.__table__.delete())
     with transaction(engine) as db:
         assert db.scalar(select(func.count()).select_from(AuditEvent)) == 1
+
+
+def test_restriction_binds_an_inspector_whose_sample_includes_the_case(notes: Engine) -> None:
+    insp = make_user(notes, "inspector", "LA1")
+    with transaction(notes) as db:
+        row = users.get_user(db, insp.username)
+        assert row is not None
+        users.set_inspection_sample(db, row, "LA1", ["P1", "P2"])
+        restrictions.restrict_case(
+            db, Scope("LA1"), "P2", "restricted case", dt.date.today() + dt.timedelta(days=30), []
+        )
+    s = Scope("LA1", insp.id, "inspector")
+    with scoped(notes, s) as db:
+        assert [n.person_id for n in db.scalars(select(Note))] == ["P1"]
+        assert scope.can_see_case(db, s, "P1") and not scope.can_see_case(db, s, "P2")
+        assert not scope.can_see_case(db, s, "P3")

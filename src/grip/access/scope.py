@@ -125,9 +125,10 @@ def case_filter(scope: Scope, person_id: Any) -> ColumnElement[bool]:
     """
     if scope.is_system:
         return true()
+    visible = person_id.not_in(hidden_person_ids(scope))
     if scope.role == INSPECTOR:
-        return person_id.in_(sample_person_ids(scope))  # type: ignore[no-any-return]
-    return person_id.not_in(hidden_person_ids(scope))  # type: ignore[no-any-return]
+        return person_id.in_(sample_person_ids(scope)) & visible  # type: ignore[no-any-return]
+    return visible  # type: ignore[no-any-return]
 
 
 def _person_criteria(cls: type[Any], scope: Scope) -> Any:
@@ -141,11 +142,24 @@ def _person_criteria(cls: type[Any], scope: Scope) -> Any:
 
     la_code, user_id, now = scope.la_code, scope.user_id, clock.now()
     if scope.role == INSPECTOR:
+        # Only the sample — and a restriction still binds an inspector not on its list.
         return with_loader_criteria(
             cls,
-            lambda c: c.person_id.in_(
-                select(InspectionCase.person_id).where(
-                    InspectionCase.la_code == la_code, InspectionCase.user_id == user_id
+            lambda c: (
+                c.person_id.in_(
+                    select(InspectionCase.person_id).where(
+                        InspectionCase.la_code == la_code, InspectionCase.user_id == user_id
+                    )
+                )
+                & c.person_id.not_in(
+                    select(CaseRestriction.person_id).where(
+                        CaseRestriction.la_code == la_code,
+                        CaseRestriction.person_id.not_in(
+                            select(CaseAccess.person_id).where(
+                                CaseAccess.la_code == la_code, CaseAccess.user_id == user_id
+                            )
+                        ),
+                    )
                 )
             ),
             include_aliases=True,
@@ -180,13 +194,9 @@ def can_see_case(db: Session, scope: Scope, person_id: str) -> bool:
     if scope.is_system:
         return True
     if scope.role == INSPECTOR:
-        return (
-            db.get(
-                InspectionCase,
-                {"la_code": scope.la_code, "user_id": scope.user_id, "person_id": person_id},
-            )
-            is not None
-        )
+        key = {"la_code": scope.la_code, "user_id": scope.user_id, "person_id": person_id}
+        if db.get(InspectionCase, key) is None:
+            return False
     if db.get(CaseRestriction, {"la_code": scope.la_code, "person_id": person_id}) is None:
         return True
     hidden = db.scalars(hidden_person_ids(scope)).all()

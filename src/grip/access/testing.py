@@ -26,6 +26,8 @@ CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 class TestUser:
     """A user made for a test, with what is needed to sign in."""
 
+    __test__ = False  # not a pytest test class
+
     id: int
     username: str
     password: str
@@ -168,7 +170,8 @@ def plant_rows(engine: Engine, la_code: str, person_id: str, canary: str) -> dic
     """Put one row in every LA-owned case table for ``person_id`` in ``la_code``, with
     ``canary`` (plus the table name) in every text column. Returns ``{table: canary text}``.
 
-    Tables that reference a user (access tables) are left out: they hold no case text."""
+    Columns referring to a user point at a planted user of the LA; tables with other foreign
+    keys (between LA-owned tables) are left out, as are the access tables."""
     from sqlalchemy import insert
     from sqlalchemy.exc import IntegrityError
 
@@ -178,13 +181,20 @@ def plant_rows(engine: Engine, la_code: str, person_id: str, canary: str) -> dic
     load_all_models()
     ensure_la(engine, la_code)
     access_tables = {"case_restriction", "case_access", "inspection_case", "break_glass"}
+    planter = f"planted-{la_code.lower()}"
+    with transaction(engine) as db:
+        existing = users.get_user(db, planter)
+    planter_id = existing.id if existing else make_user(engine, "auditor", la_code, planter).id
     planted: dict[str, str] = {}
     with engine.begin() as conn:
         for table in Base.metadata.sorted_tables:
             if (
                 table.name in access_tables
                 or "la_code" not in table.c
-                or any(fk.column.table.name != "local_authority" for fk in table.foreign_keys)
+                or any(
+                    fk.column.table.name not in ("local_authority", "app_user")
+                    for fk in table.foreign_keys
+                )
             ):
                 continue
             tag = f"{canary}-{table.name}"
@@ -194,6 +204,8 @@ def plant_rows(engine: Engine, la_code: str, person_id: str, canary: str) -> dic
                     row[col.name] = la_code
                 elif col.name.endswith("person_id"):
                     row[col.name] = person_id
+                elif any(fk.column.table.name == "app_user" for fk in col.foreign_keys):
+                    row[col.name] = planter_id
                 elif col.primary_key:
                     row[col.name] = filler(col, f"{person_id}-{table.name}"[:48], 1)
                 else:
