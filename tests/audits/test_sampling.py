@@ -239,3 +239,11 @@ def test_only_allowed_roles_store_a_sample(world: World) -> None:
 def test_bad_month_is_named(bad: str) -> None:
     with pytest.raises(lc.InvalidInput, match="expected YYYY-MM"):
         parse_month(bad)
+
+
+def test_seeds_fit_the_stored_column(world: World) -> None:
+    from grip.audits.sampling import MAX_SEED, default_seed
+
+    assert all(0 <= default_seed(f"LA{i}", "2026-10") <= MAX_SEED for i in range(200))
+    with world.session() as db, pytest.raises(lc.InvalidInput, match="seed"):
+        sample_month(db, LA, "2026-10", seed=2**31)

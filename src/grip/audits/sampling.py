@@ -43,6 +43,7 @@ from grip.audits.models import Audit, SamplePick
 from grip.casedata.models import CASE_TABLES
 
 RULES_FILE = Path(__file__).with_name("sampling.yaml")
+MAX_SEED = 2**31 - 1
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 #: Words for each factor kind, used in the stored reason.
@@ -138,7 +139,9 @@ def parse_month(month: str) -> dt.date:
 
 def default_seed(la_code: str, month: str) -> int:
     """The seed used when none is given: fixed for an LA and month, so a rerun repeats."""
-    return int.from_bytes(hashlib.sha256(f"{la_code}:{month}".encode()).digest()[:4], "big")
+    # 31 bits: the seed is stored in an INTEGER column.
+    digest = hashlib.sha256(f"{la_code}:{month}".encode()).digest()[:4]
+    return int.from_bytes(digest, "big") & MAX_SEED
 
 
 @dataclass
@@ -552,6 +555,8 @@ def sample_month(
     for pid, why in (deliberate or {}).items():
         if not why.strip():
             raise InvalidInput(f"case {pid!r} chosen on purpose needs a reason")
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise InvalidInput(f"seed {seed}: expected a whole number from 0 to {MAX_SEED}")
     r = rules()
     seed = default_seed(la_code, month) if seed is None else seed
     if store:
