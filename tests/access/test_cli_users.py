@@ -106,3 +106,22 @@ def test_manage_users(run: Any, settings: Settings) -> None:
     with transaction(engine) as db:
         assert db.query(WebSession).count() == 0
     engine.dispose()
+
+
+def test_demo_users_one_per_role_can_sign_in(engine: Any, client: Any) -> None:
+    from grip.access.roles import policy
+    from grip.access.testing import TestUser, ensure_la, sign_in
+
+    ensure_la(engine, "DEMO")
+    made = users.create_demo_users(engine, "DEMO")
+    assert {c.role for c in made} == set(policy().roles) - {"platform_operator"}
+    assert len({c.password for c in made}) == len(made)  # random, never shared
+    creds = next(c for c in made if c.role == "qa_lead")
+    with transaction(engine) as db:
+        uid = users.get_user(db, creds.username).id  # type: ignore[union-attr]
+    sign_in(
+        client,
+        engine,
+        TestUser(uid, creds.username, creds.password, creds.totp_secret, "DEMO", "qa_lead"),
+    )
+    assert client.get("/account").status_code == 200
