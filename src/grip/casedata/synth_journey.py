@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import Any
 
 import yaml
@@ -56,6 +56,13 @@ LATE_VISIT = 0.08
 # referral (if any) a re-referral; tuned to give about 22% re-referrals.
 P_RECONTACT_SOON = 0.58
 P_RECONTACT_LATER = 0.15
+
+#: A contact names only children at least this many days from their 18th birthday, so the
+#: referral, the start of the assessment and any strategy discussion and s47 enquiry (all within
+#: a few working days) and an emergency entry into care (within 20 days) happen while they are
+#: still children. Later stages check age themselves: children's services for a child end on
+#: the 18th birthday (Children Act 1989 s105: a child is a person under 18).
+ADULT_MARGIN_DAYS = 28
 
 
 class Weighted:
@@ -146,6 +153,8 @@ class Child:
     sex: str
     ethnicity: str
     uasc: bool
+    eighteen: date  # children's services for this child end on the 18th birthday
+    disabled: bool = False
     busy_until: date | None = None  # in care (or adopted) until then; None means free
     gone: bool = False  # adopted, SGO, CAO: no further contacts under this record
     care_days_from_14: int = 0  # days looked after since the 14th birthday (eligibility)
@@ -236,8 +245,8 @@ class Journeys:
         family_id = self.next_id("family")
         for age in ages:
             dob = plus(t0, -(int(age * 365.25) + rng.randrange(365)))
-            if age_in_years(dob, t0) > 17:
-                dob = plus(dob, 366)
+            if plus(t0, ADULT_MARGIN_DAYS) >= date_of_age(dob, 18):
+                dob = plus(dob, 366)  # still a child for the whole of the first referral
             sex = ("M" if rng.random() < 0.93 else "F") if uasc else p.w["sex"].pick(rng)
             pid = self.next_id("ssd_person")
             self.dobs[pid] = dob
@@ -264,7 +273,8 @@ class Journeys:
                         "fami_person_id": pid,
                     },
                 )
-            if rng.random() < p.disability_share and not uasc:
+            disabled = rng.random() < p.disability_share and not uasc
+            if disabled:
                 codes = [p.w["disability"].pick(rng)]
                 if rng.random() < 0.25:
                     extra = p.w["disability"].pick(rng)
@@ -279,7 +289,18 @@ class Journeys:
                             "disa_disability_code": code,
                         },
                     )
-            children.append(Child(pid, dob, sex, ethnicity, uasc, locality=locality))
+            children.append(
+                Child(
+                    pid,
+                    dob,
+                    sex,
+                    ethnicity,
+                    uasc,
+                    date_of_age(dob, 18),
+                    disabled=disabled,
+                    locality=locality,
+                )
+            )
         self.stats.families += 1
         self._journey(rng, index, children, t0)
         for child in children:
@@ -296,7 +317,7 @@ class Journeys:
                 if not c.gone
                 and (c.busy_until is None or c.busy_until < t)
                 and c.dob <= t
-                and age_in_years(c.dob, t) < 18
+                and plus(t, ADULT_MARGIN_DAYS) < c.eighteen
             ]
             if not kids:
                 return
@@ -350,6 +371,9 @@ class Journeys:
     ) -> date | None:
         if start > self.as_of:
             return None
+        kids = self._minors(kids, start)
+        if not kids:
+            return start  # every child has turned 18: nothing more for children's services
         end: date | None = plus(start, rng.randint(60, 330))
         assert end is not None
         if end > self.as_of:
@@ -358,21 +382,25 @@ class Journeys:
         team = self.staff.team_for("EH", kids[0].locality)
         allocs = self.staff.allocate(rng, team, start, end) if org == "LA" else []
         for c in kids:
+            c_end = self._until18(c, end)
+            mine = self._clip18(c, allocs)
             self.emit(
                 "ssd_early_help_episodes",
                 {
                     "earl_episode_id": self.next_id("ssd_early_help_episodes"),
                     "earl_person_id": c.pid,
                     "earl_episode_start_date": start,
-                    "earl_episode_end_date": end,
+                    "earl_episode_end_date": c_end,
                     "earl_episode_reason": reason,
                     "earl_episode_end_reason": (
                         None
-                        if end is None
+                        if c_end is None
+                        else "Turned 18"
+                        if c_end != end
                         else rng.choice(("Needs met", "Needs met", "Disengaged", "Moved"))
                     ),
                     "earl_episode_organisation": org,
-                    "earl_episode_worker_id": allocs[0][0] if allocs else None,
+                    "earl_episode_worker_id": mine[0][0] if mine else None,
                 },
             )
             self._involvements(c, allocs, "EHW", team.team_id)
@@ -381,7 +409,7 @@ class Journeys:
     def _involvements(
         self, c: Child, allocs: list[tuple[str, date, date | None]], role: str, team_id: str
     ) -> None:
-        for prof, s, e in allocs:
+        for prof, s, e in self._clip18(c, allocs):
             self.emit(
                 "ssd_involvements",
                 {
@@ -408,6 +436,26 @@ class Journeys:
     def _capped(self, d: date) -> date | None:
         return None if d > self.as_of else d
 
+    @staticmethod
+    def _minors(kids: list[Child], day: date) -> list[Child]:
+        """The children of ``kids`` still under 18 on ``day`` (a new stage of work starts
+        only for them; Children Act 1989 s105)."""
+        return [c for c in kids if day < c.eighteen]
+
+    def _until18(self, c: Child, end: date | None) -> date | None:
+        """``end`` of a piece of work (None: open at as_of), ended on the child's 18th birthday
+        if that comes first: a plan or episode for a child does not run into adulthood."""
+        if c.eighteen <= (self.as_of if end is None else end):
+            return c.eighteen
+        return end
+
+    def _clip18(
+        self, c: Child, allocs: list[tuple[str, date, date | None]]
+    ) -> list[tuple[str, date, date | None]]:
+        """A sibling group's worker allocations as they apply to child ``c``: none from the
+        18th birthday on."""
+        return [(prof, s, self._until18(c, e)) for prof, s, e in allocs if s < c.eighteen]
+
     def _referral(
         self,
         rng: random.Random,
@@ -427,6 +475,8 @@ class Journeys:
         team_front = self.staff.team_for("FD", kids[0].locality).team_id
         # Per child: (close date, close reason); absent means still open at as_of.
         closes: dict[str, tuple[date, str]] = {}
+        # Per child: when the referral's assessment was authorised (None: not by as_of).
+        assessed: dict[str, date | None] = {}
         nfa_referral = path == "NFA_REFERRAL"
         family_end: date | None = None
         try:
@@ -459,6 +509,17 @@ class Journeys:
             }[path]
             a_worker = self._allocate(rng, kids, "AS", a_start, auth)
             for c in kids:
+                # An assessment still going on at the 18th birthday is concluded then (the
+                # referral closes that day): no further action from children's services unless
+                # an enquiry or care had already begun.
+                c_auth = assessed[c.pid] = self._until18(c, auth)
+                c_outcome = (
+                    None
+                    if c_auth is None
+                    else outcome_code
+                    if c_auth == auth or path in ("S47", "CLA")
+                    else "NFA"
+                )
                 self.emit(
                     "ssd_cin_assessments",
                     {
@@ -467,8 +528,8 @@ class Journeys:
                         "cina_referral_id": ref_ids[c.pid],
                         "cina_assessment_start_date": a_start,
                         "cina_assessment_child_seen": rng.random() < 0.93,
-                        "cina_assessment_auth_date": auth,
-                        "cina_assessment_outcome": None if auth is None else outcome_code,
+                        "cina_assessment_auth_date": c_auth,
+                        "cina_assessment_outcome": c_outcome,
                         "cina_assessment_team_id": self.staff.team_for("AS", c.locality).team_id,
                         "cina_assessment_worker_id": a_worker,
                     },
@@ -505,6 +566,16 @@ class Journeys:
         finally:
             for c in kids:
                 close = closes.get(c.pid)
+                if close is not None and c.pid in assessed:
+                    # The assessment runs alongside an enquiry, a short plan or a brief period
+                    # of care; the referral closes only once it is authorised.
+                    a = assessed[c.pid]
+                    close = None if a is None else (max(close[0], a), close[1])
+                if c.eighteen <= (as_of if close is None else close[0]):
+                    # The episode of a child who is still in need at 18 closes on the
+                    # birthday: transferred to adult social care (a disabled young person)
+                    # or services ceased (CIN census reason for closure RC6 / RC7).
+                    close = (c.eighteen, "RC6" if c.disabled else "RC7")
                 self.emit(
                     "ssd_cin_episodes",
                     {
@@ -553,9 +624,15 @@ class Journeys:
         care_start: date,
         closes: dict[str, tuple[date, str]],
     ) -> None:
-        """Close the CIN episodes: a child in care's when care ends, the others' at once."""
+        """Close the CIN episodes: a child in care's when that period of care ends, the
+        others' when care starts for their siblings.
+
+        ``group`` holds only the children who did come into care on ``care_start``: a child
+        who had turned 18 by then did not, and the state left on them by an earlier period of
+        care (``left_care``) says nothing about this referral.
+        """
         for c in kids:
-            if c in group:
+            if any(c is g for g in group):
                 if c.left_care is not None and not c.in_care_now:
                     closes[c.pid] = (c.left_care, self._care_close_reason.get(c.pid, "RC7"))
             else:
@@ -578,6 +655,10 @@ class Journeys:
         """Strategy discussion, section 47 enquiry and (for some) the ICPC and a plan."""
         as_of = self.as_of
         s_start = strategy if rng.random() < 0.8 else add_working_days(strategy, 1)
+        if s_start > as_of:
+            # Strategy discussion on the extract date, enquiry from the next working day: the
+            # enquiry (and its record, which carries the strategy date) is not there yet.
+            return None
         icpc_required = rng.random() < 0.41
         if icpc_required:
             # ICPC within 15 working days of the strategy discussion (seed 004).
@@ -622,6 +703,9 @@ class Journeys:
             return s47_end
         if icpc > as_of:
             return None
+        kids = self._minors(kids, icpc)
+        if not kids:
+            return icpc  # turned 18 during the enquiry: no conference for an adult
         cp = rng.random() < 0.88
         icpc_ids: dict[str, str] = {}
         for c in kids:
@@ -761,6 +845,8 @@ class Journeys:
         self._allocate(rng, kids, "CPC", start, end)
         visits = self._visits(rng, start, end, 10)
         for c in kids:
+            # A child who turns 18 while the plan goes on comes off it on the birthday.
+            c_end = self._until18(c, end)
             plan_id = self.next_id("ssd_cp_plans")
             latest = category if rng.random() < 0.9 else p.w["cp_category"].pick(rng)
             self.emit(
@@ -771,12 +857,14 @@ class Journeys:
                     "cppl_referral_id": ref_ids[c.pid],
                     "cppl_icpc_id": icpc_ids[c.pid],
                     "cppl_cp_plan_start_date": start,
-                    "cppl_cp_plan_end_date": end,
+                    "cppl_cp_plan_end_date": c_end,
                     "cppl_cp_plan_initial_category": category,
                     "cppl_cp_plan_latest_category": latest,
                 },
             )
             for d in kept:
+                if c_end is not None and d > c_end:
+                    break
                 self.emit(
                     "ssd_cp_reviews",
                     {
@@ -784,11 +872,13 @@ class Journeys:
                         "cppr_person_id": c.pid,
                         "cppr_cp_plan_id": plan_id,
                         "cppr_cp_review_date": d,
-                        "cppr_cp_review_outcome_continue_cp": d != end,
+                        "cppr_cp_review_outcome_continue_cp": d != c_end,
                     },
                 )
             young = age_in_years(c.dob, start) < 3
             for d in visits:
+                if c_end is not None and d > c_end:
+                    break
                 seen = rng.random() < 0.95
                 self.emit(
                     "ssd_cp_visits",
@@ -801,16 +891,20 @@ class Journeys:
                         "cppv_cp_visit_seen_alone": seen and not young and rng.random() < 0.75,
                     },
                 )
-            if prep is not None:
+            if prep is not None and prep[0] < c.eighteen:
+                # Pre-proceedings for a child who turns 18 before the outcome stop there.
+                grown = prep[3] is not None and prep[3] >= c.eighteen
                 self.emit(
                     "ssd_pre_proceedings",
                     {
                         "prep_table_id": self.next_id("ssd_pre_proceedings"),
                         "prep_person_id": c.pid,
                         "prep_pre_pro_decision_date": prep[0],
-                        "prep_initial_pre_pro_meeting_date": prep[1],
-                        "prep_pre_pro_outcome": prep[2],
-                        "prep_outcome_date": prep[3],
+                        "prep_initial_pre_pro_meeting_date": prep[1]
+                        if prep[1] is None or prep[1] < c.eighteen
+                        else None,
+                        "prep_pre_pro_outcome": None if grown else prep[2],
+                        "prep_outcome_date": None if grown else prep[3],
                     },
                 )
         return end, then
@@ -828,6 +922,9 @@ class Journeys:
         start = plus(start, rng.randint(0, 7))
         if start > self.as_of:
             return None
+        kids = self._minors(kids, start)
+        if not kids:
+            return start  # turned 18 first: no plan for an adult
         r = rng.random()
         # Most plans close within about a year; some drift open for years.
         length = rng.randint(60, 420) if r < 0.92 else rng.randint(540, 1400)
@@ -837,6 +934,7 @@ class Journeys:
         reviews = self._reviews(rng, start, 3, None, 6, end)
         visits = self._visits(rng, start, end, 20)
         for c in kids:
+            c_end = self._until18(c, end)  # a child comes off the plan at 18
             plan_id = self.next_id("ssd_cin_plans")
             self.emit(
                 "ssd_cin_plans",
@@ -845,11 +943,13 @@ class Journeys:
                     "cinp_person_id": c.pid,
                     "cinp_referral_id": ref_ids[c.pid],
                     "cinp_cin_plan_start_date": start,
-                    "cinp_cin_plan_end_date": end,
+                    "cinp_cin_plan_end_date": c_end,
                     "cinp_cin_plan_team_id": team,
                 },
             )
             for d in reviews:
+                if c_end is not None and d > c_end:
+                    break
                 self.emit(
                     "grip_cin_reviews",
                     {
@@ -860,6 +960,8 @@ class Journeys:
                     },
                 )
             for d in visits:
+                if c_end is not None and d > c_end:
+                    break
                 seen = rng.random() < 0.93
                 self.emit(
                     "ssd_cin_visits",
@@ -890,17 +992,20 @@ class Journeys:
         """Some or all of the sibling group come into care on ``start``.
 
         Returns the day care started (when the family's other work ends; children in care are
-        busy until their period of care ends) and the children who came into care.
+        busy until their period of care ends) and the children who came into care (not one who
+        had turned 18 by then).
         """
         together = len(kids) == 1 or rng.random() < 0.7
         group = kids if together else [k for k in kids if rng.random() < 0.6] or kids[:1]
         plan_seed = rng.getrandbits(64)
+        entered: list[Child] = []
         for c in group:
             # Siblings who come into care together draw the same plan (same seed), so they
             # share its dates unless their ages send them down different routes.
             prng = random.Random(plan_seed) if together else rng
-            self._care_period(prng, rng, index, c, start, route, need, ref_ids[c.pid], group)
-        return start, group
+            if self._care_period(prng, rng, index, c, start, route, need, ref_ids[c.pid], group):
+                entered.append(c)
+        return start, entered
 
     def _care_period(
         self,
@@ -913,14 +1018,16 @@ class Journeys:
         need: str,
         ref_id: str,
         group: list[Child],
-    ) -> None:
-        """One period of care for child ``c``: ``prng`` draws the shared plan, ``rng`` the rest."""
+    ) -> bool:
+        """One period of care for child ``c``: ``prng`` draws the shared plan, ``rng`` the rest.
+
+        Returns False (and writes nothing) when the child is 18 by ``start``."""
         p = self.p
         as_of = self.as_of
         age = age_in_years(c.dob, start)
-        eighteen = date_of_age(c.dob, 18)
+        eighteen = c.eighteen
         if eighteen <= start:
-            return
+            return False
         # Plan and length by age at entry.
         r = prng.random()
         if route == "uasc":
@@ -992,12 +1099,17 @@ class Journeys:
                 end_target = order
         end = self._capped(end_target)
         last = as_of if end is None else end
-        # Legal statuses: (code, start).
+        # Legal statuses: (code, start), in date order, each ending when the next starts.
         legal: list[tuple[str, date]] = []
         if route == "uasc" or route == "s20":
             legal.append(("V2", start))
-            if route == "s20" and prng.random() < 0.25:
-                legal.append(("C1", plus(start, prng.randint(40, 240))))
+            # Some accommodated children later become subject to care proceedings, and every
+            # one with an adoption plan does: the placement order (Adoption and Children Act
+            # 2002 s21) is made in proceedings, so the interim care order comes before it.
+            issued = prng.random() < 0.25
+            if route == "s20" and (issued or po is not None):
+                latest = 240 if po is None else min(240, (po - start).days - 1)
+                legal.append(("C1", plus(start, prng.randint(40, latest))))
         elif route == "emergency":
             legal.append((prng.choice(("L1", "L2")), start))
             legal.append(("C1", plus(start, prng.randint(1, 8))))
@@ -1005,14 +1117,22 @@ class Journeys:
             legal.append(("C1", start))
         if legal[-1][0] == "C1" and outcome != "HOME":
             final = plus(legal[-1][1], prng.randint(120, 300))  # 26-week proceedings, some longer
-            if po is not None:
-                final = min(final, po)
-            legal.append(("C2", final))
+            # With an adoption plan the care and placement orders are made at the same final
+            # hearing unless the care order came first: the placement order (E1) is then the
+            # status from that day, with no zero-length care order (C2) before it.
+            if po is None or final < po:
+                legal.append(("C2", final))
         if po is not None:
             legal.append(("E1", po))
+            if reversed_on is not None:
+                # The adoption decision reversed, the placement order is revoked (s24) and the
+                # care order it suspended has effect again (s29(1)).
+                legal.append(("C2", reversed_on))
         legal = [legal[0]] + [
             (code, d) for code, d in legal[1:] if d <= last and (end is None or d < end)
         ]
+        if any(b[1] <= a[1] for a, b in pairwise(legal)):
+            raise AssertionError(f"generator bug: legal statuses out of order: {legal}")
         # Placements: (start, type, provider, long_term flag).
         band = "0-4" if age < 5 else "5-11" if age < 12 else "12-15" if age < 16 else "16-17"
         places: list[tuple[date, str, str, bool]] = []
@@ -1242,6 +1362,7 @@ class Journeys:
             "SGO": "RC4",
             "CAO": "RC3",
         }.get(outcome, "RC7")
+        return True
 
     def _latest(self, dates: list[date], until: date | None) -> date | None:
         """The latest of the sorted ``dates`` on or before ``until`` (as_of when None)."""
@@ -1401,10 +1522,16 @@ class Journeys:
         else:
             suitable, accom, activity = False, "0", "0"
             latest = plus(as_of, -rng.randint(90, 400))
+            if c.left_care is not None and latest < c.left_care:
+                latest = c.left_care  # visited while in care: lost touch on leaving
         review = plus(
             as_of, -rng.randint(0, 170) if rng.random() < 0.85 else -rng.randint(184, 400)
         )
         sixteen = date_of_age(c.dob, 16)
+        if review < sixteen:
+            # The pathway plan is made once the young person is 16 (an eligible child), so a
+            # 16-year-old's latest review falls in the months since the birthday.
+            review = plus(sixteen, rng.randint(0, (as_of - sixteen).days))
         pa_start = max(sixteen, plus(c.left_care, 0) if c.left_care else sixteen)
         if c.in_care_now:
             pa_start = max(sixteen, plus(as_of, -rng.randint(10, 300)))
