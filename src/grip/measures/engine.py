@@ -242,8 +242,10 @@ def _visit_snapshot(plans: str, visits: str, n: int) -> str:
     WITH po AS (SELECT per.pe, p.* FROM per JOIN ({plans}) p
                 ON {_open_at("p.pstart", "p.pend")}),
     v AS ({visits}),
-    j AS (SELECT po.*, v.vdate FROM po ASOF LEFT JOIN v
-          ON po.plan_id = v.plan_id AND po.pe >= v.vdate),
+    j AS (SELECT po.pe, po.plan_id, any_value(po.pid) pid, any_value(po.pstart) pstart,
+            max(v.vdate) vdate
+          FROM po LEFT JOIN v ON po.plan_id = v.plan_id AND v.vdate <= po.pe
+          GROUP BY po.pe, po.plan_id),
     b AS (SELECT *, CASE WHEN vdate >= pstart THEN vdate ELSE pstart END AS base FROM j)
     SELECT pe, pid, min(plan_id) AS item,
       min(CASE WHEN wdn(pe) - wdn(base) <= {n} THEN 1 ELSE 0 END) AS num, 1 AS den,
@@ -407,8 +409,10 @@ def _sql_for(m: Measure, la_code: str, std: LAStandards) -> str | None:
             return f"""
             WITH v AS (SELECT clav_person_id pid, clav_cla_visit_date vdate FROM ssd_cla_visits
                        WHERE clav_cla_visit_seen = 1),
-            j AS (SELECT pa.*, v.vdate FROM place_at pa ASOF LEFT JOIN v
-                  ON pa.pid = v.pid AND pa.pe >= v.vdate),
+            j AS (SELECT pa.*, lv.vdate FROM place_at pa LEFT JOIN (
+                    SELECT pa2.pe, pa2.pid, max(v.vdate) vdate FROM place_at pa2
+                    JOIN v ON v.pid = pa2.pid AND v.vdate <= pa2.pe GROUP BY pa2.pe, pa2.pid
+                  ) lv ON lv.pe = pa.pe AND lv.pid = pa.pid),
             b AS (SELECT *, CASE WHEN vdate >= pl_start THEN vdate END AS last_visit FROM j),
             d AS (SELECT *, CASE
                     WHEN last_visit IS NULL THEN pl_start + 7
@@ -664,6 +668,38 @@ CREATE TABLE alloc AS
     AND (i.invo_involvement_end_date IS NULL OR i.invo_involvement_end_date > per.pe)
   LEFT JOIN ssd_professionals pr ON pr.prof_professional_id = i.invo_professional_id
   GROUP BY per.pe, i.invo_person_id;
+"""
+
+
+_UA_VIEW = """
+CREATE VIEW ua AS
+SELECT u.*,
+  coalesce(dep.dept_team_name, CASE WHEN u.pid IS NULL AND wk.prof_professional_id IS NULL
+                                    THEN 'Not applicable' ELSE 'Unallocated' END) team,
+  coalesce(pr.prof_professional_name || ' (' || pr.prof_professional_id || ')',
+           CASE WHEN u.pid IS NULL THEN 'Not applicable' ELSE 'Unallocated' END) worker,
+  CASE WHEN p.pers_dob IS NULL THEN 'Not applicable'
+       WHEN age(p.pers_dob, u.pe) < 1 THEN 'Under 1'
+       WHEN age(p.pers_dob, u.pe) < 5 THEN '1 to 4'
+       WHEN age(p.pers_dob, u.pe) < 10 THEN '5 to 9'
+       WHEN age(p.pers_dob, u.pe) < 16 THEN '10 to 15'
+       WHEN age(p.pers_dob, u.pe) < 18 THEN '16 to 17'
+       ELSE '18 and over' END age_band,
+  coalesce(p.pers_sex, 'Not applicable') sex,
+  coalesce(p.pers_ethnicity, 'Not applicable') ethnicity,
+  CASE WHEN p.pers_person_id IS NULL THEN 'Not applicable'
+       WHEN dis.pid IS NOT NULL THEN 'Disabled' ELSE 'Not disabled' END disability
+FROM u
+LEFT JOIN ssd_person p ON p.pers_person_id = u.pid
+LEFT JOIN alloc a ON a.pe = u.pe AND a.pid = u.pid
+LEFT JOIN ssd_professionals wk ON u.pid IS NULL AND u.item LIKE 'worker:%'
+  AND wk.prof_professional_id = substr(u.item, 8)
+LEFT JOIN ssd_professionals pr
+  ON pr.prof_professional_id = coalesce(a.worker, wk.prof_professional_id)
+LEFT JOIN ssd_department dep
+  ON dep.dept_team_id = coalesce(a.team, wk.prof_professional_team_id)
+LEFT JOIN (SELECT DISTINCT disa_person_id pid FROM ssd_disability
+           WHERE disa_disability_code <> 'NONE') dis ON dis.pid = u.pid
 """
 
 
@@ -1079,60 +1115,32 @@ def compute(
             f"CAST(done AS DATE) done, CAST(late AS INTEGER) late FROM ({sql})"
         )
     con.execute("CREATE TABLE u AS " + "\nUNION ALL\n".join(parts))
-    # Slicing attributes of each unit row at its point: worker and team from the allocation on
-    # that date; for caseload rows without a child, the worker named in the row.
-    con.execute(
-        """
-        CREATE TABLE ua AS
-        SELECT u.*,
-          coalesce(dep.dept_team_name, CASE WHEN u.pid IS NULL AND wk.prof_professional_id IS NULL
-                                            THEN 'Not applicable' ELSE 'Unallocated' END) team,
-          coalesce(pr.prof_professional_name || ' (' || pr.prof_professional_id || ')',
-                   CASE WHEN u.pid IS NULL THEN 'Not applicable' ELSE 'Unallocated' END) worker,
-          CASE WHEN p.pers_dob IS NULL THEN 'Not applicable'
-               WHEN age(p.pers_dob, u.pe) < 1 THEN 'Under 1'
-               WHEN age(p.pers_dob, u.pe) < 5 THEN '1 to 4'
-               WHEN age(p.pers_dob, u.pe) < 10 THEN '5 to 9'
-               WHEN age(p.pers_dob, u.pe) < 16 THEN '10 to 15'
-               WHEN age(p.pers_dob, u.pe) < 18 THEN '16 to 17'
-               ELSE '18 and over' END age_band,
-          coalesce(p.pers_sex, 'Not applicable') sex,
-          coalesce(p.pers_ethnicity, 'Not applicable') ethnicity,
-          CASE WHEN p.pers_person_id IS NULL THEN 'Not applicable'
-               WHEN dis.pid IS NOT NULL THEN 'Disabled' ELSE 'Not disabled' END disability
-        FROM u
-        LEFT JOIN ssd_person p ON p.pers_person_id = u.pid
-        LEFT JOIN alloc a ON a.pe = u.pe AND a.pid = u.pid
-        LEFT JOIN ssd_professionals wk ON u.pid IS NULL AND u.item LIKE 'worker:%'
-          AND wk.prof_professional_id = substr(u.item, 8)
-        LEFT JOIN ssd_professionals pr
-          ON pr.prof_professional_id = coalesce(a.worker, wk.prof_professional_id)
-        LEFT JOIN ssd_department dep
-          ON dep.dept_team_id = coalesce(a.team, wk.prof_professional_team_id)
-        LEFT JOIN (SELECT DISTINCT disa_person_id pid FROM ssd_disability
-                   WHERE disa_disability_code <> 'NONE') dis ON dis.pid = u.pid
-        """
-    )
+    # Slicing attributes of each unit row at its point, as a view: the whole-LA figures never
+    # need them, the slices need them only at the run's date, and a drill-down reads one
+    # measure at one point, so DuckDB joins them only for the rows asked for.
+    con.execute(_UA_VIEW)
     t3 = time.perf_counter()
-    sets = ", ".join(["(mid, pe)"] + [f"(mid, pe, {d})" for d in DIMENSIONS])
+    whole = con.execute("SELECT mid, pe, sum(num), sum(den) FROM u GROUP BY mid, pe").fetchall()
+    sets = ", ".join(f"(mid, {d})" for d in DIMENSIONS)
     grouping = ", ".join(f"GROUPING({d}) AS g_{d}" for d in DIMENSIONS)
-    rows = con.execute(
-        f"""SELECT mid, pe, {", ".join(DIMENSIONS)}, {grouping}, sum(num), sum(den)
-            FROM ua GROUP BY GROUPING SETS ({sets})"""
+    sliced = con.execute(
+        f"""SELECT mid, {", ".join(DIMENSIONS)}, {grouping}, sum(num), sum(den)
+            FROM ua WHERE pe = ? GROUP BY GROUPING SETS ({sets})""",
+        [on],
     ).fetchall()
     t4 = time.perf_counter()
 
     by_id = defs.by_id()
     nd = len(DIMENSIONS)
     sums: dict[tuple[str, date, str, str], tuple[float, float]] = {}
-    for r in rows:
-        mid, pe = r[0], r[1]
-        dims, flags = r[2 : 2 + nd], r[2 + nd : 2 + 2 * nd]
-        dim, val = "all", "All"
+    for mid, pe, num, den in whole:
+        sums[(mid, pe, "all", "All")] = (float(num or 0), float(den or 0))
+    for r in sliced:
+        mid = r[0]
+        dims, flags = r[1 : 1 + nd], r[1 + nd : 1 + 2 * nd]
         for name, v, g in zip(DIMENSIONS, dims, flags, strict=True):
             if g == 0:
-                dim, val = name, str(v)
-        sums[(mid, pe, dim, val)] = (float(r[-2] or 0), float(r[-1] or 0))
+                sums[(mid, on, name, str(v))] = (float(r[-2] or 0), float(r[-1] or 0))
     by_mid: dict[str, set[tuple[date, str, str]]] = {}
     for k in sums:
         by_mid.setdefault(k[0], set()).add((k[1], k[2], k[3]))
