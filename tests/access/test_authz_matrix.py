@@ -29,7 +29,7 @@ from sqlalchemy import Engine
 
 from grip.access import restrictions
 from grip.access.roles import policy
-from grip.access.scope import Scope
+from grip.access.scope import Scope, system_job
 from grip.access.testing import make_user, plant_rows, sign_in
 from grip.store.db import transaction
 from grip.web.app import create_app, iter_routes
@@ -151,7 +151,7 @@ def _set_row_values(engine: Engine, matrix: dict[str, dict[str, Any]]) -> None:
     for entry in matrix.values():
         if entry.get("object") == "row" and entry.get("set"):
             table = Base.metadata.tables[entry["table"]]
-            with engine.begin() as conn:
+            with system_job("test setup: every planted row"), engine.begin() as conn:
                 conn.execute(update(table).values(**entry["set"]))
 
 

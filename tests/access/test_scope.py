@@ -98,8 +98,8 @@ def test_strict_mode_raises_on_unscoped_queries(notes: Engine, strict: None) -> 
         assert len(db.scalars(select(Note)).all()) == 3
 
 
-def test_strict_mode_is_off_by_default_outside_tests_that_switch_it_on(notes: Engine) -> None:
-    assert not scope.is_strict()
+def test_without_strict_mode_unscoped_queries_run(notes: Engine) -> None:
+    scope.set_strict(False)
     with transaction(notes) as db:
         assert len(db.scalars(select(Note)).all()) == 6
 

@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ClauseElement, Delete, Engine, Select, Update, event, select, text, true
+from sqlalchemy import Delete, Engine, Select, Update, event, select, text, true
 from sqlalchemy.orm import ORMExecuteState, Session, registry, sessionmaker, with_loader_criteria
 from sqlalchemy.sql import ColumnElement, operators, visitors
 from sqlalchemy.sql.elements import BinaryExpression
@@ -216,11 +216,12 @@ def _apply_scope(state: ORMExecuteState) -> None:
             _strict
             and not state.session.info.get(UNSCOPED_KEY)
             and _unscoped_job.get() is None
-            and _touches_la_owned(state)
+            and (missing := unscoped_tables(state.statement))
         ):
             raise UnscopedQuery(
-                "query on an LA-owned table without an LA scope: open the session with "
-                "grip.access.scope.scoped(...) (or unscoped(...) for a system job)"
+                f"query on LA-owned table(s) {', '.join(missing)} without an LA scope or an "
+                "la_code condition: open the session with grip.access.scope.scoped(...) "
+                "(or unscoped(...) for a system job)"
             )
         return
     la_code = scope.la_code
@@ -282,13 +283,6 @@ def _check_core(
             f"query on LA-owned table(s) {', '.join(missing)} without an la_code condition: "
             "filter by the LA (or run it inside grip.access.scope.unscoped(...))"
         )
-
-
-def _touches_la_owned(state: ORMExecuteState) -> bool:
-    stmt = state.statement
-    assert isinstance(stmt, ClauseElement)
-    tables = find_tables(stmt, include_joins=True, include_aliases=True, include_crud=True)
-    return any("la_code" in t.c for t in tables)
 
 
 @event.listens_for(Session, "after_begin")
