@@ -170,3 +170,21 @@ def test_errors_are_generic(settings: Settings) -> None:
         assert r.headers["cache-control"] == "no-store"
         r = c.get("/no-such-page", headers={"accept": "text/html"})
         assert r.status_code == 404 and "Page not found" in r.text
+
+
+def test_access_log_drops_query_strings(app: Any) -> None:
+    import logging
+
+    logger = logging.getLogger("uvicorn.access")
+    record = logger.makeRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/frameworks/search?q=Canary+Surname", "1.1", 200),
+        None,
+    )
+    for f in logger.filters:
+        f.filter(record)
+    assert record.getMessage() == '127.0.0.1:5000 - "GET /frameworks/search HTTP/1.1" 200'

@@ -205,9 +205,23 @@ def error_response(request: Request, status: int, detail: str | None = None) -> 
     return JSONResponse({"detail": message}, status_code=status)
 
 
+class DropQueryStrings(logging.Filter):
+    """Access-log filter: log the path without its query string (search terms and filters may
+    hold child data; issue 4 §7)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
 def install(app: FastAPI) -> None:
     """Add the security middleware and the exception handlers to ``app``."""
     settings = app.state.settings
+    access_log = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, DropQueryStrings) for f in access_log.filters):
+        access_log.addFilter(DropQueryStrings())
     app.add_middleware(
         SecurityMiddleware,
         max_body=settings.max_upload_bytes,
