@@ -13,6 +13,7 @@ import csv
 import hashlib
 import json
 import re
+import tempfile
 from collections import Counter, defaultdict
 from datetime import date
 from itertools import pairwise
@@ -24,7 +25,13 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grip.calendar import add_months, add_working_days, age_in_years, working_days_between
+from grip.calendar import (
+    add_months,
+    add_working_days,
+    age_in_years,
+    date_of_age,
+    working_days_between,
+)
 from grip.casedata.format import load_format
 from grip.casedata.synth import DEFECT_KINDS, SynthError, SynthResult, synthesise
 from grip.casedata.validate import validate_extract
@@ -431,6 +438,143 @@ def test_care_leavers_are_16_to_25_with_a_personal_adviser(
         assert (r["clea_care_leaver_eligibility"] == "FORMER_RELEVANT") <= (age >= 18)
         if r["clea_care_leaver_personal_advisor_id"]:
             assert r["clea_care_leaver_personal_advisor_id"] in pas
+
+
+# --------------------------------------------------------------------------------------------
+# Larger authorities: rare journey paths keep their dates consistent. At 60,000 children the
+# importer once found legal statuses ending before they started (an interim care order drawn
+# after the placement order) and referrals closed before they were made (a sibling already 18
+# when the others came into care, closed with an earlier period of care's end). These extracts
+# are large enough to reach such paths; the journey checks below catch their causes (statuses
+# out of order or of no length, work running past the 18th birthday) even where a given seed
+# and size happens not to produce a broken row.
+
+
+def journey_problems(folder: Path, as_of: date) -> list[str]:
+    """Cross-table date consistency the format's per-row rules cannot see; empty when sound."""
+    fmt = load_format()
+    t = {name: read_table(folder, name) for name in fmt.tables}
+    out: list[str] = []
+    stop = as_of.isoformat()
+    for table in fmt.tables.values():
+        cols = [c.name for c in table.columns.values() if c.type == "date"]
+        out += [
+            f"{table.name} {r[c]} after as_of" for r in t[table.name] for c in cols if r[c] > stop
+        ]
+    eighteen = {
+        r["pers_person_id"]: date_of_age(D(r["pers_dob"]), 18).isoformat() for r in t["ssd_person"]
+    }
+
+    def child_work(table: str, person: str, start: str, end: str) -> None:
+        # Children Act 1989 s105: children's services end on the 18th birthday.
+        for r in t[table]:
+            adult = eighteen[r[person]]
+            if r[start] >= adult or (r[end] or stop) > adult:
+                out.append(f"{table} {r[start]}..{r[end]} runs past 18 ({adult})")
+
+    child_work("ssd_cin_episodes", "cine_person_id", "cine_referral_date", "cine_close_date")
+    child_work(
+        "ssd_cin_plans", "cinp_person_id", "cinp_cin_plan_start_date", "cinp_cin_plan_end_date"
+    )
+    child_work("ssd_cp_plans", "cppl_person_id", "cppl_cp_plan_start_date", "cppl_cp_plan_end_date")
+    child_work(
+        "ssd_early_help_episodes",
+        "earl_person_id",
+        "earl_episode_start_date",
+        "earl_episode_end_date",
+    )
+    # A referral closes after everything done under it.
+    closes = {r["cine_referral_id"]: r["cine_close_date"] for r in t["ssd_cin_episodes"]}
+    for table, ref, cols in (
+        ("ssd_cin_assessments", "cina_referral_id", ("cina_assessment_auth_date",)),
+        ("ssd_s47_enquiry", "s47e_referral_id", ("s47e_s47_start_date",)),
+        ("ssd_cin_plans", "cinp_referral_id", ("cinp_cin_plan_start_date",)),
+        ("ssd_cp_plans", "cppl_referral_id", ("cppl_cp_plan_end_date",)),
+        ("ssd_cla_episodes", "clae_referral_id", ("clae_entered_care_date",)),
+    ):
+        for r in t[table]:
+            close = closes[r[ref]]
+            out += [
+                f"{table} {r[c]} after its referral closed {close}"
+                for c in cols
+                if close and r[c] > close
+            ]
+    # Legal statuses tile each period of care: in date order, none of no length, from the day
+    # care starts to the day it ends (SSDA903).
+    episodes: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in t["ssd_cla_episodes"]:
+        episodes[r["clae_cla_id"]].append(r)
+    legal: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in t["ssd_legal_status"]:
+        legal[r["lega_person_id"]].append(r)
+    for group in episodes.values():
+        start = group[0]["clae_entered_care_date"]
+        end = max(group, key=lambda r: r["clae_cla_episode_start_date"])[
+            "clae_cla_episode_ceased_date"
+        ]
+        statuses = [
+            r
+            for r in legal[group[0]["clae_person_id"]]
+            if start <= r["lega_legal_status_start_date"]
+            and (not end or r["lega_legal_status_start_date"] < end)
+        ]
+        chain = (
+            [start]
+            + [
+                x
+                for r in statuses
+                for x in (r["lega_legal_status_start_date"], r["lega_legal_status_end_date"])
+            ]
+            + [end]
+        )
+        # start, s1, e1, s2, e2, ..., end: each end is the next start; each status has length.
+        tiles = all(a == b for a, b in zip(chain[::2], chain[1::2], strict=True))
+        ordered = all(
+            r["lega_legal_status_end_date"] == ""
+            or r["lega_legal_status_start_date"] < r["lega_legal_status_end_date"]
+            for r in statuses
+        )
+        if not (statuses and tiles and ordered):
+            out.append(
+                f"legal statuses of period {group[0]['clae_cla_id']} ({start}..{end}): {statuses}"
+            )
+    return out
+
+
+@pytest.mark.parametrize(
+    ("seed", "as_of"),
+    [(7, date(2026, 10, 31)), (20261122, date(2025, 3, 31)), (1, date(2019, 6, 30)), (2, AS_OF)],
+)
+def test_larger_authorities_pass_the_importer_with_no_problems(
+    tmp_path: Path, seed: int, as_of: date
+) -> None:
+    res = synthesise(tmp_path, 4000, seed, as_of, "L01")
+    report = validate_extract(res.out_dir, "L01")
+    assert [p.describe() for p in report.problems] == []
+    assert sum(report.rows_valid.values()) == sum(res.rows.values()) > 70_000
+    assert journey_problems(res.out_dir, as_of) == []
+
+
+@settings(max_examples=6, deadline=None)
+@given(seed=st.integers(0, 10**9), as_of=st.dates(date(2005, 1, 1), date(2040, 12, 31)))
+def test_any_seed_gives_consistent_journeys(seed: int, as_of: date) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        res = synthesise(tmp, 600, seed, as_of, "H01")
+        assert [p.describe() for p in validate_extract(tmp, "H01").problems] == []
+        assert journey_problems(res.out_dir, as_of) == []
+
+
+def test_journey_check_finds_a_legal_status_out_of_order(tmp_path: Path) -> None:
+    """The check above can fail: the shape of the seed-7 row the importer rejected."""
+    res = synthesise(tmp_path, 300, 4, AS_OF)
+    path = res.out_dir / "ssd_legal_status.csv"
+    rows = list(csv.reader(path.open(newline="", encoding="utf-8")))
+    i = next(i for i, r in enumerate(rows[1:], start=1) if r[4])
+    rows[i][3], rows[i][4] = rows[i][4], rows[i][3]
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    assert any("legal statuses" in p for p in journey_problems(res.out_dir, AS_OF))
+    assert [p.rule for p in validate_extract(res.out_dir, "X99").problems] == ["date_order"]
 
 
 # --------------------------------------------------------------------------------------------
