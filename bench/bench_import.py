@@ -41,7 +41,7 @@ def _child(database_url: str, folder: str, la: str) -> None:
 
     engine = make_engine(database_url)
     t0 = time.perf_counter()
-    result = import_extract(engine, folder, la, skip_invalid=True)
+    result = import_extract(engine, folder, la)
     seconds = time.perf_counter() - t0
     engine.dispose()
     print(
@@ -113,6 +113,8 @@ def main() -> None:
         load_before = os.getloadavg()[0]
         read_seconds, rows = _read_csv_seconds(folder)
         first = _import_in_child(url, folder, manifest["la_code"])
+        # Strict import: the synthetic extract must load whole, with no row skipped.
+        assert first["outcome"] == "loaded" and first["rows_skipped"] == 0, first
         again = _import_in_child(url, folder, manifest["la_code"])
         size_mb = sum(p.stat().st_size for p in folder.glob("*.csv")) / 2**20
         result = {
