@@ -32,7 +32,7 @@ from typing import Any
 import duckdb
 from sqlalchemy import Engine, insert, select, update
 
-from grip.calendar import add_months, working_day_number
+from grip.calendar import add_months, bank_holidays
 from grip.measures.definitions import Definitions, Measure, load_definitions
 from grip.measures.loader import load_la
 from grip.settings import Settings
@@ -139,12 +139,29 @@ def _open_at(start: str, end: str) -> str:
     return f"{start} <= per.pe AND ({end} IS NULL OR {end} > per.pe)"
 
 
-def _late_wd(start: str, done: str, n: int) -> str:
-    return f"greatest(wdn({done}) - wdn({start}) - {n}, 0)"
+def _late_wd(w_start: str, w_done: str, n: int) -> str:
+    """Working days past an n-working-day timescale, from the two dates' working-day numbers."""
+    return f"greatest({w_done} - {w_start} - {n}, 0)"
 
 
-def _late_due(due: str, when: str) -> str:
-    return f"CASE WHEN {when} <= {due} THEN 0 ELSE greatest(wdn({when}) - wdn({due}), 1) END"
+def _late_due(due: str, when: str, w_due: str, w_when: str) -> str:
+    """Working days ``when`` is past ``due`` (at least 1 once past), as ``rules.late_by``."""
+    return f"CASE WHEN {when} <= {due} THEN 0 ELSE greatest({w_when} - {w_due}, 1) END"
+
+
+def _wd(alias: str, date_expr: str) -> str:
+    """A join giving ``{alias}.w``, the working-day number of ``date_expr``.
+
+    Working-day arithmetic is always an explicit equi-join on the calendar: written as a
+    correlated scalar subquery (a macro), DuckDB decorrelated it as a cross product of the
+    distinct dates with the whole calendar (15 million rows for the contacts alone).
+    """
+    return f"LEFT JOIN cal_w {alias} ON {alias}.d = {date_expr}"
+
+
+def _kth(alias: str, k_expr: str) -> str:
+    """A join giving ``{alias}.d``, the working day whose number is ``k_expr``."""
+    return f"LEFT JOIN cal_k {alias} ON {alias}.k = {k_expr}"
 
 
 def _band(expr: str, band: tuple[int, int | None]) -> str:
@@ -162,18 +179,13 @@ class _Chain:
     intervals: tuple[tuple[str, int], tuple[str, int], tuple[str, int]]
 
 
-def _due_expr(kind: str, n: int, base: str) -> str:
-    if kind == "working_days":
-        return f"wdd(wdn({base}) + {n})"
-    return f"CAST({base} + INTERVAL {n} MONTH AS DATE)"
-
-
 def _chain_sql(c: _Chain) -> str:
     parts_due = []
     parts_lim = []
     for k, (kind, n) in enumerate(c.intervals, start=1):
         cond = f"k = {k}" if k < 3 else "k >= 3"
-        parts_due.append(f"WHEN {cond} THEN {_due_expr(kind, n, 'prev')}")
+        if kind == "months":
+            parts_due.append(f"WHEN {cond} THEN CAST(prev + INTERVAL {n} MONTH AS DATE)")
         parts_lim.append(f"WHEN {cond} THEN {n if kind == 'working_days' else 'NULL'}")
     return f"""
     CREATE TABLE {c.table} AS
@@ -188,37 +200,43 @@ def _chain_sql(c: _Chain) -> str:
     nx AS (SELECT p.plan_id, p.pid, p.pstart, p.pend, coalesce(max(r.k), 0) + 1 AS k,
                   coalesce(max(r.held), p.pstart) AS prev, CAST(NULL AS DATE) AS held
            FROM p LEFT JOIN r USING (plan_id) GROUP BY p.plan_id, p.pid, p.pstart, p.pend),
-    a AS (SELECT * FROM h UNION ALL SELECT * FROM nx)
-    SELECT a.*, CASE {" ".join(parts_due)} END AS due,
-           CASE {" ".join(parts_lim)} END AS lim_wd
-    FROM a
+    a AS (SELECT * FROM h UNION ALL SELECT * FROM nx),
+    b AS (SELECT a.*, wp.w AS wprev, wh.w AS wheld, we.w AS wpend,
+            CASE {" ".join(parts_due) or "WHEN false THEN NULL"} ELSE NULL END AS due_m,
+            CASE {" ".join(parts_lim)} END AS lim_wd
+          FROM a {_wd("wp", "a.prev")} {_wd("wh", "a.held")} {_wd("we", "a.pend")}),
+    d AS (SELECT b.* EXCLUDE (due_m), coalesce(b.due_m, kd.d) AS due
+          FROM b {_kth("kd", "b.wprev + b.lim_wd")})
+    SELECT d.*, wd.w AS wdue FROM d {_wd("wd", "d.due")}
     """
 
 
-def _ontime(x: str) -> str:
-    return (
-        f"(CASE WHEN c.lim_wd IS NOT NULL THEN wdn({x}) - wdn(c.prev) <= c.lim_wd "
-        f"ELSE {x} <= c.due END)"
-    )
+def _ontime(x: str, wx: str) -> str:
+    """Review ``x`` (working-day number ``wx``) is within the chain row's timescale."""
+    return f"(CASE WHEN c.lim_wd IS NOT NULL THEN {wx} - c.wprev <= c.lim_wd ELSE {x} <= c.due END)"
 
 
-def _late_chain(x: str) -> str:
+def _late_chain(x: str, wx: str) -> str:
     return (
-        f"(CASE WHEN c.lim_wd IS NOT NULL THEN greatest(wdn({x}) - wdn(c.prev) - c.lim_wd, 0) "
-        f"ELSE {_late_due('c.due', x)} END)"
+        f"(CASE WHEN c.lim_wd IS NOT NULL THEN greatest({wx} - c.wprev - c.lim_wd, 0) "
+        f"ELSE {_late_due('c.due', x, 'c.wdue', wx)} END)"
     )
 
 
 def _review_measure(chain: str, k_cond: str, window: str = "s12") -> str:
     """Reviews due in the window: held in time, held late, or still not held (overdue)."""
+    # Working-day numbers never decrease with the date, so the number of the earlier of two
+    # dates is the smaller of their numbers.
+    ended = "least(per.pe, coalesce(c.pend, per.pe))"
+    w_ended = "least(per.wpe, coalesce(c.wpend, per.wpe))"
     return f"""
     SELECT per.pe, c.pid, c.plan_id || '#' || c.k AS item,
-      CASE WHEN c.held IS NOT NULL AND c.held <= per.pe AND {_ontime("c.held")} THEN 1 ELSE 0 END
-        AS num,
+      CASE WHEN c.held IS NOT NULL AND c.held <= per.pe AND {_ontime("c.held", "c.wheld")}
+        THEN 1 ELSE 0 END AS num,
       1 AS den, c.due,
       CASE WHEN c.held <= per.pe THEN c.held END AS done,
-      CASE WHEN c.held <= per.pe THEN {_late_chain("c.held")}
-           ELSE {_late_chain("least(per.pe, coalesce(c.pend, per.pe))")} END AS late
+      CASE WHEN c.held <= per.pe THEN {_late_chain("c.held", "c.wheld")}
+           ELSE {_late_chain(ended, w_ended)} END AS late
     FROM per JOIN {chain} c ON {_in("c.due", window)} AND c.prev <= per.pe
       AND (c.pend IS NULL OR c.pend > c.due) AND {k_cond}
     """
@@ -228,8 +246,9 @@ def _review_snapshot(chain: str) -> str:
     """Children on an open plan, compliant unless their pending review is past due."""
     return f"""
     SELECT per.pe, c.pid, min(c.plan_id) AS item,
-      min(CASE WHEN {_ontime("per.pe")} THEN 1 ELSE 0 END) AS num, 1 AS den,
-      min(c.due) AS due, CAST(NULL AS DATE) AS done, max({_late_chain("per.pe")}) AS late
+      min(CASE WHEN {_ontime("per.pe", "per.wpe")} THEN 1 ELSE 0 END) AS num, 1 AS den,
+      min(c.due) AS due, CAST(NULL AS DATE) AS done, max({_late_chain("per.pe", "per.wpe")})
+        AS late
     FROM per JOIN {chain} c ON {_open_at("c.pstart", "c.pend")} AND c.prev <= per.pe
       AND (c.held IS NULL OR c.held > per.pe)
     GROUP BY per.pe, c.pid
@@ -239,19 +258,21 @@ def _review_snapshot(chain: str) -> str:
 def _visit_snapshot(plans: str, visits: str, n: int) -> str:
     """Children on an open plan visited (child seen) within n working days of the point."""
     return f"""
-    WITH po AS (SELECT per.pe, p.* FROM per JOIN ({plans}) p
+    WITH po AS (SELECT per.pe, per.wpe, p.* FROM per JOIN ({plans}) p
                 ON {_open_at("p.pstart", "p.pend")}),
     v AS ({visits}),
-    j AS (SELECT po.pe, po.plan_id, any_value(po.pid) pid, any_value(po.pstart) pstart,
-            max(v.vdate) vdate
+    j AS (SELECT po.pe, po.plan_id, any_value(po.wpe) wpe, any_value(po.pid) pid,
+            any_value(po.pstart) pstart, max(v.vdate) vdate
           FROM po LEFT JOIN v ON po.plan_id = v.plan_id AND v.vdate <= po.pe
           GROUP BY po.pe, po.plan_id),
-    b AS (SELECT *, CASE WHEN vdate >= pstart THEN vdate ELSE pstart END AS base FROM j)
+    b AS (SELECT *, CASE WHEN vdate >= pstart THEN vdate ELSE pstart END AS base FROM j),
+    bw AS (SELECT b.*, wb.w AS wbase, kd.d AS due
+           FROM b {_wd("wb", "b.base")} {_kth("kd", f"wb.w + {n}")})
     SELECT pe, pid, min(plan_id) AS item,
-      min(CASE WHEN wdn(pe) - wdn(base) <= {n} THEN 1 ELSE 0 END) AS num, 1 AS den,
-      min(wdd(wdn(base) + {n})) AS due, max(vdate) AS done,
-      max({_late_wd("base", "pe", n)}) AS late
-    FROM b GROUP BY pe, pid
+      min(CASE WHEN wpe - wbase <= {n} THEN 1 ELSE 0 END) AS num, 1 AS den,
+      min(due) AS due, max(vdate) AS done,
+      max({_late_wd("wbase", "wpe", n)}) AS late
+    FROM bw GROUP BY pe, pid
     """
 
 
@@ -283,9 +304,9 @@ def _sql_for(m: Measure, la_code: str, std: LAStandards) -> str | None:
               FROM per JOIN referrals_x r ON {_in("r.cine_referral_date", "s12")}"""
         case "FD_DECISION_1WD":
             return f"""SELECT per.pe, r.cine_person_id pid, r.cine_referral_id item,
-              CASE WHEN wdn(r.cine_referral_date) - wdn(r.contact_date) <= 1 THEN 1 ELSE 0 END num,
-              1 den, wdd(wdn(r.contact_date) + 1) due, r.cine_referral_date done,
-              {_late_wd("r.contact_date", "r.cine_referral_date", 1)} late
+              CASE WHEN r.w_ref - r.w_contact <= 1 THEN 1 ELSE 0 END num,
+              1 den, r.due1 due, r.cine_referral_date done,
+              {_late_wd("r.w_contact", "r.w_ref", 1)} late
               FROM per JOIN referrals_x r ON {_in("r.cine_referral_date", "s12")}
               WHERE r.contact_date IS NOT NULL"""
         case "FD_NFA_AFTER_ASSESSMENT":
@@ -296,7 +317,7 @@ def _sql_for(m: Measure, la_code: str, std: LAStandards) -> str | None:
         case "AS_45WD":
             return f"""SELECT per.pe, a.cina_person_id pid, a.cina_assessment_id item,
               CASE WHEN a.wd <= 45 THEN 1 ELSE 0 END num, 1 den,
-              wdd(wdn(a.astart) + 45) due, a.cina_assessment_auth_date done,
+              a.due45 due, a.cina_assessment_auth_date done,
               greatest(a.wd - 45, 0) late
               FROM per JOIN assess_x a ON {_in("a.cina_assessment_auth_date", "s12")}"""
         case "AS_DURATION":
@@ -313,7 +334,7 @@ def _sql_for(m: Measure, la_code: str, std: LAStandards) -> str | None:
         case "S47_ICPC_15WD":
             return f"""SELECT per.pe, i.icpc_person_id pid, i.icpc_icpc_id item,
               CASE WHEN i.wd <= 15 THEN 1 ELSE 0 END num, 1 den,
-              wdd(wdn(i.strat) + 15) due, i.icpc_icpc_date done, greatest(i.wd - 15, 0) late
+              i.due15 due, i.icpc_icpc_date done, greatest(i.wd - 15, 0) late
               FROM per JOIN icpc_x i ON {_in("i.icpc_icpc_date", "s12")}
               WHERE i.strat IS NOT NULL"""
         case "S47_ICPC_BANDS":
@@ -420,8 +441,9 @@ def _sql_for(m: Measure, la_code: str, std: LAStandards) -> str | None:
                          AND last_visit >= CAST(pl_start + INTERVAL 12 MONTH AS DATE)
                       THEN CAST(last_visit + INTERVAL 3 MONTH AS DATE)
                     ELSE last_visit + 42 END AS due FROM b)
-            SELECT pe, pid, item, CASE WHEN pe <= due THEN 1 ELSE 0 END num, 1 den, due,
-              last_visit done, {_late_due("due", "pe")} late FROM d"""
+            SELECT d.pe, d.pid, d.item, CASE WHEN d.pe <= d.due THEN 1 ELSE 0 END num, 1 den,
+              d.due, d.last_visit done, {_late_due("d.due", "d.pe", "wd.w", "wp.w")} late
+            FROM d {_wd("wd", "d.due")} {_wd("wp", "d.pe")}"""
         case "CLA_3PLUS_PLACEMENTS":
             return f"""SELECT c.pe, c.pid, c.item,
               CASE WHEN count(p.clap_cla_placement_id) >= 3 THEN 1 ELSE 0 END num, 1 den,
@@ -582,10 +604,14 @@ CREATE TABLE contacts_x AS
     AS has_ref
   FROM ssd_contacts c;
 CREATE TABLE referrals_x AS
-  SELECT r.*, c.cont_contact_date AS contact_date,
+  SELECT r.*, c.cont_contact_date AS contact_date, wr.w AS w_ref, wc.w AS w_contact,
+    k1.d AS due1,
     lag(r.cine_referral_date) OVER (PARTITION BY r.cine_person_id
       ORDER BY r.cine_referral_date, r.cine_referral_id) AS prev_ref
-  FROM ssd_cin_episodes r LEFT JOIN ssd_contacts c ON c.cont_contact_id = r.cine_contact_id;
+  FROM ssd_cin_episodes r LEFT JOIN ssd_contacts c ON c.cont_contact_id = r.cine_contact_id
+  LEFT JOIN cal_w wr ON wr.d = r.cine_referral_date
+  LEFT JOIN cal_w wc ON wc.d = c.cont_contact_date
+  LEFT JOIN cal_k k1 ON k1.k = wc.w + 1;
 CREATE TABLE cin_open_x AS SELECT * FROM ssd_cin_episodes WHERE coalesce(cine_referral_nfa, 0) = 0;
 CREATE TABLE assess_seen AS
   SELECT DISTINCT a.cina_assessment_id
@@ -595,11 +621,13 @@ CREATE TABLE assess_seen AS
     AND v.cinv_cin_visit_date <= a.cina_assessment_auth_date;
 CREATE TABLE assess_x AS
   SELECT a.*, coalesce(r.cine_referral_date, a.cina_assessment_start_date) AS astart,
-    wdn(a.cina_assessment_auth_date)
-      - wdn(coalesce(r.cine_referral_date, a.cina_assessment_start_date)) AS wd,
+    wa.w - ws.w AS wd, k45.d AS due45,
     (coalesce(a.cina_assessment_child_seen, 0) = 1 OR s.cina_assessment_id IS NOT NULL) AS seen
   FROM ssd_cin_assessments a LEFT JOIN ssd_cin_episodes r ON r.cine_referral_id = a.cina_referral_id
   LEFT JOIN assess_seen s ON s.cina_assessment_id = a.cina_assessment_id
+  LEFT JOIN cal_w wa ON wa.d = a.cina_assessment_auth_date
+  LEFT JOIN cal_w ws ON ws.d = coalesce(r.cine_referral_date, a.cina_assessment_start_date)
+  LEFT JOIN cal_k k45 ON k45.k = ws.w + 45
   WHERE a.cina_assessment_auth_date IS NOT NULL;
 CREATE TABLE s47_x AS
   SELECT s.*, lag(s.s47e_s47_start_date) OVER (PARTITION BY s.s47e_person_id
@@ -607,10 +635,12 @@ CREATE TABLE s47_x AS
   FROM ssd_s47_enquiry s;
 CREATE TABLE icpc_x AS
   SELECT i.*, coalesce(s.s47e_strategy_discussion_date, s.s47e_s47_start_date) AS strat,
-    wdn(i.icpc_icpc_date) - wdn(coalesce(s.s47e_strategy_discussion_date, s.s47e_s47_start_date))
-      AS wd
+    wi.w - wst.w AS wd, k15.d AS due15
   FROM ssd_initial_cp_conference i
   LEFT JOIN ssd_s47_enquiry s ON s.s47e_s47_enquiry_id = i.icpc_s47_enquiry_id
+  LEFT JOIN cal_w wi ON wi.d = i.icpc_icpc_date
+  LEFT JOIN cal_w wst ON wst.d = coalesce(s.s47e_strategy_discussion_date, s.s47e_s47_start_date)
+  LEFT JOIN cal_k k15 ON k15.k = wst.w + 15
   WHERE coalesce(i.icpc_icpc_transfer_in, 0) = 0;
 CREATE TABLE cp_p AS
   SELECT cppl_cp_plan_id plan_id, cppl_person_id pid, cppl_cp_plan_start_date pstart,
@@ -728,28 +758,33 @@ def _chains() -> list[_Chain]:
 
 
 def _setup_calendar(con: duckdb.DuckDBPyConnection) -> None:
-    """Working-day index as two lists and macros: wdn(date) and wdd(number)."""
-    base = working_day_number(CAL_START - timedelta(days=1))
-    days = (CAL_END - CAL_START).days + 1
-    wl = [working_day_number(CAL_START + timedelta(days=i)) - base for i in range(days)]
-    wd = [
-        CAL_START + timedelta(days=i)
-        for i in range(days)
-        if (i == 0 and wl[0] == 1) or (i > 0 and wl[i] > wl[i - 1])
+    """The England working-day index: ``cal_w(d, w)`` per day, ``cal_k(k, d)`` per working day.
+
+    ``w`` counts working days from ``CAL_START`` up to and including ``d`` (as
+    ``grip.calendar.working_day_number``, from a different origin: only differences are used), so
+    "n working days from a to b" is ``w(b) - w(a)`` and "n working days after a" is the day
+    whose ``k`` is ``w(a) + n``. Only the bank holidays cross from Python; DuckDB numbers the
+    31,000 days itself with a running sum.
+    """
+    hols = [
+        h.date
+        for y in range(CAL_START.year, CAL_END.year + 1)
+        for h in bank_holidays(y)
+        if CAL_START <= h.date <= CAL_END
     ]
-    # Correlated look-ups: DuckDB turns them into hash joins on the calendar tables, so a
-    # working-day gap costs two joins however many rows there are.
     con.execute(
-        "CREATE TABLE cal_w AS SELECT CAST(unnest($1) AS DATE) AS d, unnest($2) AS w",
-        [[CAL_START + timedelta(days=i) for i in range(days)], wl],
+        """CREATE TABLE cal_w AS
+        WITH days AS (
+          SELECT CAST(d AS DATE) AS d FROM range(CAST($1 AS DATE), CAST($2 AS DATE) + 1,
+                                                  INTERVAL 1 DAY) t(d)),
+        hol AS (SELECT CAST(unnest($3) AS DATE) AS d)
+        SELECT days.d, CAST(sum(CASE WHEN isodow(days.d) <= 5 AND hol.d IS NULL THEN 1 ELSE 0 END)
+                 OVER (ORDER BY days.d) AS INTEGER) AS w,
+               isodow(days.d) <= 5 AND hol.d IS NULL AS working
+        FROM days LEFT JOIN hol ON hol.d = days.d""",
+        [CAL_START, CAL_END, hols],
     )
-    con.execute(
-        "CREATE TABLE cal_k AS SELECT unnest($1) AS d, CAST(generate_subscripts($1, 1) AS "
-        "INTEGER) AS k",
-        [wd],
-    )
-    con.execute("CREATE MACRO wdn(x) AS (SELECT w FROM cal_w WHERE cal_w.d = x)")
-    con.execute("CREATE MACRO wdd(n) AS (SELECT d FROM cal_k WHERE cal_k.k = n)")
+    con.execute("CREATE TABLE cal_k AS SELECT w AS k, d FROM cal_w WHERE working")
     con.execute(
         "CREATE MACRO age(dob, d) AS year(d) - year(dob) - CASE WHEN month(d) * 100 + day(d) "
         "< month(dob) * 100 + day(dob) THEN 1 ELSE 0 END"
@@ -763,7 +798,10 @@ def _setup_periods(con: duckdb.DuckDBPyConnection, points: Sequence[date]) -> No
     cols = ", ".join(
         f"CAST(pe - INTERVAL {n} MONTH AS DATE) AS s{n}" for n in (1, 3, 6, 12, 24, 30, 36)
     )
-    con.execute(f"CREATE OR REPLACE TABLE per AS SELECT pe, {cols} FROM per")
+    con.execute(
+        f"CREATE OR REPLACE TABLE per AS SELECT per.pe, {cols}, c.w AS wpe "
+        "FROM per JOIN cal_w c ON c.d = per.pe"
+    )
 
 
 # --- Results ----------------------------------------------------------------------------------
@@ -1114,7 +1152,7 @@ def compute(
             f"CAST(num AS DOUBLE) num, CAST(den AS DOUBLE) den, CAST(due AS DATE) due, "
             f"CAST(done AS DATE) done, CAST(late AS INTEGER) late FROM ({sql})"
         )
-    con.execute("CREATE TABLE u AS " + "\nUNION ALL\n".join(parts))
+    con.execute("CREATE VIEW u AS " + "\nUNION ALL\n".join(parts))
     # Slicing attributes of each unit row at its point, as a view: the whole-LA figures never
     # need them, the slices need them only at the run's date, and a drill-down reads one
     # measure at one point, so DuckDB joins them only for the rows asked for.
