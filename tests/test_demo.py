@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from importlib.resources import files
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from sqlalchemy import Engine
 
@@ -18,15 +20,19 @@ AS_OF = date(2026, 11, 20)
 
 
 def test_build_demo_imports_every_synthetic_row(settings: Settings, engine: Engine) -> None:
-    result = build_demo(settings, children=120, seed=7, as_of=AS_OF, la_code="X98")
+    result = build_demo(settings, children=400, seed=7, as_of=AS_OF, la_code="X98")
     assert result.imported.outcome == "loaded"
     assert result.imported.rows_loaded == result.synth.rows
     with engine.connect() as conn:
         counts = headline_counts(conn, "X98", AS_OF)
-    assert counts.children == 120
+    assert counts.children == 400
     roles = {c.role for c in result.credentials}
     assert {"dcs", "qa_lead", "auditor", "inspector"} <= roles
     assert all(len(c.password) >= 15 for c in result.credentials)
+    # a year of audits in every state of the lifecycle (issue 7 §8)
+    assert result.audits.audits > 0
+    lifecycle = yaml.safe_load((files("grip.audits") / "lifecycle.yaml").read_text())
+    assert set(result.audits.by_state) == set(lifecycle["states"])
 
 
 @pytest.mark.browser

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from grip.access.users import NewCredentials, create_demo_users
+from grip.audits.demo import DemoSummary, seed_demo_audits
 from grip.casedata.importer import ImportResult, import_extract
 from grip.casedata.synth import SynthResult, synthesise
 from grip.settings import Settings
@@ -32,6 +33,7 @@ class DemoResult:
     synth: SynthResult
     imported: ImportResult
     credentials: list[NewCredentials]
+    audits: DemoSummary
 
 
 def demo_settings(base: Settings) -> Settings:
@@ -67,8 +69,9 @@ def build_demo(
     as_of: date | None = None,
     la_code: str = DEMO_LA,
 ) -> DemoResult:
-    """Synthesise ``children`` children for ``la_code``, import them into a fresh database and
-    create one demo account per role. Returns what was built, with credentials to show once."""
+    """Synthesise ``children`` children for ``la_code``, import them into a fresh database,
+    create one demo account per role and a year of case audits in every state. Returns what
+    was built, with credentials to show once."""
     as_of = as_of or date.today()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     url = settings.resolved_database_url
@@ -81,6 +84,7 @@ def build_demo(
         if not imported.ok:
             raise DemoError(f"the synthetic extract did not import: {imported.message}")
         credentials = create_demo_users(engine, la_code)
+        audits = seed_demo_audits(engine, la_code, as_of, seed)
     finally:
         engine.dispose()
-    return DemoResult(url, synth, imported, credentials)
+    return DemoResult(url, synth, imported, credentials, audits)

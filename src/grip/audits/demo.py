@@ -129,14 +129,22 @@ def seed_demo_audits(engine: Engine, la_code: str, as_of: dt.date, seed: int = 1
     worker = people["social_worker"][0]
     manager = people["team_manager"][0]
     this_month = as_of.replace(day=1)
+    unseen = ["family_feedback", "submitted", "reflection", "in_progress", "allocated"]
     id_rng = random.Random(seed * 7919 + 1)
     with lc.seeded_ids(lambda: f"{id_rng.getrandbits(128):032x}"):
         for back in range(11, -1, -1):
             month_start = calendar.add_months(this_month, -back)
             month = month_start.strftime("%Y-%m")
             with scoped(engine, Scope(la_code)) as db:
+                # Two cases per group in the last two months, so the open states all show.
                 res = sample_month(
-                    db, la_code, month, seed=seed + back, store=True, now=_at(month_start, 8)
+                    db,
+                    la_code,
+                    month,
+                    per_group=2 if back <= 1 else 1,
+                    seed=seed + back,
+                    store=True,
+                    now=_at(month_start, 8),
                 )
                 stored = picks_for(db, la_code, month)
                 for i, pick in enumerate(stored):
@@ -179,6 +187,7 @@ def seed_demo_audits(engine: Engine, la_code: str, as_of: dt.date, seed: int = 1
                         worker,
                         manager,
                         summary,
+                        unseen,
                     )
             summary.audits += len(res.picks)
     with scoped(engine, Scope(la_code)) as db:
@@ -204,6 +213,7 @@ def _drive(
     worker: lc.As,
     manager: lc.As,
     summary: DemoSummary,
+    unseen: list[str],
 ) -> None:
     """Take one audit as far as its age allows: the older the month, the further it got."""
     day = audit.allocated_at.date() if isinstance(audit.allocated_at, dt.datetime) else as_of
@@ -214,7 +224,11 @@ def _drive(
         return _at(day, 10 + rng.randint(0, 6))
 
     # How far: this month mostly early states; last month mid-way; older mostly done.
-    if back == 0:
+    if back <= 1 and unseen:
+        # The last two months' first picks take every open state once, so even a small LA
+        # shows the whole lifecycle (issue 7 §8); later picks follow the usual pattern.
+        target = unseen.pop(0)
+    elif back == 0:
         target = ["allocated", "in_progress", "in_progress", "reflection"][i % 4]
     elif back == 1:
         target = ["family_feedback", "submitted", "reflection", "in_progress", "submitted"][i % 5]

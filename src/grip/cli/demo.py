@@ -45,6 +45,8 @@ def demo(
     result = build_demo(settings, children=children, seed=seed, as_of=day, la_code=la_code)
     loaded = sum(result.imported.rows_loaded.values())
     click.echo(f"Loaded {loaded:,} rows into {result.database_url}", err=True)
+    states = ", ".join(f"{n} {state}" for state, n in sorted(result.audits.by_state.items()))
+    click.echo(f"Seeded {result.audits.audits} case audits ({states})", err=True)
     click.echo("\nDemo accounts (synthetic demo only; shown once):")
     for c in result.credentials:
         click.echo(f"  {c.role:<20} {c.username:<36} password {c.password}  TOTP {c.totp_secret}")
