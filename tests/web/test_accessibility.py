@@ -1,0 +1,397 @@
+"""Every page of Grip meets WCAG 2.2 AA, checked with axe-core in a real browser.
+
+WCAG 2.2 AA is the legal bar for UK public-sector services, and the issues ask for pages in the
+GOV.UK style and accessible. Each page a GET can reach is loaded in Debian's Chromium with real
+data (a synthetic LA from ``grip.demo.build_demo`` plus a year of demo audits), signed in as a
+role that may see it, and axe runs every WCAG 2.0/2.1/2.2 A and AA rule on it. A GET route of
+the app that is neither visited here nor listed in ``EXCLUDED`` (with the reason) fails the
+test, so a new page cannot escape the check. See docs/accessibility.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from a11y import REFLOW_WIDTH, a11y_context, describe, reflow_overflow, run_axe
+from fastapi.routing import APIRoute
+from openpyxl import Workbook
+from sqlalchemy import Engine, select
+
+from grip import frameworks
+from grip.access import restrictions
+from grip.access.scope import Scope, scoped
+from grip.access.testing import make_user, next_code
+from grip.audits import lifecycle as lc
+from grip.audits.demo import seed_demo_audits
+from grip.audits.models import Audit
+from grip.casedata.models import CASE_TABLES
+from grip.demo import build_demo
+from grip.measures.definitions import load_definitions
+from grip.settings import Settings
+from grip.web.app import iter_routes
+
+pytestmark = pytest.mark.browser
+
+LA = "A11"
+AS_OF = dt.date.today()
+
+#: GET routes that are not HTML pages, so axe has nothing to check. Each says why.
+EXCLUDED: dict[str, str] = {
+    "/healthz": "health probe for load balancers: a JSON body, not a page",
+    "/api/openapi.json": "the API's JSON schema",
+    "/api/frameworks": "JSON API",
+    "/api/frameworks/{framework_id}": "JSON API",
+    "/admin/audit-trail/export": "CSV download of the audit trail",
+    "/audits/reports/{quarter}.{fmt}": "report download (XLSX, DOCX or CSV), not a page",
+}
+
+#: GET routes checked in the sign-in journey (``_axe_sign_in_journey``) rather than by a plain
+#: visit: only a person part-way through signing in can reach them.
+JOURNEY: frozenset[str] = frozenset({"/sign-in/code"})
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One page to check: who looks at it, where, and the status it must answer with."""
+
+    role: str  # "anonymous" for a browser that has not signed in
+    url: str
+    status: int = 200
+    why: str = ""
+
+
+@dataclass
+class Data:
+    """Ids of the objects that parametrised pages need."""
+
+    audit_closed: str
+    audit_moderated: str
+    audit_open: str
+    restricted_person: str
+    check_token: str = ""
+
+
+def _get_routes(app: Any) -> list[APIRoute]:
+    """The app's GET routes, in the order the router tries them (first match wins).
+
+    Static mounts (``/static``, ``/assets/govuk``) serve files, not pages, and are not routes
+    of this kind."""
+    seen: set[str] = set()
+    out: list[APIRoute] = []
+    for r in iter_routes(app):
+        if isinstance(r, APIRoute) and "GET" in r.methods and r.path not in seen:
+            seen.add(r.path)
+            out.append(r)
+    return out
+
+
+def _route_of(routes: list[APIRoute], url: str) -> str | None:
+    """The path template of the route that serves ``url``, or ``None`` (a 404 page)."""
+    path = urlsplit(url).path
+    return next((r.path for r in routes if r.path_regex.match(path)), None)
+
+
+def _seed(settings: Settings, engine: Engine) -> tuple[Data, dict[str, Any]]:
+    """A synthetic LA with case data, users and a year of audits; one open audit allocated to
+    a fresh auditor (so the audit form is shown editable); one restricted case nobody is
+    listed for (so the restrictions page has a row and break-glass has a form)."""
+    build_demo(settings, children=150, seed=1, as_of=AS_OF, la_code=LA)
+    seed_demo_audits(engine, LA, AS_OF, seed=1)
+    qa = make_user(engine, "qa_lead", LA)
+    auditor = make_user(engine, "auditor", LA)
+    person = CASE_TABLES["ssd_person"]
+    with scoped(engine, Scope(LA)) as db:
+        audits = db.execute(select(Audit.id, Audit.state, Audit.person_id)).all()
+        audited = {a.person_id for a in audits}
+        people = [
+            p
+            for p in db.scalars(
+                select(person.c.pers_person_id)
+                .where(person.c.la_code == LA)
+                .order_by(person.c.pers_person_id)
+            )
+            if p not in audited
+        ]
+        open_audit = lc.allocate(
+            db,
+            la_code=LA,
+            person_id=people[0],
+            auditor_id=auditor.id,
+            actor=lc.As(qa.id, "qa_lead"),
+            month=AS_OF.strftime("%Y-%m"),
+        )
+        restrictions.restrict_case(
+            db,
+            Scope(LA),
+            people[1],
+            "synthetic restriction for the accessibility check",
+            AS_OF + dt.timedelta(days=90),
+            [],
+        )
+        open_id = open_audit.id
+    by_state = {a.state: a.id for a in audits}
+    data = Data(
+        audit_closed=by_state["closed"],
+        audit_moderated=by_state["moderated"],
+        audit_open=open_id,
+        restricted_person=people[1],
+    )
+    return data, {"auditor": auditor, "qa_lead": qa}
+
+
+def _visits(data: Data) -> list[Visit]:
+    """Every page to check. Several routes get more than one visit: a page's other states
+    (errors shown, results listed) are pages a person meets too."""
+    ilacs = frameworks.load("ilacs-2017")
+    defs = load_definitions()
+    headline = next(m.id for m in defs.measures if m.headline)
+    visits = [
+        # Public pages and the error pages a visitor can meet before signing in.
+        Visit("anonymous", "/sign-in"),
+        Visit("anonymous", "/sign-in/oidc/callback", 400, "OIDC failure: sign-in with error"),
+        Visit("anonymous", f"/sign-in/oidc/{LA}", 404, "LA without an identity provider"),
+        # Everything a QA lead sees.
+        Visit("qa_lead", "/"),
+        Visit("qa_lead", "/account"),
+        Visit("qa_lead", "/account/password"),
+        Visit("qa_lead", "/frameworks"),
+        Visit("qa_lead", "/frameworks/search?q=neglect", why="search with results"),
+        Visit("qa_lead", "/frameworks/search?q=zzzzqqq", why="search without results"),
+        *(Visit("qa_lead", f"/frameworks/{fid}") for fid in ("ilacs-2017", "sif-2013", "cp-2012")),
+        *(Visit("qa_lead", f"/frameworks/ilacs-2017/judgements/{j.id}") for j in ilacs.judgements),
+        Visit("qa_lead", "/frameworks/ilacs-2017/judge"),
+        Visit("qa_lead", "/annex-a"),
+        Visit("qa_lead", "/annex-a/check"),
+        Visit("qa_lead", f"/annex-a/check/{data.check_token}", why="a checked workbook"),
+        Visit("qa_lead", "/annex-a/check/expired-token", 404, "expired check"),
+        Visit("qa_lead", "/measures"),
+        Visit("qa_lead", f"/measures/{headline}"),
+        Visit("qa_lead", "/measures/AS_45WD?failing=true", why="the children behind a figure"),
+        Visit("qa_lead", "/audits"),
+        Visit("qa_lead", "/audits/actions"),
+        Visit("qa_lead", "/audits/sample"),
+        Visit("qa_lead", "/audits/agreement"),
+        Visit("qa_lead", "/audits/reports"),
+        Visit("qa_lead", f"/audits/{data.audit_closed}"),
+        Visit("qa_lead", f"/audits/{data.audit_moderated}"),
+        Visit("qa_lead", "/audits/no-such-audit", 404, "audits' own not-found page"),
+        Visit("qa_lead", "/admin/restrictions"),
+        Visit("qa_lead", f"/break-glass/{data.restricted_person}"),
+        Visit("qa_lead", "/no/such/page", 404, "the generic not-found page"),
+        # The auditor's editable audit form.
+        Visit("auditor", f"/audits/{data.audit_open}"),
+        # Account administration.
+        Visit("la_admin", "/admin/users"),
+        Visit("la_admin", "/admin/audit-trail"),
+        Visit("la_admin", "/measures", 403, "the generic forbidden page"),
+    ]
+    return visits
+
+
+def _check_coverage(app: Any, visits: list[Visit]) -> None:
+    """Every GET route is visited or excluded; no exclusion is stale or also visited."""
+    routes = _get_routes(app)
+    all_paths = {r.path for r in routes}
+    visited = {_route_of(routes, v.url) for v in visits} - {None}
+    missing = sorted(all_paths - visited - JOURNEY - set(EXCLUDED))
+    assert not missing, (
+        f"GET routes with no accessibility check: {missing}. Add a Visit to _visits() in "
+        f"{__file__}, or (only for a non-HTML response) an entry with the reason to EXCLUDED."
+    )
+    assert len(all_paths) > 20, f"route enumeration looks broken: {sorted(all_paths)}"
+    stale = sorted((set(EXCLUDED) | JOURNEY) - all_paths)
+    assert not stale, f"EXCLUDED lists routes the app does not have: {stale}"
+    both = sorted(set(EXCLUDED) & visited)
+    assert not both, f"routes both visited and EXCLUDED: {both}"
+
+
+def _page_failures(page: Any, label: str) -> list[str]:
+    """What is wrong with the page as it stands: axe's violations, content that does not
+    reflow at 320 px, and a form showing errors without "Error: " in its title."""
+    out = []
+    violations = run_axe(page)
+    if violations:
+        out.append(describe(label, violations))
+    overflow = reflow_overflow(page)
+    if overflow:
+        out.append(
+            f"{label}: WCAG 1.4.10 Reflow: at {REFLOW_WIDTH} px wide these stick out "
+            f"(the page scrolls sideways): {overflow[:8]}"
+        )
+    # GOV.UK's error summary pattern (WCAG 3.3.1, 4.1.3): a form sent back with errors says
+    # so first thing in its title, which a screen reader reads out on load.
+    if page.locator(".govuk-error-summary").count() and page.locator("main form").count():
+        title = page.title()
+        if not title.startswith("Error: "):
+            out.append(f"{label}: a form showing errors, but the title is {title!r}")
+    return out
+
+
+def _upload_workbook(page: Any, base: str) -> str:
+    """Check a small hostile workbook through the real upload form; returns the result token
+    (the result page, with its problems table and filters, is then checked like any other)."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "List 1"
+    ws.append(["Not a real header", "Another"])
+    ws.append(["x", "=1+1"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    page.goto(f"{base}/annex-a/check")
+    page.set_input_files(
+        "input[type=file]",
+        {
+            "name": "annex-a.xlsx",
+            "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "buffer": buf.getvalue(),
+        },
+    )
+    page.click("form[action='/annex-a/check'] button[type=submit]")
+    page.wait_for_url(f"{base}/annex-a/check/*")
+    return urlsplit(page.url).path.rsplit("/", 1)[1]
+
+
+def _axe_sign_in_journey(browser: Any, base: str, engine: Engine, failures: list[str]) -> None:
+    """The sign-in journey's pages in their error states and the second-factor page: only a
+    person part-way through signing in can reach these."""
+    user = make_user(engine, "social_worker", LA)
+    context = a11y_context(browser)
+    page = context.new_page()
+    try:
+
+        def check(label: str) -> None:
+            failures.extend(_page_failures(page, label))
+
+        page.goto(f"{base}/sign-in")
+        page.fill("#username", user.username)
+        page.fill("#password", "not the password")
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        assert page.locator(".govuk-error-summary").count() == 1, "no error summary shown"
+        check("POST /sign-in with a wrong password (error summary)")
+        page.fill("#username", user.username)
+        page.fill("#password", user.password)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/sign-in/code")
+        check("GET /sign-in/code")
+        page.fill("#code", "000000" if next_code(engine, user) != "000000" else "111111")
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        assert page.locator(".govuk-error-summary").count() == 1, "no error summary shown"
+        check("POST /sign-in/code with a wrong code (error summary)")
+    finally:
+        context.close()
+
+
+def test_every_page_meets_wcag_22_aa(
+    browser: Any, live_server: str, app: Any, settings: Settings, engine: Engine
+) -> None:
+    """axe finds no WCAG 2.2 A/AA violation on any page, for the role that uses it."""
+    from grip.access.testing import sign_in_browser
+
+    data, users = _seed(settings, engine)
+    failures: list[str] = []
+    routes = _get_routes(app)
+    contexts: dict[str, Any] = {}
+
+    def page_for(role: str) -> Any:
+        """One signed-in context per role, reused for all its pages."""
+        if role not in contexts:
+            ctx = a11y_context(browser)
+            p = ctx.new_page()
+            if role != "anonymous":
+                user = users.get(role) or make_user(engine, role, LA)
+                sign_in_browser(p, live_server, engine, user)
+            contexts[role] = p
+        return contexts[role]
+
+    try:
+        data.check_token = _upload_workbook(page_for("qa_lead"), live_server)
+        visits = _visits(data)
+        _check_coverage(app, visits)
+        for v in visits:
+            page = page_for(v.role)
+            response = page.goto(live_server + v.url)
+            assert response is not None
+            label = f"GET {v.url} as {v.role}" + (f" ({v.why})" if v.why else "")
+            # The page checked must be the page asked for: not a redirect to sign-in.
+            assert urlsplit(page.url).path == urlsplit(v.url).path, f"{label}: went to {page.url}"
+            assert response.status == v.status, f"{label}: status {response.status}"
+            assert _route_of(routes, v.url) is not None or v.status == 404
+            failures += _page_failures(page, label)
+        _axe_sign_in_journey(browser, live_server, engine, failures)
+    finally:
+        for p in contexts.values():
+            p.context.close()
+    assert not failures, "WCAG 2.2 AA violations found by axe:\n\n" + "\n\n".join(failures)
+
+
+def test_axe_reports_a_known_violation(browser: Any) -> None:
+    """The harness is not vacuous: a page with an unlabelled input, an image without alt text
+    and no language fails with those rules named."""
+    context = a11y_context(browser)
+    try:
+        page = context.new_page()
+        page.set_content(
+            "<html><head><title>t</title></head><body><main>"
+            "<img src='data:image/gif;base64,R0lGODlhAQABAAAAACw='>"
+            "<input type='text'></main></body></html>"
+        )
+        ids = {v["id"] for v in run_axe(page)}
+        assert {"image-alt", "label", "html-has-lang"} <= ids, ids
+        assert "image-alt" in describe("t", run_axe(page))
+    finally:
+        context.close()
+
+
+def test_keyboard_reaches_sign_in_with_visible_focus(browser: Any, live_server: str) -> None:
+    """WCAG 2.1.1 (keyboard), 2.4.1 (bypass blocks), 2.4.3 (focus order), 2.4.7 and 2.4.11
+    (focus visible, not obscured): from the top of the sign-in page, Tab first reaches the skip
+    link, then the fields in reading order and the submit button, each visibly focused."""
+    context = a11y_context(browser)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/sign-in")
+        seen: list[str] = []
+        for _ in range(15):
+            page.keyboard.press("Tab")
+            info = page.evaluate(
+                """() => {
+                  const el = document.activeElement;
+                  const s = getComputedStyle(el);
+                  const r = el.getBoundingClientRect();
+                  return {
+                    key: el.id || el.getAttribute('type') || el.textContent.trim(),
+                    tag: el.tagName,
+                    outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+                    shadow: s.boxShadow !== 'none',
+                    background: s.backgroundColor,
+                    onScreen: r.width > 0 && r.height > 0 && r.top >= 0
+                      && r.bottom <= window.innerHeight,
+                  };
+                }"""
+            )
+            seen.append(info["key"])
+            if info["tag"] in ("INPUT", "BUTTON") or info["key"] == "Skip to main content":
+                assert info["outline"] or info["shadow"], f"focus not visible on {info}"
+                assert info["onScreen"], f"focused element off screen: {info}"
+            if info["key"] == "submit":
+                break
+        assert seen[0] == "Skip to main content", seen
+        assert "submit" in seen, f"Tab never reached the submit button: {seen}"
+        order = [k for k in seen if k in ("username", "password", "submit")]
+        assert order == ["username", "password", "submit"], seen
+        # The skip link moves focus past the header to the main content.
+        page.goto(f"{live_server}/sign-in")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        target = page.evaluate("() => document.activeElement.id")
+        assert target == "main-content", target
+    finally:
+        context.close()
