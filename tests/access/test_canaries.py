@@ -45,10 +45,49 @@ def _bodies(response: Any) -> str:
     return data.decode("utf-8", "replace")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _assert_no_formulas(response: Any, body: str) -> int:
+    """Zero formulas in an export: no <f> element in XLSX XML, no field of a CSV starting
+    with a formula character, no field code in DOCX. Returns 1 if ``response`` was an export."""
+    ctype = response.headers.get("content-type", "")
+    if response.status_code != 200:
+        return 0
+    if "spreadsheetml" in ctype:
+        assert "<f>" not in body and "<f " not in body, response.url
+        return 1
+    if "wordprocessingml" in ctype:
+        assert "instrText" not in body and "fldSimple" not in body, response.url
+        return 1
+    if ctype.startswith("text/csv"):
+        import csv
+
+        for row in csv.reader(io.StringIO(body.lstrip("\ufeff"))):
+            assert not any(cell.startswith(FORMULA_STARTS) for cell in row), response.url
+        return 1
+    return 0
+
+
 def _plant(engine: Engine) -> dict[str, Any]:
     plant_rows(engine, "LA1", "P-A1", LA1_CANARY)
     plant_rows(engine, "LA2", "P-B2", LA2_CANARY)
     plant_rows(engine, "LA1", "P-R1", RESTRICTED_CANARY)
+    # Planted audits get values their pages and the quarterly pack can read.
+    from sqlalchemy import update
+
+    from grip.access.scope import system_job
+    from grip.store.base import Base
+
+    with system_job("test setup: planted audits"), engine.begin() as conn:
+        conn.execute(
+            update(Base.metadata.tables["audit"]).values(
+                template_id="single-case-2015",
+                template_version=1,
+                state="allocated",
+                month="2025-05",
+            )
+        )
     listed = make_user(engine, "social_worker", "LA1")
     with transaction(engine) as db:
         restrictions.restrict_case(
@@ -101,6 +140,8 @@ def _get_urls() -> list[str]:
         "/admin/audit-trail/export?format=xlsx",
         "/admin/audit-trail/export?format=csv",
         "/admin/audit-trail?action=case",
+        "/audits/reports/2025-Q2.xlsx",
+        "/audits/reports/2025-Q2.docx",
     ]
     return urls
 
@@ -112,6 +153,7 @@ def test_canaries_never_cross_la_or_restriction(
     _plant(engine)
     urls = _get_urls()
     seen_la1 = False
+    exports: set[str] = set()
     for role in policy().roles:
         with TestClient(create_app(settings), base_url="http://127.0.0.1") as c:
             sign_in(c, engine, make_user(engine, role, "LA1"))
@@ -120,12 +162,21 @@ def test_canaries_never_cross_la_or_restriction(
                     r = c.get(url, headers={"accept": accept}, follow_redirects=False)
                     assert r.status_code < 500, (role, url, r.status_code)
                     body = _bodies(r)
+                    if _assert_no_formulas(r, body):
+                        exports.add(url)
                     assert LA2_CANARY not in body and LA2_CANARY.lower() not in body, (role, url)
                     assert RESTRICTED_CANARY not in body, (role, url)
                     assert "P-B2" not in body, (role, url)
                     seen_la1 = seen_la1 or LA1_CANARY in body
     # Positive control: LA1's own data does reach LA1's admin (the audit trail export).
     assert seen_la1
+    # The trail's XLSX and CSV, and the audits pack in both formats, were scanned.
+    assert exports >= {
+        "/admin/audit-trail/export?format=xlsx",
+        "/admin/audit-trail/export?format=csv",
+        "/audits/reports/2025-Q2.xlsx",
+        "/audits/reports/2025-Q2.docx",
+    }, exports
     logs = "\n".join(r.getMessage() for r in caplog.records)
     for canary in (LA1_CANARY, LA2_CANARY, RESTRICTED_CANARY):
         assert canary not in logs
