@@ -23,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from grip.annex_a.population import is_open, predicate, window_start
+from grip.annex_a.population import event_is_open, event_predicate, window_start
 from grip.annex_a.spec import ColumnSpec, ListSpec, Spec, load_spec
 from grip.calendar import add_months, age_in_years
 from grip.casedata.models import CASE_TABLES
@@ -246,6 +246,7 @@ def read_tables(engine: Engine, la_code: str) -> dict[str, list[tuple[Any, ...]]
 # The case data of one LA, grouped per child, with the events of each list's kind.
 
 Event = dict[str, Any]
+_NONE: list[tuple[Any, ...]] = []  # shared "no rows" answer; never appended to
 
 
 def _open_at(start: date | None, end: date | None, d: date) -> bool:
@@ -272,7 +273,9 @@ class CaseData:
         self.teams = dict(tables["ssd_department"])
         self.staff = dict(tables["ssd_professionals"])
         self.involvements = _by_person([r for r in tables["ssd_involvements"] if r[2] == "SW"])
-        self.t = {name: _by_person(rows) for name, rows in tables.items()}
+        # Grouped per child on first use: only the tables derivations look up per child are
+        # ever grouped (not the 140,000 contacts or 190,000 involvements).
+        self.t: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
         self.raw = tables
         self.icpc_by_s47: dict[str, date] = {}
         for _pid, s47_id, icpc_date in tables["ssd_initial_cp_conference"]:
@@ -283,7 +286,10 @@ class CaseData:
 
     def rows(self, table: str, pid: str) -> list[tuple[Any, ...]]:
         """Rows of ``table`` for child ``pid`` (person id first)."""
-        return self.t[table].get(pid, [])
+        grouped = self.t.get(table)
+        if grouped is None:
+            grouped = self.t[table] = _by_person(self.raw[table])
+        return grouped.get(pid, _NONE)
 
     # --- events of each list's kind --------------------------------------------------------
 
@@ -791,56 +797,57 @@ def _getter(cd: CaseData, col: ColumnSpec) -> Callable[[Event], Any]:
 def build_list(cd: CaseData, spec: Spec, lst: ListSpec, unmapped: dict[str, set[str]]) -> BuiltList:
     """Build one list: select its population, one row per child where required, all columns."""
     pop = lst.population
-    holds = predicate(pop, cd.d)
     d = cd.d
-    fields = [
-        (col.id, col.source[6:])
+    # The population rule reads the list's event date columns (column id -> event field).
+    field_of = {
+        col.id: col.source[6:]
         for col in lst.columns
         if col.type == "date" and col.source.startswith("event.")
-    ]
-    check_person = lst.row != "per_adopter"
-    chosen: list[tuple[Event, dict[str, Any]]] = []
-    for ev in cd.events(pop.event):
-        if check_person and ev["_p"] not in cd.persons:
-            continue
-        # Only the event dates the population rule needs (cheap); as known on D.
-        prow = {}
-        for cid, f in fields:
-            v = ev.get(f)
-            prow[cid] = None if v is not None and v > d else v
-        if holds(prow):
-            chosen.append((ev, prow))
+    }
+    holds = event_predicate(pop, d, field_of)
+    events = cd.events(pop.event)
+    if lst.row == "per_adopter":
+        chosen = [ev for ev in events if holds(ev)]
+    else:
+        persons = cd.persons
+        chosen = [ev for ev in events if ev["_p"] in persons and holds(ev)]
     if lst.row == "per_child":
         # Para 251: one row per child, the most recent event; an event still open on D is more
         # recent than any that has ended.
+        still_open = event_is_open(pop, d, field_of)
         best: dict[str, tuple[tuple[Any, ...], Event]] = {}
-        for ev, prow in chosen:
-            key = (is_open(pop, prow, cd.d), ev["_sort"] or date.min, str(ev["_id"]))
+        for ev in chosen:
+            key = (still_open(ev), ev["_sort"] or date.min, str(ev["_id"]))
             cur = best.get(ev["_p"])
             if cur is None or key > cur[0]:
                 best[ev["_p"]] = (key, ev)
-        events = [ev for _k, ev in best.values()]
-    else:
-        events = [ev for ev, _ in chosen]
-    events.sort(key=lambda e: (str(e["_p"]), e["_sort"] or date.min, str(e["_id"])))
-    getters = [
-        (_getter(cd, col), spec.code_set(col) if col.type == "code" else None, col)
-        for col in lst.columns
-    ]
-    rows = []
-    for ev in events:
-        out = []
-        for get, codes, col in getters:
-            v = get(ev)
-            if codes is not None and v is not None:
-                mapped = codes.from_source(v)
-                if mapped is None:
+        chosen = [ev for _k, ev in best.values()]
+    chosen.sort(key=lambda e: (str(e["_p"]), e["_sort"] or date.min, str(e["_id"])))
+    getters = [_getter(cd, col) for col in lst.columns]
+    rows = [[get(ev) for get in getters] for ev in chosen]
+    # Codes: the template's lettered form, looked up once per distinct value (a column holds a
+    # handful of codes over thousands of rows).
+    for i, col in enumerate(lst.columns):
+        if col.type != "code":
+            continue
+        codes = spec.code_set(col)
+        memo: dict[Any, str] = {}
+        for row in rows:
+            v = row[i]
+            if v is None:
+                continue
+            # True == 1 as a dict key, so only strings are memoised; the rest map directly.
+            mapped = memo.get(v) if v.__class__ is str else None
+            if mapped is None:
+                m = codes.from_source(v)
+                if m is None:
                     unmapped.setdefault(f"{lst.sheet} / {col.header}", set()).add(str(v))
-                    v = str(v)
+                    mapped = str(v)
                 else:
-                    v = mapped
-            out.append(v)
-        rows.append(out)
+                    mapped = m
+                if v.__class__ is str:
+                    memo[v] = mapped
+            row[i] = mapped
     return BuiltList(spec=lst, rows=rows)
 
 
