@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from grip.access import restrictions
+from grip.access.models import AuditEvent
 from grip.access.scope import Scope
 from grip.store.db import transaction
 
@@ -66,3 +69,52 @@ def test_measure_pages_need_sign_in_and_reject_bad_input(
     r = client.get("/measures?date=31-03-2027")
     assert r.status_code == 400
     assert "YYYY-MM-DD" in r.text
+
+
+def _events(engine: Engine, action: str) -> list[AuditEvent]:
+    with Session(engine) as db:
+        return list(db.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def test_drill_down_is_audited_and_links_carry_ids_not_names(
+    client: Any, engine: Engine, signed_in: Any
+) -> None:
+    # Issue 6 / issue 4 §6: every read of a child-level list is an audit event; no name (a
+    # child's or a worker's) ever goes into a URL.
+    user = signed_in("team_manager", "LA1")
+    b = CaseBook("LA1")
+    b.team("T1", "Duty and Assessment")
+    b.worker("W7", "T1")
+    for pid in ("C1", "C2"):
+        b.child(pid)
+        b.allocate(pid, "W7", date(2026, 11, 1), team="T1")
+        r = b.referral(pid, date(2026, 12, 7))
+        b.assessment(pid, r, date(2026, 12, 8), date(2027, 2, 11))
+    b.save(engine)
+
+    r = client.get("/measures/AS_45WD?date=2027-03-31")
+    assert r.status_code == 200, r.text
+    hrefs = re.findall(r'href="([^"]*)"', r.text)
+    assert any("dimension=worker&amp;slice=W7" in h for h in hrefs), hrefs
+    # The worker's name is on the page (slice table, child list) but in no link.
+    assert "Worker W7" in r.text
+    assert not [h for h in hrefs if "Worker" in h or "Child" in h or "Test" in h]
+    [ev] = _events(engine, "child_list.read")
+    assert (ev.username, ev.authority_code, ev.object_type, ev.object_id) == (
+        user.username,
+        "LA1",
+        "measure",
+        "AS_45WD:2027-03-31",
+    )
+    assert ev.detail is not None and "rows listed=2 of 2" in ev.detail
+
+    # The worker slice is chosen by id and shows the worker's rows; a second read, a second event.
+    r = client.get("/measures/AS_45WD?date=2027-03-31&dimension=worker&slice=W7")
+    assert r.status_code == 200, r.text
+    assert "Showing worker “Worker W7 (W7)”" in r.text
+    assert 'data-person="C1"' in r.text and 'data-person="C2"' in r.text
+    events = _events(engine, "child_list.read")
+    assert len(events) == 2
+    assert any(e.detail and "dimension=worker; slice=W7" in e.detail for e in events)
+    # The trail holds ids and counts only: no child's or worker's name.
+    assert not [e for e in events if e.detail and ("Worker W7" in e.detail or "Test" in e.detail)]

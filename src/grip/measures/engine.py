@@ -708,6 +708,8 @@ SELECT u.*,
                                     THEN 'Not applicable' ELSE 'Unallocated' END) team,
   coalesce(pr.prof_professional_name || ' (' || pr.prof_professional_id || ')',
            CASE WHEN u.pid IS NULL THEN 'Not applicable' ELSE 'Unallocated' END) worker,
+  coalesce(pr.prof_professional_id,
+           CASE WHEN u.pid IS NULL THEN 'Not applicable' ELSE 'Unallocated' END) worker_key,
   CASE WHEN p.pers_dob IS NULL THEN 'Not applicable'
        WHEN age(p.pers_dob, u.pe) < 1 THEN 'Under 1'
        WHEN age(p.pers_dob, u.pe) < 5 THEN '1 to 4'
@@ -951,7 +953,8 @@ class MeasuresRun:
         if dimension is not None:
             if dimension not in DIMENSIONS:
                 raise MeasuresError(f"unknown dimension {dimension}; one of {DIMENSIONS}")
-            sql += f" AND {dimension} = ?"
+            # A worker slice is chosen by the worker's id (see slice_key), never by name.
+            sql += f" AND {'worker_key' if dimension == 'worker' else dimension} = ?"
             params.append(slice_value)
         sql += " ORDER BY late DESC, pid, item"
         cur = self.con.execute(sql, params)
@@ -1016,6 +1019,14 @@ class MeasuresRun:
             },
             "measures": out,
         }
+
+
+def slice_key(dimension: str, value: str) -> str:
+    """What selects a slice in :meth:`MeasuresRun.children`: the value itself, except for a
+    worker ("Name (ID)"), which is chosen by the id alone so links carry no one's name."""
+    if dimension == "worker" and value.endswith(")") and " (" in value:
+        return value[value.rindex(" (") + 2 : -1]
+    return value
 
 
 def _drift(con: duckdb.DuckDBPyConnection, on: date) -> dict[str, list[DriftRow]]:

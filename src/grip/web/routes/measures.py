@@ -2,7 +2,9 @@
 
 Totals count every child of the LA (statutory figures); the child lists behind a figure leave out
 cases the signed-in user may not see (restricted cases, or for an inspector everything outside
-their sample), using the same rules as the data layer (``grip.access.scope``).
+their sample), using the same rules as the data layer (``grip.access.scope``). Every child list
+shown is an audit event (``child_list.read``, issue 4 §6), and drill-down links carry only ids
+and codes: a worker slice is chosen by the worker's id, never by name.
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ from grip.access.roles import INSPECTOR
 from grip.access.scope import hidden_person_ids, sample_person_ids, unscoped
 from grip.measures.charts import line_svg
 from grip.measures.definitions import load_definitions
-from grip.measures.engine import DIMENSIONS, MeasuresError, MeasuresRun, compute
+from grip.measures.engine import DIMENSIONS, MeasuresError, MeasuresRun, compute, slice_key
 from grip.web.deps import render
 from grip.web.middleware import error_response
-from grip.web.security import CurrentPrincipal, requires
+from grip.web.security import CurrentPrincipal, record, requires
 
 router = APIRouter()
 
@@ -170,6 +172,23 @@ def measure_page(
             slice_value=slice if dimension else None,
         )
     shown = [r for r in rows if visible(r.person_id)]
+    slice_label = slice
+    if dimension is not None:
+        slice_label = next(
+            (v.slice for v in slices[dimension] if slice_key(dimension, v.slice) == slice), slice
+        )
+    # Ids and counts only: the trail never holds a child's (or a worker's) details.
+    record(
+        request,
+        "child_list.read",
+        "measure",
+        f"{m.id}:{on.isoformat()}",
+        detail=(
+            f"dimension={dimension or 'all'}; slice={slice if dimension else 'All'}; "
+            f"only not meeting={failing}; rows listed={min(len(shown), 500)} of {len(shown)}; "
+            f"restricted or out of sample={len(rows) - len(shown)}"
+        ),
+    )
     ctx: dict[str, Any] = {
         "m": m,
         "on": on,
@@ -192,6 +211,8 @@ def measure_page(
         "hidden_rows": len(rows) - len(shown),
         "dimension": dimension,
         "slice": slice,
+        "slice_label": slice_label,
+        "slice_key": slice_key,
         "failing": failing,
         "area_name": defs.areas[m.area],
     }
