@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 from datetime import date
 from pathlib import Path
@@ -25,9 +26,18 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str) -> dat
               help="Monthly points ending on the date.")  # fmt: skip
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the performance pack (XLSX) here.")  # fmt: skip
+@click.option("--all-children", is_flag=True,
+              help="List every child behind every figure in the pack, not only those not "
+              "meeting a measure.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print every measure as JSON.")
-def measures(la_code: str, on: date, months: int, out: Path | None, as_json: bool) -> None:
-    """Every measure for an LA at a date and each month before it; pack or JSON."""
+def measures(
+    la_code: str, on: date, months: int, out: Path | None, all_children: bool, as_json: bool
+) -> None:
+    """Every measure for an LA at a date and each month before it; pack or JSON.
+
+    Writing the pack (child-level lists) is recorded in the audit trail (issue 4 §6).
+    """
+    from grip.access import audit
     from grip.measures.engine import MeasuresError, compute
     from grip.measures.pack import pack_bytes
     from grip.store.db import make_engine
@@ -40,7 +50,16 @@ def measures(la_code: str, on: date, months: int, out: Path | None, as_json: boo
         except MeasuresError as exc:
             raise click.ClickException(str(exc)) from exc
         if out is not None:
-            out.write_bytes(pack_bytes(run))
+            out.write_bytes(pack_bytes(run, all_children=all_children))
+            audit.record_event(
+                engine,
+                action="export.xlsx",
+                la_code=la_code,
+                actor=audit.Actor(username=f"cli:{getpass.getuser()}", source_ip="local"),
+                object_type="measures_pack",
+                object_id=f"{la_code}:{on.isoformat()}",
+                detail=f"months={months}; children={'all' if all_children else 'not meeting'}",
+            )
             if not as_json:
                 click.echo(f"pack written to {out}")
         if as_json:
