@@ -24,6 +24,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from grip.access import audit, sessions
 from grip.access.principal import Principal
@@ -137,7 +138,8 @@ def requires(permission: str) -> Any:
 
     async def check(request: Request) -> Principal:
         request.state.permission = permission
-        principal = load_principal(request)
+        # The session lookup is blocking database work: keep it off the event loop.
+        principal = await run_in_threadpool(load_principal, request)
         if principal is None:
             raise SignInRequired()
         await check_csrf(request, principal.csrf_token)
@@ -146,7 +148,8 @@ def requires(permission: str) -> Any:
         if principal.must_change_password and route_path not in PASSWORD_CHANGE_PATHS:
             raise PasswordChangeRequired()
         if not principal.can(permission):
-            audit.record_event(
+            await run_in_threadpool(
+                audit.record_event,
                 request.app.state.engine,
                 action="authz.denied",
                 outcome="denied",
@@ -174,7 +177,7 @@ def public() -> Any:
     async def check(request: Request) -> None:
         request.state.permission = "public"
         if request.method in UNSAFE_METHODS:
-            load_principal(request)
+            await run_in_threadpool(load_principal, request)
             live = getattr(request.state, "live_session", None)
             expected = live.csrf_token if live is not None else anonymous_csrf_token(request)
             await check_csrf(request, expected)
