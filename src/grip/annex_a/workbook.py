@@ -15,6 +15,7 @@ own, so the workbook is written here rather than with ``safe.xlsx_bytes``.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 from datetime import date, datetime
 from pathlib import Path
@@ -59,10 +60,19 @@ def write_xlsx(annex: AnnexA, path: Path) -> None:
             "strings_to_formulas": False,
             "strings_to_numbers": False,
             "strings_to_urls": False,
-            "constant_memory": True,
+            # Shared strings, not constant_memory: a list repeats the same codes, team and
+            # worker names thousands of times, so each is written once to the string table.
+            # Measured on a 60,000-child LA (43,000 rows, 460,000 cells): 25 % less CPU than
+            # streaming inline strings, an 11 % smaller file, and the cells held until close
+            # cost about 100 MB (docs/annex-a.md).
+            "constant_memory": False,
             "default_date_format": "dd/mm/yyyy",
         },
     )
+    # Nearly half a million cell records are kept until close and none forms a cycle: the
+    # cyclic collector would rescan them again and again for nothing.
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
         bold = wb.add_format({"bold": True})
         dfmt = wb.add_format({"num_format": "dd/mm/yyyy"})
@@ -71,7 +81,7 @@ def write_xlsx(annex: AnnexA, path: Path) -> None:
         cover.set_column(0, 0, 60)
         cover.set_column(1, 1, 60)
         for r, (label, value) in enumerate(_cover_rows(annex)):
-            cover.write_string(r, 0, label, bold if r in (0, 7) else None)
+            cover.write_string(r, 0, neutralise(label), bold if r in (0, 7) else None)
             if isinstance(value, datetime):
                 cover.write_datetime(r, 1, value, tfmt)
             elif isinstance(value, date):
@@ -79,7 +89,9 @@ def write_xlsx(annex: AnnexA, path: Path) -> None:
             elif isinstance(value, int):
                 cover.write_number(r, 1, value)
             else:
-                cover.write_string(r, 1, str(value))
+                cover.write_string(r, 1, neutralise(str(value)))
+        # Each distinct text is neutralised once (codes and names repeat across rows).
+        safe: dict[str, str] = {}
         for b in annex.lists:
             ws = wb.add_worksheet(b.spec.sheet)
             for c, col in enumerate(b.spec.columns):
@@ -91,12 +103,15 @@ def write_xlsx(annex: AnnexA, path: Path) -> None:
                 for c, v in enumerate(row):
                     if v is None:
                         continue
-                    t = type(v)
-                    if t is date:
+                    t = v.__class__
+                    if t is str:
+                        text = safe.get(v)
+                        if text is None:
+                            text = safe[v] = neutralise(v)
+                        write_string(r, c, text)
+                    elif t is date:
                         # An Excel date is a day count from 30 Dec 1899, shown dd/mm/yyyy.
                         write_number(r, c, v.toordinal() - _EXCEL_EPOCH, dfmt)
-                    elif t is str:
-                        write_string(r, c, neutralise(v))
                     elif t is bool:
                         write_string(r, c, "Yes" if v else "No")
                     elif t is int or t is float:
@@ -106,7 +121,11 @@ def write_xlsx(annex: AnnexA, path: Path) -> None:
                     else:
                         write_string(r, c, neutralise(str(v)))
     finally:
-        wb.close()
+        try:
+            wb.close()
+        finally:
+            if was_enabled:
+                gc.enable()
 
 
 def _csv_cell(v: Any) -> str:
