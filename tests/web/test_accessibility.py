@@ -150,6 +150,11 @@ def _visits(data: Data) -> list[Visit]:
     ilacs = frameworks.load("ilacs-2017")
     defs = load_definitions()
     headline = next(m.id for m in defs.measures if m.headline)
+    # A mixed set of grades, so the rules engine has something to say.
+    grades = "&".join(
+        f"grade-{j.id}={ilacs.scale[i % len(ilacs.scale)].id}"
+        for i, j in enumerate(ilacs.judgements)
+    )
     visits = [
         # Public pages and the error pages a visitor can meet before signing in.
         Visit("anonymous", "/sign-in"),
@@ -165,6 +170,8 @@ def _visits(data: Data) -> list[Visit]:
         *(Visit("qa_lead", f"/frameworks/{fid}") for fid in ("ilacs-2017", "sif-2013", "cp-2012")),
         *(Visit("qa_lead", f"/frameworks/ilacs-2017/judgements/{j.id}") for j in ilacs.judgements),
         Visit("qa_lead", "/frameworks/ilacs-2017/judge"),
+        Visit("qa_lead", f"/frameworks/ilacs-2017/judge?check=1&{grades}", why="the rules' answer"),
+        Visit("qa_lead", "/frameworks/ilacs-2017/judge?check=1&grade-overall=x", why="errors"),
         Visit("qa_lead", "/annex-a"),
         Visit("qa_lead", "/annex-a/check"),
         Visit("qa_lead", f"/annex-a/check/{data.check_token}", why="a checked workbook"),
@@ -185,6 +192,9 @@ def _visits(data: Data) -> list[Visit]:
         Visit("qa_lead", "/no/such/page", 404, "the generic not-found page"),
         # The auditor's editable audit form.
         Visit("auditor", f"/audits/{data.audit_open}"),
+        # An external inspector: read-only pages, own navigation.
+        Visit("inspector", "/"),
+        Visit("inspector", "/audits"),
         # Account administration.
         Visit("la_admin", "/admin/users"),
         Visit("la_admin", "/admin/audit-trail"),
