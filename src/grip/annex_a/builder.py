@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -277,6 +278,8 @@ class CaseData:
         # ever grouped (not the 140,000 contacts or 190,000 involvements).
         self.t: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
         self.raw = tables
+        #: Child-level values per (column set, child): see _RowMaker.
+        self.child_values: dict[tuple[str, ...], dict[str, tuple[Any, ...]]] = {}
         self.icpc_by_s47: dict[str, date] = {}
         for _pid, s47_id, icpc_date in tables["ssd_initial_cp_conference"]:
             if s47_id is not None and icpc_date is not None:
@@ -765,33 +768,85 @@ def _blank_future(v: Any, d: date) -> Any:
 
 _PERSON_INDEX = {"id": 0, "sex": 1, "ethnicity": 2, "dob": 3}
 
+#: Derivations that depend on the child alone, not the event: worked out once per child and
+#: reused by every row (and list) the child is on.
+CHILD_LEVEL = frozenset({"age_at_date", "has_disability", "is_uasc", "siblings"})
 
-def _getter(cd: CaseData, col: ColumnSpec) -> Callable[[Event], Any]:
-    """A function giving a column's raw (case-model) value for an event, as known on D."""
+
+def _child_level(col: ColumnSpec) -> bool:
     kind, _, name = col.source.partition(".")
-    d = cd.d
-    if kind == "person":
-        idx = _PERSON_INDEX[name]
-        persons = cd.persons
+    return kind == "person" or (kind == "derived" and name in CHILD_LEVEL)
 
-        def person_value(ev: Event) -> Any:
-            person = persons.get(ev["_p"])
-            return None if person is None else person[idx]
 
-        return person_value
-    if kind == "event":
+class _RowMaker:
+    """Makes a list's rows, columns in spec order, values raw (case-model codes), as on D.
 
-        def event_value(ev: Event) -> Any:
-            v = ev.get(name)
-            return None if isinstance(v, date) and v > d else v
+    A row is assembled from three parts, each cheap in bulk: the child's values (person
+    fields and child-level derivations, memoised per child), the event's own fields (one
+    comprehension of dict look-ups) and the event-level derivations (one call each); a C-level
+    ``itemgetter`` puts them in column order. Calling a closure per cell instead cost about a
+    fifth of the build on a 60,000-child LA.
+    """
 
-        return event_value
-    fn, params = DERIVE[name], col.params
+    def __init__(self, cd: CaseData, columns: tuple[ColumnSpec, ...]) -> None:
+        self.cd = cd
+        child: list[tuple[int, ColumnSpec]] = []
+        fields: list[tuple[int, str]] = []
+        derived: list[tuple[int, Derivation, dict[str, Any]]] = []
+        for i, col in enumerate(columns):
+            kind, _, name = col.source.partition(".")
+            if _child_level(col):
+                child.append((i, col))
+            elif kind == "event":
+                fields.append((i, name))
+            else:
+                derived.append((i, DERIVE[name], col.params))
+        self.child_cols = tuple(col for _i, col in child)
+        self.fields = tuple(name for _i, name in fields)
+        self.derived = tuple((fn, params) for _i, fn, params in derived)
+        order = [i for i, _c in child] + [i for i, _f in fields] + [i for i, _f, _p in derived]
+        # Position in the concatenated parts of each column, in column order.
+        where = [0] * len(columns)
+        for pos, i in enumerate(order):
+            where[i] = pos
+        self.reorder = itemgetter(*where) if len(where) > 1 else None
+        key = tuple(c.source + repr(sorted(c.params.items())) for c in self.child_cols)
+        self.child_memo = cd.child_values.setdefault(key, {})
 
-    def derived_value(ev: Event) -> Any:
-        return _blank_future(fn(cd, ev, params), d)
+    def _child(self, pid: str) -> tuple[Any, ...]:
+        cd, d = self.cd, self.cd.d
+        person = cd.persons.get(pid)
+        out = []
+        for col in self.child_cols:
+            kind, _, name = col.source.partition(".")
+            if kind == "person":
+                out.append(None if person is None else person[_PERSON_INDEX[name]])
+            else:
+                out.append(_blank_future(DERIVE[name](cd, {"_p": pid}, col.params), d))
+        return tuple(out)
 
-    return derived_value
+    def rows(self, events: list[Event]) -> list[list[Any]]:
+        """One row per event, in the given order."""
+        cd, d = self.cd, self.cd.d
+        memo, fields, derived, reorder = self.child_memo, self.fields, self.derived, self.reorder
+        rows = []
+        for ev in events:
+            pid = ev["_p"]
+            child = memo.get(pid)
+            if child is None:
+                child = memo[pid] = self._child(pid)
+            vals = child + tuple(
+                [None if isinstance(v, date) and v > d else v for v in [ev.get(f) for f in fields]]
+            )
+            if derived:
+                vals += tuple(
+                    [
+                        None if isinstance(v, date) and v > d else v
+                        for v in [fn(cd, ev, params) for fn, params in derived]
+                    ]
+                )
+            rows.append(list(reorder(vals)) if reorder is not None else list(vals))
+        return rows
 
 
 def build_list(cd: CaseData, spec: Spec, lst: ListSpec, unmapped: dict[str, set[str]]) -> BuiltList:
@@ -823,8 +878,7 @@ def build_list(cd: CaseData, spec: Spec, lst: ListSpec, unmapped: dict[str, set[
                 best[ev["_p"]] = (key, ev)
         chosen = [ev for _k, ev in best.values()]
     chosen.sort(key=lambda e: (str(e["_p"]), e["_sort"] or date.min, str(e["_id"])))
-    getters = [_getter(cd, col) for col in lst.columns]
-    rows = [[get(ev) for get in getters] for ev in chosen]
+    rows = _RowMaker(cd, lst.columns).rows(chosen)
     # Codes: the template's lettered form, looked up once per distinct value (a column holds a
     # handful of codes over thousands of rows).
     for i, col in enumerate(lst.columns):
