@@ -30,7 +30,7 @@ from sqlalchemy import Engine
 from grip.access import restrictions
 from grip.access.roles import policy
 from grip.access.scope import Scope, system_job
-from grip.access.testing import make_user, plant_rows, sign_in
+from grip.access.testing import app_role_settings, make_user, plant_rows, sign_in
 from grip.store.db import transaction
 from grip.web.app import create_app, iter_routes
 from grip.web.security import PERMISSION_ATTR, UNSAFE_METHODS
@@ -166,8 +166,11 @@ def test_every_cell(settings: Any, engine: Engine) -> None:
     )
     failures: list[str] = []
     for role in ROLES:
-        app = create_app(settings)
-        with TestClient(app, base_url="http://127.0.0.1") as c:
+        with (
+            app_role_settings(settings, engine) as app_settings,
+            TestClient(create_app(app_settings), base_url="http://127.0.0.1") as c,
+        ):
+            # On PostgreSQL the app runs as a grip_app member: row-level security applies.
             user = sign_in(c, engine, make_user(engine, role, "LA1"))
             if role == "inspector":
                 with transaction(engine) as db:

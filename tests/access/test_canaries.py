@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 from grip.access import audit, restrictions
 from grip.access.roles import policy
 from grip.access.scope import Scope
-from grip.access.testing import make_user, plant_rows, sign_in
+from grip.access.testing import app_role_settings, make_user, plant_rows, sign_in
 from grip.store.db import transaction
 from grip.web.app import create_app
 from grip.web.security import UNSAFE_METHODS
@@ -155,7 +155,11 @@ def test_canaries_never_cross_la_or_restriction(
     seen_la1 = False
     exports: set[str] = set()
     for role in policy().roles:
-        with TestClient(create_app(settings), base_url="http://127.0.0.1") as c:
+        with (
+            app_role_settings(settings, engine) as app_settings,
+            TestClient(create_app(app_settings), base_url="http://127.0.0.1") as c,
+        ):
+            # On PostgreSQL the app runs as a grip_app member: row-level security applies.
             sign_in(c, engine, make_user(engine, role, "LA1"))
             for url in urls:
                 for accept in ("text/html", "application/json"):

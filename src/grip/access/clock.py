@@ -23,3 +23,8 @@ def freeze(at: dt.datetime | None) -> None:
 def as_utc(value: dt.datetime) -> dt.datetime:
     """``value`` as an aware UTC datetime (SQLite hands back naive ones)."""
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def frozen_at() -> dt.datetime | None:
+    """The frozen time, or ``None`` when the clock runs (for tests that restore it)."""
+    return _frozen

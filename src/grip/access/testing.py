@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +78,18 @@ def page_csrf(html: str) -> str:
     return match.group(1)
 
 
+@contextmanager
+def _held_clock() -> Iterator[None]:
+    """Hold the clock still while a code is made and checked, so a 30-second step boundary
+    between the two cannot fail a sign-in (the server accepts only the current step)."""
+    before = clock.frozen_at()
+    clock.freeze(clock.now())
+    try:
+        yield
+    finally:
+        clock.freeze(before)
+
+
 def next_code(engine: Engine, user: TestUser) -> str:
     """A TOTP code for ``user`` now. A step already used is forgotten first, so a test can
     sign the same user in twice within 30 seconds (tests of reuse do not use this helper)."""
@@ -102,11 +116,12 @@ def sign_in(client: Any, engine: Engine, user: TestUser) -> TestUser:
     )
     assert r.status_code == 303 and r.headers["location"] == "/sign-in/code", r.text
     page = client.get("/sign-in/code")
-    r = client.post(
-        "/sign-in/code",
-        data={"code": next_code(engine, user), "csrf_token": page_csrf(page.text)},
-        follow_redirects=False,
-    )
+    with _held_clock():
+        r = client.post(
+            "/sign-in/code",
+            data={"code": next_code(engine, user), "csrf_token": page_csrf(page.text)},
+            follow_redirects=False,
+        )
     assert r.status_code == 303, r.text
     acct = client.get("/account", headers={"accept": "text/html"})
     if str(acct.url).endswith("/account/password"):
@@ -135,9 +150,10 @@ def sign_in_browser(page: Any, base_url: str, engine: Engine, user: TestUser) ->
     page.fill("#password", user.password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base_url}/sign-in/code")
-    page.fill("#code", next_code(engine, user))
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    with _held_clock():
+        page.fill("#code", next_code(engine, user))
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
     if user.la_code:
         page.goto(f"{base_url}/account")
         if page.locator("#current-la").inner_text().strip() != user.la_code:
@@ -217,3 +233,35 @@ def plant_rows(engine: Engine, la_code: str, person_id: str, canary: str) -> dic
                 continue  # a one-row-per-LA table already planted for this LA
             planted[table.name] = tag
     return planted
+
+
+@contextmanager
+def app_role_settings(settings: Any, engine: Engine) -> Iterator[Any]:
+    """Settings whose database login is a member of ``grip_app`` on PostgreSQL (row-level
+    security applies, the app owns nothing), so tests run the app as production does; on
+    SQLite the settings unchanged."""
+    if engine.dialect.name != "postgresql":
+        yield settings
+        return
+    import uuid
+
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from grip.access.rls import APP_ROLE
+
+    login = f"grip_web_{uuid.uuid4().hex[:10]}"
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE ROLE {login} LOGIN IN ROLE {APP_ROLE}"))
+    url = make_url(engine.url.render_as_string(hide_password=False)).set(username=login)
+    try:
+        yield settings.model_copy(
+            update={"database_url": url.render_as_string(hide_password=False)}
+        )
+    finally:
+        with engine.begin() as conn:
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :u"),
+                {"u": login},
+            )
+            conn.execute(text(f"DROP ROLE {login}"))
