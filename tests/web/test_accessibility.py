@@ -69,8 +69,7 @@ class Visit:
 class Data:
     """Ids of the objects that parametrised pages need."""
 
-    audit_closed: str
-    audit_moderated: str
+    audits_by_state: dict[str, str]  # one demo audit of each state the seeder made
     audit_open: str
     restricted_person: str
     check_token: str = ""
@@ -134,10 +133,10 @@ def _seed(settings: Settings, engine: Engine) -> tuple[Data, dict[str, Any]]:
             [],
         )
         open_id = open_audit.id
-    by_state = {a.state: a.id for a in audits}
+    by_state = {a.state: a.id for a in sorted(audits)}
+    assert len(by_state) >= 2, f"the demo audits should span several states: {by_state}"
     data = Data(
-        audit_closed=by_state["closed"],
-        audit_moderated=by_state["moderated"],
+        audits_by_state=by_state,
         audit_open=open_id,
         restricted_person=people[1],
     )
@@ -184,8 +183,7 @@ def _visits(data: Data) -> list[Visit]:
         Visit("qa_lead", "/audits/sample"),
         Visit("qa_lead", "/audits/agreement"),
         Visit("qa_lead", "/audits/reports"),
-        Visit("qa_lead", f"/audits/{data.audit_closed}"),
-        Visit("qa_lead", f"/audits/{data.audit_moderated}"),
+        *(Visit("qa_lead", f"/audits/{a}", why=st) for st, a in data.audits_by_state.items()),
         Visit("qa_lead", "/audits/no-such-audit", 404, "audits' own not-found page"),
         Visit("qa_lead", "/admin/restrictions"),
         Visit("qa_lead", f"/break-glass/{data.restricted_person}"),
