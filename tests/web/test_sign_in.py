@@ -247,3 +247,23 @@ def test_one_time_password_must_be_changed(client: Any, engine: Engine) -> None:
     )
     assert good.status_code == 303
     assert client.get("/account").status_code == 200
+
+
+def test_throttling_per_client_address(client: Any, engine: Engine) -> None:
+    """Spraying many usernames from one address locks the address (50 failures)."""
+    from grip.access import throttle
+
+    clock.freeze(T0)
+    user = make_user(engine, "qa_lead")
+    for i in range(throttle.ADDRESS_LIMIT):
+        assert "Enter a correct" in _try(client, f"sprayed-{i}", "some wrong password").text
+    r = _try(client, user.username, PASSWORD)
+    assert r.status_code == 200 and "Too many failed attempts" in r.text
+
+
+def test_public_paths_all_exist(app: Any) -> None:
+    from grip.web.app import iter_routes
+    from grip.web.security import PUBLIC_PATHS
+
+    paths = {getattr(r, "path", None) for r in iter_routes(app)}
+    assert paths >= PUBLIC_PATHS
