@@ -52,9 +52,7 @@ def _same(row: ChildRow, due: rules.Due) -> bool:
 
 
 @pytest.mark.parametrize("seed", [11, 12])
-def test_engine_rows_match_rules_for_every_child(
-    engine: Engine, tmp_path: Path, seed: int
-) -> None:
+def test_engine_rows_match_rules_for_every_child(engine: Engine, tmp_path: Path, seed: int) -> None:
     synthesise(tmp_path / "extract", 300, seed, ON, la_code="X98")
     result = import_extract(engine, tmp_path / "extract", "X98", skip_invalid=True)
     assert result.ok, result.message

@@ -20,7 +20,7 @@ from .builders import CaseBook
 
 def _book(engine: Engine) -> None:
     b = CaseBook("T01")
-    b.team("T1", "=HYPERLINK(\"x\")")  # a team name that would be a formula if written raw
+    b.team("T1", '=HYPERLINK("x")')  # a team name that would be a formula if written raw
     b.worker("W1", "T1")
     for pid in ("C1", "C2", "C3"):
         b.child(pid)
@@ -62,7 +62,7 @@ def test_pack_lists_children_not_meeting_and_is_audited(
     # Most working days late first; due date and done as real dates; formula text neutralised.
     assert [(r[1], r[5]) for r in late] == [("C3", 3), ("C2", 1)]
     assert late[0][3] == datetime(2027, 2, 11) and late[0][4] == datetime(2027, 2, 16)
-    assert late[0][6] == "'=HYPERLINK(\"x\")"
+    assert late[0][6] == '\'=HYPERLINK("x")'
     assert late[0][7] == "Worker W1 (W1)"
     with Session(engine) as db:
         [ev] = db.scalars(select(AuditEvent).where(AuditEvent.action == "export.xlsx")).all()
