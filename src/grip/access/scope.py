@@ -206,6 +206,26 @@ def can_see_case(db: Session, scope: Scope, person_id: str) -> bool:
 _EXEMPT = "__restriction_exempt__"
 
 
+_OPTIONS_KEY = "grip_scope_options"
+
+
+def _scope_options(scope: Scope) -> list[Any]:
+    la_code = scope.la_code
+    options = []
+    for cls in _la_owned_classes():
+        # Lambdas (not plain expressions) so the criteria are adapted to aliases too.
+        options.append(
+            with_loader_criteria(cls, lambda c: c.la_code == la_code, include_aliases=True)
+        )
+        if (
+            "person_id" in cls.__table__.c
+            and not getattr(cls, _EXEMPT, False)
+            and not scope.is_system
+        ):
+            options.append(_person_criteria(cls, scope))
+    return options
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _apply_scope(state: ORMExecuteState) -> None:
     if not (state.is_select or state.is_update or state.is_delete) or state.is_column_load:
@@ -224,19 +244,12 @@ def _apply_scope(state: ORMExecuteState) -> None:
                 "(or unscoped(...) for a system job)"
             )
         return
-    la_code = scope.la_code
-    options = []
-    for cls in _la_owned_classes():
-        # Lambdas (not plain expressions) so the criteria are adapted to aliases too.
-        options.append(
-            with_loader_criteria(cls, lambda c: c.la_code == la_code, include_aliases=True)
-        )
-        if (
-            "person_id" in cls.__table__.c
-            and not getattr(cls, _EXEMPT, False)
-            and not scope.is_system
-        ):
-            options.append(_person_criteria(cls, scope))
+    # Built once per session (a request): the break-glass expiry is judged at that moment.
+    options = state.session.info.get(_OPTIONS_KEY)
+    if options is None or len(options[0]) != len(_la_owned_classes()):
+        options = (_la_owned_classes(), _scope_options(scope))
+        state.session.info[_OPTIONS_KEY] = options
+    options = options[1]
     state.statement = state.statement.options(*options)
     if state.is_orm_statement:
         # The criteria are applied at compile time, so the Core check below cannot see them.
