@@ -143,6 +143,10 @@ def _any_of(tests: list[EventTest]) -> EventTest:
         a, b = tests
         return lambda ev: a(ev) or b(ev)
 
+    if len(tests) == 3:
+        x, y, z = tests
+        return lambda ev: x(ev) or y(ev) or z(ev)
+
     def any_test(ev: Event) -> bool:
         return any(t(ev) for t in tests)
 
