@@ -185,6 +185,7 @@ def _visits(data: Data) -> list[Visit]:
         Visit("qa_lead", "/audits/reports"),
         *(Visit("qa_lead", f"/audits/{a}", why=st) for st, a in data.audits_by_state.items()),
         Visit("qa_lead", "/audits/no-such-audit", 404, "audits' own not-found page"),
+        Visit("qa_lead", "/audits/reports?quarter=bad", 422, "audits' error summary page"),
         Visit("qa_lead", "/admin/restrictions"),
         Visit("qa_lead", f"/break-glass/{data.restricted_person}"),
         Visit("qa_lead", "/no/such/page", 404, "the generic not-found page"),

@@ -340,6 +340,18 @@ def report_export(
 # --- one audit ---------------------------------------------------------------------------------
 
 
+def _error_title(code: int, method: str) -> str:
+    """The page's <h1> and <title>: what happened, in the person's terms. A not-found gets
+    GOV.UK's "Page not found" page; anything else refused a change (POST) or a page (GET)."""
+    if code == 404:
+        return "Page not found"
+    if method != "GET":
+        return "The change was not saved"
+    if code == 403:
+        return "You do not have access to this page"
+    return "The page could not be shown"
+
+
 def _error_page(request: Request, principal: Principal, exc: lc.AuditError, back: str) -> Response:
     code = _status(exc)
     if _wants_json(request):
@@ -353,7 +365,8 @@ def _error_page(request: Request, principal: Principal, exc: lc.AuditError, back
         request,
         "audits/error.html",
         status_code=code,
-        title="The change was not saved" if code == 409 else "There is a problem",
+        title=_error_title(code, request.method),
+        not_found=code == 404,
         error=exc,
         stale=isinstance(exc, lc.StaleVersion),
         problems=exc.problems if isinstance(exc, lc.Incomplete) else [str(exc)],
