@@ -3,8 +3,8 @@
 ``population.in_population`` / ``is_open`` are the written rules (seed 002 para 249 windows,
 para 251 "still open" ranks first), evaluated on a list row as known on the inspection date D
 (dates after D blank). The builder evaluates compiled forms (``event_predicate`` /
-``event_is_open``) straight on the recorded event, before anything is blanked. These
-properties hold the two to the same answer for every spec list and for arbitrary conditions,
+``event_is_open``) straight on the recorded event or table row, before anything is blanked.
+These properties hold the two to the same answer for every spec list and for arbitrary conditions,
 with dates drawn around D and the window start, where off-by-one slips would show.
 """
 
@@ -75,8 +75,14 @@ def test_compiled_tests_agree_with_the_row_rules(pop: Population, data: st.DataO
     d = data.draw(st.one_of(st.just(D), st.dates(date(2016, 1, 1), date(2029, 12, 31))), "D")
     values = {f: data.draw(_dates_around(d), label=f) for f in FIELD_OF.values()}
     row = _as_known_on(values, FIELD_OF, d)
-    assert event_predicate(pop, d, FIELD_OF)(values) == in_population(pop, row, d)
+    expected = in_population(pop, row, d)
+    assert event_predicate(pop, d, FIELD_OF)(values) == expected
     assert event_is_open(pop, d, FIELD_OF)(values) == is_open(pop, row, d)
+    # The same test on a table row, values by position (how the builder filters rows before
+    # making events).
+    positions = {col: n for n, col in enumerate(FIELD_OF)}
+    table_row = tuple(values[f] for f in FIELD_OF.values())
+    assert event_predicate(pop, d, positions)(table_row) == expected
 
 
 SPEC_LISTS = [(spec_id, lst) for spec_id in available_specs() for lst in load_spec(spec_id).lists]

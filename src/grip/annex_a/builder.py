@@ -250,6 +250,24 @@ def read_tables(engine: Engine, la_code: str) -> dict[str, list[tuple[Any, ...]]
 Event = dict[str, Any]
 _NONE: list[tuple[Any, ...]] = []  # shared "no rows" answer; never appended to
 _NO_DATES: list[date] = []
+IndexedRow = tuple[int, tuple[Any, ...]]
+
+#: Event kinds made one per row of one table: the table, and the row position of each event
+#: field taken straight from the row (person id first in every one). A list of such a kind
+#: tests its population on the rows themselves and makes event dicts only for the rows that
+#: belong (11,000 of 141,000 contacts for list 1 in a 60,000-child LA).
+TABLE_EVENTS: dict[str, tuple[str, dict[str, int]]] = {
+    "contact": ("ssd_contacts", {"date": 1, "source": 2}),
+    "early_help": ("ssd_early_help_episodes", {"start": 1, "end": 2, "organisation": 3}),
+    "referral": ("ssd_cin_episodes", {"date": 2, "source": 3, "nfa": 4}),
+    "assessment": ("ssd_cin_assessments", {"start": 2, "end": 3}),
+    "s47": ("ssd_s47_enquiry", {"start": 2}),
+    "cin_episode": ("ssd_cin_episodes", {"start": 2, "end": 5, "primary_need": 7}),
+    "cp_plan": (
+        "ssd_cp_plans",
+        {"start": 2, "end": 3, "initial_category": 4, "latest_category": 5},
+    ),
+}
 
 
 def _open_at(start: date | None, end: date | None, d: date) -> bool:
@@ -322,41 +340,46 @@ class CaseData:
 
     # --- events of each list's kind --------------------------------------------------------
 
-    def events(self, kind: str) -> list[Event]:
-        """Every event of ``kind`` in the LA, as dicts of logical fields (see spec.EVENT_FIELDS)."""
+    def events(self, kind: str, rows: Iterable[IndexedRow] | None = None) -> list[Event]:
+        """Every event of ``kind`` in the LA, as dicts of logical fields (see spec.EVENT_FIELDS).
+
+        For a kind in :data:`TABLE_EVENTS`, ``rows`` (``(index, row)`` pairs of its table) limits
+        the events to those rows.
+        """
+        if kind in TABLE_EVENTS:
+            if rows is None:
+                rows = enumerate(self.raw[TABLE_EVENTS[kind][0]])
+            return getattr(self, f"_ev_{kind}")(rows)  # type: ignore[no-any-return]
         return getattr(self, f"_ev_{kind}")()  # type: ignore[no-any-return]
 
-    def _ev_contact(self) -> list[Event]:
+    def _ev_contact(self, rows: Iterable[IndexedRow]) -> list[Event]:
         return [
             {"_p": p, "_sort": dt, "_id": str(i), "date": dt, "source": src}
-            for i, (p, dt, src) in enumerate(self.raw["ssd_contacts"])
+            for i, (p, dt, src) in rows
         ]
 
-    def _ev_early_help(self) -> list[Event]:
+    def _ev_early_help(self, rows: Iterable[IndexedRow]) -> list[Event]:
         return [
             {"_p": p, "_sort": s, "_id": i, "start": s, "end": e, "organisation": org}
-            for p, s, e, org, i in self.raw["ssd_early_help_episodes"]
+            for _n, (p, s, e, org, i) in rows
         ]
 
-    def _ev_referral(self) -> list[Event]:
+    def _ev_referral(self, rows: Iterable[IndexedRow]) -> list[Event]:
         return [
             {"_p": p, "_sort": dt, "_id": i, "date": dt, "source": src, "nfa": nfa}
-            for p, i, dt, src, nfa, _c, _r, _n in self.raw["ssd_cin_episodes"]
+            for _n, (p, i, dt, src, nfa, _c, _r, _need) in rows
         ]
 
-    def _ev_assessment(self) -> list[Event]:
-        return [
-            {"_p": p, "_sort": s, "_id": i, "start": s, "end": e}
-            for p, i, s, e in self.raw["ssd_cin_assessments"]
-        ]
+    def _ev_assessment(self, rows: Iterable[IndexedRow]) -> list[Event]:
+        return [{"_p": p, "_sort": s, "_id": i, "start": s, "end": e} for _n, (p, i, s, e) in rows]
 
-    def _ev_s47(self) -> list[Event]:
+    def _ev_s47(self, rows: Iterable[IndexedRow]) -> list[Event]:
         return [
             {"_p": p, "_sort": s, "_id": i, "start": s, "icpc_date": self.icpc_by_s47.get(i)}
-            for p, i, s in self.raw["ssd_s47_enquiry"]
+            for _n, (p, i, s) in rows
         ]
 
-    def _ev_cin_episode(self) -> list[Event]:
+    def _ev_cin_episode(self, rows: Iterable[IndexedRow]) -> list[Event]:
         return [
             {
                 "_p": p,
@@ -367,10 +390,10 @@ class CaseData:
                 "primary_need": need,
                 "closure_reason": reason if close is not None and close <= self.d else None,
             }
-            for p, i, dt, _s, _nfa, close, reason, need in self.raw["ssd_cin_episodes"]
+            for _n, (p, i, dt, _s, _nfa, close, reason, need) in rows
         ]
 
-    def _ev_cp_plan(self) -> list[Event]:
+    def _ev_cp_plan(self, rows: Iterable[IndexedRow]) -> list[Event]:
         return [
             {
                 "_p": p,
@@ -381,7 +404,7 @@ class CaseData:
                 "initial_category": ic,
                 "latest_category": lc,
             }
-            for p, i, s, e, ic, lc in self.raw["ssd_cp_plans"]
+            for _n, (p, i, s, e, ic, lc) in rows
         ]
 
     def _ev_cla_period(self) -> list[Event]:
@@ -904,13 +927,29 @@ def build_list(cd: CaseData, spec: Spec, lst: ListSpec, unmapped: dict[str, set[
         for col in lst.columns
         if col.type == "date" and col.source.startswith("event.")
     }
-    holds = event_predicate(pop, d, field_of)
-    events = cd.events(pop.event)
-    if lst.row == "per_adopter":
-        chosen = [ev for ev in events if holds(ev)]
+    persons = cd.persons
+    table = TABLE_EVENTS.get(pop.event)
+    tested = {
+        c
+        for cond in pop.conditions
+        for c in (cond.in_window, cond.pending, *(cond.open_at or ()), *cond.not_ended)
+        if c is not None and c in field_of
+    }
+    if table is not None and all(field_of[c] in table[1] for c in tested):
+        # Test the table's rows as read; make events only for those on the list.
+        positions = {c: table[1][field_of[c]] for c in tested}
+        holds_row = event_predicate(pop, d, positions)
+        rows_in = [
+            (i, r) for i, r in enumerate(cd.raw[table[0]]) if r[0] in persons and holds_row(r)
+        ]
+        chosen = cd.events(pop.event, rows_in)
     else:
-        persons = cd.persons
-        chosen = [ev for ev in events if ev["_p"] in persons and holds(ev)]
+        holds = event_predicate(pop, d, field_of)
+        events = cd.events(pop.event)
+        if lst.row == "per_adopter":
+            chosen = [ev for ev in events if holds(ev)]
+        else:
+            chosen = [ev for ev in events if ev["_p"] in persons and holds(ev)]
     if lst.row == "per_child":
         # Para 251: one row per child, the most recent event; an event still open on D is more
         # recent than any that has ended.

@@ -68,12 +68,16 @@ def is_open(pop: Population, row: Mapping[str, Any], d: date) -> bool:
 # The builder tests every event of a kind (140,000 contacts in a 60,000-child LA) against each
 # list's population. Building a row dict per event and walking the conditions generically cost
 # about a third of the build, so each condition is compiled once per list and date into a
-# closure over the event's own field names. They take the event *as recorded*: a date after D
+# closure over where the event holds each value (a dict key, or a row position, so the builder
+# can test table rows before making any event). They take the event *as recorded*: a date after D
 # never satisfies a window or an open-at start, and an end after D is "not ended yet", which is
 # exactly what ``in_population`` gives on the row as known on D (dates after D blanked); the
 # property test in tests/annex_a/test_population.py holds them to that.
 
-Event = Mapping[str, Any]
+#: An event: a dict of its fields, or a table row (fields at fixed positions).
+Event = Any
+#: Where a column's value is in an event: a field name, or a position in a row.
+Key = str | int
 EventTest = Callable[[Event], bool]
 
 
@@ -86,7 +90,7 @@ def _always(_ev: Event) -> bool:
 
 
 def _compile_condition(
-    cond: Condition, d: date, start: date, field_of: Mapping[str, str]
+    cond: Condition, d: date, start: date, field_of: Mapping[str, Key]
 ) -> EventTest:
     if cond.current:
         return _always
@@ -96,7 +100,7 @@ def _compile_condition(
             return _never
 
         def in_window(ev: Event) -> bool:
-            v = ev.get(f)
+            v = ev[f]
             return v is not None and start <= v <= d
 
         return in_window
@@ -107,10 +111,10 @@ def _compile_condition(
             return _never
 
         def open_at(ev: Event) -> bool:
-            s = ev.get(fs)
+            s = ev[fs]
             if s is None or s > d:
                 return False
-            e = None if fe is None else ev.get(fe)
+            e = None if fe is None else ev[fe]
             return e is None or e >= d
 
         return open_at
@@ -121,11 +125,11 @@ def _compile_condition(
         ended = tuple(f for f in (field_of.get(c) for c in cond.not_ended) if f is not None)
 
         def pending(ev: Event) -> bool:
-            p = ev.get(fp)
+            p = ev[fp]
             if p is None or p > d:
                 return False
             for f in ended:
-                e = ev.get(f)
+                e = ev[f]
                 if e is not None and e <= d:
                     return False
             return True
@@ -153,18 +157,20 @@ def _any_of(tests: list[EventTest]) -> EventTest:
     return any_test
 
 
-def event_predicate(pop: Population, d: date, field_of: Mapping[str, str]) -> EventTest:
+def event_predicate(pop: Population, d: date, field_of: Mapping[str, Key]) -> EventTest:
     """``in_population`` compiled for one list and date, on events keyed by field name.
 
-    ``field_of`` maps the population's column ids to the event fields they are written from
-    (``event.<field>`` date columns); a condition on any other column never holds, as a blank
-    would not. Dates must be ``date`` objects or None, as read from the case store.
+    ``field_of`` maps the population's column ids to where their value is in an event: the
+    field they are written from (``event.<field>`` date columns) in an event dict, or a
+    position in a table row. Every event must have each of them (``ev[key]``). A condition on
+    any other column never holds, as a blank would not. Dates must be ``date`` objects or None,
+    as read from the case store.
     """
     start = window_start(d, pop.window_months)
     return _any_of([_compile_condition(c, d, start, field_of) for c in pop.conditions])
 
 
-def event_is_open(pop: Population, d: date, field_of: Mapping[str, str]) -> EventTest:
+def event_is_open(pop: Population, d: date, field_of: Mapping[str, Key]) -> EventTest:
     """``is_open`` compiled the same way: an open_at or pending condition holds on ``d``."""
     start = window_start(d, pop.window_months)
     return _any_of(
