@@ -54,7 +54,6 @@ def _phase_build(db: str, out: str, spec: str) -> dict[str, float]:
     w1, c1 = _clocks()
     annex = build_from_tables(tables, LA, AS_OF, loaded)
     w2, c2 = _clocks()
-    del tables  # the lists are built; the writer does not need the case data
     write_xlsx(annex, Path(out))
     w3, c3 = _clocks()
     return {

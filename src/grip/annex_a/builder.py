@@ -284,6 +284,7 @@ class CaseData:
         self.disabled = {r[0] for r in tables["ssd_disability"] if r[1] and r[1] != "NONE"}
         self._families: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None
         self._seen: dict[str, list[date]] | None = None
+        self._open_on_d: list[tuple[str, set[str]]] | None = None
         self.teams = dict(tables["ssd_department"])
         self.staff = dict(tables["ssd_professionals"])
         self.involvements = _by_person([r for r in tables["ssd_involvements"] if r[2] == "SW"])
@@ -321,6 +322,28 @@ class CaseData:
         if not fams:
             return 0
         return len(set().union(*(families[f] for f in fams)) - {pid})
+
+    def open_on_d(self) -> list[tuple[str, set[str]]]:
+        """Children with a CP plan, CLA episode, CIN plan or assessment open on D, and care
+        leavers: the case statuses in priority order (see ``case_status``)."""
+        if self._open_on_d is None:
+            d = self.d
+
+            def open_on(table: str, s: int, e: int) -> set[str]:
+                return {
+                    r[0]
+                    for r in self.raw[table]
+                    if r[s] is not None and r[s] <= d and (r[e] is None or r[e] >= d)
+                }
+
+            self._open_on_d = [
+                ("CP_PLAN", open_on("ssd_cp_plans", 2, 3)),
+                ("CLA", open_on("ssd_cla_episodes", 2, 5)),
+                ("CIN_PLAN", open_on("ssd_cin_plans", 1, 2)),
+                ("ASSESSMENT", open_on("ssd_cin_assessments", 2, 3)),
+                ("CARE_LEAVER", {r[0] for r in self.raw["ssd_care_leavers"]}),
+            ]
+        return self._open_on_d
 
     def seen_dates(self, pid: str) -> list[date]:
         """Dates the child was seen on a CIN, CP or CLA visit (any order; may repeat)."""
@@ -634,19 +657,12 @@ def _count_before(cd: CaseData, ev: Event, p: dict[str, Any]) -> int:
 
 @_derivation("case_status")
 def _case_status(cd: CaseData, ev: Event, _p: dict[str, Any]) -> str:
-    d, pid = cd.d, ev["_p"]
-    if not _open_at(ev["start"], ev["end"], d):
+    if not _open_at(ev["start"], ev["end"], cd.d):
         return "CLOSED"
-    if any(_open_at(r[2], r[3], d) for r in cd.rows("ssd_cp_plans", pid)):
-        return "CP_PLAN"
-    if any(_open_at(r[2], r[5], d) for r in cd.rows("ssd_cla_episodes", pid)):
-        return "CLA"
-    if any(_open_at(r[1], r[2], d) for r in cd.rows("ssd_cin_plans", pid)):
-        return "CIN_PLAN"
-    if any(_open_at(r[2], r[3], d) for r in cd.rows("ssd_cin_assessments", pid)):
-        return "ASSESSMENT"
-    if cd.rows("ssd_care_leavers", pid):
-        return "CARE_LEAVER"
+    pid = ev["_p"]
+    for status, children in cd.open_on_d():
+        if pid in children:
+            return status
     return "OTHER"
 
 
