@@ -112,3 +112,22 @@ def test_non_admins_cannot_see_the_trail(client: Any, engine: Engine) -> None:
     with transaction(engine) as db:
         denied = audit.find_events(db, audit.EventFilter(la_code="LA1", action="authz.denied"))
     assert len(denied) == 2 and denied[0].outcome == "denied"
+
+
+def test_la_admin_cannot_make_a_platform_operator(client: Any, engine: Engine) -> None:
+    sign_in(client, engine, make_user(engine, "la_admin", "LA1"))
+    token = page_csrf(client.get("/admin/users").text)
+    r = client.post(
+        "/admin/users",
+        data={"username": "escalate", "role": "platform_operator", "csrf_token": token},
+    )
+    assert r.status_code == 400 and "Only a platform operator" in r.text
+    target = make_user(engine, "social_worker", "LA1")
+    r = client.post(
+        f"/admin/users/{target.id}/role", data={"role": "platform_operator", "csrf_token": token}
+    )
+    assert r.status_code == 400 and "Only a platform operator" in r.text
+    with transaction(engine) as db:
+        from grip.access.models import Membership
+
+        assert db.get(Membership, (target.id, "LA1")).role == "social_worker"  # type: ignore[union-attr]

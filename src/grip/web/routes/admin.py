@@ -74,6 +74,8 @@ def create_user(
     expires: str = Form(""),
 ) -> Response:
     """Create a user in the admin's LA; the one-time password and TOTP secret show once."""
+    if not _may_grant(principal, role):
+        return _page(request, principal, status=400, errors=[_GRANT_REFUSED])
     try:
         expires_at = _expiry(expires)
         with request.app.state.sessions() as db, db.begin():
@@ -97,6 +99,14 @@ def create_user(
     except (users.AccessError, UnknownRole, ValueError) as exc:
         return _page(request, principal, status=400, errors=[str(exc)])
     return _page(request, principal, created=creds)
+
+
+_GRANT_REFUSED = "Only a platform operator can give the platform operator role"
+
+
+def _may_grant(principal: Principal, role: str) -> bool:
+    """An LA admin cannot make anyone a platform operator (a service-wide role)."""
+    return role != "platform_operator" or principal.role == "platform_operator"
 
 
 def _member_or_404(db: Session, principal: Principal, user_id: int) -> User | None:
@@ -135,6 +145,8 @@ def _action(
                 message = f"{user.username} is enabled"
             elif action == "role":
                 role = kw.get("role", "")
+                if not _may_grant(principal, role):
+                    raise users.AccessError(_GRANT_REFUSED)
                 users.grant_role(db, user, principal.la_code, role, _expiry(kw.get("expires", "")))
                 message = f"{user.username} is now {policy().check_role(role).label}"
             elif action == "revoke":
