@@ -367,7 +367,7 @@ def account(request: Request, principal: CurrentPrincipal) -> Response:
         "auth/account.html",
         title="Your account",
         principal=principal,
-        role_label=policy().roles[principal.role].label,
+        role_label=getattr(policy().roles.get(principal.role), "label", principal.role),
         notifications=notes,
     )
 
