@@ -183,6 +183,11 @@ def _visits(data: Data) -> list[Visit]:
         Visit("qa_lead", "/audits/sample"),
         Visit("qa_lead", "/audits/agreement"),
         Visit("qa_lead", "/audits/reports"),
+        # Before any audit: lists and tables with nothing in them.
+        Visit("qa_lead", "/audits?month=2000-01", why="no audits match"),
+        Visit("qa_lead", "/audits/sample?month=2000-01", why="no sample yet"),
+        Visit("qa_lead", "/audits/agreement?date_to=2000-01-31", why="nothing moderated"),
+        Visit("qa_lead", "/audits/reports?quarter=2000-Q1", why="nothing graded"),
         *(Visit("qa_lead", f"/audits/{a}", why=st) for st, a in data.audits_by_state.items()),
         Visit("qa_lead", "/audits/no-such-audit", 404, "audits' own not-found page"),
         Visit("qa_lead", "/audits/reports?quarter=bad", 422, "audits' error summary page"),
@@ -342,18 +347,27 @@ def test_every_page_meets_wcag_22_aa(
 
 
 def test_axe_reports_a_known_violation(browser: Any) -> None:
-    """The harness is not vacuous: a page with an unlabelled input, an image without alt text
-    and no language fails with those rules named."""
+    """The harness is not vacuous: a page with an unlabelled input, an image without alt text,
+    a table with headers but no rows, no <h1> and no language fails with those rules named."""
     context = a11y_context(browser)
     try:
         page = context.new_page()
         page.set_content(
             "<html><head><title>t</title></head><body><main>"
             "<img src='data:image/gif;base64,R0lGODlhAQABAAAAACw='>"
-            "<input type='text'></main></body></html>"
+            "<input type='text'>"
+            "<table><thead><tr><th scope='col'>A</th><th scope='col'>B</th></tr></thead>"
+            "<tbody></tbody></table></main></body></html>"
         )
         ids = {v["id"] for v in run_axe(page)}
-        assert {"image-alt", "label", "html-has-lang"} <= ids, ids
+        expected = {
+            "image-alt",
+            "label",
+            "html-has-lang",
+            "th-has-data-cells",
+            "page-has-heading-one",
+        }
+        assert expected <= ids, ids
         assert "image-alt" in describe("t", run_axe(page))
     finally:
         context.close()
