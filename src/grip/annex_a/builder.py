@@ -234,14 +234,13 @@ NEEDED_COLUMNS: dict[str, tuple[str, ...]] = {
 
 def read_tables(engine: Engine, la_code: str) -> dict[str, list[tuple[Any, ...]]]:
     """Read every needed column of every needed table for one LA (the builder's only I/O)."""
-    was_enabled = gc.isenabled()
-    gc.disable()  # a million result tuples: see build_from_tables
-    try:
-        with engine.connect() as conn:
-            return {t: _select(conn, t, la_code, cols) for t, cols in NEEDED_COLUMNS.items()}
-    finally:
-        if was_enabled:
-            gc.enable()
+    # The cyclic GC stays on here. The row tuples hold only dates, strings and numbers, so the
+    # first young-generation pass that sees each one stops tracking it, and later passes never
+    # look at it again. Pausing the GC only deferred that work to one pass over all 1.16
+    # million tuples (0.14 s CPU on a 60,000-child LA, more than the read's own incremental
+    # passes cost), billed to whatever ran next: the build.
+    with engine.connect() as conn:
+        return {t: _select(conn, t, la_code, cols) for t, cols in NEEDED_COLUMNS.items()}
 
 
 # --------------------------------------------------------------------------------------------
