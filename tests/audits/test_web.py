@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from grip.access.models import AuditEvent
 from grip.access.scope import Scope, scoped
 from grip.access.testing import TestUser, make_user, sign_in
 from grip.audits import lifecycle as lc
@@ -68,6 +69,26 @@ def test_audit_pages_by_role(app: Any, engine: Engine) -> None:
     assert qa_client.get("/audits/reports").status_code == 200
     assert qa_client.get("/audits/agreement").status_code == 200
     assert qa_client.get("/audits/actions").status_code == 200
+
+
+def test_opening_an_audit_logs_a_read_of_the_audit_and_of_the_childs_record(
+    app: Any, engine: Engine
+) -> None:
+    """Issue 4 §6: every read of a child's record is an audit-trail event; the audit page
+    shows the child's record summary, so it logs both the audit and the case read."""
+    auditor_client, auditor = _client(app, engine, "auditor")
+    aid = _allocated(engine, auditor)
+    assert auditor_client.get(f"/audits/{aid}").status_code == 200
+    with engine.connect() as conn:
+        events = conn.execute(
+            select(AuditEvent.action, AuditEvent.object_id, AuditEvent.username).where(
+                AuditEvent.action.in_(["audit.read", "case.read"])
+            )
+        ).all()
+    assert sorted(events) == [
+        ("audit.read", aid, auditor.username),
+        ("case.read", "P1", auditor.username),
+    ]
 
 
 def test_save_as_you_go_and_stale_save_refused(app: Any, engine: Engine) -> None:

@@ -454,6 +454,17 @@ def audit_page(
         object_type="audit",
         object_id=audit.id,
     )
+    # The page shows the child's record summary beside the form: that is a read of the
+    # child's record too (issue 4 §6).
+    trail.record_event(
+        db,
+        action="case.read",
+        actor=client_actor(request, principal),
+        la_code=principal.la_code,
+        object_type="case",
+        object_id=audit.person_id,
+        detail=f"record summary in audit {audit.id}",
+    )
     ctx = _audit_context(db, audit, principal)
     db.commit()
     return render(
