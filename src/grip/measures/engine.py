@@ -2,23 +2,28 @@
 # the only outside values (LA code, dates) are checked, quoted or passed as parameters.
 """The measures engine: every measure for an LA at a date and at each month before it.
 
-How it works (see ``docs/measures-engine-decision.md`` for why DuckDB):
+How it works (see ``docs/measures-engine-decision.md`` for why DuckDB, with measurements):
 
-1. :func:`grip.measures.loader.load_la` copies the LA's case tables into in-memory DuckDB.
-2. Helper tables: the monthly points (``per``), the England working-day index (``wdn``/``wdd``
-   macros from ``grip.calendar.working_day_number``, so working-day gaps are two look-ups, never
-   a loop), periods of care, review chains, allocations.
+1. :func:`grip.measures.loader.load_la` copies the columns the measures need from the LA's case
+   tables into in-memory DuckDB.
+2. Helper tables: the monthly points (``per``), the England working-day index (``cal_w``: the
+   working-day number ``w`` of every day; ``cal_k``: the day of every number; the same
+   calendar as ``grip.calendar``), periods of care, review chains, allocations. Working-day
+   gaps are differences of ``w``, found by explicit equi-joins on the calendar, never a loop.
 3. Each measure is one SQL query producing *unit rows* for every monthly point at once: one row
    per child (or referral, review, visit …) that belongs to the measure's denominator, with
    ``num`` (its contribution to the numerator), ``den``, and for timescales ``due``, ``done`` and
    ``late`` (working days past due). Unit rows are the child-level list behind every figure.
-4. One aggregate with ``GROUPING SETS`` gives every measure at every point for the whole LA and
-   by team, worker, age band, sex, ethnicity and disability.
+   They are a DuckDB *view* (``u``), never materialised: the figures need only their sums, and a
+   drill-down or the pack asks DuckDB for one measure at one date.
+4. Two aggregates: every measure at every point for the whole LA (``u``), and at the run's date
+   by team, worker, age band, sex, ethnicity and disability (``ua``: ``u`` with the slicing
+   attributes, ``GROUPING SETS``).
 
 Timescale conventions match ``grip.measures.rules`` (the readable per-child statement), which the
-tests check this engine against: "within n working days of a" is ``wdn(done) - wdn(a) <= n``;
-"within n months" is ``done <= a + n months`` (DuckDB's month arithmetic clamps to the month's
-end exactly as ``grip.calendar.add_months`` does).
+tests check this engine against child by child: "within n working days of a" is
+``w(done) - w(a) <= n``; "within n months" is ``done <= a + n months`` (DuckDB's month
+arithmetic clamps to the month's end exactly as ``grip.calendar.add_months`` does).
 """
 
 from __future__ import annotations
@@ -921,7 +926,7 @@ class MeasuresRun:
         raise MeasuresError(f"no value for {measure_id} at {on}")
 
     def slices(self, measure_id: str, dimension: str, on: date | None = None) -> list[Value]:
-        """The measure's values by one dimension at a point."""
+        """The measure's values by one dimension (slices are computed at the run's date only)."""
         on = on or self.on
         return [
             v
@@ -938,7 +943,11 @@ class MeasuresRun:
         dimension: str | None = None,
         slice_value: str | None = None,
     ) -> list[ChildRow]:
-        """The child-level rows behind a figure (optionally one slice, or one side of it)."""
+        """The child-level rows behind a figure (optionally one slice, or one side of it).
+
+        Any point of the run may be asked for; DuckDB computes only that measure at that date.
+        A worker slice is selected by the worker's id (:func:`slice_key`).
+        """
         on = on or self.on
         defs = self.definitions.by_id()
         if measure_id not in defs:
