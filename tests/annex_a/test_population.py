@@ -21,6 +21,7 @@ from grip.annex_a.population import (
     event_predicate,
     in_population,
     is_open,
+    single_window,
     window_start,
 )
 from grip.annex_a.spec import Condition, Population, available_specs, load_spec
@@ -83,6 +84,22 @@ def test_compiled_tests_agree_with_the_row_rules(pop: Population, data: st.DataO
     positions = {col: n for n, col in enumerate(FIELD_OF)}
     table_row = tuple(values[f] for f in FIELD_OF.values())
     assert event_predicate(pop, d, positions)(table_row) == expected
+    # A one-window population is filtered inline by the builder: same answer.
+    window = single_window(pop, d, positions)
+    if window is not None:
+        k, lo, hi = window
+        v = table_row[k]  # type: ignore[index]
+        assert (v is not None and lo <= v <= hi) == expected
+
+
+def test_single_window_only_for_one_in_window_condition() -> None:
+    one = Population("x", 6, (Condition(in_window="a"),), "in the 6 months before D")
+    assert single_window(one, D, {"a": 3}) == (3, date(2023, 12, 14), D)
+    assert single_window(one, D, {"b": 3}) is None  # column not fed by the event
+    two = Population("x", 6, (Condition(in_window="a"), Condition(in_window="b")), "either")
+    assert single_window(two, D, {"a": 0, "b": 1}) is None
+    open_pop = Population("x", 6, (Condition(open_at=("a", "b")),), "open on D")
+    assert single_window(open_pop, D, {"a": 0, "b": 1}) is None
 
 
 SPEC_LISTS = [(spec_id, lst) for spec_id in available_specs() for lst in load_spec(spec_id).lists]

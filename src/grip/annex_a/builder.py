@@ -27,7 +27,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from grip.annex_a.population import event_is_open, event_predicate, window_start
+from grip.annex_a.population import (
+    event_is_open,
+    event_predicate,
+    single_window,
+    window_start,
+)
 from grip.annex_a.spec import ColumnSpec, ListSpec, Spec, load_spec
 from grip.calendar import add_months, age_in_years
 from grip.casedata.models import CASE_TABLES
@@ -1042,10 +1047,20 @@ def build_list(cd: CaseData, spec: Spec, lst: ListSpec, unmapped: dict[str, set[
     if table is not None and all(field_of[c] in table[1] for c in tested):
         # Test the table's rows as read; make events only for those on the list.
         positions = {c: table[1][field_of[c]] for c in tested}
-        holds_row = event_predicate(pop, d, positions)
-        rows_in = [
-            (i, r) for i, r in enumerate(cd.raw[table[0]]) if r[0] in persons and holds_row(r)
-        ]
+        window = single_window(pop, d, positions)
+        if window is not None:
+            k, lo, hi = window
+            assert isinstance(k, int)  # a row position (positions maps to ints)
+            rows_in = [
+                (i, r)
+                for i, r in enumerate(cd.raw[table[0]])
+                if (v := r[k]) is not None and lo <= v <= hi and r[0] in persons
+            ]
+        else:
+            holds_row = event_predicate(pop, d, positions)
+            rows_in = [
+                (i, r) for i, r in enumerate(cd.raw[table[0]]) if holds_row(r) and r[0] in persons
+            ]
         chosen = cd.events(pop.event, rows_in)
     else:
         holds = event_predicate(pop, d, field_of)
@@ -1073,13 +1088,14 @@ def build_list(cd: CaseData, spec: Spec, lst: ListSpec, unmapped: dict[str, set[
         if col.type != "code":
             continue
         codes = spec.code_set(col)
-        memo: dict[Any, str] = {}
+        # Keyed by (type, value): True == 1 as a dict key, but they map differently.
+        memo: dict[tuple[type, Any], str] = {}
         for row in rows:
             v = row[i]
             if v is None:
                 continue
-            # True == 1 as a dict key, so only strings are memoised; the rest map directly.
-            mapped = memo.get(v) if v.__class__ is str else None
+            ck = (v.__class__, v)
+            mapped = memo.get(ck)
             if mapped is None:
                 m = codes.from_source(v)
                 if m is None:
@@ -1087,8 +1103,7 @@ def build_list(cd: CaseData, spec: Spec, lst: ListSpec, unmapped: dict[str, set[
                     mapped = str(v)
                 else:
                     mapped = m
-                if v.__class__ is str:
-                    memo[v] = mapped
+                memo[ck] = mapped
             row[i] = mapped
     return BuiltList(spec=lst, rows=rows)
 

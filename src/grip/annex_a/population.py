@@ -180,3 +180,17 @@ def event_is_open(pop: Population, d: date, field_of: Mapping[str, Key]) -> Even
             if c.open_at is not None or c.pending is not None
         ]
     )
+
+
+def single_window(
+    pop: Population, d: date, field_of: Mapping[str, Key]
+) -> tuple[Key, date, date] | None:
+    """``(key, first day, last day)`` when the population is exactly one "in the window"
+    condition on a mapped column (lists 1, 3 and 5): the builder then filters with one inline
+    comparison per row instead of a call. The same rule as ``event_predicate`` otherwise."""
+    if len(pop.conditions) != 1:
+        return None
+    (cond,) = pop.conditions
+    if cond.in_window is None or cond.in_window not in field_of:
+        return None
+    return field_of[cond.in_window], window_start(d, pop.window_months), d
