@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import Engine
@@ -146,10 +146,11 @@ def _read_driver(conn: sa.Connection, la_code: str) -> dict[str, list[tuple[Any,
     assert dbapi is not None
     cur = dbapi.cursor()
     try:
-        out = {}
+        out: dict[str, list[tuple[Any, ...]]] = {}
         for t, cols in NEEDED_COLUMNS.items():
             cur.execute(_select_sql(t, cols, "%s", sqlite=False), (la_code,))
-            out[t] = [tuple(r) for r in cur.fetchall()]
+            # psycopg's default rows are plain tuples: no copy needed.
+            out[t] = cast("list[tuple[Any, ...]]", cur.fetchall())
         return out
     finally:
         cur.close()
