@@ -4,7 +4,8 @@
 2. Pairs, back to back, ``--reps`` times (default 5), each side in a fresh process:
    - baseline: the time merely to read the tables the builder needs (``read_tables``);
    - build: read + build all eleven lists + write the XLSX (peak memory, ru_maxrss, is the
-     build's own).
+     build's own);
+   - and, for comparison with earlier runs, the same read through SQLAlchemy Core.
    The machine is shared, so each pair's ratio is taken within the pair and the median of the
    pairs is the figure: target at most 3x, peak under 1.5 GB. Wall-clock and CPU-time (user +
    sys of the process, which another process's load barely moves) ratios are both reported.
@@ -92,6 +93,21 @@ def _phase_read(db: str) -> dict[str, float]:
     }
 
 
+def _phase_read_core(db: str) -> dict[str, float]:
+    """Run in a child process: the same read through SQLAlchemy Core (the earlier baseline),
+    reported alongside so figures stay comparable with earlier runs."""
+    from grip.annex_a.builder import read_tables_core
+    from grip.store.db import make_engine
+
+    engine = make_engine(db)
+    w0, c0 = _clocks()
+    with engine.connect() as conn:
+        read_tables_core(conn, LA)
+    gc.collect(0)
+    w1, c1 = _clocks()
+    return {"read_s": w1 - w0, "read_cpu_s": c1 - c0}
+
+
 def _child(*args: str) -> dict[str, float]:
     proc = subprocess.run(
         [sys.executable, __file__, *args], capture_output=True, text=True, check=True
@@ -162,7 +178,7 @@ def _liiatools(venv: Path, python: str | None, workbook: Path, work: Path) -> di
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--phase", choices=["build", "read"])
+    ap.add_argument("--phase", choices=["build", "read", "read-core"])
     ap.add_argument("--db")
     ap.add_argument("--xlsx")
     ap.add_argument("--spec", default="ofsted-2024")
@@ -179,6 +195,9 @@ def main() -> None:
         return
     if a.phase == "read":
         print(json.dumps(_phase_read(a.db)))
+        return
+    if a.phase == "read-core":
+        print(json.dumps(_phase_read_core(a.db)))
         return
 
     from grip.annex_a.checker import check_workbook
@@ -208,10 +227,13 @@ def main() -> None:
     for _ in range(a.reps):
         read = _child("--phase", "read", "--db", db)
         built = _child("--phase", "build", "--db", db, "--xlsx", str(xlsx), "--spec", a.spec)
+        core = _child("--phase", "read-core", "--db", db)
         pairs.append(
             {
                 "read_s": read["read_s"],
                 "read_cpu_s": read["read_cpu_s"],
+                "read_core_s": core["read_s"],
+                "ratio_to_core_read": float(built["total_s"]) / float(core["read_s"]),
                 "build": built,
                 "ratio": float(built["total_s"]) / float(read["read_s"]),
                 "cpu_ratio": float(built["total_cpu_s"]) / float(read["read_cpu_s"]),
@@ -230,6 +252,11 @@ def main() -> None:
         for k in ("read_s", "build_s", "write_s", "read_cpu_s", "build_cpu_s", "write_cpu_s")
     }
     result["build_ratio_to_read"] = ratio
+    result["read_core_s_median"] = statistics.median(float(p["read_core_s"]) for p in pairs)  # type: ignore[arg-type]
+    result["build_ratio_to_core_read"] = statistics.median(
+        float(p["ratio_to_core_read"])  # type: ignore[arg-type]
+        for p in pairs
+    )
     result["build_cpu_ratio_to_read"] = cpu_ratio
     result["peak_rss_mb"] = peak
     result["build_target_met"] = ratio <= 3.0 and peak < 1536
