@@ -32,6 +32,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 import duckdb
@@ -913,26 +914,30 @@ class MeasuresRun:
     timings: dict[str, float] = field(default_factory=dict)
     row_counts: dict[str, int] = field(default_factory=dict)
 
+    @cached_property
+    def _by_measure(self) -> dict[tuple[str, str], list[Value]]:
+        """Values by (measure, dimension), in computed order (oldest point first)."""
+        index: dict[tuple[str, str], list[Value]] = {}
+        for v in self.values:
+            index.setdefault((v.measure_id, v.dimension), []).append(v)
+        return index
+
     def whole(self, measure_id: str) -> list[Value]:
         """The measure's whole-LA values, oldest point first."""
-        return [v for v in self.values if v.measure_id == measure_id and v.dimension == "all"]
+        return list(self._by_measure.get((measure_id, "all"), []))
 
     def at(self, measure_id: str, on: date | None = None) -> Value:
         """The measure's whole-LA value at a point (default: the run's date)."""
         on = on or self.on
-        for v in self.values:
-            if v.measure_id == measure_id and v.dimension == "all" and v.period_end == on:
+        for v in self._by_measure.get((measure_id, "all"), []):
+            if v.period_end == on:
                 return v
         raise MeasuresError(f"no value for {measure_id} at {on}")
 
     def slices(self, measure_id: str, dimension: str, on: date | None = None) -> list[Value]:
         """The measure's values by one dimension (slices are computed at the run's date only)."""
         on = on or self.on
-        return [
-            v
-            for v in self.values
-            if v.measure_id == measure_id and v.dimension == dimension and v.period_end == on
-        ]
+        return [v for v in self._by_measure.get((measure_id, dimension), []) if v.period_end == on]
 
     def children(
         self,
