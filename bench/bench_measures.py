@@ -87,12 +87,12 @@ def _baseline(db: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - t0, "rows": rows, "peak_rss_mb": _peak_mb()}
 
 
-def _compute(db: Path, pack: bool) -> dict[str, Any]:
+def _compute(db: Path | str, pack: bool) -> dict[str, Any]:
     from grip.measures.engine import compute, set_la_standards
     from grip.measures.pack import pack_bytes
     from grip.store.db import make_engine
 
-    engine = make_engine(f"sqlite:///{db}")
+    engine = make_engine(db if isinstance(db, str) else f"sqlite:///{db}")
     set_la_standards(engine, LA, child_population=POPULATION)
     t0 = time.perf_counter()
     run = compute(engine, LA, AS_OF, 12)
@@ -327,7 +327,84 @@ def _alternatives(db: Path) -> dict[str, Any]:
     return out
 
 
+def _prepare_pg(url: str, children: int, work: Path) -> None:
+    """Import the same synthetic LA into the (empty or already loaded) PostgreSQL database."""
+    from sqlalchemy import text
+
+    from grip.casedata.importer import import_extract
+    from grip.casedata.synth import synthesise
+    from grip.store.db import make_engine
+    from grip.store.migrate import upgrade
+
+    upgrade(url)
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        n = conn.execute(
+            text("SELECT count(*) FROM ssd_person WHERE la_code = :la"), {"la": LA}
+        ).scalar_one()
+    if n != children:
+        folder = work / f"extract-{children}-seed{SEED}"
+        if not (folder / "manifest.json").exists():
+            synthesise(folder, children, SEED, AS_OF, la_code=LA)
+        result = import_extract(engine, folder, LA, skip_invalid=True)
+        if not result.ok:
+            raise SystemExit(f"PostgreSQL import failed: {result.message}")
+    engine.dispose()
+
+
+def _postgres(url: str) -> dict[str, Any]:
+    """Baseline read, and the two heavy measures as SQL inside PostgreSQL (hash joins)."""
+    import psycopg
+
+    from grip.measures import engine as E
+    from grip.measures.loader import COLUMNS
+
+    out: dict[str, Any] = {}
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as pg:
+        t0 = time.perf_counter()
+        for table, cols in COLUMNS.items():
+            pg.execute(
+                f"SELECT {', '.join(cols)} FROM {table} WHERE la_code = %s", (LA,)
+            ).fetchall()
+        out["pg_baseline_read_s"] = time.perf_counter() - t0
+        import duckdb
+
+        con = duckdb.connect()
+        E._setup_calendar(con)
+        E._setup_periods(con, E.monthly_points(AS_OF, 12))
+        pg.execute("CREATE TEMP TABLE cal_w (d date PRIMARY KEY, w integer)")
+        with pg.cursor().copy("COPY cal_w FROM STDIN") as cp:
+            for d, w in con.execute("SELECT d, w FROM cal_w").fetchall():
+                cp.write_row((d, w))
+        pg.execute("CREATE TEMP TABLE per (pe date, s12 date, wpe integer)")
+        for row in con.execute("SELECT pe, s12, wpe FROM per").fetchall():
+            pg.execute("INSERT INTO per VALUES (%s, %s, %s)", row)
+        pg.execute("ANALYZE cal_w")
+        pg.execute("ANALYZE per")
+        for name, sql in (("as45", _SQLITE_AS), ("visits", _SQLITE_VISITS)):
+            # The SQLite text in PostgreSQL's dialect: booleans, greatest(), a full GROUP BY.
+            q = (
+                sql.replace(":la", "%(la)s")
+                .replace("max(a.wd - 45, 0)", "greatest(a.wd - 45, 0)")
+                .replace("cppv_cp_visit_seen = 1", "cppv_cp_visit_seen")
+                .replace(
+                    "GROUP BY po.pe, po.plan_id", "GROUP BY po.pe, po.plan_id, po.wpe, po.pstart"
+                )
+            )
+            t0 = time.perf_counter()
+            rows = pg.execute(q, {"la": LA}).fetchall()
+            out[f"pg_{name}_s"] = time.perf_counter() - t0
+            out[f"pg_{name}_at_date"] = [int(x) for x in rows[-1][1:]]
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()}
+
+
 def _child(q: Any, what: str, db: str) -> None:
+    if what == "pg_compute":
+        q.put(_compute(db, pack=False))
+        return
+    if what == "pg_sql":
+        q.put(_postgres(db))
+        return
     path = Path(db)
     if what == "baseline":
         q.put(_baseline(path))
@@ -339,7 +416,7 @@ def _child(q: Any, what: str, db: str) -> None:
         q.put(_alternatives(path))
 
 
-def _run(what: str, db: Path) -> dict[str, Any]:
+def _run(what: str, db: Path | str) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
     p = ctx.Process(target=_child, args=(q, what, str(db)))
@@ -368,6 +445,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-pack", action="store_true")
     ap.add_argument("--no-alternatives", action="store_true")
+    ap.add_argument("--postgres", metavar="URL",
+                    help="Also load the LA into this PostgreSQL database (imported once) and "
+                    "time compute from it and the heavy measures as SQL inside it.")  # fmt: skip
     args = ap.parse_args()
     db = _prepare(args.children, args.work)
     baseline, compute_runs, pack_runs = [], [], []
@@ -404,6 +484,15 @@ def main() -> None:
         result["compute_and_pack_peak_rss_mb"] = max(r["peak_rss_mb"] for r in pack_runs)
     if not args.no_alternatives:
         result["alternatives"] = _run("alternatives", db)
+    if args.postgres:
+        _prepare_pg(args.postgres, args.children, args.work)
+        pg_runs = [_run("pg_compute", args.postgres) for _ in range(args.repeat)]
+        result["postgres"] = {
+            "compute_s": _summary(pg_runs, "seconds"),
+            "compute_steps_best_run": min(pg_runs, key=lambda r: r["seconds"])["steps"],
+            "compute_peak_rss_mb": max(r["peak_rss_mb"] for r in pg_runs),
+            **_run("pg_sql", args.postgres),
+        }
     result["meets_time"] = comp["best"] < 5.0
     result["meets_time_median"] = comp["median"] < 5.0
     result["meets_memory"] = result["compute_peak_rss_mb"] < 1536
