@@ -1,4 +1,8 @@
-"""Fixtures for the audit tests: an LA with hand-made case rows and one user per role."""
+"""Fixtures for the audit tests: an LA with hand-made case rows and one user per role.
+
+Strict LA scoping is on for every test here (issue 4 §4): an unscoped query on an LA-owned
+table raises, so library code that forgets the LA fails loudly; test code that truly spans
+LAs says so with ``grip.access.scope.system_job``."""
 
 from __future__ import annotations
 
@@ -11,12 +15,21 @@ import pytest
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
-from grip.access import clock
+from grip.access import clock, scope
 from grip.access.scope import Scope, scoped_session
 from grip.audits.lifecycle import As
 from grip.casedata.models import CASE_TABLES
 
 LA = "LA1"
+
+
+@pytest.fixture(autouse=True)
+def _strict_scoping() -> Iterator[None]:
+    scope.set_strict(True)
+    yield
+    scope.set_strict(False)
+
+
 NOW = dt.datetime(2026, 10, 5, 10, 0, tzinfo=dt.UTC)
 
 

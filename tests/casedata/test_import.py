@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 from sqlalchemy import Engine
 
+from grip.access.scope import system_job
 from grip.casedata.extract import example_rows, write_extract
 from grip.casedata.format import load_format
 from grip.casedata.importer import current_extract, import_extract, import_history
@@ -44,7 +45,8 @@ def extract(
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every case table and of the run log, sorted: the whole case state."""
     out: dict[str, list[tuple[Any, ...]]] = {}
-    with engine.connect() as conn:
+    # Every LA's rows on purpose: an import must leave the other LAs untouched too.
+    with system_job("test: snapshot of every LA's case state"), engine.connect() as conn:
         for name, table in CASE_TABLES.items():
             out[name] = sorted(tuple(r) for r in conn.execute(sa.select(table)))
         out["local_authority"] = sorted(

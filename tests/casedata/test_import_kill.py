@@ -22,6 +22,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
+from grip.access.scope import system_job
 from grip.casedata.extract import example_rows, write_extract
 from grip.casedata.importer import import_extract
 from grip.casedata.models import CASE_TABLES
@@ -34,7 +35,8 @@ GRIP = Path(sys.executable).parent / "grip"
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     out: dict[str, list[tuple[Any, ...]]] = {}
-    with engine.connect() as conn:
+    # Every LA's rows on purpose: an import must leave the other LAs untouched too.
+    with system_job("test: snapshot of every LA's case state"), engine.connect() as conn:
         for name, table in CASE_TABLES.items():
             out[name] = sorted(tuple(r) for r in conn.execute(sa.select(table)))
         for name in ("local_authority", "casedata_import_run"):
