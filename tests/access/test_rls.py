@@ -91,3 +91,24 @@ def test_app_role_cannot_alter_the_audit_trail(engine: Engine, app_engine: Engin
         c.execute(AuditEvent.__table__.delete())
     with app_engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(AuditEvent)) == 1
+
+
+def test_la_engine_reads_its_la_through_rls(engine: Engine, app_engine: Engine) -> None:
+    """Core readers that open their own connections (measures, Annex A) see their LA's rows
+    under forced row-level security when given ``la_engine`` — and none without it."""
+    from grip.store.db import la_engine
+
+    plant_rows(engine, "LA1", "P1", "one")
+    plant_rows(engine, "LA2", "P2", "two")
+    person = CASE_TABLES["ssd_person"]
+    query = select(person.c.la_code, person.c.pers_person_id)
+    with la_engine(app_engine, "LA1").connect() as conn:
+        rows = conn.execute(query.where(person.c.la_code == "LA1")).all()
+        assert rows == [("LA1", "P1")]
+        if engine.dialect.name == "postgresql":
+            # Even a query that forgets its LA filter sees only the LA's own rows.
+            with system_job("test: the database's own isolation, without the data layer's"):
+                assert conn.execute(query).all() == [("LA1", "P1")]
+    if engine.dialect.name == "postgresql":
+        with system_job("test: app role without an LA"), app_engine.connect() as conn:
+            assert conn.execute(query).all() == []

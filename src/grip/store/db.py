@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -20,6 +20,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur.close()
 
 
+#: Execution option naming the LA a connection works for (see :func:`la_engine`).
+LA_OPTION = "grip_la_code"
+
+
+def _pg_set_la(conn: Connection) -> None:
+    # Row-level security policies on PostgreSQL compare each row's la_code with this
+    # transaction-local setting (grip.access.rls); without it the app role sees no rows.
+    la_code = conn.get_execution_options().get(LA_OPTION)
+    if la_code is not None:
+        conn.execute(text("SELECT set_config('grip.la_code', :la, true)"), {"la": la_code})
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url`` with Grip's connection settings for SQLite or PostgreSQL."""
     if url.startswith("postgresql://"):
@@ -27,7 +39,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        event.listen(engine, "begin", _pg_set_la)
     return engine
+
+
+def la_engine(engine: Engine, la_code: str) -> Engine:
+    """The same engine, working within one LA: every transaction on its connections sets the
+    LA that PostgreSQL's row-level security checks. For Core readers (measures, Annex A) that
+    open their own connections; they must still filter by ``la_code`` themselves."""
+    return engine.execution_options(**{LA_OPTION: la_code})
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
