@@ -34,8 +34,8 @@ and up to the whole LA, at a date and at each month before it (seed 002 para 241
   slice is chosen by the worker's id). Restricted cases, and for an inspector cases outside the
   sample, count in the figures but are not listed.
 - **Speed**: every measure for the synthetic 60,000-child LA at 12 monthly points in 2-3.5 s
-  on a 2-core machine, the pack in 2-3 s more (`bench/bench_measures.py`; figures and the engine choice in
-  [measures-engine-decision.md](measures-engine-decision.md)).
+  on a 2-core machine, the pack in 2-3 s more (`bench/bench_measures.py`; figures and the
+  engine choice in [measures-engine-decision.md](measures-engine-decision.md)).
 - **Python API** (for audits, issue 7): `grip.measures.compliance.child_compliance(engine,
   la_code, person_id, on)` returns the child's timescales (`items`, each with `measure_id`,
   `due.what`, `due.due`, `due.done`, `due.status` one of on_time / late / overdue / not_yet_due,
