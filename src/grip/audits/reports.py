@@ -2,8 +2,14 @@
 grade distributions and trends, recurring strengths and weaknesses by section, improvement
 action completion, overdue audits, safety concerns — and the quarterly performance and quality
 meeting pack (seed 004 §1 "Quarterly Performance and Quality Meetings"; App. 1 §2a, §2k) that
-combines audits, caseload measures and family feedback. Exports go through the safe-export
-module ``grip.documents.safe`` (no formulas, XML-safe text).
+combines audits, the key performance measures and family feedback. Exports go through the
+safe-export module ``grip.documents.safe`` (no formulas, XML-safe text).
+
+Performance: the measures flagged ``headline`` in ``grip/measures/definitions.yaml``, computed by
+the measures engine (:func:`grip.measures.engine.compute`, the same figures as ``grip measures``)
+for the whole LA at the quarter's last day, or at ``as_of`` while the quarter is still running.
+Seed 004 §1 has the quarterly meeting consider "performance data alongside audit findings", so
+the pack shows the engine's numerator and denominator, never a figure of its own.
 
 Which grade counts: the final grade (the moderated grade when moderated, issue 7 §6), for
 audits submitted or later. An audit belongs to the month of its programme (``Audit.month``).
@@ -14,10 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy import Connection, Engine
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from grip import calendar
@@ -36,13 +46,25 @@ from grip.audits.rules import lifecycle
 from grip.audits.templates import AGREEMENT, GRADES, load_template
 from grip.casedata.models import CASE_TABLES
 from grip.documents.safe import Sheet, docx_bytes, xlsx_bytes
+from grip.settings import Settings
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
 GRADED_STATES = ("submitted", "moderated", "closed")
 
-__all__ = ["DOCX", "XLSX", "QuarterReport", "build", "quarter_of", "to_docx", "to_xlsx"]
+__all__ = [
+    "DOCX",
+    "XLSX",
+    "PerformanceRow",
+    "QuarterReport",
+    "build",
+    "performance",
+    "quarter_end",
+    "quarter_of",
+    "to_docx",
+    "to_xlsx",
+]
 
 
 def quarter_months(quarter: str) -> list[str]:
@@ -66,6 +88,125 @@ def previous_quarters(quarter: str, n: int) -> list[str]:
         if q == 0:
             year, q = year - 1, 4
     return out[::-1]
+
+
+def quarter_end(quarter: str) -> dt.date:
+    """The last day of ``YYYY-Qn``."""
+    first = dt.date.fromisoformat(quarter_months(quarter)[0] + "-01")
+    return calendar.add_months(first, 3) - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class PerformanceRow:
+    """One headline measure for the whole LA at the pack's performance date, as the measures
+    engine computed it (numerator, denominator and value unchanged)."""
+
+    measure_id: str
+    area: str
+    name: str
+    unit: str  # count | percent | per_10k | average_days | average
+    polarity: str  # higher_is_better | lower_is_better | neither
+    numerator: float
+    denominator: float | None
+    value: float | None
+
+    @property
+    def shown(self) -> str:
+        """The value as a reader would say it: "72.5%", "41.3 per 10,000", "120.0 days"."""
+        if self.value is None:
+            return "-"
+        if self.unit == "percent":
+            return f"{self.value:.1f}%"
+        if self.unit == "per_10k":
+            return f"{self.value:.1f} per 10,000"
+        if self.unit == "average_days":
+            return f"{self.value:.1f} days"
+        if self.unit == "count":
+            return _num(self.value)
+        return f"{self.value:.1f}"
+
+    @property
+    def direction(self) -> str:
+        """The polarity in words."""
+        return POLARITY[self.polarity]
+
+
+POLARITY = {
+    "higher_is_better": "Higher is better",
+    "lower_is_better": "Lower is better",
+    "neither": "Context (no good direction)",
+}
+
+
+def _num(v: float | None) -> str:
+    """A count as a whole number when it is one."""
+    if v is None:
+        return "-"
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+class _SessionBind:
+    """Stands in for the engine ``compute`` expects, handing it the report session's own
+    connection (as ``grip.audits.casefile`` does for ``child_compliance``): a fresh engine
+    connection would sit outside the scoped session, so on PostgreSQL it would not carry the
+    transaction's ``grip.la_code`` and row-level security would show no rows (docs/access.md)."""
+
+    def __init__(self, db: Session) -> None:
+        self._db = db
+
+    @property
+    def dialect(self) -> Dialect:
+        """The session's database dialect (the loader picks COPY on PostgreSQL)."""
+        return self._db.connection().dialect
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        # Not closed here: the session owns the connection and its transaction.
+        yield self._db.connection()
+
+
+def performance(
+    db: Session, la_code: str, on: dt.date, settings: Settings | None = None
+) -> list[PerformanceRow]:
+    """The headline measures for the whole LA at ``on``, in definitions order.
+
+    Raises :class:`grip.audits.lifecycle.InvalidInput` when the engine refuses (unknown LA).
+    """
+    from grip.measures.definitions import load_definitions
+    from grip.measures.engine import MeasuresError, compute
+
+    defs = load_definitions()
+    headline = [m for m in defs.measures if m.headline]
+    try:
+        # One point only: the pack shows the quarter's position, the dashboard has the trend.
+        run = compute(
+            cast(Engine, _SessionBind(db)),
+            la_code,
+            on,
+            1,
+            settings=settings,
+            definitions=defs,
+            measure_ids=[m.id for m in headline],
+        )
+        try:
+            values = {m.id: run.at(m.id, on) for m in headline}
+        finally:
+            run.con.close()
+    except MeasuresError as exc:
+        raise lc.InvalidInput(f"performance measures for {la_code} at {on}: {exc}") from exc
+    return [
+        PerformanceRow(
+            measure_id=m.id,
+            area=defs.areas.get(m.area, m.area),
+            name=m.name,
+            unit=m.unit,
+            polarity=m.polarity,
+            numerator=values[m.id].numerator,
+            denominator=values[m.id].denominator,
+            value=values[m.id].value,
+        )
+        for m in headline
+    ]
 
 
 @dataclass
@@ -138,6 +279,9 @@ class QuarterReport:
     family: dict[str, dict[str, int]]
     family_not_obtained: int
     caseload: dict[str, int] = field(default_factory=dict)
+    #: The date the performance measures are at: the quarter's last day, or ``as_of`` if earlier.
+    performance_on: dt.date | None = None
+    performance: list[PerformanceRow] = field(default_factory=list)
 
     @property
     def action_completion(self) -> float | None:
@@ -164,8 +308,18 @@ def _grade_rows(level: str, items: list[tuple[str, str, str]]) -> list[GradeRow]
     return [GradeRow(level, g, p, {k: acc[(g, p)][k] for k in GRADES}) for g, p in sorted(acc)]
 
 
-def build(db: Session, la_code: str, quarter: str, as_of: dt.date) -> QuarterReport:
-    """The quarter's report for ``la_code`` as it stands on ``as_of``."""
+def build(
+    db: Session,
+    la_code: str,
+    quarter: str,
+    as_of: dt.date,
+    settings: Settings | None = None,
+) -> QuarterReport:
+    """The quarter's report for ``la_code`` as it stands on ``as_of``.
+
+    ``settings`` supplies the default visit standards to the measures (the LA's own measures
+    settings win); without it they come from the environment, as for ``grip measures``.
+    """
     months = quarter_months(quarter)
     teams, services = _names(db, la_code)
     trend_quarters = previous_quarters(quarter, 4)
@@ -278,6 +432,9 @@ def build(db: Session, la_code: str, quarter: str, as_of: dt.date) -> QuarterRep
             text = scale_qs.get((ans.audit_id, ans.item))
             if text and ans.answer:
                 family.setdefault(text, {k: 0 for k in AGREEMENT})[ans.answer] += 1
+    # A quarter still running is shown as it stands today: a snapshot dated in the future would
+    # count plans and placements as open that may yet end.
+    perf_on = min(as_of, quarter_end(quarter))
     caseload: dict[str, int] = {}
     try:
         from grip.casedata.summary import headline_counts
@@ -322,11 +479,20 @@ def build(db: Session, la_code: str, quarter: str, as_of: dt.date) -> QuarterRep
         family=family,
         family_not_obtained=sum(1 for a in graded if a.family_not_obtained_reason),
         caseload=caseload,
+        performance_on=perf_on,
+        performance=performance(db, la_code, perf_on, settings),
     )
 
 
 def _pct(v: float | None) -> str:
     return "-" if v is None else f"{v:.1f}%"
+
+
+def _cell(v: float | None) -> int | float | None:
+    """Whole numbers as integers, so a count reads "12", not "12.0", in both exports."""
+    if v is None:
+        return None
+    return int(v) if float(v).is_integer() else v
 
 
 def _tables(r: QuarterReport) -> list[tuple[str, list[str], list[list[Any]]]]:
@@ -355,6 +521,32 @@ def _tables(r: QuarterReport) -> list[tuple[str, list[str], list[list[Any]]]]:
                 ["Copies sent to IRO or CP chair", r.iro_copies],
                 ["Discussed by head of service in the following month", r.hos_discussed_in_time],
                 ["Family feedback not obtained", r.family_not_obtained],
+            ],
+        ),
+        (
+            "Performance",
+            [
+                "Area",
+                "Measure",
+                "Measure id",
+                "Value",
+                "Numerator",
+                "Denominator",
+                "Polarity",
+                "At",
+            ],
+            [
+                [
+                    p.area,
+                    p.name,
+                    p.measure_id,
+                    p.shown,
+                    _cell(p.numerator),
+                    _cell(p.denominator),
+                    p.direction,
+                    r.performance_on,
+                ]
+                for p in r.performance
             ],
         ),
         (
@@ -412,6 +604,9 @@ def to_docx(r: QuarterReport) -> bytes:
     paragraphs = [
         f"{r.la_code}: single case audits for {r.quarter} ({', '.join(r.months)}), as at "
         f"{r.as_of.isoformat()}.",
+        "Performance: the headline measures for the whole LA at "
+        f"{r.performance_on.isoformat() if r.performance_on else '-'}, from the measures engine "
+        "(the same figures as 'grip measures'), with numerator, denominator and polarity.",
         "For the quarterly Performance and Quality meeting chaired by the Director of Children's "
         "Social Care (seed 004 §1). Tables follow in this order: "
         + ", ".join(name for name, _, _ in tables)
