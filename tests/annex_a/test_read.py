@@ -10,9 +10,18 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from grip.annex_a.builder import NEEDED_COLUMNS, read_tables, read_tables_core
+from grip.annex_a import builder
+from grip.annex_a.builder import (
+    NEEDED_COLUMNS,
+    BuildError,
+    build,
+    read_tables,
+    read_tables_core,
+)
 
 from .caseset import LA, make_caseset
 
@@ -44,3 +53,48 @@ def test_read_is_per_la(engine: Engine) -> None:
     tables = read_tables(engine, "ZZZ")
     assert set(tables) == set(NEEDED_COLUMNS)
     assert all(rows == [] for rows in tables.values())
+
+
+def test_driver_failure_falls_back_to_core(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A driver-level read that fails (say, a read-only folder for a WAL database's -shm file)
+    falls back to the Core read, which gives the same tables."""
+    make_caseset(engine)
+    with engine.connect() as conn:
+        core = read_tables_core(conn, LA)
+    error = engine.dialect.loaded_dbapi.Error
+
+    def fail(*_args: object) -> None:
+        raise error("driver read refused")
+
+    monkeypatch.setattr(builder, "_read_sqlite_file", fail)
+    monkeypatch.setattr(builder, "_read_driver", fail)
+    assert read_tables(engine, LA) == core
+
+
+def test_build_error_when_case_tables_are_missing(engine: Engine) -> None:
+    """No case tables (an unmigrated store): a clear BuildError, not a driver traceback."""
+    make_caseset(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE ssd_contacts"))
+    with pytest.raises(BuildError, match="case store cannot be read"):
+        build(engine, LA, date(2024, 6, 14), "ofsted-2024")
+
+
+def test_engine_begin_hooks_run_for_a_read_through_the_engine(engine: Engine) -> None:
+    """On PostgreSQL the driver read runs inside a transaction begun through SQLAlchemy, so the
+    engine's ``begin`` hooks (the LA setting that row-level security checks) apply to it. On
+    SQLite the read uses a read-only connection of its own and never begins one on the engine."""
+    make_caseset(engine)
+    begun: list[object] = []
+
+    def on_begin(conn: object) -> None:
+        begun.append(conn)
+
+    sa.event.listen(engine, "begin", on_begin)
+    try:
+        tables = read_tables(engine, LA)
+    finally:
+        sa.event.remove(engine, "begin", on_begin)
+    assert tables["ssd_person"]
+    expected = 1 if engine.dialect.name == "postgresql" else 0
+    assert len(begun) == expected

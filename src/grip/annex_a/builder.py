@@ -89,7 +89,8 @@ def _select(
 # SQLite keeps dates as ISO text and booleans as 0/1. The driver turns them into Python values
 # itself when a column's name carries a converter name (PARSE_COLNAMES); the names are Grip's
 # own, so no other sqlite3 user in the process is affected. Dates repeat thousands of times, so
-# each distinct one is parsed once and the date object shared.
+# each distinct one is parsed once and the date object shared (at most one entry per calendar
+# day that occurs in any LA's data: a few tens of thousands).
 _SQLITE_DATE = "grip_annex_a_date"
 _SQLITE_BOOL = "grip_annex_a_bool"
 _DATE_TEXT: dict[bytes, date] = {}
@@ -128,7 +129,8 @@ def _read_sqlite_file(path: str, la_code: str) -> dict[str, list[tuple[Any, ...]
     # connection opens (the engine's pooled ones have it off). One read transaction, so all
     # tables come from the same snapshot even while an import writes (WAL).
     uri = f"file:{urllib.parse.quote(path)}?mode=ro"
-    con = sqlite3.connect(uri, uri=True, detect_types=sqlite3.PARSE_COLNAMES)
+    # The same 30 s busy timeout the engine's connections use (grip.store.db).
+    con = sqlite3.connect(uri, uri=True, detect_types=sqlite3.PARSE_COLNAMES, timeout=30)
     try:
         con.execute("BEGIN")
         return {
@@ -326,10 +328,21 @@ def read_tables(engine: Engine, la_code: str) -> dict[str, list[tuple[Any, ...]]
     url = engine.url
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         assert url.database is not None
-        return _read_sqlite_file(url.database, la_code)
+        try:
+            return _read_sqlite_file(url.database, la_code)
+        except sqlite3.Error:
+            # E.g. a WAL database in a folder we may not write its -shm file to, or tables not
+            # migrated yet: the Core read either works or raises the error build() explains.
+            pass
     with engine.connect() as conn:
         if url.get_backend_name() == "postgresql" and url.get_driver_name() == "psycopg":
-            return _read_driver(conn, la_code)
+            try:
+                # Begun through SQLAlchemy so the engine's begin hooks run first (such as the
+                # LA setting row-level security policies check), then read on that transaction.
+                with conn.begin():
+                    return _read_driver(conn, la_code)
+            except engine.dialect.loaded_dbapi.Error:
+                pass  # rolled back; the same as above: Core either works or raises
         return read_tables_core(conn, la_code)
 
 
