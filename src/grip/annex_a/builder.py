@@ -317,8 +317,8 @@ def read_tables(engine: Engine, la_code: str) -> dict[str, list[tuple[Any, ...]]
     The fastest plain read we found, per database: SQLite through the bare ``sqlite3`` driver
     with its own type converters, PostgreSQL through psycopg's cursor; any other database (or
     an in-memory SQLite) through SQLAlchemy Core. All give the same values (a test holds them
-    to the Core read); on a 60,000-child LA the driver read takes 1.07 s CPU where Core took
-    1.44 s (docs/annex-a.md).
+    to the Core read); on a 60,000-child LA the driver read takes about 1.0 s CPU where Core
+    took 1.44 s (docs/annex-a.md). A driver read that fails falls back to Core.
     """
     # The cyclic GC stays on here. The row tuples hold only dates, strings and numbers, so the
     # first young-generation pass that sees each one stops tracking it, and later passes never
@@ -970,8 +970,8 @@ class _RowMaker:
     A row is assembled from three parts, each cheap in bulk: the child's values (person
     fields and child-level derivations, memoised per child), the event's own fields (one
     comprehension of dict look-ups) and the event-level derivations (one call each); a C-level
-    ``itemgetter`` puts them in column order. Calling a closure per cell instead cost about a
-    fifth of the build on a 60,000-child LA.
+    ``itemgetter`` puts them in column order. A child is on several lists, so its values are
+    worked out once for all of them.
     """
 
     def __init__(self, cd: CaseData, columns: tuple[ColumnSpec, ...]) -> None:

@@ -67,12 +67,12 @@ def is_open(pop: Population, row: Mapping[str, Any], d: date) -> bool:
 #
 # The builder tests every event of a kind (140,000 contacts in a 60,000-child LA) against each
 # list's population. Building a row dict per event and walking the conditions generically cost
-# about a third of the build, so each condition is compiled once per list and date into a
-# closure over where the event holds each value (a dict key, or a row position, so the builder
-# can test table rows before making any event). They take the event *as recorded*: a date after D
-# never satisfies a window or an open-at start, and an end after D is "not ended yet", which is
-# exactly what ``in_population`` gives on the row as known on D (dates after D blanked); the
-# property test in tests/annex_a/test_population.py holds them to that.
+# about a quarter of the build (profiled), so each condition is compiled once per list and date
+# into a closure over where the event holds each value (a dict key, or a row position, so the
+# builder can test table rows before making any event). They take the event *as recorded*: a
+# date after D never satisfies a window or an open-at start, and an end after D is "not ended
+# yet", which is exactly what ``in_population`` gives on the row as known on D (dates after D
+# blanked); the property test in tests/annex_a/test_population.py holds them to that.
 
 #: An event: a dict of its fields, or a table row (fields at fixed positions).
 Event = Any
