@@ -8,16 +8,19 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import uuid
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url, text
 
 from grip.access import clock
+from grip.access.rls import APP_ROLE
 from grip.access.scope import Scope, scoped, system_job
 from grip.audits import lifecycle as lc
 from grip.audits.reports import (
@@ -31,6 +34,7 @@ from grip.casedata.importer import import_extract
 from grip.casedata.synth import synthesise
 from grip.measures.definitions import load_definitions
 from grip.measures.engine import MeasuresRun, compute
+from grip.store.db import make_engine
 
 from .conftest import LA
 
@@ -134,6 +138,38 @@ def test_running_quarter_is_shown_as_it_stands_today(engine: Engine, tmp_path: P
         rep = build(db, LA, "2026-Q4", AS_OF)
     assert rep.performance_on == AS_OF
     _assert_equals_engine(rep.performance, compute(engine, LA, AS_OF), AS_OF)
+
+
+@pytest.fixture
+def app_engine(engine: Engine) -> Iterator[Engine]:
+    """An engine logged in as a member of grip_app, as the web app runs (PostgreSQL), so
+    row-level security applies; the test engine itself on SQLite."""
+    if engine.dialect.name != "postgresql":
+        yield engine
+        return
+    login = f"grip_web_{uuid.uuid4().hex[:8]}"
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE ROLE {login} LOGIN IN ROLE {APP_ROLE}"))
+    url = make_url(engine.url.render_as_string(hide_password=False)).set(username=login)
+    eng = make_engine(url.render_as_string(hide_password=False))
+    yield eng
+    eng.dispose()
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP ROLE {login}"))
+
+
+def test_measures_are_read_in_the_scoped_session(
+    engine: Engine, app_engine: Engine, tmp_path: Path
+) -> None:
+    """The engine reads through the report's own session: under PostgreSQL's row-level
+    security (issue 4 §4) a separate connection would carry no LA and count nothing."""
+    _synthetic_la(engine, tmp_path)
+    on = dt.date(2026, 9, 30)
+    with scoped(app_engine, Scope(LA)) as db:
+        rep = build(db, LA, "2026-Q3", AS_OF)
+    run = compute(engine, LA, on)  # the owner's engine: every row, no policies
+    _assert_equals_engine(rep.performance, run, on)
+    assert any(r.denominator for r in rep.performance)
 
 
 def test_unknown_la_is_a_clear_error(engine: Engine) -> None:
