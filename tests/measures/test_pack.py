@@ -55,6 +55,10 @@ def test_pack_lists_children_not_meeting_and_is_audited(
             "--out", str(out))  # fmt: skip
     wb = openpyxl.load_workbook(out, read_only=True)
     assert wb.sheetnames[0] == "Summary" and "Drift" in wb.sheetnames
+    # The summary (written row by row in constant-memory mode) holds the headline and its trend.
+    [summary] = [r for r in _sheet_rows(out, "Summary") if len(r) > 1 and r[1] == "AS_45WD"]
+    assert summary[4:7] == (33.3, 1, 3)  # 1 of 3 assessments in 45 working days
+    assert summary[-1] == 33.3 and len(summary) == 8 + 12  # 12 monthly points, the last now
     rows = _sheet_rows(out, "Children not meeting")
     assert rows[0] == ("Measure", "Person", "Item", "Due", "Done", "Working days late", "Team",
                        "Worker")  # fmt: skip
