@@ -158,11 +158,12 @@ def app_engine(engine: Engine) -> Iterator[Engine]:
         conn.execute(text(f"DROP ROLE {login}"))
 
 
-def test_measures_are_read_in_the_scoped_session(
+def test_measures_are_read_under_row_level_security(
     engine: Engine, app_engine: Engine, tmp_path: Path
 ) -> None:
-    """The engine reads through the report's own session: under PostgreSQL's row-level
-    security (issue 4 §4) a separate connection would carry no LA and count nothing."""
+    """Built as the web app runs (the grip_app role on PostgreSQL), the figures still equal
+    the owner's: the engine's connections set the LA that row-level security checks (issue 4
+    §4); without it they would count nothing."""
     _synthetic_la(engine, tmp_path)
     on = dt.date(2026, 9, 30)
     with scoped(app_engine, Scope(LA)) as db:

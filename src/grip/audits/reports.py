@@ -20,14 +20,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy import Connection, Engine
-from sqlalchemy.engine import Dialect
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from grip import calendar
@@ -47,6 +44,7 @@ from grip.audits.templates import AGREEMENT, GRADES, load_template
 from grip.casedata.models import CASE_TABLES
 from grip.documents.safe import Sheet, docx_bytes, xlsx_bytes
 from grip.settings import Settings
+from grip.store.db import la_engine
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -145,26 +143,6 @@ def _num(v: float | None) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
-class _SessionBind:
-    """Stands in for the engine ``compute`` expects, handing it the report session's own
-    connection (as ``grip.audits.casefile`` does for ``child_compliance``): a fresh engine
-    connection would sit outside the scoped session, so on PostgreSQL it would not carry the
-    transaction's ``grip.la_code`` and row-level security would show no rows (docs/access.md)."""
-
-    def __init__(self, db: Session) -> None:
-        self._db = db
-
-    @property
-    def dialect(self) -> Dialect:
-        """The session's database dialect (the loader picks COPY on PostgreSQL)."""
-        return self._db.connection().dialect
-
-    @contextmanager
-    def connect(self) -> Iterator[Connection]:
-        # Not closed here: the session owns the connection and its transaction.
-        yield self._db.connection()
-
-
 def performance(
     db: Session, la_code: str, on: dt.date, settings: Settings | None = None
 ) -> list[PerformanceRow]:
@@ -179,8 +157,10 @@ def performance(
     headline = [m for m in defs.measures if m.headline]
     try:
         # One point only: the pack shows the quarter's position, the dashboard has the trend.
+        # la_engine: compute opens its own connections, so each must set the LA that
+        # PostgreSQL's row-level security checks (docs/access.md), as the measures pages do.
         run = compute(
-            cast(Engine, _SessionBind(db)),
+            la_engine(cast(Engine, db.get_bind()), la_code),
             la_code,
             on,
             1,
