@@ -328,6 +328,10 @@ def load_la(engine: Engine, la_code: str, con: duckdb.DuckDBPyConnection) -> dic
         engine.connect() as conn,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="grip-measures-load") as pool,
     ):
+        # Begin through SQLAlchemy so the engine's begin hooks run (on PostgreSQL, the LA that
+        # row-level security checks: grip.store.db.la_engine); the driver reads below share
+        # this transaction, which ends (rolled back) when the connection closes.
+        conn.begin()
         raw = conn.connection.dbapi_connection
         reader = con.cursor()
         pending: dict[str, Future[int]] = {}

@@ -40,6 +40,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
+        # At "begin": a reader that uses the driver connection directly (COPY) must begin
+        # through SQLAlchemy first (conn.begin()) so this runs in its transaction.
         event.listen(engine, "begin", _pg_set_la)
     return engine
 

@@ -29,6 +29,7 @@ from grip.annex_a.builder import BuildError, build
 from grip.annex_a.checker import check_workbook
 from grip.annex_a.spec import DEFAULT_SPEC, SpecError, available_specs, load_spec
 from grip.annex_a.workbook import write_xlsx
+from grip.store.db import la_engine
 from grip.web.deps import render
 from grip.web.security import CurrentPrincipal, client_actor, csrf_token, requires
 
@@ -99,7 +100,9 @@ async def build_download(request: Request, principal: CurrentPrincipal) -> Respo
             value=when,
         )
     try:
-        annex = build(request.app.state.engine, principal.la_code, d, spec)
+        # la_engine: on PostgreSQL the app's role sees an LA's rows only with its LA set.
+        engine = la_engine(request.app.state.engine, principal.la_code)
+        annex = build(engine, principal.la_code, d, spec)
     except BuildError as exc:
         return _page(
             request,

@@ -27,6 +27,7 @@ from grip.access.scope import hidden_person_ids, sample_person_ids, unscoped
 from grip.measures.charts import line_svg
 from grip.measures.definitions import load_definitions
 from grip.measures.engine import DIMENSIONS, MeasuresError, MeasuresRun, compute, slice_key
+from grip.store.db import la_engine
 from grip.web.deps import render
 from grip.web.middleware import error_response
 from grip.web.security import CurrentPrincipal, record, requires
@@ -59,7 +60,8 @@ def _run(request: Request, la_code: str, on: date) -> tuple[MeasuresRun, threadi
         if hit and time.monotonic() - hit[0] < _CACHE_SECONDS:
             _CACHE.move_to_end(key)
             return hit[1], hit[2]
-    run = compute(engine, la_code, on, 12, settings=request.app.state.settings)
+    # la_engine: on PostgreSQL the app's role sees an LA's rows only with its LA set.
+    run = compute(la_engine(engine, la_code), la_code, on, 12, settings=request.app.state.settings)
     lock = threading.Lock()
     with _CACHE_LOCK:
         _CACHE[key] = (time.monotonic(), run, lock)
