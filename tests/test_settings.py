@@ -36,3 +36,11 @@ def test_invalid_setting_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GRIP_CP_VISIT_WORKING_DAYS", "0")
     with pytest.raises(ValueError, match="cp_visit_working_days"):
         Settings()
+
+
+def test_a_copy_with_another_database_url_uses_it(tmp_path: Path) -> None:
+    # Tests run the app as another database login by copying the settings (issue 4 §4).
+    s = Settings(data_dir=tmp_path)
+    assert s.resolved_database_url.startswith("sqlite:///")
+    copy = s.model_copy(update={"database_url": "postgresql://grip_web@db/grip"})
+    assert copy.resolved_database_url == "postgresql://grip_web@db/grip"

@@ -7,7 +7,6 @@ is added without its documentation.
 from __future__ import annotations
 
 import secrets
-from functools import cached_property
 from pathlib import Path
 
 from pydantic import Field
@@ -73,7 +72,7 @@ class Settings(BaseSettings):
         ),
     )
 
-    @cached_property
+    @property
     def resolved_database_url(self) -> str:
         """The database URL in use: the configured one, or SQLite in the data folder."""
         if self.database_url:

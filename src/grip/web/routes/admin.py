@@ -403,8 +403,11 @@ def lift(request: Request, principal: CurrentPrincipal, person_id: str) -> Respo
 def break_glass_form(request: Request, principal: CurrentPrincipal, person_id: str) -> Response:
     """Ask for emergency access to a restricted case (404 unless it is restricted here)."""
     from grip.access import restrictions
+    from grip.access.scope import scoped
 
-    with request.app.state.sessions() as db:
+    # Scoped like the POST: on PostgreSQL the app's role sees the LA's restrictions only
+    # with its LA set (row-level security).
+    with scoped(request.app.state.sessions, principal.scope()) as db:
         if not restrictions.is_restricted(db, principal.la_code, person_id):
             return error_response(request, 404)
     return render(
