@@ -93,6 +93,62 @@ def _review_items(
     return out
 
 
+def _plan_items(
+    conn: Any,
+    la_code: str,
+    person_id: str,
+    on: date,
+    kind: str,
+    plans: tuple[str, str],
+    reviews: tuple[str, str],
+    visits: tuple[str, str],
+    measures: tuple[str, str, str],
+    area: str,
+    review_intervals: tuple[rules.Interval, ...],
+    visit_working_days: int,
+) -> list[ComplianceItem]:
+    """Review and visit timeliness of each CP or CIN plan (``kind`` ``cp`` or ``cin``).
+
+    The two plan kinds share their SSD column pattern (``<prefix>_<kind>_plan_id``,
+    ``<prefix>_<kind>_review_date``, ``<prefix>_<kind>_visit_seen`` …), so one routine serves
+    both with the table names and column prefixes given as ``(table, prefix)`` pairs. Visits
+    count only when the child was seen and are checked while the plan is open on ``on``.
+    """
+    (p_table, p), (r_table, r), (v_table, v) = plans, reviews, visits
+    first, later, visit_measure = measures
+    label = kind.upper()
+    review_rows = _rows(conn, r_table, f"{r}_person_id", la_code, person_id)
+    visit_rows = _rows(conn, v_table, f"{v}_person_id", la_code, person_id)
+    items: list[ComplianceItem] = []
+    for plan in _rows(conn, p_table, f"{p}_person_id", la_code, person_id):
+        start = plan[f"{p}_{kind}_plan_start_date"]
+        end = plan[f"{p}_{kind}_plan_end_date"]
+        plan_id = plan[f"{p}_{kind}_plan_id"]
+        if start > on:
+            continue
+        dates = [
+            x[f"{r}_{kind}_review_date"] for x in review_rows if x[f"{r}_{kind}_plan_id"] == plan_id
+        ]
+        items += _review_items(
+            first, later, area, f"{label} review", start, dates, end, on, review_intervals
+        )
+        if end is None or end > on:
+            seen = [
+                x[f"{v}_{kind}_visit_date"]
+                for x in visit_rows
+                if x[f"{v}_{kind}_plan_id"] == plan_id and x[f"{v}_{kind}_visit_seen"]
+            ]
+            interval = rules.Interval(rules.WD, visit_working_days)
+            items.append(
+                ComplianceItem(
+                    visit_measure,
+                    area,
+                    rules.visit_status(f"{label} visit", start, seen, on, interval),
+                )
+            )
+    return items
+
+
 def child_compliance(
     engine: Engine,
     la_code: str,
@@ -142,64 +198,18 @@ def child_compliance(
                     rules.icpc(s["s47e_strategy_discussion_date"], i["icpc_icpc_date"], on),
                 )
             )
-        cp_reviews = _rows(conn, "ssd_cp_reviews", "cppr_person_id", la_code, person_id)
-        cp_visits = _rows(conn, "ssd_cp_visits", "cppv_person_id", la_code, person_id)
-        for p in _rows(conn, "ssd_cp_plans", "cppl_person_id", la_code, person_id):
-            start, end, pid = (
-                p["cppl_cp_plan_start_date"],
-                p["cppl_cp_plan_end_date"],
-                p["cppl_cp_plan_id"],
-            )
-            if start > on:
-                continue
-            revs = [r["cppr_cp_review_date"] for r in cp_reviews if r["cppr_cp_plan_id"] == pid]
-            items += _review_items(
-                "CP_REVIEW_FIRST", "CP_REVIEW_LATER", "child_protection", "CP review",
-                start, revs, end, on, rules.CP_REVIEWS,
-            )  # fmt: skip
-            if end is None or end > on:
-                seen = [
-                    v["cppv_cp_visit_date"]
-                    for v in cp_visits
-                    if v["cppv_cp_plan_id"] == pid and v["cppv_cp_visit_seen"]
-                ]
-                iv = rules.Interval(rules.WD, std.cp_visit_working_days)
-                items.append(
-                    ComplianceItem(
-                        "CP_VISITS_IN_TIME",
-                        "child_protection",
-                        rules.visit_status("CP visit", start, seen, on, iv),
-                    )
-                )
-        cin_reviews = _rows(conn, "grip_cin_reviews", "cinr_person_id", la_code, person_id)
-        cin_visits = _rows(conn, "ssd_cin_visits", "cinv_person_id", la_code, person_id)
-        for p in _rows(conn, "ssd_cin_plans", "cinp_person_id", la_code, person_id):
-            start, end, pid = (
-                p["cinp_cin_plan_start_date"],
-                p["cinp_cin_plan_end_date"],
-                p["cinp_cin_plan_id"],
-            )
-            if start > on:
-                continue
-            revs = [r["cinr_cin_review_date"] for r in cin_reviews if r["cinr_cin_plan_id"] == pid]
-            items += _review_items(
-                "CIN_REVIEW_FIRST", "CIN_REVIEW_LATER", "children_in_need", "CIN review",
-                start, revs, end, on, rules.CIN_REVIEWS,
-            )  # fmt: skip
-            if end is None or end > on:
-                seen = [
-                    v["cinv_cin_visit_date"]
-                    for v in cin_visits
-                    if v["cinv_cin_plan_id"] == pid and v["cinv_cin_visit_seen"]
-                ]
-                iv = rules.Interval(rules.WD, std.cin_visit_working_days)
-                items.append(
-                    ComplianceItem(
-                        "CIN_VISITS_IN_TIME",
-                        "children_in_need",
-                        rules.visit_status("CIN visit", start, seen, on, iv),
-                    )
-                )
+        items += _plan_items(
+            conn, la_code, person_id, on, "cp", ("ssd_cp_plans", "cppl"),
+            ("ssd_cp_reviews", "cppr"), ("ssd_cp_visits", "cppv"),
+            ("CP_REVIEW_FIRST", "CP_REVIEW_LATER", "CP_VISITS_IN_TIME"), "child_protection",
+            rules.CP_REVIEWS, std.cp_visit_working_days,
+        )  # fmt: skip
+        items += _plan_items(
+            conn, la_code, person_id, on, "cin", ("ssd_cin_plans", "cinp"),
+            ("grip_cin_reviews", "cinr"), ("ssd_cin_visits", "cinv"),
+            ("CIN_REVIEW_FIRST", "CIN_REVIEW_LATER", "CIN_VISITS_IN_TIME"), "children_in_need",
+            rules.CIN_REVIEWS, std.cin_visit_working_days,
+        )  # fmt: skip
         episodes = _rows(conn, "ssd_cla_episodes", "clae_person_id", la_code, person_id)
         periods: dict[str, tuple[date, date | None]] = {}
         for e in episodes:
