@@ -65,6 +65,41 @@ P_RECONTACT_LATER = 0.15
 ADULT_MARGIN_DAYS = 28
 
 
+#: Permanence plan and outcome by age on entering care: for each upper age bound, rows of
+#: (upper bound of the uniform draw, plan, outcome); the first row whose bound exceeds the
+#: draw applies, so each row's share is its bound minus the one before.
+_PLANS_BY_AGE: tuple[tuple[float, tuple[tuple[float, str, str], ...]], ...] = (
+    (5, (
+        (0.32, "ADOPTION", "ADOPTION"),
+        (0.55, "SGO", "SGO"),
+        (0.88, "RETURN_HOME", "HOME"),
+        (1.0, "LONG_TERM_FOSTERING", "AT18"),
+    )),
+    (12, (
+        (0.45, "RETURN_HOME", "HOME"),
+        (0.6, "SGO", "SGO"),
+        (0.65, "CAO", "CAO"),
+        (1.0, "LONG_TERM_FOSTERING", "AT18"),
+    )),
+    (16, (
+        (0.48, "RETURN_HOME", "HOME"),
+        (0.8, "LONG_TERM_FOSTERING", "AT18"),
+        (0.95, "RESIDENTIAL", "AT18"),
+        (1.0, "OTHER", "OTHER"),
+    )),
+    (float("inf"), (
+        (0.35, "RETURN_HOME", "HOME"),
+        (1.0, "SUPPORTED_LIVING", "AT18"),
+    )),
+)  # fmt: skip
+
+
+def _plan_by_age(age: int, r: float) -> tuple[str, str]:
+    """The permanence plan and outcome for a child entering care at ``age``, given draw ``r``."""
+    rows = next(rows for limit, rows in _PLANS_BY_AGE if age < limit)
+    return next((plan, outcome) for bound, plan, outcome in rows if r < bound)
+
+
 class Weighted:
     """A weighted choice from a YAML mapping, by bisection on cumulative weights."""
 
@@ -1032,38 +1067,8 @@ class Journeys:
         r = prng.random()
         if route == "uasc":
             plan, outcome = "SUPPORTED_LIVING", "AT18" if r < 0.93 else "E15"
-        elif age < 5:
-            plan, outcome = (
-                ("ADOPTION", "ADOPTION")
-                if r < 0.32
-                else ("SGO", "SGO")
-                if r < 0.55
-                else ("RETURN_HOME", "HOME")
-                if r < 0.88
-                else ("LONG_TERM_FOSTERING", "AT18")
-            )
-        elif age < 12:
-            plan, outcome = (
-                ("RETURN_HOME", "HOME")
-                if r < 0.45
-                else ("SGO", "SGO")
-                if r < 0.6
-                else ("CAO", "CAO")
-                if r < 0.65
-                else ("LONG_TERM_FOSTERING", "AT18")
-            )
-        elif age < 16:
-            plan, outcome = (
-                ("RETURN_HOME", "HOME")
-                if r < 0.48
-                else ("LONG_TERM_FOSTERING", "AT18")
-                if r < 0.8
-                else ("RESIDENTIAL", "AT18")
-                if r < 0.95
-                else ("OTHER", "OTHER")
-            )
         else:
-            plan, outcome = ("RETURN_HOME", "HOME") if r < 0.35 else ("SUPPORTED_LIVING", "AT18")
+            plan, outcome = _plan_by_age(age, r)
         if outcome == "HOME":
             length = prng.choice(
                 (prng.randint(5, 120), prng.randint(60, 500), prng.randint(200, 900))
