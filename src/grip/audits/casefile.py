@@ -14,18 +14,17 @@ never disagree about whether a review was late.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from grip import calendar
 from grip.casedata.models import CASE_TABLES
 from grip.measures.compliance import ComplianceItem, child_compliance
+from grip.store.db import la_engine
 
 
 @dataclass
@@ -58,21 +57,6 @@ class CaseSummary:
         return sum(1 for c in self.checks if not c.due.compliant)
 
 
-class _SessionBind:
-    """Stands in for the engine ``child_compliance`` expects, handing it the audit session's
-    own connection. A fresh engine connection would sit outside the scoped session: on
-    PostgreSQL it would not carry the transaction's ``grip.la_code``, so row-level security
-    would show the web app's role no rows at all (docs/access.md, PostgreSQL)."""
-
-    def __init__(self, db: Session) -> None:
-        self._db = db
-
-    @contextmanager
-    def connect(self) -> Iterator[Connection]:
-        # Not closed here: the session owns the connection and its transaction.
-        yield self._db.connection()
-
-
 def _rows(db: Session, table: str, la_code: str, person_col: str, pid: str) -> list[Any]:
     t = CASE_TABLES[table]
     return list(
@@ -88,7 +72,10 @@ def timescales(
     An audit looks back over the period (seed 004 App. 1 §2b), so a review due before it is
     history for an earlier audit and one due after it is not yet the auditor's concern.
     """
-    result = child_compliance(cast(Engine, _SessionBind(db)), la_code, person_id, period_end)
+    # la_engine: child_compliance opens its own connections, and on PostgreSQL the web app's
+    # role sees the LA's rows only when each sets the LA that row-level security checks.
+    engine = la_engine(cast(Engine, db.get_bind()), la_code)
+    result = child_compliance(engine, la_code, person_id, period_end)
     return sorted(
         (
             i
