@@ -9,7 +9,11 @@ signs in as each role and exercises every cell:
 * a role with it gets neither 401 nor 403 (nor a server error);
 * object routes (``object: user`` / ``object: case``) are also asked about an object in
   another LA and, for cases, a restricted case the user is not on the access list for: both
-  answer 404, never 403 — and a restricted case the user *is* listed for is visible.
+  answer 404, never 403 — and a restricted case the user *is* listed for is visible;
+* user routes are also asked about the signed-in user's own account (``own_account``) and
+  about a user with roles in two LAs (``two_las``: DCS in LA2, social worker here), where the
+  entry's ``expect:`` says which roles are refused (403): nobody changes their own account,
+  and only the platform operator resets, enables or disables a person who works elsewhere.
 
 Regenerate entries with ``.venv/bin/python tests/access/test_authz_matrix.py`` (prints YAML).
 """
@@ -95,7 +99,12 @@ def _objects(engine: Engine) -> dict[str, dict[str, str]]:
     plant_rows(engine, "LA1", "P-RESTRICTED", "restricted")
     _restrict(engine)
     return {
-        "user": {"own": "fresh", "other_la": str(other_user.id)},
+        "user": {
+            "own": "fresh",
+            "other_la": str(other_user.id),
+            "own_account": "self",
+            "two_las": "fresh-two-las",
+        },
         "case": {
             "own": "P-OWN",
             "other_la": "P-OTHER",
@@ -116,11 +125,15 @@ def _restrict(engine: Engine) -> None:
         )
 
 
-def _expect(entry: dict[str, Any], ctx: str) -> int | str:
-    """404 or "ok" for a context: other LA and restricted answer 404 unless the entry says
-    otherwise (``expect: {context: ok | 404}``, e.g. for restriction management)."""
+def _expect(entry: dict[str, Any], ctx: str, role: str) -> int | str:
+    """404, 403 or "ok" for a context: other LA and restricted answer 404 unless the entry
+    says otherwise (``expect: {context: ok | 404 | 403 | {role: ...}}``; a mapping gives the
+    answer per role, "ok" for roles it does not name)."""
     default: dict[str, int | str] = {"other_la": 404, "restricted": 404}
-    return (entry.get("expect") or {}).get(ctx, default.get(ctx, "ok"))  # type: ignore[no-any-return]
+    want = (entry.get("expect") or {}).get(ctx, default.get(ctx, "ok"))
+    if isinstance(want, dict):
+        want = want.get(role, "ok")
+    return want  # type: ignore[no-any-return]
 
 
 def _url(path: str, entry: dict[str, Any], object_id: str | None) -> str:
@@ -201,6 +214,11 @@ def test_every_cell(settings: Any, engine: Engine) -> None:
                         _restrict(engine)  # a lift in an earlier cell must not leak
                     if kind == "user" and oid == "fresh":
                         oid = str(make_user(engine, "social_worker", "LA1").id)
+                    elif kind == "user" and oid == "fresh-two-las":
+                        two = make_user(engine, "dcs", "LA2", extra={"LA1": "social_worker"})
+                        oid = str(two.id)
+                    elif kind == "user" and oid == "self":
+                        oid = str(user.id)
                     r = _request(c, method, _url(path, entry, oid), user.csrf_token)
                     cell = f"{key} × {role} × {ctx}: {r.status_code}"
                     if r.status_code >= 500:
@@ -208,9 +226,9 @@ def test_every_cell(settings: Any, engine: Engine) -> None:
                     elif not allowed:
                         if r.status_code != 403:
                             failures.append(cell + " (expected 403)")
-                    elif _expect(entry, ctx) == 404:
-                        if r.status_code != 404:
-                            failures.append(cell + " (expected 404)")
+                    elif (want := _expect(entry, ctx, role)) != "ok":
+                        if r.status_code != want:
+                            failures.append(cell + f" (expected {want})")
                     elif r.status_code in ((401, 403) if ctx == "plain" else (401, 403, 404)):
                         # Plain routes get placeholder ids, so "not found" is fine there.
                         failures.append(cell + " (expected access)")

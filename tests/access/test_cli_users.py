@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -72,6 +73,7 @@ def test_manage_users(run: Any, settings: Settings) -> None:
     assert bad.exit_code != 0 and "unknown role 'wizard'" in bad.output
     insp = run("users", "create", "visiting.inspector", "--la", "999", "--role", "inspector")
     assert insp.exit_code != 0 and "expiry" in insp.output
+    soon = (dt.date.today() + dt.timedelta(days=30)).isoformat()
     insp = run(
         "users",
         "create",
@@ -81,9 +83,21 @@ def test_manage_users(run: Any, settings: Settings) -> None:
         "--role",
         "inspector",
         "--expires",
+        soon,
+    )
+    assert insp.exit_code == 0, insp.output
+    too_late = run(
+        "users",
+        "grant",
+        "visiting.inspector",
+        "--la",
+        "999",
+        "--role",
+        "inspector",
+        "--expires",
         "2099-01-31",
     )
-    assert insp.exit_code == 0
+    assert too_late.exit_code != 0 and "more than 90 days" in too_late.output
     assert (
         run("users", "inspection-sample", "visiting.inspector", "--la", "999", "P1", "P2").exit_code
         == 0
@@ -93,7 +107,7 @@ def test_manage_users(run: Any, settings: Settings) -> None:
     )
     listing = run("users", "list", "--la", "999").output
     assert "jo.worker\t999\tteam_manager\tactive" in listing
-    assert "visiting.inspector\t999\tinspector until 2099-01-31" in listing
+    assert f"visiting.inspector\t999\tinspector until {soon}" in listing
     assert run("users", "disable", "jo.worker").exit_code == 0
     assert "jo.worker\t999\tteam_manager\tdisabled" in run("users", "list").output
     reset = run("users", "reset", "jo.worker")

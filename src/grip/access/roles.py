@@ -8,7 +8,7 @@ instead of silently allowing or denying (issue 4 §3).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,8 @@ class Role:
     description: str = ""
     read_only: bool = False
     sample_only: bool = False
+    #: The longest a grant of this role may last, in days from the grant (``None``: no limit).
+    max_expiry_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,12 @@ class Policy:
 
     roles: dict[str, Role]
     permissions: dict[str, frozenset[str]]
+    #: For each role that manages accounts, the roles it may give (``grants:`` in the file).
+    grants: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def may_grant(self, granter: str, role: str) -> bool:
+        """Whether a holder of ``granter`` may give someone else ``role``."""
+        return role in self.grants.get(granter, frozenset())
 
     def roles_for(self, permission: str) -> frozenset[str]:
         """Roles holding ``permission``; raises :class:`UnknownPermission` for an unknown name."""
@@ -90,6 +98,7 @@ def parse_policy(data: Any, source: str = str(PERMISSIONS_FILE)) -> Policy:
             description=str(spec.get("description", "")),
             read_only=bool(spec.get("read_only", False)),
             sample_only=bool(spec.get("sample_only", False)),
+            max_expiry_days=_max_days(spec.get("max_expiry_days"), f"{source}: roles.{code}"),
         )
     permissions: dict[str, frozenset[str]] = {}
     for name, holders in raw_perms.items():
@@ -104,7 +113,31 @@ def parse_policy(data: Any, source: str = str(PERMISSIONS_FILE)) -> Policy:
                     f"expected one of {', '.join(roles)}"
                 )
         permissions[name] = frozenset(holders)
-    return Policy(roles=roles, permissions=permissions)
+    grants = _parse_grants(data.get("grants", {}), roles, source)
+    return Policy(roles=roles, permissions=permissions, grants=grants)
+
+
+def _max_days(value: Any, where: str) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{where}.max_expiry_days: expected a whole number of days above 0")
+    return value
+
+
+def _parse_grants(raw: Any, roles: dict[str, Role], source: str) -> dict[str, frozenset[str]]:
+    """``grants: {granter: [role, ...]}``: every name must be a defined role."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"{source}: grants: expected a mapping of role to the roles it may give")
+    out: dict[str, frozenset[str]] = {}
+    for granter, given in raw.items():
+        if granter not in roles or not isinstance(given, list):
+            raise ValueError(f"{source}: grants.{granter}: expected a role and a list of roles")
+        unknown = [r for r in given if r not in roles]
+        if unknown:
+            raise ValueError(f"{source}: grants.{granter}: unknown roles {unknown}")
+        out[granter] = frozenset(given)
+    return out
 
 
 @cache

@@ -231,3 +231,140 @@ def create_demo_users(engine: Engine, la_code: str) -> list[NewCredentials]:
             )
             made.append(creds)
     return made
+
+
+# --- Changes made by one person to another's account -------------------------------------
+#
+# Policy (docs/security.md, "Accounts in several LAs"): nobody changes their own roles,
+# expiries, LAs or account state; a role is given only as permissions.yaml's ``grants`` allow;
+# an account that holds roles in more than one LA, or a platform operator's account, is reset,
+# enabled or disabled only by a platform operator, because those actions reach every LA the
+# person works in. An LA admin may change or revoke such a person's role in the admin's LA.
+
+PLATFORM_OPERATOR = "platform_operator"
+#: Actions that change the whole account rather than its role in one LA.
+ACCOUNT_WIDE = frozenset({"reset", "enable", "disable"})
+
+
+class Refused(AccessError):
+    """The acting person may not make this change (answered 403 by the web app)."""
+
+
+@dataclass(frozen=True)
+class Manager:
+    """Who makes a change to an account: their user id (``None`` for the platform's own
+    command line, run by the platform operator on the server), role and current LA."""
+
+    user_id: int | None
+    role: str
+    la_code: str | None
+
+
+#: The command line on the server: whoever runs it operates the platform.
+COMMAND_LINE = Manager(user_id=None, role=PLATFORM_OPERATOR, la_code=None)
+
+
+def _roles_by_la(db: Session, user_id: int) -> dict[str, str]:
+    rows = db.scalars(select(Membership).where(Membership.user_id == user_id))
+    return {m.authority_code: m.role for m in rows}
+
+
+def check_may_change(db: Session, by: Manager, target: User, action: str) -> None:
+    """Raise :class:`Refused` unless ``by`` may apply ``action`` (``role``, ``revoke``,
+    ``reset``, ``enable``, ``disable``) to ``target``'s account."""
+    if by.user_id is not None and by.user_id == target.id:
+        raise Refused(
+            "You cannot change your own account, roles or expiry: ask another administrator"
+        )
+    if by.role == PLATFORM_OPERATOR:
+        return
+    held = _roles_by_la(db, target.id)
+    if PLATFORM_OPERATOR in held.values():
+        raise Refused(f"{target.username} operates the platform: only a platform operator can")
+    if by.la_code not in held:
+        raise Refused(f"{target.username} has no role in your LA")
+    if action in ACCOUNT_WIDE and len(held) > 1:
+        raise Refused(
+            f"{target.username} works in more than one LA: only the platform operator can "
+            f"{action} their account; you can change or revoke their role in this LA"
+        )
+
+
+def check_grant(by: Manager, role: str, expires_at: dt.datetime | None) -> None:
+    """Raise unless ``by`` may give ``role`` (``grants`` in permissions.yaml) until
+    ``expires_at``: not in the past, not beyond the role's ``max_expiry_days``."""
+    spec = policy().check_role(role)
+    if not policy().may_grant(by.role, role):
+        raise Refused(f"A {policy().roles[by.role].label} cannot give the role {spec.label}")
+    if spec.code == INSPECTOR and expires_at is None:
+        raise AccessError("expires: an external inspector's access needs an expiry date")
+    now = clock.now()
+    if expires_at is not None and expires_at <= now:
+        raise AccessError(f"expires: {expires_at:%Y-%m-%d} is in the past; expected a later date")
+    if spec.max_expiry_days is not None and expires_at is not None:
+        latest = now + dt.timedelta(days=spec.max_expiry_days)
+        if expires_at > latest:
+            raise AccessError(
+                f"expires: {expires_at:%Y-%m-%d} is more than {spec.max_expiry_days} days "
+                f"away; a {spec.label}'s access may last until {latest:%Y-%m-%d} at the latest"
+            )
+
+
+def create_by(
+    db: Session,
+    by: Manager,
+    username: str,
+    display_name: str,
+    *,
+    la_code: str,
+    role: str,
+    expires_at: dt.datetime | None = None,
+) -> NewCredentials:
+    """:func:`create_user` on ``by``'s authority. A username already taken is refused with
+    the same words wherever it is taken, so the answer does not say in which LA."""
+    check_grant(by, role, expires_at)
+    if by.role != PLATFORM_OPERATOR and by.la_code != la_code:
+        raise Refused("You can create accounts only in your own LA")
+    if get_user(db, _check_username(username)) is not None:
+        raise AccessError(
+            "username: this username cannot be used; choose another (a person who already "
+            "has a Grip account elsewhere is given a role here by the platform operator)"
+        )
+    return create_user(
+        db, username, display_name, la_code=la_code, role=role, expires_at=expires_at
+    )
+
+
+def change_by(
+    db: Session,
+    by: Manager,
+    target: User,
+    action: str,
+    *,
+    la_code: str | None = None,
+    role: str = "",
+    expires_at: dt.datetime | None = None,
+) -> NewCredentials | None:
+    """Apply ``action`` to ``target`` on ``by``'s authority, after :func:`check_may_change`
+    (and :func:`check_grant` for a role). ``la_code`` defaults to ``by``'s LA. Returns new
+    credentials for ``reset``."""
+    check_may_change(db, by, target, action)
+    la = la_code or by.la_code
+    if action in ("role", "revoke") and (
+        la is None or (by.role != PLATFORM_OPERATOR and la != by.la_code)
+    ):
+        raise Refused("You can change roles only in your own LA")
+    if action == "role":
+        check_grant(by, role, expires_at)
+        assert la is not None
+        grant_role(db, target, la, role, expires_at)
+    elif action == "revoke":
+        assert la is not None
+        revoke_role(db, target, la)
+    elif action in ("enable", "disable"):
+        set_active(db, target, action == "enable")
+    elif action == "reset":
+        return reset_credentials(db, target)
+    else:
+        raise ValueError(f"unknown account action {action!r}")
+    return None

@@ -87,8 +87,14 @@ def create(username: str, la_code: str, role: str, display_name: str, expires: s
     engine = _engine()
     try:
         with transaction(engine) as db:
-            creds = users.create_user(
-                db, username, display_name, la_code=la_code, role=role, expires_at=_expiry(expires)
+            creds = users.create_by(
+                db,
+                users.COMMAND_LINE,
+                username,
+                display_name,
+                la_code=la_code,
+                role=role,
+                expires_at=_expiry(expires),
             )
             audit.record_event(
                 db,
@@ -136,18 +142,17 @@ def _change(
     try:
         with transaction(engine) as db:
             user = _user(db, username)
-            if action == "disable":
-                users.set_active(db, user, False)
-            elif action == "enable":
-                users.set_active(db, user, True)
-            elif action == "grant":
-                assert la_code and role
-                users.grant_role(db, user, la_code, role, _expiry(expires))
-            elif action == "revoke":
-                assert la_code
-                users.revoke_role(db, user, la_code)
-            elif action == "reset":
-                creds = users.reset_credentials(db, user)
+            # The same rules as the web's admin pages, as the platform operator (whoever runs
+            # this on the server operates the platform).
+            creds = users.change_by(
+                db,
+                users.COMMAND_LINE,
+                user,
+                "role" if action == "grant" else action,
+                la_code=la_code,
+                role=role or "",
+                expires_at=_expiry(expires),
+            )
             audit.record_event(
                 db,
                 action=f"user.{action}",

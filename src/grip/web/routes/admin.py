@@ -1,7 +1,9 @@
 """LA admin pages: the LA's users and roles, and its audit trail (view, filter, export).
 
-Users of other LAs answer 404, never 403 (issue 4 §3): an LA admin cannot learn who works
-elsewhere. Disabling a user who also works in another LA is refused: revoke the role here.
+Users of other LAs answer 404, never 403: an LA admin cannot learn who works elsewhere. What
+an admin may change is decided by grip.access.users (change_by): never their own account, a
+role only as permissions.yaml's ``grants`` allow, and the account of someone who works in
+another LA only through their role here.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ def _page(request: Request, principal: Principal, status: int = 200, **ctx: obje
         principal=principal,
         members=members,
         roles=policy().roles,
+        grantable=policy().grants.get(principal.role, frozenset()),
         csrf_token=csrf_token(request),
         **ctx,
     )
@@ -60,7 +63,10 @@ def users_page(request: Request, principal: CurrentPrincipal) -> Response:
 def _expiry(value: str) -> dt.datetime | None:
     if not value:
         return None
-    day = dt.date.fromisoformat(value)
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("expires: not a date; expected YYYY-MM-DD, e.g. 2027-03-31") from None
     return dt.datetime(day.year, day.month, day.day, 23, 59, tzinfo=dt.UTC)
 
 
@@ -74,13 +80,12 @@ def create_user(
     expires: str = Form(""),
 ) -> Response:
     """Create a user in the admin's LA; the one-time password and TOTP secret show once."""
-    if not _may_grant(principal, role):
-        return _page(request, principal, status=400, errors=[_GRANT_REFUSED])
     try:
         expires_at = _expiry(expires)
         with request.app.state.sessions() as db, db.begin():
-            creds = users.create_user(
+            creds = users.create_by(
                 db,
+                _manager(principal),
                 username,
                 display_name,
                 la_code=principal.la_code,
@@ -97,16 +102,9 @@ def create_user(
                 detail=f"role {role}",
             )
     except (users.AccessError, UnknownRole, ValueError) as exc:
-        return _page(request, principal, status=400, errors=[str(exc)])
+        status = 403 if isinstance(exc, users.Refused) else 400
+        return _page(request, principal, status=status, errors=[str(exc)])
     return _page(request, principal, created=creds)
-
-
-_GRANT_REFUSED = "Only a platform operator can give the platform operator role"
-
-
-def _may_grant(principal: Principal, role: str) -> bool:
-    """An LA admin cannot make anyone a platform operator (a service-wide role)."""
-    return role != "platform_operator" or principal.role == "platform_operator"
 
 
 def _member_or_404(db: Session, principal: Principal, user_id: int) -> User | None:
@@ -116,48 +114,42 @@ def _member_or_404(db: Session, principal: Principal, user_id: int) -> User | No
     return user
 
 
+def _manager(principal: Principal) -> users.Manager:
+    return users.Manager(principal.user_id, principal.role, principal.la_code)
+
+
+_MESSAGES = {
+    "disable": "{u} is disabled and signed out",
+    "enable": "{u} is enabled",
+    "role": "{u} now has the role {role}",
+    "revoke": "{u} no longer has a role here and is signed out",
+    "reset": "new one-time credentials for {u}",
+}
+
+
 def _action(
     request: Request, principal: Principal, user_id: int, action: str, **kw: str
 ) -> Response:
-    message = ""
-    created = None
+    """One change to a user of this LA, on the rules of :func:`grip.access.users.change_by`:
+    refusals answer 403, bad values 400, both on the users page with the reason."""
     with request.app.state.sessions() as db, db.begin():
         user = _member_or_404(db, principal, user_id)
         if user is None:
             return error_response(request, 404)
         try:
-            if action == "disable":
-                others = [
-                    m.authority_code
-                    for m in db.scalars(select(Membership).where(Membership.user_id == user.id))
-                    if m.authority_code != principal.la_code
-                ]
-                if others:
-                    raise users.AccessError(
-                        f"{user.username} also works in another LA: revoke their role here instead"
-                    )
-                if user.id == principal.user_id:
-                    raise users.AccessError("you cannot disable yourself")
-                users.set_active(db, user, False)
-                message = f"{user.username} is disabled and signed out"
-            elif action == "enable":
-                users.set_active(db, user, True)
-                message = f"{user.username} is enabled"
-            elif action == "role":
-                role = kw.get("role", "")
-                if not _may_grant(principal, role):
-                    raise users.AccessError(_GRANT_REFUSED)
-                users.grant_role(db, user, principal.la_code, role, _expiry(kw.get("expires", "")))
-                message = f"{user.username} is now {policy().check_role(role).label}"
-            elif action == "revoke":
-                users.revoke_role(db, user, principal.la_code)
-                message = f"{user.username} no longer has a role here and is signed out"
-            elif action == "reset":
-                created = users.reset_credentials(db, user)
-                message = f"new one-time credentials for {user.username}"
+            created = users.change_by(
+                db,
+                _manager(principal),
+                user,
+                action,
+                role=kw.get("role", ""),
+                expires_at=_expiry(kw.get("expires", "")),
+            )
+            label = policy().roles[kw["role"]].label if action == "role" else ""
         except (users.AccessError, UnknownRole, ValueError) as exc:
             db.rollback()
-            return _page(request, principal, status=400, errors=[str(exc)])
+            status = 403 if isinstance(exc, users.Refused) else 400
+            return _page(request, principal, status=status, errors=[str(exc)])
         audit.record_event(
             db,
             action=f"user.{action}",
@@ -167,6 +159,7 @@ def _action(
             object_id=user.username,
             detail=kw.get("role"),
         )
+    message = _MESSAGES[action].format(u=user.username, role=label)
     return _page(request, principal, message=message, created=created)
 
 
@@ -399,24 +392,29 @@ def lift(request: Request, principal: CurrentPrincipal, person_id: str) -> Respo
     return _restrictions(request, principal, message=f"{person_id} is no longer restricted")
 
 
-@router.get("/break-glass/{person_id}", dependencies=[requires("casedata:break_glass")])
-def break_glass_form(request: Request, principal: CurrentPrincipal, person_id: str) -> Response:
-    """Ask for emergency access to a restricted case (404 unless it is restricted here)."""
-    from grip.access import restrictions
-    from grip.access.scope import scoped
-
-    # Scoped like the POST: on PostgreSQL the app's role sees the LA's restrictions only
-    # with its LA set (row-level security).
-    with scoped(request.app.state.sessions, principal.scope()) as db:
-        if not restrictions.is_restricted(db, principal.la_code, person_id):
-            return error_response(request, 404)
+def _break_glass_page(
+    request: Request, person_id: str, status: int = 200, **ctx: object
+) -> Response:
     return render(
         request,
         "admin/break_glass.html",
+        status_code=status,
         title="Emergency access",
         person_id=person_id,
         csrf_token=csrf_token(request),
+        **ctx,
     )
+
+
+# Both break-glass routes answer alike for a restricted case, an unrestricted one, one of
+# another LA and an id that does not exist: whether a case is restricted is itself something
+# a person off its access list must not learn (penetration test, December 2026).
+
+
+@router.get("/break-glass/{person_id}", dependencies=[requires("casedata:break_glass")])
+def break_glass_form(request: Request, principal: CurrentPrincipal, person_id: str) -> Response:
+    """Ask for emergency access to a case (the same form for any id)."""
+    return _break_glass_page(request, person_id)
 
 
 @router.post("/break-glass/{person_id}", dependencies=[requires("casedata:break_glass")])
@@ -426,33 +424,17 @@ def break_glass(
     person_id: str,
     reason: str = Form("", max_length=2000),
 ) -> Response:
-    """Grant emergency access for an hour with a typed reason; logged; QA leads notified."""
+    """Grant emergency access for an hour with a typed reason when the case is restricted
+    here; logged; QA leads notified. Every id gets the same answer."""
     from grip.access import restrictions
     from grip.access.scope import scoped
 
     with scoped(request.app.state.sessions, principal.scope()) as db:
-        if not restrictions.is_restricted(db, principal.la_code, person_id):
-            return error_response(request, 404)
         try:
-            restrictions.break_glass(
+            restrictions.request_emergency_access(
                 db, principal.scope(), person_id, reason, actor=client_actor(request, principal)
             )
         except restrictions.RestrictionError as exc:
             db.rollback()
-            return render(
-                request,
-                "admin/break_glass.html",
-                status_code=400,
-                title="Emergency access",
-                person_id=person_id,
-                errors=[str(exc)],
-                csrf_token=csrf_token(request),
-            )
-    return render(
-        request,
-        "admin/break_glass.html",
-        title="Emergency access",
-        person_id=person_id,
-        granted=True,
-        csrf_token=csrf_token(request),
-    )
+            return _break_glass_page(request, person_id, 400, errors=[str(exc)])
+    return _break_glass_page(request, person_id, granted=True)
