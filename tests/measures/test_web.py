@@ -53,10 +53,39 @@ def test_drill_down_lists_children_but_hides_restricted(
     assert r.status_code == 200, r.text
     # The total still counts C2 (statutory figure) ...
     assert '<strong id="measure-denominator">2.0</strong>' in r.text
-    # ... but the list behind it leaves the restricted case out and says so.
+    # ... but the list behind it leaves the restricted case out, without saying how many.
     assert 'data-person="C1"' in r.text
     assert 'data-person="C2"' not in r.text
-    assert "1 restricted or out-of-sample case" in r.text
+    assert "restricted" not in r.text.lower()
+
+
+def test_slices_do_not_reveal_a_restricted_childs_characteristics(
+    client: Any, engine: Engine, signed_in: Any
+) -> None:
+    """The penetration test read a hidden child's sex, ethnicity and age band from the
+    drill-down's slices ("N restricted ... counted but not listed" per slice). Restricted
+    children now count in the whole-LA total only."""
+    signed_in("team_manager", "LA1")
+    b = CaseBook("LA1")
+    b.child("C1", sex="M", ethnicity="WBRI", dob=date(2015, 6, 1))
+    b.child("C2", sex="F", ethnicity="BCRB", dob=date(2026, 6, 1))
+    for pid in ("C1", "C2"):
+        r = b.referral(pid, date(2026, 12, 7))
+        b.assessment(pid, r, date(2026, 12, 8), date(2027, 2, 11))
+    b.save(engine)
+    with transaction(engine) as db:
+        restrictions.restrict_case(db, Scope("LA1"), "C2", "test", dt.date(2027, 6, 1), [])
+    r = client.get("/measures/AS_45WD?date=2027-03-31")
+    assert r.status_code == 200, r.text
+    assert '<strong id="measure-denominator">2.0</strong>' in r.text  # whole LA: both
+    for hidden in ("BCRB", "Under 1", "slice=F#"):
+        assert hidden not in r.text, hidden
+    assert "WBRI" in r.text and "slice=M#" in r.text
+    for dimension, value in (("sex", "F"), ("ethnicity", "BCRB"), ("age_band", "Under 1")):
+        page = client.get(f"/measures/AS_45WD?date=2027-03-31&dimension={dimension}&slice={value}")
+        assert page.status_code == 200
+        assert 'data-person="C2"' not in page.text and "restricted" not in page.text.lower()
+        assert 'id="row-count">0 rows' in page.text
 
 
 def test_measure_pages_need_sign_in_and_reject_bad_input(

@@ -49,7 +49,6 @@ def test_restrict_break_glass_and_lift(client: Any, engine: Engine, settings: An
 
     with TestClient(create_app(settings), base_url="http://127.0.0.1") as other:
         manager = sign_in(other, engine, make_user(engine, "team_manager", "LA1"))
-        assert other.get("/break-glass/NOT-RESTRICTED").status_code == 404
         form = other.get("/break-glass/P-77")
         assert form.status_code == 200 and "will be recorded" in form.text
         short = other.post(
@@ -64,6 +63,7 @@ def test_restrict_break_glass_and_lift(client: Any, engine: Engine, settings: An
             },
         )
         assert ok.status_code == 200 and 'id="granted"' in ok.text
+        assert "is recorded" in ok.text
     # The QA lead sees the notification; the trail has the reason.
     assert "Break-glass access to restricted case P-77" in client.get("/account").text
     with transaction(engine) as db:
@@ -74,3 +74,78 @@ def test_restrict_break_glass_and_lift(client: Any, engine: Engine, settings: An
     assert (
         client.post("/admin/restrictions/P-77/lift", data={"csrf_token": token}).status_code == 404
     )
+
+
+def _body(html: str, person_id: str) -> str:
+    """The page without what legitimately differs per request (tokens, the id itself)."""
+    import re
+
+    html = re.sub(r'(csrf_token" value=|nonce=)"[^"]*"', "", html)
+    return html.replace(person_id, "ID")
+
+
+def test_break_glass_answers_alike_for_restricted_unrestricted_and_unknown_ids(
+    client: Any, engine: Engine, signed_in: Any
+) -> None:
+    """The penetration test told restricted ids from others by the GET's 200 versus 404."""
+    from grip.access import restrictions
+    from grip.access.scope import Scope
+    from grip.access.testing import plant_rows
+
+    plant_rows(engine, "LA1", "P-OPEN", "open")
+    plant_rows(engine, "LA1", "P-SHUT", "shut")
+    plant_rows(engine, "LA2", "P-ELSEWHERE", "elsewhere")
+    with transaction(engine) as db:
+        restrictions.restrict_case(
+            db, Scope("LA1"), "P-SHUT", "test", dt.date.today() + dt.timedelta(days=30), []
+        )
+    user = signed_in("team_manager", "LA1")
+    ids = ("P-SHUT", "P-OPEN", "P-ELSEWHERE", "P-NEVER-EXISTED")
+    gets = {pid: client.get(f"/break-glass/{pid}") for pid in ids}
+    assert {r.status_code for r in gets.values()} == {200}
+    assert len({_body(r.text, pid) for pid, r in gets.items()}) == 1
+    reason = {"reason": "child missing tonight, police asking", "csrf_token": user.csrf_token}
+    posts = {pid: client.post(f"/break-glass/{pid}", data=reason) for pid in ids}
+    assert {r.status_code for r in posts.values()} == {200}
+    assert len({_body(r.text, pid) for pid, r in posts.items()}) == 1
+
+
+def test_restrictions_form_cannot_add_yourself_to_a_list(
+    client: Any, engine: Engine, signed_in: Any, make_user: Any
+) -> None:
+    """A QA lead off a restricted case's list re-submitted the restrictions form with their
+    own name added. Refused; the way in is break-glass. Every list change names who was
+    added and removed."""
+    from grip.access import restrictions
+    from grip.access.scope import Scope
+
+    worker = make_user("social_worker", "LA1")
+    colleague = make_user("social_worker", "LA1")
+    review = dt.date.today() + dt.timedelta(days=30)
+    with transaction(engine) as db:
+        restrictions.restrict_case(db, Scope("LA1"), "P-9", "test", review, [worker.id])
+    lead = signed_in("qa_lead", "LA1")
+    form = {"person_id": "P-9", "reason": "still", "review_date": review.isoformat()}
+    r = client.post(
+        "/admin/restrictions",
+        data={
+            **form,
+            "access": f"{worker.username} {lead.username}",
+            "csrf_token": lead.csrf_token,
+        },
+    )
+    assert r.status_code == 400 and "cannot add yourself" in r.text
+    with transaction(engine) as db:
+        assert restrictions.access_list(db, "LA1", "P-9") == [worker.id]
+    r = client.post(
+        "/admin/restrictions",
+        data={**form, "access": colleague.username, "csrf_token": lead.csrf_token},
+    )
+    assert r.status_code == 200
+    with transaction(engine) as db:
+        [event, *_] = audit.find_events(
+            db, audit.EventFilter(la_code="LA1", action="case.restrict")
+        )
+    assert event.detail is not None
+    assert f"added {colleague.username}" in event.detail
+    assert f"removed {worker.username}" in event.detail

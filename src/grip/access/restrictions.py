@@ -41,7 +41,9 @@ def restrict_case(
     """Restrict ``person_id`` in the scope's LA to ``access_user_ids`` (replacing any list).
 
     The caller names the allocated worker and their manager among ``access_user_ids``: Grip
-    does not guess them, so nobody is silently left off.
+    does not guess them, so nobody is silently left off. Someone changing the list of a case
+    already restricted may not add themself to it: the way in for a person off the list is
+    :func:`break_glass`, which is recorded with a reason and told to the QA leads.
     """
     if not reason.strip():
         raise RestrictionError("a restriction needs a reason")
@@ -49,6 +51,17 @@ def restrict_case(
         raise RestrictionError(f"review date {review_date} must be in the future")
     la = scope.la_code
     existing = db.get(CaseRestriction, {"la_code": la, "person_id": person_id})
+    before = set(access_list(db, la, person_id)) if existing is not None else set()
+    if (
+        existing is not None
+        and scope.user_id is not None
+        and scope.user_id in access_user_ids
+        and scope.user_id not in before
+    ):
+        raise RestrictionError(
+            "access: you are not on this case's access list and cannot add yourself; "
+            "use emergency access, which is recorded and told to the QA lead"
+        )
     if existing is None:
         db.add(
             CaseRestriction(
@@ -76,7 +89,33 @@ def restrict_case(
         actor=actor or audit.Actor(user_id=scope.user_id),
         object_type="case",
         object_id=person_id,
-        detail=f"review {review_date.isoformat()}; {len(set(access_user_ids))} on access list",
+        detail=f"review {review_date.isoformat()}; {len(set(access_user_ids))} on access list"
+        + _list_change(db, before, set(access_user_ids)),
+    )
+
+
+def access_list(db: Session, la_code: str, person_id: str) -> list[int]:
+    """The user ids on ``person_id``'s access list in ``la_code``."""
+    return list(
+        db.scalars(
+            select(CaseAccess.user_id).where(
+                CaseAccess.la_code == la_code, CaseAccess.person_id == person_id
+            )
+        )
+    )
+
+
+def _list_change(db: Session, before: set[int], after: set[int]) -> str:
+    """``; added a, b; removed c`` by username, for the audit trail."""
+    from grip.access.models import User
+
+    def names(ids: set[int]) -> str:
+        rows = db.scalars(select(User.username).where(User.id.in_(ids))) if ids else []
+        return ", ".join(sorted(rows))
+
+    added, removed = after - before, before - after
+    return (f"; added {names(added)}" if added else "") + (
+        f"; removed {names(removed)}" if removed else ""
     )
 
 
@@ -164,6 +203,18 @@ def break_glass(
         detail=reason.strip(),
     )
     return grant
+
+
+def request_emergency_access(
+    db: Session, scope: Scope, person_id: str, reason: str, actor: audit.Actor | None = None
+) -> None:
+    """:func:`break_glass` when ``person_id`` is restricted in the scope's LA; otherwise
+    nothing. The reason is checked first and the caller learns nothing else either way, so
+    the answer does not tell whether a case is restricted, unrestricted or absent."""
+    if len(reason.strip()) < MIN_REASON:
+        raise RestrictionError(f"Give the reason in at least {MIN_REASON} characters")
+    if is_restricted(db, scope.la_code, person_id):
+        break_glass(db, scope, person_id, reason, actor)
 
 
 def reviews_due(db: Session, la_code: str, on: dt.date) -> list[CaseRestriction]:

@@ -970,6 +970,8 @@ class MeasuresRun:
             # A worker slice is chosen by the worker's id (see slice_key), never by name.
             sql += f" AND {'worker_key' if dimension == 'worker' else dimension} = ?"
             params.append(slice_value)
+            # Restricted children are in whole-LA figures only: no slice lists them, for anyone.
+            sql += f" AND {_NOT_RESTRICTED}"
         sql += " ORDER BY late DESC, pid, item"
         cur = self.con.execute(sql, params)
         names = [d[0] for d in cur.description]
@@ -1122,6 +1124,28 @@ def _drift(con: duckdb.DuckDBPyConnection, on: date) -> dict[str, list[DriftRow]
     return out
 
 
+#: Restricted children count in whole-LA totals only. A slice (by team, worker, age band, sex,
+#: ethnicity, disability) that counted them would tell a reader who can see the slice but not
+#: the child what the hidden child is like (penetration test, December 2026); so every slice,
+#: and every list behind a slice, leaves them out. The whole-LA figure minus the sum of a
+#: dimension's slices is the same number for every dimension: it says how many restricted
+#: children a measure holds, never which or what they are.
+_NOT_RESTRICTED = "(pid IS NULL OR pid NOT IN (SELECT pid FROM restricted_case))"
+
+
+def _load_restricted(engine: Engine, la_code: str, con: duckdb.DuckDBPyConnection) -> None:
+    """The LA's restricted person ids into ``restricted_case`` (read through ``engine``, which
+    on PostgreSQL is the LA's :func:`~grip.store.db.la_engine`)."""
+    from grip.access.models import CaseRestriction
+
+    t = CaseRestriction.__table__
+    with engine.connect() as conn:
+        ids = conn.execute(select(t.c.person_id).where(t.c.la_code == la_code)).scalars().all()
+    con.execute("CREATE TABLE restricted_case (pid VARCHAR PRIMARY KEY)")
+    if ids:
+        con.executemany("INSERT INTO restricted_case VALUES (?)", [(str(i),) for i in set(ids)])
+
+
 def compute(
     engine: Engine,
     la_code: str,
@@ -1159,6 +1183,7 @@ def compute(
     t0 = time.perf_counter()
     con = duckdb.connect(config={"threads": 2})
     counts = load_la(engine, la_code, con)
+    _load_restricted(engine, la_code, con)
     t1 = time.perf_counter()
     _setup_calendar(con)
     _setup_periods(con, points)
@@ -1188,7 +1213,8 @@ def compute(
     grouping = ", ".join(f"GROUPING({d}) AS g_{d}" for d in DIMENSIONS)
     sliced = con.execute(
         f"""SELECT mid, {", ".join(DIMENSIONS)}, {grouping}, sum(num), sum(den)
-            FROM ua WHERE pe = ? GROUP BY GROUPING SETS ({sets})""",
+            FROM ua WHERE pe = ? AND {_NOT_RESTRICTED}
+            GROUP BY GROUPING SETS ({sets})""",
         [on],
     ).fetchall()
     t4 = time.perf_counter()

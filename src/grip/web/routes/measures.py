@@ -1,8 +1,10 @@
 """Measures pages: headline dashboard with 12-month trends, and drill-down to the children.
 
-Totals count every child of the LA (statutory figures); the child lists behind a figure leave out
-cases the signed-in user may not see (restricted cases, or for an inspector everything outside
-their sample), using the same rules as the data layer (``grip.access.scope``). Every child list
+Whole-LA totals count every child of the LA (statutory figures). Slices and the lists behind
+a slice leave out restricted children for everyone (grip.measures.engine); the whole-LA list
+leaves out cases the signed-in user may not see (restricted cases, or for an inspector
+everything outside their sample), using the same rules as the data layer
+(``grip.access.scope``). No page says how many were left out. Every child list
 shown is an audit event (``child_list.read``, issue 4 §6), and drill-down links carry only ids
 and codes: a worker slice is chosen by the worker's id, never by name.
 """
@@ -187,8 +189,7 @@ def measure_page(
         f"{m.id}:{on.isoformat()}",
         detail=(
             f"dimension={dimension or 'all'}; slice={slice if dimension else 'All'}; "
-            f"only not meeting={failing}; rows listed={min(len(shown), 500)} of {len(shown)}; "
-            f"restricted or out of sample={len(rows) - len(shown)}"
+            f"only not meeting={failing}; rows listed={min(len(shown), 500)} of {len(shown)}"
         ),
     )
     ctx: dict[str, Any] = {
@@ -210,7 +211,6 @@ def measure_page(
         "dimension_names": DIMENSION_NAMES,
         "rows": shown[:500],
         "total_rows": len(shown),
-        "hidden_rows": len(rows) - len(shown),
         "dimension": dimension,
         "slice": slice,
         "slice_label": slice_label,
