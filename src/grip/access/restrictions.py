@@ -110,8 +110,7 @@ def _list_change(db: Session, before: set[int], after: set[int]) -> str:
     from grip.access.models import User
 
     def names(ids: set[int]) -> str:
-        rows = db.scalars(select(User.username).where(User.id.in_(ids))) if ids else []
-        return ", ".join(sorted(rows))
+        return ", ".join(sorted(db.scalars(select(User.username).where(User.id.in_(ids)))))
 
     added, removed = after - before, before - after
     return (f"; added {names(added)}" if added else "") + (
