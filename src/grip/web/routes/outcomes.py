@@ -32,6 +32,17 @@ GRADE_LABELS = {
 }
 
 
+# The register's own pages, under the service navigation (layout.html's sub-navigation).
+SUBNAV: dict[str, Any] = {
+    "subnav_label": "Outcomes register",
+    "subnav_items": [
+        {"href": "/outcomes", "text": "Latest by LA"},
+        {"href": "/outcomes/stats", "text": "Statistics"},
+        {"href": "/outcomes/themes", "text": "Themes"},
+    ],
+}
+
+
 def _crumbs(*items: tuple[str, str | None]) -> list[dict[str, str]]:
     out = [{"text": "Outcomes register", "href": "/outcomes"}]
     out.extend({"text": t, "href": h} if h else {"text": t} for t, h in items)
@@ -83,7 +94,8 @@ def register_page(request: Request) -> HTMLResponse:
     filters, errors = _filters(params)
     rows = latest(request.app.state.engine, filters)
     return render(
-        request, "outcomes/index.html", title="Outcomes register", rows=rows, errors=errors,
+        request, **SUBNAV,
+        template="outcomes/index.html", title="Outcomes register", rows=rows, errors=errors,
         params=params, regions=las.regions(), framework_ids=framework_choices(),
         grades=GRADE_LABELS, status_code=400 if errors else 200,
     )  # fmt: skip
@@ -103,7 +115,8 @@ def la_page(request: Request, la_code: str) -> HTMLResponse:
     view = neighbours(request.app.state.engine, la.code)
     themes = {t.id: t for t in library().themes}
     return render(
-        request, "outcomes/la.html", title=la.name, la=la, view=view, themes=themes,
+        request, **SUBNAV,
+        template="outcomes/la.html", title=la.name, la=la, view=view, themes=themes,
         grades=GRADE_LABELS, titles=_judgement_titles(),
         breadcrumbs=_crumbs((la.name, None)),
     )  # fmt: skip
@@ -117,7 +130,8 @@ def report_page(request: Request, report_id: int) -> HTMLResponse:
     if row is None:
         raise HTTPException(status_code=404, detail="No such report")
     return render(
-        request, "outcomes/report.html", title=f"{row.la_name}, {row.fieldwork_end:%B %Y}",
+        request, **SUBNAV,
+        template="outcomes/report.html", title=f"{row.la_name}, {row.fieldwork_end:%B %Y}",
         row=row, evidence=evidence(engine, report_id), themes={t.id: t for t in library().themes},
         grades=GRADE_LABELS, titles=_judgement_titles(),
         breadcrumbs=_crumbs((row.la_name, f"/outcomes/la/{row.la_code}"), ("Report", None)),
@@ -129,7 +143,8 @@ def stats_page(request: Request) -> HTMLResponse:
     """Counts and percentages by grade, transitions and Kent's consistency checks."""
     data = summary(all_reports(request.app.state.engine))
     return render(
-        request, "outcomes/stats.html", title="Outcomes statistics", data=data,
+        request, **SUBNAV,
+        template="outcomes/stats.html", title="Outcomes statistics", data=data,
         grades=GRADE_LABELS, titles=_judgement_titles(),
         breadcrumbs=_crumbs(("Statistics", None)),
     )  # fmt: skip
@@ -145,7 +160,8 @@ def stats_api(request: Request) -> JSONResponse:
 def themes_page(request: Request) -> HTMLResponse:
     """Each theme's share of good-or-better and below-good reports, as Kent compared them."""
     return render(
-        request, "outcomes/themes.html", title="Themes",
+        request, **SUBNAV,
+        template="outcomes/themes.html", title="Themes",
         data=compare_themes(request.app.state.engine),
         themes={t.id: t for t in library().themes}, breadcrumbs=_crumbs(("Themes", None)),
     )  # fmt: skip
@@ -159,7 +175,8 @@ def theme_page(request: Request, theme_id: str) -> HTMLResponse:
         raise HTTPException(status_code=404, detail="No such theme")
     groups = compare_themes(request.app.state.engine)[theme_id]
     return render(
-        request, "outcomes/theme.html", title=themes[theme_id].title, theme=themes[theme_id],
+        request, **SUBNAV,
+        template="outcomes/theme.html", title=themes[theme_id].title, theme=themes[theme_id],
         groups=groups,
         breadcrumbs=_crumbs(("Themes", "/outcomes/themes"), (themes[theme_id].title, None)),
     )  # fmt: skip
