@@ -79,7 +79,9 @@ def give_feedback(
     if errors:
         raise Invalid(errors)
     name_guard.ensure_clean({"attendees": attendees, "note": note}, names)
-    row = feedback(db, inspection) or Feedback(la_code=inspection.la_code, inspection_id=inspection.id)
+    row = feedback(db, inspection) or Feedback(
+        la_code=inspection.la_code, inspection_id=inspection.id
+    )
     row.attendees, row.note = attendees.strip(), note.strip()
     row.given = json.dumps(
         {"judgements": [asdict(j) for j in judged], "findings": [asdict(f) for f in found]}

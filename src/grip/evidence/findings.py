@@ -126,6 +126,8 @@ def findings(db: Session, inspection: Inspection, viewer: Actor | None = None) -
         .order_by(Finding.recorded_at, Finding.id)
     )
     return [
-        FindingView(f.id, f.kind, labels.get(f.kind, f.kind), f.text, f.against, json.loads(f.entry_ids))
+        FindingView(
+            f.id, f.kind, labels.get(f.kind, f.kind), f.text, f.against, json.loads(f.entry_ids)
+        )
         for f in rows
     ]

@@ -53,15 +53,15 @@ def _graded(inspection: Inspection) -> None:
 
 def meeting(db: Session, inspection: Inspection) -> JudgementMeeting | None:
     """The meeting's record, if any has been made."""
-    return db.get(
-        JudgementMeeting, {"la_code": inspection.la_code, "inspection_id": inspection.id}
-    )
+    return db.get(JudgementMeeting, {"la_code": inspection.la_code, "inspection_id": inspection.id})
 
 
 def _open_meeting(db: Session, inspection: Inspection) -> JudgementMeeting:
     found = meeting(db, inspection)
     if found is None:
-        found = JudgementMeeting(la_code=inspection.la_code, inspection_id=inspection.id, facts="{}")
+        found = JudgementMeeting(
+            la_code=inspection.la_code, inspection_id=inspection.id, facts="{}"
+        )
         db.add(found)
     if found.confirmed_at is not None:
         raise Locked("the judgements are confirmed; they can no longer change")
@@ -88,11 +88,17 @@ def propose(
     except KeyError as exc:
         errors["judgement"] = str(exc.args[0])
     if grade not in {g.id for g in fw.scale}:
-        errors["grade"] = f"{grade!r} is not a grade of {fw.id}: {', '.join(g.id for g in fw.scale)}"
+        errors["grade"] = (
+            f"{grade!r} is not a grade of {fw.id}: {', '.join(g.id for g in fw.scale)}"
+        )
     if errors:
         raise Invalid(errors)
     ids = entry_ids_of(db, inspection, entry_ids)
-    key = {"la_code": inspection.la_code, "inspection_id": inspection.id, "judgement_id": judgement_id}
+    key = {
+        "la_code": inspection.la_code,
+        "inspection_id": inspection.id,
+        "judgement_id": judgement_id,
+    }
     row = db.get(JudgementProposal, key) or JudgementProposal(**key)
     row.grade, row.entry_ids, row.reasons = grade, json.dumps(ids), reasons.strip()
     row.recorded_by, row.recorded_at = actor.user_id, clock.now()

@@ -112,7 +112,7 @@ def require_team_role(
 ) -> str:
     """The actor's team role, or :class:`NotAllowed` when it is not one of ``allowed``."""
     role = team_role_of(db, inspection, actor.user_id)
-    if role not in allowed:
+    if role is None or role not in allowed:
         who = "you are not on this inspection's team" if role is None else f"a {role}"
         raise NotAllowed(f"{doing} is for the team's {', '.join(allowed)}: {who}")
     return role
@@ -206,11 +206,11 @@ def record_entry(
         inspection_id=inspection.id,
         author_id=actor.user_id,
         recorded_at=now,
+        updated_at=now,
         version=0,
         **_fields(data),
     )
     db.add(entry)
-    db.flush()
     _save_version(db, entry, data, actor, now)
     return entry
 
@@ -274,7 +274,9 @@ def _save_version(
             EvidenceCase.la_code == entry.la_code, EvidenceCase.entry_id == entry.id
         )
     )
-    db.add_all(EvidenceCase(la_code=entry.la_code, entry_id=entry.id, person_id=c) for c in data.cases)
+    db.add_all(
+        EvidenceCase(la_code=entry.la_code, entry_id=entry.id, person_id=c) for c in data.cases
+    )
     db.flush()
     trail.record_event(
         db,
@@ -426,7 +428,11 @@ def coverage(db: Session, inspection: Inspection) -> list[Coverage]:
 
 
 def add_qa_note(
-    db: Session, inspection: Inspection, text: str, actor: Actor, names: name_guard.NameIndex,
+    db: Session,
+    inspection: Inspection,
+    text: str,
+    actor: Actor,
+    names: name_guard.NameIndex,
     entry_id: str | None = None,
 ) -> QANote:
     """The quality assurance manager's note on an entry or the whole record (para 190)."""
