@@ -118,6 +118,13 @@ def require_team_role(
     return role
 
 
+def has_team_role(
+    db: Session, inspection: Inspection, actor: Actor, allowed: Sequence[str]
+) -> bool:
+    """Whether the actor holds one of ``allowed`` on the inspection's team."""
+    return team_role_of(db, inspection, actor.user_id) in allowed
+
+
 def can_read_record(db: Session, inspection: Inspection, user_id: int) -> bool:
     """Whether ``user_id`` may read this inspection's evidence record: its inspecting team only
     (an inspector sees only their own inspection's evidence)."""
