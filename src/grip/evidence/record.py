@@ -131,6 +131,13 @@ def can_read_record(db: Session, inspection: Inspection, user_id: int) -> bool:
     return team_role_of(db, inspection, user_id) in rules().readers
 
 
+def require_reader(db: Session, inspection: Inspection, user_id: int, what: str) -> None:
+    """:class:`NotAllowed` unless ``user_id`` is on the inspecting team (``what`` names the
+    page or record refused)."""
+    if not can_read_record(db, inspection, user_id):
+        raise NotAllowed(f"{what} is for the inspection's team only")
+
+
 def sample_cases(db: Session, inspection: Inspection) -> set[str]:
     """The case references in the inspection's sample."""
     return set(
@@ -365,8 +372,7 @@ def entries(
     db: Session, inspection: Inspection, viewer: Actor, filters: Filters | None = None
 ) -> list[EvidenceEntry]:
     """The record's entries matching ``filters``, newest first; refused off the team."""
-    if not can_read_record(db, inspection, viewer.user_id):
-        raise NotAllowed("the evidence record is for the inspection's team only")
+    require_reader(db, inspection, viewer.user_id, "the evidence record")
     f = filters or Filters()
     q = select(EvidenceEntry).where(
         EvidenceEntry.la_code == inspection.la_code, EvidenceEntry.inspection_id == inspection.id

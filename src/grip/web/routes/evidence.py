@@ -227,8 +227,7 @@ def entry_page(
     """One entry: its current text, every version, the QA notes, and the edit form."""
     try:
         insp = get_inspection(db, principal.la_code, inspection_id)
-        if not rec.can_read_record(db, insp, principal.user_id):
-            raise rec.NotAllowed("the evidence record is for the inspection's team only")
+        rec.require_reader(db, insp, principal.user_id, "the evidence record")
         entry = rec.get_entry(db, insp, entry_id)
     except (rec.EvidenceError, InspectionNotFound) as exc:
         return _error(request, principal, exc, inspection_id)
@@ -357,8 +356,7 @@ def meeting_page(
     paragraphs, the descriptors either side of each proposed grade, and coverage per heading."""
     try:
         insp = get_inspection(db, principal.la_code, inspection_id)
-        if not rec.can_read_record(db, insp, principal.user_id):
-            raise rec.NotAllowed("the judgement meeting is for the inspection's team only")
+        rec.require_reader(db, insp, principal.user_id, "the judgement meeting")
     except (rec.EvidenceError, InspectionNotFound) as exc:
         return _error(request, principal, exc, inspection_id)
     return render(
@@ -572,8 +570,7 @@ def agreement_page(
     """Inspectors' grades beside the LA's audit grades, with agreement and kappa (para 59)."""
     try:
         insp = get_inspection(db, principal.la_code, inspection_id)
-        if not rec.can_read_record(db, insp, principal.user_id):
-            raise rec.NotAllowed("the inspectors' case grades are for the inspection's team")
+        rec.require_reader(db, insp, principal.user_id, "the inspectors' case grades")
     except (rec.EvidenceError, InspectionNotFound) as exc:
         return _error(request, principal, exc, inspection_id)
     return _agreement(request, principal, db, insp)
