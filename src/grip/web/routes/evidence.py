@@ -69,7 +69,8 @@ def _base(request: Request, principal: Principal, insp: Inspection) -> dict[str,
         "principal": principal,
         "csrf_token": csrf_token(request),
         "inspection": insp,
-        "nav_items": _nav(insp.id),
+        "subnav_label": "This inspection",
+        "subnav_items": _nav(insp.id),
         "sources": r.sources,
         "markers": r.markers,
         "headings": evidence_headings(insp.framework_id),
@@ -87,7 +88,8 @@ def _error(request: Request, principal: Principal, exc: Exception, iid: str) -> 
         back=f"/inspections/{iid}/evidence",
         not_found=_status(exc) == 404,
         principal=principal,
-        nav_items=_nav(iid),
+        subnav_label="This inspection",
+        subnav_items=_nav(iid),
     )
 
 
