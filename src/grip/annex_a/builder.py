@@ -35,11 +35,9 @@ from grip.annex_a.population import (
 )
 from grip.annex_a.spec import ColumnSpec, ListSpec, Spec, load_spec
 from grip.calendar import add_months, age_in_years
+from grip.casedata.care import is_short_breaks_only
 from grip.casedata.models import CASE_TABLES
 
-# Legal statuses that are short breaks only: such periods are not "children in care" for list 8
-# (SSDA903 convention, followed by the Ofsted template).
-SHORT_BREAK_STATUSES = frozenset({"V3", "V4"})
 CARE_LEAVER_AGES = (16, 25)
 # ILACS framework (Ofsted 170040) para 249 list 9 takes care leavers *receiving* leaving care
 # services: a young person who has died, or who no longer requires services (SSDA903 in-touch
@@ -602,7 +600,8 @@ class CaseData:
                 and (end is None or r[2] <= end)
                 and (r[3] is None or r[3] >= start)
             ]
-            if statuses and all(r[1] in SHORT_BREAK_STATUSES for r in statuses):
+            # Short breaks are decided once for Annex A and the measures (grip.casedata.care).
+            if is_short_breaks_only(r[1] for r in statuses):
                 continue
             iro = [r[7] for r in eps if r[7] is not None and r[7] <= self.d]
             out.append(

@@ -23,12 +23,20 @@ class DriftRow:
     worker: str
 
 
-def drift_lists(con: duckdb.DuckDBPyConnection, on: date) -> dict[str, list[DriftRow]]:
-    """Every drift list at ``on``, each child with the team and worker allocated then."""
+def drift_lists(
+    con: duckdb.DuckDBPyConnection, on: date, icpc_working_days: int = 15
+) -> dict[str, list[DriftRow]]:
+    """Every drift list at ``on``, each child with the team and worker allocated then
+    (``icpc_working_days``: the ICPC timescale of the definitions, S47_ICPC_15WD)."""
+    queries = _queries(on, icpc_working_days)
+    return {did: _with_allocation(con, did, sql, on) for did, sql in queries.items()}
+
+
+def _queries(on: date, icpc_wd: int) -> dict[str, str]:
     d = on.isoformat()
     m3 = add_months(on, -3).isoformat()
     m12 = add_months(on, -12).isoformat()
-    queries = {
+    return {
         "DRIFT_OPEN_LONG": f"""
           WITH act AS (
             SELECT cina_person_id pid, cina_assessment_start_date d FROM ssd_cin_assessments
@@ -78,26 +86,45 @@ def drift_lists(con: duckdb.DuckDBPyConnection, on: date) -> dict[str, list[Drif
             AND clap_cla_placement_change_reason IS NOT NULL
             AND clap_cla_placement_change_reason NOT IN ('CARPL', 'PLACE')
           GROUP BY clap_person_id""",
+        # Working Together: a conference within 15 working days of the strategy discussion.
+        # An enquiry that concluded a conference was needed, with none held by its due date,
+        # is flagged for the child (a conference needed but never held).
+        "DRIFT_ICPC_NOT_HELD": f"""
+          SELECT s.s47e_person_id pid, min(s.s47e_strategy_discussion_date) since,
+            'conference needed after the enquiry of '
+              || strftime(min(s.s47e_s47_start_date), '%d/%m/%Y') || '; none held' detail
+          FROM ssd_s47_enquiry s
+          JOIN cal_w ws ON ws.d = coalesce(s.s47e_strategy_discussion_date, s.s47e_s47_start_date)
+          JOIN cal_k due ON due.k = ws.w + {icpc_wd}
+          WHERE coalesce(s.s47e_s47_icpc_required, 0) = 1 AND due.d < DATE '{d}'
+            AND NOT EXISTS (SELECT 1 FROM ssd_initial_cp_conference i
+              WHERE i.icpc_s47_enquiry_id = s.s47e_s47_enquiry_id
+                AND i.icpc_icpc_date <= DATE '{d}')
+          GROUP BY s.s47e_person_id""",
     }
-    out: dict[str, list[DriftRow]] = {}
-    for did, sql in queries.items():
-        rows = con.execute(
-            f"""SELECT q.pid, q.since, q.detail,
-                  coalesce(dep.dept_team_name, 'Unallocated') team,
-                  coalesce(pr.prof_professional_name, 'Unallocated') worker
-                FROM ({sql}) q
-                LEFT JOIN (SELECT i.invo_person_id pid,
-                      arg_max(i.invo_professional_id, i.invo_involvement_start_date) worker,
-                      arg_max(i.invo_professional_team_id, i.invo_involvement_start_date) team
-                    FROM ssd_involvements i WHERE i.invo_professional_role = 'SW'
-                      AND i.invo_involvement_start_date <= DATE '{d}'
-                      AND (i.invo_involvement_end_date IS NULL
-                           OR i.invo_involvement_end_date > DATE '{d}')
-                    GROUP BY i.invo_person_id) al ON al.pid = q.pid
-                LEFT JOIN ssd_professionals pr ON pr.prof_professional_id = al.worker
-                LEFT JOIN ssd_department dep ON dep.dept_team_id = coalesce(al.team,
-                  pr.prof_professional_team_id)
-                ORDER BY q.since, q.pid"""
-        ).fetchall()
-        out[did] = [DriftRow(did, r[0], r[1], r[2], r[3], r[4]) for r in rows]
-    return out
+
+
+def _with_allocation(
+    con: duckdb.DuckDBPyConnection, did: str, sql: str, on: date
+) -> list[DriftRow]:
+    """A drift list's children with the team and worker allocated on ``on``."""
+    d = on.isoformat()
+    rows = con.execute(
+        f"""SELECT q.pid, q.since, q.detail,
+              coalesce(dep.dept_team_name, 'Unallocated') team,
+              coalesce(pr.prof_professional_name, 'Unallocated') worker
+            FROM ({sql}) q
+            LEFT JOIN (SELECT i.invo_person_id pid,
+                  arg_max(i.invo_professional_id, i.invo_involvement_start_date) worker,
+                  arg_max(i.invo_professional_team_id, i.invo_involvement_start_date) team
+                FROM ssd_involvements i WHERE i.invo_professional_role = 'SW'
+                  AND i.invo_involvement_start_date <= DATE '{d}'
+                  AND (i.invo_involvement_end_date IS NULL
+                       OR i.invo_involvement_end_date > DATE '{d}')
+                GROUP BY i.invo_person_id) al ON al.pid = q.pid
+            LEFT JOIN ssd_professionals pr ON pr.prof_professional_id = al.worker
+            LEFT JOIN ssd_department dep ON dep.dept_team_id = coalesce(al.team,
+              pr.prof_professional_team_id)
+            ORDER BY q.since, q.pid"""
+    ).fetchall()
+    return [DriftRow(did, r[0], r[1], r[2], r[3], r[4]) for r in rows]

@@ -17,9 +17,11 @@ from datetime import date
 import duckdb
 
 from grip.calendar import bank_holidays
+from grip.casedata.care import SHORT_BREAK_STATUSES
 from grip.measures.definitions import Measure
 from grip.measures.sqlkit import BASE_WINDOWS, SqlContext, kth, wd
 
+SHORT_BREAKS_SQL = ", ".join(f"'{s}'" for s in sorted(SHORT_BREAK_STATUSES))
 CAL_START = date(1990, 1, 1)
 CAL_END = date(2075, 12, 31)
 
@@ -90,6 +92,17 @@ CREATE TABLE referrals_x AS
   FROM ssd_cin_episodes r LEFT JOIN ssd_contacts c ON c.cont_contact_id = r.cine_contact_id
   LEFT JOIN cal_w wr ON wr.d = r.cine_referral_date
   LEFT JOIN cal_w wc ON wc.d = c.cont_contact_date;
+CREATE TABLE referral_decision AS
+  WITH a AS (SELECT cina_referral_id rid, min(cina_assessment_start_date) d
+             FROM ssd_cin_assessments GROUP BY cina_referral_id),
+  s AS (SELECT s47e_referral_id rid, min(s47e_strategy_discussion_date) d
+        FROM ssd_s47_enquiry GROUP BY s47e_referral_id),
+  x AS (SELECT r.cine_referral_id rid, least(a.d, s.d,
+          CASE WHEN coalesce(r.cine_referral_nfa, 0) = 1
+               THEN coalesce(r.cine_close_date, r.cine_referral_date) END) AS decided
+        FROM ssd_cin_episodes r LEFT JOIN a ON a.rid = r.cine_referral_id
+        LEFT JOIN s ON s.rid = r.cine_referral_id)
+  SELECT x.rid, x.decided, dw.w AS w_decided FROM x LEFT JOIN cal_w dw ON dw.d = x.decided;
 CREATE TABLE cin_open_x AS SELECT * FROM ssd_cin_episodes WHERE coalesce(cine_referral_nfa, 0) = 0;
 CREATE TABLE assess_seen AS
   SELECT DISTINCT a.cina_assessment_id
@@ -124,11 +137,18 @@ CREATE TABLE cp_p AS
     row_number() OVER w AS seq, lag(cppl_cp_plan_end_date) OVER w AS prev_end
   FROM ssd_cp_plans
   WINDOW w AS (PARTITION BY cppl_person_id ORDER BY cppl_cp_plan_start_date, cppl_cp_plan_id);
-CREATE TABLE cla_period AS
+CREATE TABLE cla_period_all AS
   SELECT clae_cla_id cla_id, any_value(clae_person_id) pid, min(clae_entered_care_date) entered,
     CASE WHEN bool_or(clae_cla_episode_ceased_date IS NULL) THEN NULL
          ELSE max(clae_cla_episode_ceased_date) END AS left_care
   FROM ssd_cla_episodes GROUP BY clae_cla_id;
+CREATE TABLE cla_period AS
+  SELECT c.* FROM cla_period_all c WHERE NOT EXISTS (
+    SELECT 1 FROM ssd_legal_status l WHERE l.lega_person_id = c.pid
+      AND l.lega_legal_status_start_date <= coalesce(c.left_care, DATE '9999-12-31')
+      AND (l.lega_legal_status_end_date IS NULL OR l.lega_legal_status_end_date >= c.entered)
+    HAVING count(l.lega_legal_status) > 0
+       AND bool_and(l.lega_legal_status IN ({SHORT_BREAKS})));
 CREATE TABLE cla_at AS
   SELECT per.pe, c.pid, min(c.cla_id) item, min(c.entered) entered
   FROM per JOIN cla_period c
@@ -298,6 +318,7 @@ def prepare(con: duckdb.DuckDBPyConnection, points: Sequence[date], ctx: SqlCont
     """Calendar, monthly points, helper tables and review chains, in that order."""
     setup_calendar(con)
     setup_periods(con, points, windows_of(list(ctx.measures.values())))
-    con.execute(HELPERS)
+    # Short-breaks-only periods are not periods of care here, as in Annex A list 8.
+    con.execute(HELPERS.replace("{SHORT_BREAKS}", SHORT_BREAKS_SQL))
     for c in chains(ctx):
         con.execute(chain_sql(c))

@@ -197,7 +197,8 @@ class MeasuresRun:
 
     def drift(self, on: date | None = None) -> dict[str, list[DriftRow]]:
         """Every drift list at a point (default: the run's date)."""
-        return drift_lists(self.con, on or self.on)
+        icpc = self.definitions.by_id()["S47_ICPC_15WD"].rule.n or 0
+        return drift_lists(self.con, on or self.on, icpc)
 
     def as_json(self) -> dict[str, Any]:
         """Every measure's value, numerator and denominator, for ``grip measures --json``."""

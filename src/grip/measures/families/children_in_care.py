@@ -9,6 +9,7 @@ from grip.measures.sqlkit import (
     SqlContext,
     SqlFn,
     in_window,
+    kth,
     late_due,
     months_after,
     months_before,
@@ -67,7 +68,68 @@ def visits_in_time(m: Measure, ctx: SqlContext) -> str:
             ELSE last_visit + {p["interval_days"]} END AS due FROM b)
     SELECT d.pe, d.pid, d.item, CASE WHEN d.pe <= d.due THEN 1 ELSE 0 END num, 1 den,
       d.due, d.last_visit done, {late_due("d.due", "d.pe", "wd.w", "wp.w")} late
+    FROM d {wd("wd", "d.due")} {wd("wp", "d.pe")}
+    WHERE d.ptype IS NULL OR d.ptype NOT IN {ADOPTION_PLACEMENTS}"""
+
+
+def placed_for_adoption_visits(m: Measure, ctx: SqlContext) -> str:
+    """Children in the first weeks of an adoptive placement visited weekly (AAR 2005 reg 36).
+
+    Visited within one week of the placement and then at least once a week until the first
+    review (within four weeks of the placement); after that the review sets the frequency,
+    which the extract does not hold, so the child leaves the denominator.
+    """
+    p = m.params
+    return f"""
+    WITH v AS (SELECT clav_person_id pid, clav_cla_visit_date vdate FROM ssd_cla_visits
+               WHERE clav_cla_visit_seen = 1),
+    pa AS (SELECT * FROM place_at WHERE ptype IN {ADOPTION_PLACEMENTS}
+           AND pe < pl_start + {7 * p["first_review_weeks"]}),
+    j AS (SELECT pa.pe, pa.pid, pa.item, pa.pl_start, max(v.vdate) last_visit
+          FROM pa LEFT JOIN v ON v.pid = pa.pid AND v.vdate >= pa.pl_start AND v.vdate <= pa.pe
+          GROUP BY pa.pe, pa.pid, pa.item, pa.pl_start),
+    d AS (SELECT *, coalesce(last_visit, pl_start) + {rule_n(m)} AS due FROM j)
+    SELECT d.pe, d.pid, d.item, CASE WHEN d.pe <= d.due THEN 1 ELSE 0 END num, 1 den,
+      d.due, d.last_visit done, {late_due("d.due", "d.pe", "wd.w", "wp.w")} late
     FROM d {wd("wd", "d.due")} {wd("wp", "d.pe")}"""
+
+
+def initial_health_assessment(m: Measure, ctx: SqlContext) -> str:
+    """Periods of care whose initial health assessment fell due in the window: the first
+    health assessment on or after entering care, within n working days of entering."""
+    n = rule_n(m)
+    return f"""
+    WITH c AS (SELECT c.cla_id, c.pid, c.entered, we.w w_entered, kd.d due
+               FROM cla_period c {wd("we", "c.entered")} {kth("kd", f"we.w + {n}")}),
+    h AS (SELECT c.cla_id, min(h.clah_health_check_date) first_ha FROM c
+          JOIN ssd_cla_health h ON h.clah_person_id = c.pid
+            AND h.clah_health_check_type = '{m.params["check_type"]}'
+            AND h.clah_health_check_date >= c.entered
+          GROUP BY c.cla_id)
+    SELECT per.pe, c.pid, c.cla_id item,
+      CASE WHEN h.first_ha <= c.due AND h.first_ha <= per.pe THEN 1 ELSE 0 END num, 1 den,
+      c.due, CASE WHEN h.first_ha <= per.pe THEN h.first_ha END done,
+      CASE WHEN h.first_ha <= per.pe THEN {late_due("c.due", "h.first_ha", "wdue.w", "wh.w")}
+           ELSE {late_due("c.due", "per.pe", "wdue.w", "per.wpe")} END late
+    FROM per JOIN c ON {in_window("c.due", win(m))}
+    LEFT JOIN h ON h.cla_id = c.cla_id {wd("wdue", "c.due")} {wd("wh", "h.first_ha")}"""
+
+
+def health_under5(m: Measure, ctx: SqlContext) -> str:
+    """Children in care under 5 with a health assessment in the last n months (six-monthly)."""
+    p = m.params
+    return f"""SELECT c.pe, c.pid, c.item,
+      CASE WHEN max(h.clah_health_check_date) IS NOT NULL THEN 1 ELSE 0 END num, 1 den,
+      {NUL} due, max(h.clah_health_check_date) done, 0 late
+      FROM cla_at c JOIN per ON per.pe = c.pe
+      JOIN ssd_person pp ON pp.pers_person_id = c.pid
+      LEFT JOIN ssd_cla_health h ON h.clah_person_id = c.pid
+        AND h.clah_health_check_type = '{p["check_type"]}'
+        AND h.clah_health_check_date > {months_before("per.pe", rule_n(m))}
+        AND h.clah_health_check_date <= per.pe
+      WHERE age(pp.pers_dob, c.pe) < {p["under_age"]}
+        AND c.entered <= {months_before("per.pe", rule_n(m))}
+      GROUP BY c.pe, c.pid, c.item"""
 
 
 def three_placements(m: Measure, ctx: SqlContext) -> str:
@@ -196,4 +258,7 @@ SQL: dict[str, SqlFn] = {
     "CLA_OUT_OF_AREA": out_of_area,
     "CLA_UASC": uasc,
     "CLA_PERMANENCE_PLAN": permanence_plan,
+    "CLA_IHA_20WD": initial_health_assessment,
+    "CLA_HEALTH_UNDER5": health_under5,
+    "AD_PLACED_VISITS": placed_for_adoption_visits,
 }

@@ -10,9 +10,9 @@ from grip.measures.sqlkit import (
     SqlFn,
     in_window,
     kth,
+    late_wd,
     months_after,
     rule_n,
-    timed_wd,
     win,
 )
 
@@ -49,12 +49,23 @@ def rereferral(m: Measure, ctx: SqlContext) -> str:
 
 
 def decision(m: Measure, ctx: SqlContext) -> str:
-    """Referral decisions within n working days of the contact that led to them."""
+    """Referrals in the window decided within n working days of being received.
+
+    Working Together: a decision about the type of response is made within one working day of
+    the referral being received. The referral date is the day it was received (CIN census);
+    the decision is the first of the assessment starting, the strategy discussion, or no
+    further action. A referral with no decision by the point is late once past due.
+    """
+    n = rule_n(m)
     return f"""SELECT per.pe, r.cine_person_id pid, r.cine_referral_id item,
-      {timed_wd(m, "r.w_contact", "r.w_ref", "kd.d", "r.cine_referral_date")}
+      CASE WHEN d.decided <= per.pe AND d.w_decided - r.w_ref <= {n} THEN 1 ELSE 0 END num,
+      1 den, kd.d due, CASE WHEN d.decided <= per.pe THEN d.decided END done,
+      CASE WHEN d.decided <= per.pe THEN {late_wd("r.w_ref", "d.w_decided", n)}
+           ELSE {late_wd("r.w_ref", "per.wpe", n)} END late
       FROM per JOIN referrals_x r ON {in_window("r.cine_referral_date", win(m))}
-      {kth("kd", f"r.w_contact + {rule_n(m)}")}
-      WHERE r.contact_date IS NOT NULL"""
+      JOIN referral_decision d ON d.rid = r.cine_referral_id
+      {kth("kd", f"r.w_ref + {n}")}
+      WHERE d.decided <= per.pe OR kd.d <= per.pe"""
 
 
 def nfa_after_assessment(m: Measure, ctx: SqlContext) -> str:
