@@ -1,0 +1,132 @@
+"""The cases an inspection looks at: its sample, on named lists, each with why it is there.
+
+The lists (``SOURCES``) follow the ILACS framework (Ofsted 170040): the LA's already-audited
+cases shared before a standard or short inspection (6-12) or a monitoring visit (up to 6,
+paras 131-134), and the inspectors' own sample (paras 135, 150-154). Whoever is on the team as
+an inspector sees exactly these cases through ``grip.access`` (``grip.inspections.team``).
+Only a child who exists in the LA's case data can be added.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import cast
+
+import sqlalchemy as sa
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grip.access import clock
+from grip.audits.lifecycle import Actor
+from grip.casedata.models import CASE_TABLES
+from grip.inspections.models import Inspection, InspectionSampleCase
+from grip.inspections.records import InspectionError, log_event
+from grip.inspections.rules import rules
+from grip.inspections.team import sync_team_access
+
+#: The lists a case can be on, with what the framework says about each.
+SOURCES = {
+    "la-audited": "Already audited by the local authority (paras 131-134)",
+    "inspector-sample": "The inspectors' own sample (paras 135, 150-154)",
+}
+
+
+def cases(db: Session, inspection: Inspection) -> list[InspectionSampleCase]:
+    """The inspection's cases the session may see, by list then person id."""
+    rows = db.scalars(
+        select(InspectionSampleCase).where(
+            InspectionSampleCase.la_code == inspection.la_code,
+            InspectionSampleCase.inspection_id == inspection.id,
+        )
+    ).all()
+    order = list(SOURCES)
+    return sorted(rows, key=lambda c: (order.index(c.source), c.person_id))
+
+
+def _existing_people(db: Session, la_code: str, person_ids: Sequence[str]) -> set[str]:
+    person = CASE_TABLES["ssd_person"]
+    stmt = select(person.c.pers_person_id).where(
+        person.c.la_code == la_code, person.c.pers_person_id.in_(list(person_ids))
+    )
+    return set(db.connection().scalars(stmt))
+
+
+def add_cases(
+    db: Session,
+    inspection: Inspection,
+    picks: Sequence[tuple[str, str]],
+    source: str,
+    actor: Actor,
+    *,
+    factors: dict[str, list[str]] | None = None,
+    audit_ids: dict[str, str] | None = None,
+) -> list[InspectionSampleCase]:
+    """Add ``picks`` (person id, reason) to the inspection's ``source`` list, all or nothing.
+
+    Refuses an unknown list, a closed inspection, a child not in the LA's case data and a case
+    already in the sample, naming each. The team's inspector access follows at once.
+    """
+    if source not in SOURCES:
+        raise InspectionError(f"list: unknown {source!r}; expected one of {', '.join(SOURCES)}")
+    if inspection.state not in rules().open_states:
+        raise InspectionError("the inspection is closed: its cases can no longer change")
+    ids = [pid.strip() for pid, _ in picks]
+    have = {c.person_id for c in _all_case_rows(db, inspection)}
+    known = _existing_people(db, inspection.la_code, ids)
+    problems = [
+        f"person id {p!r}: no such child in {inspection.la_code}" for p in ids if p not in known
+    ]
+    problems += [f"person id {p!r}: already in the sample" for p in ids if p in have]
+    if len(set(ids)) != len(ids):
+        problems.append("person ids: the same child is listed twice")
+    if problems:
+        raise InspectionError("; ".join(problems))
+    now = clock.now()
+    added = []
+    for pid, reason in zip(ids, (r for _, r in picks), strict=True):
+        row = InspectionSampleCase(
+            la_code=inspection.la_code,
+            inspection_id=inspection.id,
+            person_id=pid,
+            source=source,
+            reason=reason.strip(),
+            factors=json.dumps((factors or {}).get(pid, [])),
+            audit_id=(audit_ids or {}).get(pid),
+            added_at=now,
+            added_by=actor.user_id,
+        )
+        db.add(row)
+        added.append(row)
+    db.flush()
+    log_event(db, inspection, actor, "inspection.cases_add", f"{len(added)} on {source}")
+    sync_team_access(db, inspection)
+    return added
+
+
+def remove_case(db: Session, inspection: Inspection, person_id: str, actor: Actor) -> None:
+    """Take a case out of the sample; the team's inspector access follows at once."""
+    t = cast(sa.Table, InspectionSampleCase.__table__)
+    gone = db.connection().execute(
+        sa.delete(t).where(
+            t.c.la_code == inspection.la_code,
+            t.c.inspection_id == inspection.id,
+            t.c.person_id == person_id,
+        )
+    )
+    if not gone.rowcount:
+        raise InspectionError(f"person id {person_id!r}: not in the sample")
+    log_event(db, inspection, actor, "inspection.cases_remove", f"person {person_id}")
+    sync_team_access(db, inspection)
+
+
+def _all_case_rows(db: Session, inspection: Inspection) -> list[sa.Row[tuple[str]]]:
+    # Every case, whatever the session's scope hides, so a duplicate is caught as one.
+    t = InspectionSampleCase.__table__
+    return list(
+        db.connection().execute(
+            select(t.c.person_id).where(
+                t.c.la_code == inspection.la_code, t.c.inspection_id == inspection.id
+            )
+        )
+    )
