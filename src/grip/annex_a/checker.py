@@ -390,6 +390,28 @@ class _ListChecker:
             WARNING if computed else ERROR,
         )
 
+    def numeric(self, sheet_row: int, child: str, col: ColumnSpec, v: Any) -> float | int | None:
+        """A whole number (``integer``), or any number (``number``: what the template computes,
+        such as an age with decimals), within the column's range."""
+        whole = col.type == "integer"
+        n = _as_int(v) if whole else _as_number(v)
+        what = "a whole number" if whole else "a number"
+        if n is None:
+            self.add(sheet_row, child, col, v, f"type.{col.type}", f"expected {what}")
+            return None
+        if (col.min is not None and n < col.min) or (col.max is not None and n > col.max):
+            self.add(
+                sheet_row,
+                child,
+                col,
+                v,
+                "range.integer",
+                f"expected {what} from {col.min} to {col.max}"
+                if col.max is not None
+                else f"expected {what} of at least {col.min}",
+            )
+        return n
+
     def cell(self, sheet_row: int, child: str, col: ColumnSpec, v: Any) -> Any:
         """Check one cell against its column; return its typed value (None when unusable)."""
         if _blank(v):
@@ -422,38 +444,8 @@ class _ListChecker:
                     WARNING,
                 )
             return d
-        if t == "number":
-            x = _as_number(v)
-            if x is None:
-                self.add(sheet_row, child, col, v, "type.number", "expected a number")
-                return None
-            if (col.min is not None and x < col.min) or (col.max is not None and x > col.max):
-                self.add(
-                    sheet_row,
-                    child,
-                    col,
-                    v,
-                    "range.integer",
-                    f"expected a number from {col.min} to {col.max}",
-                )
-            return x
-        if t == "integer":
-            n = _as_int(v)
-            if n is None:
-                self.add(sheet_row, child, col, v, "type.integer", "expected a whole number")
-                return None
-            if (col.min is not None and n < col.min) or (col.max is not None and n > col.max):
-                self.add(
-                    sheet_row,
-                    child,
-                    col,
-                    v,
-                    "range.integer",
-                    f"expected a whole number from {col.min} to {col.max}"
-                    if col.max is not None
-                    else f"expected a whole number of at least {col.min}",
-                )
-            return n
+        if t in ("integer", "number"):
+            return self.numeric(sheet_row, child, col, v)
         if t == "code":
             cs = self.spec.code_set(col)
             s = _id_text(v)

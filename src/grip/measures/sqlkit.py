@@ -159,6 +159,15 @@ def review_measure(chain: str, k_cond: str, window: str) -> str:
     """
 
 
+def reviews_due(chain: str, k_cond: str) -> SqlFn:
+    """The query maker of a review measure: reviews ``k_cond`` of ``chain`` due in the window."""
+
+    def sql(m: Measure, ctx: SqlContext) -> str:
+        return review_measure(chain, k_cond, win(m))
+
+    return sql
+
+
 def review_snapshot(chain: str) -> str:
     """Children on an open plan, compliant unless their pending review is past due."""
     return f"""

@@ -11,22 +11,24 @@ def _within(value: str, base_id: str, ctx: SqlContext) -> str:
     return f"CASE WHEN {value} <= {ctx.n(base_id)} THEN 1 ELSE 0 END"
 
 
+def _scorecard(m: Measure, ctx: SqlContext, days: str, within_id: str, done: str) -> str:
+    """Adoption scorecard days (A1 or A2) of children adopted in the window: the average, or
+    the share within the threshold of ``within_id``'s definition."""
+    val = f"a.{days}" if m.id.endswith("_DAYS") else _within(f"a.{days}", within_id, ctx)
+    return f"""SELECT per.pe, a.pid, a.item, {val} num, 1 den, {NUL} due,
+      a.{done} done, 0 late
+      FROM per JOIN adopted_x a ON {in_window("a.order_date", win(m))}
+      WHERE a.{days} IS NOT NULL"""
+
+
 def a1(m: Measure, ctx: SqlContext) -> str:
     """Entering care to placed with adopters, children adopted in the window."""
-    val = "a.a1" if m.id == "AD_A1_DAYS" else _within("a.a1", "AD_A1_WITHIN", ctx)
-    return f"""SELECT per.pe, a.pid, a.item, {val} num, 1 den, {NUL} due,
-      a.placed done, 0 late
-      FROM per JOIN adopted_x a ON {in_window("a.order_date", win(m))}
-      WHERE a.a1 IS NOT NULL"""
+    return _scorecard(m, ctx, "a1", "AD_A1_WITHIN", "placed")
 
 
 def a2(m: Measure, ctx: SqlContext) -> str:
     """Placement order to match, children adopted in the window."""
-    val = "a.a2" if m.id == "AD_A2_DAYS" else _within("a.a2", "AD_A2_WITHIN", ctx)
-    return f"""SELECT per.pe, a.pid, a.item, {val} num, 1 den, {NUL} due,
-      a.matched done, 0 late
-      FROM per JOIN adopted_x a ON {in_window("a.order_date", win(m))}
-      WHERE a.a2 IS NOT NULL"""
+    return _scorecard(m, ctx, "a2", "AD_A2_WITHIN", "matched")
 
 
 def stage1(m: Measure, ctx: SqlContext) -> str:

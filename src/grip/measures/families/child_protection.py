@@ -11,8 +11,8 @@ from grip.measures.sqlkit import (
     in_window,
     months_after,
     open_at,
-    review_measure,
     review_snapshot,
+    reviews_due,
     rule_n,
     visit_snapshot,
     win,
@@ -24,16 +24,6 @@ def cp_open(m: Measure, ctx: SqlContext) -> str:
     return f"""SELECT per.pe, p.pid, min(p.plan_id) item, 1 num, 0 den,
       {NUL} due, min(p.pstart) done, 0 late
       FROM per JOIN cp_p p ON {open_at("p.pstart", "p.pend")} GROUP BY per.pe, p.pid"""
-
-
-def review_first(m: Measure, ctx: SqlContext) -> str:
-    """First review conferences due in the window."""
-    return review_measure("cp_chain", "c.k = 1", win(m))
-
-
-def review_later(m: Measure, ctx: SqlContext) -> str:
-    """Later review conferences due in the window."""
-    return review_measure("cp_chain", "c.k >= 2", win(m))
 
 
 def reviews_in_time(m: Measure, ctx: SqlContext) -> str:
@@ -94,8 +84,8 @@ def category(m: Measure, ctx: SqlContext) -> str:
 
 SQL: dict[str, SqlFn] = {
     "CP_OPEN": cp_open,
-    "CP_REVIEW_FIRST": review_first,
-    "CP_REVIEW_LATER": review_later,
+    "CP_REVIEW_FIRST": reviews_due("cp_chain", "c.k = 1"),
+    "CP_REVIEW_LATER": reviews_due("cp_chain", "c.k >= 2"),
     "CP_REVIEWS_IN_TIME": reviews_in_time,
     "CP_VISITS_IN_TIME": visits_in_time,
     "CP_VISITS_ALONE": visits_alone,

@@ -13,8 +13,8 @@ from grip.measures.sqlkit import (
     late_due,
     months_after,
     months_before,
-    review_measure,
     review_snapshot,
+    reviews_due,
     rule_n,
     wd,
     win,
@@ -27,21 +27,6 @@ def cla_open(m: Measure, ctx: SqlContext) -> str:
     """Children looked after on the point."""
     return f"""SELECT pe, pid, item, 1 num, 0 den, {NUL} due, entered done, 0 late
       FROM cla_at"""
-
-
-def review_first(m: Measure, ctx: SqlContext) -> str:
-    """First CLA reviews due in the window."""
-    return review_measure("cla_chain", "c.k = 1", win(m))
-
-
-def review_second(m: Measure, ctx: SqlContext) -> str:
-    """Second CLA reviews due in the window."""
-    return review_measure("cla_chain", "c.k = 2", win(m))
-
-
-def review_later(m: Measure, ctx: SqlContext) -> str:
-    """Third and later CLA reviews due in the window."""
-    return review_measure("cla_chain", "c.k >= 3", win(m))
 
 
 def reviews_in_time(m: Measure, ctx: SqlContext) -> str:
@@ -196,22 +181,23 @@ def missing_episodes(m: Measure, ctx: SqlContext) -> str:
       WHERE m.miss_missing_episode_type = '{t}'"""
 
 
-def rhi_offered(m: Measure, ctx: SqlContext) -> str:
-    """Missing episodes ended in the window with a return interview offered."""
+def _return_interviews(m: Measure, flag: str, only_offered: bool) -> str:
+    offered = " AND m.miss_missing_rhi_offered = 1" if only_offered else ""
     return f"""SELECT per.pe, m.miss_person_id pid, m.miss_table_id item,
-      coalesce(m.miss_missing_rhi_offered, 0) num, 1 den,
+      coalesce(m.{flag}, 0) num, 1 den,
       {NUL} due, m.miss_missing_episode_end_date done, 0 late
       FROM per JOIN missing_cla m ON {in_window("m.miss_missing_episode_end_date", win(m))}
-      WHERE m.miss_missing_episode_type = 'M'"""
+      WHERE m.miss_missing_episode_type = 'M'{offered}"""
+
+
+def rhi_offered(m: Measure, ctx: SqlContext) -> str:
+    """Missing episodes ended in the window with a return interview offered."""
+    return _return_interviews(m, "miss_missing_rhi_offered", only_offered=False)
 
 
 def rhi_accepted(m: Measure, ctx: SqlContext) -> str:
     """Offered return interviews that were accepted."""
-    return f"""SELECT per.pe, m.miss_person_id pid, m.miss_table_id item,
-      coalesce(m.miss_missing_rhi_accepted, 0) num, 1 den,
-      {NUL} due, m.miss_missing_episode_end_date done, 0 late
-      FROM per JOIN missing_cla m ON {in_window("m.miss_missing_episode_end_date", win(m))}
-      WHERE m.miss_missing_episode_type = 'M' AND m.miss_missing_rhi_offered = 1"""
+    return _return_interviews(m, "miss_missing_rhi_accepted", only_offered=True)
 
 
 def out_of_area(m: Measure, ctx: SqlContext) -> str:
@@ -241,9 +227,9 @@ def permanence_plan(m: Measure, ctx: SqlContext) -> str:
 
 SQL: dict[str, SqlFn] = {
     "CLA_OPEN": cla_open,
-    "CLA_REVIEW_FIRST": review_first,
-    "CLA_REVIEW_SECOND": review_second,
-    "CLA_REVIEW_LATER": review_later,
+    "CLA_REVIEW_FIRST": reviews_due("cla_chain", "c.k = 1"),
+    "CLA_REVIEW_SECOND": reviews_due("cla_chain", "c.k = 2"),
+    "CLA_REVIEW_LATER": reviews_due("cla_chain", "c.k >= 3"),
     "CLA_REVIEWS_IN_TIME": reviews_in_time,
     "CLA_VISITS_IN_TIME": visits_in_time,
     "CLA_3PLUS_PLACEMENTS": three_placements,

@@ -9,9 +9,8 @@ from grip.measures.sqlkit import (
     SqlContext,
     SqlFn,
     open_at,
-    review_measure,
+    reviews_due,
     visit_snapshot,
-    win,
 )
 
 
@@ -21,16 +20,6 @@ def cin_open(m: Measure, ctx: SqlContext) -> str:
       0 den, {NUL} due, min(r.cine_referral_date) done, 0 late
       FROM per JOIN cin_open_x r ON {open_at("r.cine_referral_date", "r.cine_close_date")}
       GROUP BY per.pe, r.cine_person_id"""
-
-
-def review_first(m: Measure, ctx: SqlContext) -> str:
-    """First CIN plan reviews due in the window."""
-    return review_measure("cin_chain", "c.k = 1", win(m))
-
-
-def review_later(m: Measure, ctx: SqlContext) -> str:
-    """Later CIN plan reviews due in the window."""
-    return review_measure("cin_chain", "c.k >= 2", win(m))
 
 
 def visits_in_time(m: Measure, ctx: SqlContext) -> str:
@@ -46,7 +35,7 @@ def visits_in_time(m: Measure, ctx: SqlContext) -> str:
 
 SQL: dict[str, SqlFn] = {
     "CIN_OPEN": cin_open,
-    "CIN_REVIEW_FIRST": review_first,
-    "CIN_REVIEW_LATER": review_later,
+    "CIN_REVIEW_FIRST": reviews_due("cin_chain", "c.k = 1"),
+    "CIN_REVIEW_LATER": reviews_due("cin_chain", "c.k >= 2"),
     "CIN_VISITS_IN_TIME": visits_in_time,
 }
