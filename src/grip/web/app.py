@@ -6,8 +6,9 @@ import importlib
 import pkgutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from jinja2 import (
@@ -25,14 +26,21 @@ from grip.settings import Settings
 from grip.store.db import make_engine, session_factory
 from grip.web import routes
 from grip.web.middleware import install as install_security
+from grip.web.navigation import nav_items
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 
 
+def service_navigation(request: Request) -> list[dict[str, Any]]:
+    """The service navigation for this page: the signed-in role's areas (none signed out)."""
+    return nav_items(getattr(request.state, "principal", None), request.url.path)
+
+
 def make_templates() -> Environment:
-    """The Jinja environment: our templates plus the GOV.UK Frontend macros; autoescape always."""
-    return Environment(
+    """The Jinja environment: our templates plus the GOV.UK Frontend macros; autoescape always.
+    Every page gets ``service_navigation(request)`` and the ``version`` for the footer."""
+    env = Environment(
         loader=ChoiceLoader(
             [
                 FileSystemLoader(TEMPLATES_DIR),
@@ -45,6 +53,9 @@ def make_templates() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["service_navigation"] = service_navigation
+    env.globals["version"] = __version__
+    return env
 
 
 def create_app(settings: Settings) -> FastAPI:

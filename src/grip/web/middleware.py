@@ -12,7 +12,7 @@ import logging
 import secrets
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -230,7 +230,10 @@ def install(app: FastAPI) -> None:
 
     async def sign_in_required(request: Request, _exc: Exception) -> Any:
         if request.method == "GET" and _wants_html(request):
-            return RedirectResponse("/sign-in", status_code=303)
+            # Back to the page asked for once signed in (grip.web.navigation.landing).
+            asked = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            query = "" if asked == "/" else "?" + urlencode({"next": asked})
+            return RedirectResponse("/sign-in" + query, status_code=303)
         return error_response(request, 401)
 
     async def password_change(request: Request, _exc: Exception) -> Any:

@@ -102,12 +102,6 @@ def _base(request: Request, principal: Principal) -> dict[str, Any]:
         "grades": GRADES,
         "answers": ANSWERS,
         "agreement_scale": AGREEMENT,
-        "nav_items": [
-            {"href": "/audits", "text": "Audits"},
-            {"href": "/audits/sample", "text": "Sample"},
-            {"href": "/audits/actions", "text": "Actions"},
-            {"href": "/audits/reports", "text": "Reports"},
-        ],
     }
 
 
@@ -209,7 +203,6 @@ async def sample_run(request: Request, principal: CurrentPrincipal, db: ScopedDB
             store=True,
             actor=principal,
         )
-        db.commit()
     except lc.AuditError as exc:
         db.rollback()
         return _error_page(request, principal, exc, back=f"/audits/sample?month={month}")
@@ -252,7 +245,6 @@ async def allocate(request: Request, principal: CurrentPrincipal, db: ScopedDB) 
             pick_id=pick_id,
             worker_user_id=_int(form, "worker_user_id"),
         )
-        db.commit()
     except lc.AuditError as exc:
         db.rollback()
         return _error_page(request, principal, exc, back=f"/audits/sample?month={month}")
@@ -466,7 +458,6 @@ def audit_page(
         detail=f"record summary in audit {audit.id}",
     )
     ctx = _audit_context(db, audit, principal)
-    db.commit()
     return render(
         request,
         "audits/audit.html",
@@ -528,7 +519,6 @@ async def _save(
         if then:
             lc.transition(db, audit, then, principal, audit.version)
         new_version = audit.version
-        db.commit()
     except lc.AuditError as exc:
         db.rollback()
         return _error_page(request, principal, exc, back=f"/audits/{audit_id}")
@@ -560,7 +550,6 @@ async def _act(
     try:
         audit = lc.get_audit(db, principal.la_code, audit_id)
         fn(audit, form)
-        db.commit()
     except lc.AuditError as exc:
         db.rollback()
         return _error_page(request, principal, exc, back=f"/audits/{audit_id}")
