@@ -27,7 +27,7 @@ def _normalise(html: str) -> str:
 
 def _signed_out(client: Any) -> bool:
     r = client.get("/account", headers={"accept": "text/html"}, follow_redirects=False)
-    return bool(r.status_code == 303 and r.headers["location"].startswith("/sign-in?"))
+    return bool(r.status_code == 303 and r.headers["location"] == "/sign-in")
 
 
 def _try(client: Any, username: str, password: str) -> Any:

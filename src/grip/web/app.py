@@ -24,22 +24,15 @@ from starlette.routing import BaseRoute, Mount, Route
 from grip import __version__
 from grip.settings import Settings
 from grip.store.db import make_engine, session_factory
-from grip.web import routes
+from grip.web import navigation, routes
 from grip.web.middleware import install as install_security
-from grip.web.navigation import nav_items
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def service_navigation(request: Request) -> list[dict[str, Any]]:
-    """The service navigation for this page: the signed-in role's areas (none signed out)."""
-    return nav_items(getattr(request.state, "principal", None), request.url.path)
-
-
 def make_templates() -> Environment:
-    """The Jinja environment: our templates plus the GOV.UK Frontend macros; autoescape always.
-    Every page gets ``service_navigation(request)`` and the ``version`` for the footer."""
+    """The Jinja environment: our templates plus the GOV.UK Frontend macros; autoescape always."""
     env = Environment(
         loader=ChoiceLoader(
             [
@@ -53,9 +46,15 @@ def make_templates() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals["service_navigation"] = service_navigation
-    env.globals["version"] = __version__
+    env.globals["service_navigation"] = _service_navigation
+    env.globals["version"] = __version__  # the footer's
     return env
+
+
+def _service_navigation(request: Request) -> list[dict[str, Any]]:
+    """The layout's navigation items for the person signed in on this request, if any."""
+    principal = getattr(request.state, "principal", None)
+    return navigation.items(principal, request.url.path)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -82,6 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
         if router is not None:
             app.include_router(router)
             app.state.routers.append(router)
+    navigation.check_routes(r.path for r in iter_routes(app) if isinstance(r, APIRoute))
     return app
 
 

@@ -1,15 +1,15 @@
-"""The service navigation, built from the signed-in role's permissions.
+"""The service navigation: the areas a signed-in person can use, from ``navigation.yaml``.
 
-The areas are data (``navigation.yaml``: label, href, permission); a role sees the areas whose
-permission it holds, so each role sees exactly the parts of Grip it can use. The layout calls
-:func:`nav_items` for every page.
+Built from the role's permissions, so each role sees exactly the areas it can open; the
+layout renders it on every page with the GOV.UK service navigation component.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -17,74 +17,87 @@ import yaml
 from grip.access.principal import Principal
 from grip.access.roles import policy
 
-SOURCE = "navigation.yaml"
+NAVIGATION_FILE = Path(__file__).with_name("navigation.yaml")
 
 
 @dataclass(frozen=True)
 class Area:
-    """One entry of the service navigation."""
+    """One area of the service: its link text, address and the permission that shows it."""
 
-    label: str
+    text: str
     href: str
     permission: str
-    hint: str = ""
+
+
+def parse_areas(raw: Any, source: str, routes: Iterable[str] | None = None) -> tuple[Area, ...]:
+    """Validate the navigation data: known permissions, and (given ``routes``) real addresses."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("areas"), list):
+        raise ValueError(f"{source}: expected a mapping with a list 'areas'")
+    known = set(routes) if routes is not None else None
+    areas = []
+    for i, item in enumerate(raw["areas"]):
+        where = f"{source}: areas[{i}]"
+        if not isinstance(item, dict) or set(item) != {"text", "href", "permission"}:
+            raise ValueError(f"{where}: expected text, href and permission")
+        area = Area(str(item["text"]), str(item["href"]), str(item["permission"]))
+        if area.permission not in policy().permissions:
+            raise ValueError(f"{where}: unknown permission {area.permission!r}")
+        if known is not None and area.href not in known:
+            raise ValueError(f"{where}: {area.href!r} is not a page of the app")
+        areas.append(area)
+    return tuple(areas)
 
 
 @cache
 def areas() -> tuple[Area, ...]:
-    """Every area, in the order shown; unknown permissions fail at load."""
-    text = resources.files("grip.web").joinpath(SOURCE).read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
-    found = tuple(Area(**entry) for entry in raw["areas"])
-    for area in found:
-        policy().roles_for(area.permission)
-        if not area.href.startswith("/"):
-            raise ValueError(f"{SOURCE}: {area.label}: href must start with '/'")
-    return found
+    """The shipped areas (loaded once)."""
+    with NAVIGATION_FILE.open(encoding="utf-8") as fh:
+        return parse_areas(yaml.safe_load(fh), NAVIGATION_FILE.name)
 
 
-def areas_for(principal: Principal | None) -> list[Area]:
-    """The areas ``principal`` may use (none before sign-in)."""
+def check_routes(routes: Iterable[str]) -> None:
+    """Fail at start-up if an area's address is not one of ``routes``."""
+    with NAVIGATION_FILE.open(encoding="utf-8") as fh:
+        parse_areas(yaml.safe_load(fh), NAVIGATION_FILE.name, routes)
+
+
+def items(principal: Principal | None, path: str) -> list[dict[str, Any]]:
+    """The navigation items for ``principal`` on the page at ``path`` (none when signed out).
+
+    An area is active when the page is the area's address or below it; Home only on ``/``.
+    """
     if principal is None:
         return []
-    return [a for a in areas() if principal.can(a.permission)]
-
-
-def current_area(path: str, shown: list[Area]) -> Area | None:
-    """The area a page belongs to: the one whose href is the longest prefix of ``path``."""
-    matches = [
-        a for a in shown if path == a.href or (a.href != "/" and path.startswith(a.href + "/"))
-    ]
-    return max(matches, key=lambda a: len(a.href), default=None)
-
-
-def nav_items(principal: Principal | None, path: str) -> list[dict[str, Any]]:
-    """The ``navigation`` argument of GOV.UK's service navigation for this page."""
-    shown = areas_for(principal)
-    active = current_area(path, shown)
+    shown = [a for a in areas() if principal.can(a.permission)]
+    active = _active(shown, path)
     return [
-        {"href": a.href, "text": a.label, "active": a is active, "current": a.href == path}
+        {"href": a.href, "text": a.text, "active": a is active, "current": a.href == path}
         for a in shown
     ]
 
 
-HOME = "/"
-_NOT_AFTER_SIGN_IN = ("/sign-in", "/sign-out")
+def _active(shown: list[Area], path: str) -> Area | None:
+    def under(a: Area) -> bool:
+        return path == a.href or (a.href != "/" and path.startswith(a.href + "/"))
+
+    matches = [a for a in shown if under(a)]
+    return max(matches, key=lambda a: len(a.href), default=None)
 
 
-def return_path(value: str | None) -> str | None:
-    """The page to return to after sign-in, if ``value`` is a path on this site; ``None`` for
-    anything else (another site, ``//host``, back-slashes, control characters), so sign-in can
-    never send someone elsewhere."""
-    if not value or len(value) > 2000 or not value.startswith("/") or value.startswith("//"):
+RETURN_COOKIE = "grip_return_to"
+_MAX_RETURN = 300
+
+
+def safe_return_path(value: str | None) -> str | None:
+    """``value`` if it is a path on this site to return to after sign-in, else ``None``.
+
+    Only a local absolute path: never another site (``//host``, ``/\\host``, a scheme), so the
+    cookie cannot be used to send someone elsewhere after they sign in (an open redirect).
+    """
+    if not value or len(value) > _MAX_RETURN or not value.startswith("/"):
         return None
-    if "\\" in value or not value.isprintable():
+    if value.startswith(("//", "/\\")) or any(ord(c) < 32 for c in value):
         return None
-    if value.split("?", 1)[0].startswith(_NOT_AFTER_SIGN_IN):
+    if value.startswith(("/sign-in", "/sign-out")):
         return None
     return value
-
-
-def landing(requested: str | None) -> str:
-    """Where a newly signed-in user goes: the page they asked for, or their home page."""
-    return return_path(requested) or HOME

@@ -102,6 +102,13 @@ def _base(request: Request, principal: Principal) -> dict[str, Any]:
         "grades": GRADES,
         "answers": ANSWERS,
         "agreement_scale": AGREEMENT,
+        "subnav_label": "Audits",
+        "subnav_items": [
+            {"href": "/audits", "text": "Audits"},
+            {"href": "/audits/sample", "text": "Sample"},
+            {"href": "/audits/actions", "text": "Actions"},
+            {"href": "/audits/reports", "text": "Reports"},
+        ],
     }
 
 

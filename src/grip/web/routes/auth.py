@@ -9,9 +9,8 @@ token.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -19,9 +18,9 @@ from sqlalchemy import select
 from grip.access import audit, clock, oidc, passwords, sessions, throttle, totp, users
 from grip.access.models import Notification, User
 from grip.access.roles import policy
+from grip.web import navigation
 from grip.web.deps import render
 from grip.web.middleware import error_response
-from grip.web.navigation import HOME, landing, return_path
 from grip.web.security import (
     CurrentPrincipal,
     ScopedDB,
@@ -84,20 +83,19 @@ def _page(request: Request, template: str, status: int = 200, **context: Any) ->
     return response
 
 
+def _home(request: Request) -> str:
+    """Where a person goes once signed in: the page they asked for, or their home page."""
+    return navigation.safe_return_path(request.cookies.get(navigation.RETURN_COOKIE)) or "/"
+
+
 def _address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
 @router.get("/sign-in", dependencies=[public()])
-def sign_in_form(request: Request, next: str = Query("", max_length=2000)) -> Response:
-    """The sign-in page; ``next`` is the page to return to afterwards."""
-    return _page(
-        request,
-        "auth/sign_in.html",
-        title="Sign in",
-        oidc_las=_oidc_las(request),
-        next=return_path(next) or "",
-    )
+def sign_in_form(request: Request) -> Response:
+    """The sign-in page."""
+    return _page(request, "auth/sign_in.html", title="Sign in", oidc_las=_oidc_las(request))
 
 
 def _oidc_las(request: Request) -> list[Any]:
@@ -184,7 +182,7 @@ def oidc_callback(request: Request, db: SystemDB, code: str = "", state: str = "
         actor=audit.Actor(user.id, user.username, actor.source_ip, actor.user_agent),
         detail="oidc",
     )
-    response = RedirectResponse(HOME, status_code=303)
+    response = RedirectResponse(_home(request), status_code=303)
     _set_session_cookie(request, response, token)
     response.delete_cookie(OIDC_COOKIE, path="/")
     return response
@@ -225,11 +223,7 @@ def oidc_start(request: Request, la_code: str) -> Response:
 
 @router.post("/sign-in", dependencies=[public()])
 def sign_in(
-    request: Request,
-    db: SystemDB,
-    username: str = Form(""),
-    password: str = Form(""),
-    next: str = Form(""),
+    request: Request, db: SystemDB, username: str = Form(""), password: str = Form("")
 ) -> Response:
     """Check username and password; on success start a session awaiting the second factor."""
     username = username[:200]
@@ -256,9 +250,7 @@ def sign_in(
         if passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)
         token = sessions.start_session(db, user.id)
-        back = return_path(next)
-        code_page = "/sign-in/code" + (f"?{urlencode({'next': back})}" if back else "")
-        response = RedirectResponse(code_page, status_code=303)
+        response = RedirectResponse("/sign-in/code", status_code=303)
         _set_session_cookie(request, response, token)
         audit.record_event(
             db,
@@ -274,27 +266,22 @@ def sign_in(
         detail="throttled" if locked is not None else "bad credentials",
     )
     return _page(
-        request,
-        "auth/sign_in.html",
-        errors=[message],
-        title="Sign in",
-        oidc_las=_oidc_las(request),
-        next=return_path(next) or "",
+        request, "auth/sign_in.html", errors=[message], title="Sign in", oidc_las=_oidc_las(request)
     )
 
 
 @router.get("/sign-in/code", dependencies=[public()])
-def code_form(request: Request, next: str = Query("", max_length=2000)) -> Response:
+def code_form(request: Request) -> Response:
     """The second-factor page, for a session that has passed the password step."""
     load_principal(request)
     live = getattr(request.state, "live_session", None)
     if live is None or live.authenticated:
-        return RedirectResponse("/sign-in" if live is None else HOME, status_code=303)
-    return _page(request, "auth/code.html", title="Security code", next=return_path(next) or "")
+        return RedirectResponse("/sign-in" if live is None else _home(request), status_code=303)
+    return _page(request, "auth/code.html", title="Security code")
 
 
 @router.post("/sign-in/code", dependencies=[public()])
-def code(request: Request, db: SystemDB, code: str = Form(""), next: str = Form("")) -> Response:
+def code(request: Request, db: SystemDB, code: str = Form("")) -> Response:
     """Check the TOTP code; on success the session is signed in (with a new token)."""
     load_principal(request)
     live = getattr(request.state, "live_session", None)
@@ -335,21 +322,17 @@ def code(request: Request, db: SystemDB, code: str = Form(""), next: str = Form(
             la_code=la,
             actor=audit.Actor(user.id, user.username, actor.source_ip, actor.user_agent),
         )
-        target = "/account/password" if user.must_change_password else landing(next)
+        target = "/account/password" if user.must_change_password else _home(request)
         response = RedirectResponse(target, status_code=303)
         _set_session_cookie(request, response, new)
+        if not user.must_change_password:
+            response.delete_cookie(navigation.RETURN_COOKIE)
         return response
     if ended:
         response = RedirectResponse("/sign-in", status_code=303)
         _clear_session_cookie(request, response)
         return response
-    return _page(
-        request,
-        "auth/code.html",
-        errors=[BAD_CODE],
-        title="Security code",
-        next=return_path(next) or "",
-    )
+    return _page(request, "auth/code.html", errors=[BAD_CODE], title="Security code")
 
 
 @router.post("/sign-out", dependencies=[requires("account:self")])
@@ -455,4 +438,6 @@ def change_password(
             title="Change your password",
             must_change=principal.must_change_password,
         )
-    return RedirectResponse(HOME, status_code=303)
+    response = RedirectResponse(_home(request), status_code=303)
+    response.delete_cookie(navigation.RETURN_COOKIE)
+    return response

@@ -3,7 +3,7 @@
 Every role lands here after sign-in (unless they asked for another page). What it shows
 follows the role's permissions: headline caseload counts for those who read case data, the
 overdue audits and improvement actions for those who read audits, and the role's areas from
-the service navigation with a line on what each is for.
+the service navigation.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from grip.access.principal import Principal
 from grip.audits.actions import overdue_actions
 from grip.audits.lifecycle import overdue_audits
 from grip.casedata.summary import headline_counts
+from grip.web import navigation
 from grip.web.deps import render
-from grip.web.navigation import HOME, areas_for
 from grip.web.security import CurrentPrincipal, ScopedDB, requires
 
 router = APIRouter()
@@ -50,5 +50,5 @@ def home(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> HTMLRes
         principal=principal,
         counts=counts,
         attention=_attention(db, principal, today),
-        areas=[a for a in areas_for(principal) if a.href != HOME],
+        areas=[a for a in navigation.items(principal, "/") if a["href"] != "/"],
     )
