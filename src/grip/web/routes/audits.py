@@ -94,6 +94,11 @@ def _names(db: Session, ids: set[int | None]) -> dict[int, str]:
     return {u.id: u.display_name for u in db.scalars(select(User).where(User.id.in_(wanted)))}
 
 
+def _blind(db: Session, principal: Principal) -> set[str]:
+    """Audits the principal moderates blind: no page or export shows them their grades."""
+    return lc.blind_audit_ids(db, principal.la_code, principal.user_id)
+
+
 def _base(request: Request, principal: Principal) -> dict[str, Any]:
     return {
         "principal": principal,
@@ -139,6 +144,7 @@ def index(
         audits=rows,
         names=names,
         overdue={a.id for a in rows if lc.is_overdue(a, today)},
+        blind=_blind(db, principal),
         overdue_count=len(lc.overdue_audits(db, principal.la_code, today)),
         open_concerns=ac.count_open_concerns(db, principal.la_code),
         filter_state=state,
@@ -294,7 +300,7 @@ def reports_page(
     today = clock.now().date()
     try:
         q = quarter or reports.quarter_of(today)
-        report = reports.build(db, principal.la_code, q, today)
+        report = reports.build(db, principal.la_code, q, today, hidden=_blind(db, principal))
     except lc.AuditError as exc:
         return _error_page(request, principal, exc, back="/audits/reports")
     return render(
@@ -313,7 +319,7 @@ def report_export(
     """The quarterly performance and quality pack as XLSX or DOCX (seed 004 §1)."""
     today = clock.now().date()
     try:
-        report = reports.build(db, principal.la_code, quarter, today)
+        report = reports.build(db, principal.la_code, quarter, today, hidden=_blind(db, principal))
         if fmt == "xlsx":
             body, media = reports.to_xlsx(report), reports.XLSX
         elif fmt == "docx":
@@ -395,6 +401,8 @@ def _audit_context(db: Session, audit: Audit, principal: Principal) -> dict[str,
         "auditor_grades": lc.grades_of(db, audit, "auditor") if visible else {},
         "moderator_grades": lc.grades_of(db, audit, "moderator"),
         "judgements_visible": visible,
+        # Blind moderation: the moderator sees no grade of the auditor's until theirs is done.
+        "final_grade": audit.final_grade if visible else None,
         "moderation": mod,
         "is_moderator": mod is not None and mod.moderator_id == principal.user_id,
         "is_auditor": audit.auditor_id == principal.user_id,
