@@ -22,7 +22,7 @@ from grip.access.roles import UnknownRole, policy
 from grip.documents import safe
 from grip.web.deps import render
 from grip.web.middleware import error_response
-from grip.web.security import CurrentPrincipal, client_actor, csrf_token, requires
+from grip.web.security import CurrentPrincipal, ScopedDB, client_actor, csrf_token, requires
 
 router = APIRouter()
 
@@ -37,9 +37,10 @@ def _members(db: Session, la_code: str) -> list[tuple[User, Membership]]:
     return [(u, m) for u, m in rows]
 
 
-def _page(request: Request, principal: Principal, status: int = 200, **ctx: object) -> Response:
-    with request.app.state.sessions() as db:
-        members = _members(db, principal.la_code)
+def _page(
+    request: Request, db: Session, principal: Principal, status: int = 200, **ctx: object
+) -> Response:
+    members = _members(db, principal.la_code)
     return render(
         request,
         "admin/users.html",
@@ -55,9 +56,9 @@ def _page(request: Request, principal: Principal, status: int = 200, **ctx: obje
 
 
 @router.get("/admin/users", dependencies=[requires("admin:users")])
-def users_page(request: Request, principal: CurrentPrincipal) -> Response:
+def users_page(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
     """The LA's users and their roles."""
-    return _page(request, principal)
+    return _page(request, db, principal)
 
 
 def _expiry(value: str) -> dt.datetime | None:
@@ -74,6 +75,7 @@ def _expiry(value: str) -> dt.datetime | None:
 def create_user(
     request: Request,
     principal: CurrentPrincipal,
+    db: ScopedDB,
     username: str = Form(""),
     display_name: str = Form(""),
     role: str = Form(""),
@@ -82,29 +84,29 @@ def create_user(
     """Create a user in the admin's LA; the one-time password and TOTP secret show once."""
     try:
         expires_at = _expiry(expires)
-        with request.app.state.sessions() as db, db.begin():
-            creds = users.create_by(
-                db,
-                _manager(principal),
-                username,
-                display_name,
-                la_code=principal.la_code,
-                role=role,
-                expires_at=expires_at,
-            )
-            audit.record_event(
-                db,
-                action="user.create",
-                la_code=principal.la_code,
-                actor=client_actor(request, principal),
-                object_type="user",
-                object_id=creds.username,
-                detail=f"role {role}",
-            )
+        creds = users.create_by(
+            db,
+            _manager(principal),
+            username,
+            display_name,
+            la_code=principal.la_code,
+            role=role,
+            expires_at=expires_at,
+        )
+        audit.record_event(
+            db,
+            action="user.create",
+            la_code=principal.la_code,
+            actor=client_actor(request, principal),
+            object_type="user",
+            object_id=creds.username,
+            detail=f"role {role}",
+        )
     except (users.AccessError, UnknownRole, ValueError) as exc:
+        db.rollback()
         status = 403 if isinstance(exc, users.Refused) else 400
-        return _page(request, principal, status=status, errors=[str(exc)])
-    return _page(request, principal, created=creds)
+        return _page(request, db, principal, status=status, errors=[str(exc)])
+    return _page(request, db, principal, created=creds)
 
 
 def _member_or_404(db: Session, principal: Principal, user_id: int) -> User | None:
@@ -128,75 +130,75 @@ _MESSAGES = {
 
 
 def _action(
-    request: Request, principal: Principal, user_id: int, action: str, **kw: str
+    request: Request, db: Session, principal: Principal, user_id: int, action: str, **kw: str
 ) -> Response:
     """One change to a user of this LA, on the rules of :func:`grip.access.users.change_by`:
     refusals answer 403, bad values 400, both on the users page with the reason."""
-    with request.app.state.sessions() as db, db.begin():
-        user = _member_or_404(db, principal, user_id)
-        if user is None:
-            return error_response(request, 404)
-        try:
-            created = users.change_by(
-                db,
-                _manager(principal),
-                user,
-                action,
-                role=kw.get("role", ""),
-                expires_at=_expiry(kw.get("expires", "")),
-            )
-            label = policy().roles[kw["role"]].label if action == "role" else ""
-        except (users.AccessError, UnknownRole, ValueError) as exc:
-            db.rollback()
-            status = 403 if isinstance(exc, users.Refused) else 400
-            return _page(request, principal, status=status, errors=[str(exc)])
-        audit.record_event(
+    user = _member_or_404(db, principal, user_id)
+    if user is None:
+        return error_response(request, 404)
+    try:
+        created = users.change_by(
             db,
-            action=f"user.{action}",
-            la_code=principal.la_code,
-            actor=client_actor(request, principal),
-            object_type="user",
-            object_id=user.username,
-            detail=kw.get("role"),
+            _manager(principal),
+            user,
+            action,
+            role=kw.get("role", ""),
+            expires_at=_expiry(kw.get("expires", "")),
         )
+        label = policy().roles[kw["role"]].label if action == "role" else ""
+    except (users.AccessError, UnknownRole, ValueError) as exc:
+        db.rollback()
+        status = 403 if isinstance(exc, users.Refused) else 400
+        return _page(request, db, principal, status=status, errors=[str(exc)])
+    audit.record_event(
+        db,
+        action=f"user.{action}",
+        la_code=principal.la_code,
+        actor=client_actor(request, principal),
+        object_type="user",
+        object_id=user.username,
+        detail=kw.get("role"),
+    )
     message = _MESSAGES[action].format(u=user.username, role=label)
-    return _page(request, principal, message=message, created=created)
+    return _page(request, db, principal, message=message, created=created)
 
 
 @router.post("/admin/users/{user_id}/disable", dependencies=[requires("admin:users")])
-def disable(request: Request, principal: CurrentPrincipal, user_id: int) -> Response:
+def disable(request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: int) -> Response:
     """Disable a user: their sessions end at once."""
-    return _action(request, principal, user_id, "disable")
+    return _action(request, db, principal, user_id, "disable")
 
 
 @router.post("/admin/users/{user_id}/enable", dependencies=[requires("admin:users")])
-def enable(request: Request, principal: CurrentPrincipal, user_id: int) -> Response:
+def enable(request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: int) -> Response:
     """Re-enable a disabled user."""
-    return _action(request, principal, user_id, "enable")
+    return _action(request, db, principal, user_id, "enable")
 
 
 @router.post("/admin/users/{user_id}/role", dependencies=[requires("admin:users")])
 def set_role(
     request: Request,
     principal: CurrentPrincipal,
+    db: ScopedDB,
     user_id: int,
     role: str = Form(""),
     expires: str = Form(""),
 ) -> Response:
     """Change a user's role in this LA (a change ends their sessions)."""
-    return _action(request, principal, user_id, "role", role=role, expires=expires)
+    return _action(request, db, principal, user_id, "role", role=role, expires=expires)
 
 
 @router.post("/admin/users/{user_id}/revoke", dependencies=[requires("admin:users")])
-def revoke(request: Request, principal: CurrentPrincipal, user_id: int) -> Response:
+def revoke(request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: int) -> Response:
     """Remove a user's role in this LA: their sessions end at once."""
-    return _action(request, principal, user_id, "revoke")
+    return _action(request, db, principal, user_id, "revoke")
 
 
 @router.post("/admin/users/{user_id}/reset", dependencies=[requires("admin:users")])
-def reset(request: Request, principal: CurrentPrincipal, user_id: int) -> Response:
+def reset(request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: int) -> Response:
     """New one-time password and TOTP secret (lost device); their sessions end."""
-    return _action(request, principal, user_id, "reset")
+    return _action(request, db, principal, user_id, "reset")
 
 
 def _filter(
@@ -230,6 +232,7 @@ def _filter(
 def audit_trail(
     request: Request,
     principal: CurrentPrincipal,
+    db: ScopedDB,
     username: str = Query("", max_length=100),
     action: str = Query("", max_length=60),
     outcome: str = Query("", max_length=20),
@@ -242,8 +245,7 @@ def audit_trail(
         f = _filter(principal, username, action, outcome, object_id, since, until)
     except ValueError:
         return error_response(request, 400, "Dates must be written as YYYY-MM-DD")
-    with request.app.state.sessions() as db:
-        events = audit.find_events(db, f)
+    events = audit.find_events(db, f)
     return render(
         request,
         "admin/audit_trail.html",
@@ -259,6 +261,7 @@ def audit_trail(
 def audit_trail_export(
     request: Request,
     principal: CurrentPrincipal,
+    db: ScopedDB,
     format: str = Query("csv", pattern="^(csv|xlsx)$"),
     username: str = Query("", max_length=100),
     action: str = Query("", max_length=60),
@@ -273,16 +276,15 @@ def audit_trail_export(
         f = _filter(principal, username, action, outcome, object_id, since, until)
     except ValueError:
         return error_response(request, 400, "Dates must be written as YYYY-MM-DD")
-    with request.app.state.sessions() as db, db.begin():
-        rows = audit.event_rows(audit.find_events(db, f, limit=100_000))
-        audit.record_event(
-            db,
-            action=f"export.{format}",
-            la_code=principal.la_code,
-            actor=client_actor(request, principal),
-            object_type="audit_trail",
-            detail=f"{len(rows)} events",
-        )
+    rows = audit.event_rows(audit.find_events(db, f, limit=100_000))
+    audit.record_event(
+        db,
+        action=f"export.{format}",
+        la_code=principal.la_code,
+        actor=client_actor(request, principal),
+        object_type="audit_trail",
+        detail=f"{len(rows)} events",
+    )
     if format == "xlsx":
         body = safe.xlsx_bytes([safe.Sheet("Audit trail", audit.EXPORT_COLUMNS, rows)])
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -297,24 +299,22 @@ def audit_trail_export(
 
 
 @router.get("/admin/restrictions", dependencies=[requires("casedata:restrict")])
-def restrictions_page(request: Request, principal: CurrentPrincipal) -> Response:
+def restrictions_page(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
     """The LA's restricted cases, their access lists and review dates (issue 4 §5)."""
-    return _restrictions(request, principal)
+    return _restrictions(request, db, principal)
 
 
 def _restrictions(
-    request: Request, principal: Principal, status: int = 200, **ctx: object
+    request: Request, db: Session, principal: Principal, status: int = 200, **ctx: object
 ) -> Response:
     from grip.access.models import CaseAccess, CaseRestriction
-    from grip.access.scope import scoped
 
-    with scoped(request.app.state.sessions, principal.scope()) as db:
-        rows = db.scalars(select(CaseRestriction).order_by(CaseRestriction.review_date)).all()
-        lists: dict[str, list[str]] = {}
-        for access, name in db.execute(
-            select(CaseAccess, User.username).join(User, User.id == CaseAccess.user_id)
-        ):
-            lists.setdefault(access.person_id, []).append(name)
+    rows = db.scalars(select(CaseRestriction).order_by(CaseRestriction.review_date)).all()
+    lists: dict[str, list[str]] = {}
+    for access, name in db.execute(
+        select(CaseAccess, User.username).join(User, User.id == CaseAccess.user_id)
+    ):
+        lists.setdefault(access.person_id, []).append(name)
     return render(
         request,
         "admin/restrictions.html",
@@ -332,6 +332,7 @@ def _restrictions(
 def restrict(
     request: Request,
     principal: CurrentPrincipal,
+    db: ScopedDB,
     person_id: str = Form("", max_length=48),
     reason: str = Form("", max_length=2000),
     review_date: str = Form(""),
@@ -339,57 +340,52 @@ def restrict(
 ) -> Response:
     """Restrict a case to named users (usernames separated by commas or spaces)."""
     from grip.access import restrictions
-    from grip.access.scope import scoped
 
     errors: list[str] = []
     try:
         review = dt.date.fromisoformat(review_date)
     except ValueError:
-        return _restrictions(request, principal, 400, errors=["Review date must be YYYY-MM-DD"])
+        return _restrictions(request, db, principal, 400, errors=["Review date must be YYYY-MM-DD"])
     names = [n for n in access.replace(",", " ").split() if n]
-    with scoped(request.app.state.sessions, principal.scope()) as db:
-        ids = []
-        for name in names:
-            user = users.get_user(db, name)
-            if user is None or db.get(Membership, (user.id, principal.la_code)) is None:
-                errors.append(f"{name}: no such user in this LA")
-            else:
-                ids.append(user.id)
-        if not person_id.strip():
-            errors.append("Enter the person id of the case")
-        if not errors:
-            try:
-                restrictions.restrict_case(
-                    db,
-                    principal.scope(),
-                    person_id.strip(),
-                    reason,
-                    review,
-                    ids,
-                    actor=client_actor(request, principal),
-                )
-            except restrictions.RestrictionError as exc:
-                errors.append(str(exc))
-        if errors:
-            db.rollback()
+    ids = []
+    for name in names:
+        user = users.get_user(db, name)
+        if user is None or db.get(Membership, (user.id, principal.la_code)) is None:
+            errors.append(f"{name}: no such user in this LA")
+        else:
+            ids.append(user.id)
+    if not person_id.strip():
+        errors.append("Enter the person id of the case")
+    if not errors:
+        try:
+            restrictions.restrict_case(
+                db,
+                principal.scope(),
+                person_id.strip(),
+                reason,
+                review,
+                ids,
+                actor=client_actor(request, principal),
+            )
+        except restrictions.RestrictionError as exc:
+            errors.append(str(exc))
     if errors:
-        return _restrictions(request, principal, 400, errors=errors)
-    return _restrictions(request, principal, message=f"{person_id.strip()} is restricted")
+        db.rollback()
+        return _restrictions(request, db, principal, 400, errors=errors)
+    return _restrictions(request, db, principal, message=f"{person_id.strip()} is restricted")
 
 
 @router.post("/admin/restrictions/{person_id}/lift", dependencies=[requires("casedata:restrict")])
-def lift(request: Request, principal: CurrentPrincipal, person_id: str) -> Response:
+def lift(request: Request, principal: CurrentPrincipal, db: ScopedDB, person_id: str) -> Response:
     """Lift a restriction (404 when the case is not restricted in this LA)."""
     from grip.access import restrictions
-    from grip.access.scope import scoped
 
-    with scoped(request.app.state.sessions, principal.scope()) as db:
-        if not restrictions.is_restricted(db, principal.la_code, person_id):
-            return error_response(request, 404)
-        restrictions.lift_restriction(
-            db, principal.scope(), person_id, actor=client_actor(request, principal)
-        )
-    return _restrictions(request, principal, message=f"{person_id} is no longer restricted")
+    if not restrictions.is_restricted(db, principal.la_code, person_id):
+        return error_response(request, 404)
+    restrictions.lift_restriction(
+        db, principal.scope(), person_id, actor=client_actor(request, principal)
+    )
+    return _restrictions(request, db, principal, message=f"{person_id} is no longer restricted")
 
 
 def _break_glass_page(
@@ -421,20 +417,19 @@ def break_glass_form(request: Request, principal: CurrentPrincipal, person_id: s
 def break_glass(
     request: Request,
     principal: CurrentPrincipal,
+    db: ScopedDB,
     person_id: str,
     reason: str = Form("", max_length=2000),
 ) -> Response:
     """Grant emergency access for an hour with a typed reason when the case is restricted
     here; logged; QA leads notified. Every id gets the same answer."""
     from grip.access import restrictions
-    from grip.access.scope import scoped
 
-    with scoped(request.app.state.sessions, principal.scope()) as db:
-        try:
-            restrictions.request_emergency_access(
-                db, principal.scope(), person_id, reason, actor=client_actor(request, principal)
-            )
-        except restrictions.RestrictionError as exc:
-            db.rollback()
-            return _break_glass_page(request, person_id, 400, errors=[str(exc)])
+    try:
+        restrictions.request_emergency_access(
+            db, principal.scope(), person_id, reason, actor=client_actor(request, principal)
+        )
+    except restrictions.RestrictionError as exc:
+        db.rollback()
+        return _break_glass_page(request, person_id, 400, errors=[str(exc)])
     return _break_glass_page(request, person_id, granted=True)
