@@ -1,0 +1,123 @@
+"""Choosing an inspection's cases, explained case by case, from Grip's own records.
+
+* The LA's already-audited cases (ILACS framework (Ofsted 170040) paras 257-258, 131, 134):
+  audits completed in the six months before the notification; the lead inspector asks for
+  between six and 12 of them before a standard or short inspection and up to six before a
+  monitoring visit (the limits are data in ``selection.yaml``).
+* The inspectors' own sample (paras 135, 150-153): the audit sampler's candidates
+  (``grip.audits.sampling.candidates``: children with an open allocation, with the selection
+  factors of para 150 and the stage of para 153) over the last three months, chosen by the
+  same greedy, seeded, explained choice (``grip.audits.sampling.choose``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grip import calendar
+from grip.audits.models import Audit
+from grip.audits.sampling import MAX_SEED, Pick, candidates, choose
+from grip.audits.sampling import rules as sampling_rules
+
+LIMITS_FILE = Path(__file__).with_name("selection.yaml")
+COMPLETED = ("submitted", "moderated", "closed")
+
+
+@dataclass(frozen=True)
+class AuditedCase:
+    """An audit the LA completed, offered for the already-audited list."""
+
+    person_id: str
+    audit_id: str
+    theme: str
+    completed: dt.date
+    grade: str | None
+
+    @property
+    def reason(self) -> str:
+        """Why the case is on the list, in words (para 257: theme and completion date)."""
+        graded = f", graded {self.grade.replace('_', ' ')}" if self.grade else ""
+        done = f"{self.completed:%d %B %Y}"
+        return f"Audited by the local authority: {self.theme}, completed {done}{graded}"
+
+
+@cache
+def limits() -> dict[str, Any]:
+    """The case-count limits per inspection type (``selection.yaml``)."""
+    data = yaml.safe_load(LIMITS_FILE.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("version") != 1:
+        raise ValueError(f"{LIMITS_FILE}: expected a mapping with version: 1")
+    return dict(data)
+
+
+def audited_limits(type_id: str) -> tuple[int, int, str]:
+    """(fewest, most, paragraph) already-audited cases for an inspection of ``type_id``."""
+    spec = limits()["la_audited"].get(type_id)
+    if spec is None:
+        return 0, 0, ""
+    return int(spec["min"]), int(spec["max"]), str(spec["paragraph"])
+
+
+def audited_cases(db: Session, la_code: str, notified: dt.date) -> list[AuditedCase]:
+    """Audits completed in the six months before ``notified``, newest first, one per child."""
+    months = int(limits()["audited_within_months"])
+    since = dt.datetime.combine(calendar.add_months(notified, -months), dt.time(), tzinfo=dt.UTC)
+    until = dt.datetime.combine(notified + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    rows = db.scalars(
+        select(Audit)
+        .where(
+            Audit.la_code == la_code,
+            Audit.state.in_(COMPLETED),
+            Audit.submitted_at >= since,
+            Audit.submitted_at < until,
+        )
+        .order_by(Audit.submitted_at.desc(), Audit.id)
+    ).all()
+    seen: set[str] = set()
+    out = []
+    for a in rows:
+        if a.person_id in seen or a.submitted_at is None:
+            continue
+        seen.add(a.person_id)
+        grade = a.final_grade or a.overall_grade
+        out.append(AuditedCase(a.person_id, a.id, a.theme, a.submitted_at.date(), grade))
+    return out
+
+
+def default_seed(inspection_id: str) -> int:
+    """A seed fixed per inspection, so choosing again repeats the same sample."""
+    return int.from_bytes(hashlib.sha256(inspection_id.encode()).digest()[:4], "big") & MAX_SEED
+
+
+def inspector_sample(
+    db: Session,
+    la_code: str,
+    on: dt.date,
+    size: int,
+    seed: int,
+    exclude: set[str] | frozenset[str] = frozenset(),
+) -> list[Pick]:
+    """The inspectors' own sample of ``size`` cases worked in the three months to ``on``,
+    each with the para 150 factors and para 153 stage it brings (para 135)."""
+    if not 1 <= size <= int(limits()["inspector_sample_max"]):
+        raise ValueError(f"sample size {size}: expected 1 to {limits()['inspector_sample_max']}")
+    r = sampling_rules()
+    months = int(limits()["inspector_sample_months"])
+    pool: dict[str, Any] = {}
+    for back in range(months, -1, -1):  # the latest allocation's team and factors win
+        for c in candidates(db, la_code, calendar.add_months(on, -back), r):
+            if c.person_id not in exclude:
+                pool[c.person_id] = c
+    cands = list(pool.values())
+    groups = len({c.team_id for c in cands}) or 1
+    per_group = max(1, -(-size // groups))
+    return choose(cands, per_group, seed, r)[:size]
