@@ -31,9 +31,9 @@ def test_framework_list() -> None:
     code, out = run("framework", "list")
     assert code == 0
     lines = [line.split()[0] for line in out.splitlines() if not line.startswith(" ")]
-    assert lines == ["ilacs-2017", "sif-2013", "cp-2012"]
+    assert lines == ["ilacs-2023", "ilacs-2017", "sif-2013", "cp-2012"]
     code, out = run("framework", "list", "--json")
-    assert [f["id"] for f in json.loads(out)] == ["ilacs-2017", "sif-2013", "cp-2012"]
+    assert [f["id"] for f in json.loads(out)] == ["ilacs-2023", "ilacs-2017", "sif-2013", "cp-2012"]
 
 
 def test_framework_show_text_has_headings_criteria_descriptors_and_rules() -> None:

@@ -40,11 +40,41 @@ ILACS_HEADINGS = {
 }
 
 
-def test_three_frameworks_in_force_first() -> None:
-    assert frameworks.framework_ids() == ["cp-2012", "ilacs-2017", "sif-2013"]
+def test_four_frameworks_in_force_first() -> None:
+    assert frameworks.framework_ids() == ["cp-2012", "ilacs-2017", "ilacs-2023", "sif-2013"]
     listed = frameworks.list_frameworks()
-    assert [f.id for f in listed] == ["ilacs-2017", "sif-2013", "cp-2012"]
-    assert [f.status for f in listed] == ["in-force", "superseded", "superseded"]
+    assert [f.id for f in listed] == ["ilacs-2023", "ilacs-2017", "sif-2013", "cp-2012"]
+    assert [f.status for f in listed] == ["in-force", "superseded", "superseded", "superseded"]
+
+
+def test_ilacs_2023_grades_care_leavers_separately() -> None:
+    """The ILACS reports published from 2023 grade five judgements; the care leavers judgement
+    holds the 2017 heading "Care leavers and transitions" (ILACS framework, Ofsted 170040,
+    para 240, p. 56), which children in care no longer has."""
+    later, earlier = frameworks.load("ilacs-2023"), frameworks.load("ilacs-2017")
+    assert [j.id for j in later.judgements] == [
+        "overall",
+        "help-protection",
+        "children-in-care",
+        "care-leavers",
+        "leaders",
+    ]
+    moved = earlier.judgement("children-in-care").headings[-1]
+    assert moved.id == "care-leavers"
+    assert [h.id for h in later.judgement("care-leavers").headings] == ["care-leavers"]
+    assert "care-leavers" not in [h.id for h in later.judgement("children-in-care").headings]
+    assert len(later.iter_criteria()) == len(earlier.iter_criteria())
+    result = frameworks.evaluate(
+        later,
+        {
+            "help-protection": "good",
+            "children-in-care": "good",
+            "care-leavers": "inadequate",
+            "leaders": "good",
+            "overall": "outstanding",
+        },
+    )
+    assert result.status == "violation"
 
 
 def test_ilacs_has_17_headings_grouped_6_7_4() -> None:
@@ -130,7 +160,7 @@ def test_cp_2012_scale_and_evaluation_lists() -> None:
         assert [d.grade for d in j.descriptors] == [g.id for g in cp.scale]
 
 
-@pytest.mark.parametrize("framework_id", ["ilacs-2017", "sif-2013", "cp-2012"])
+@pytest.mark.parametrize("framework_id", ["ilacs-2023", "ilacs-2017", "sif-2013", "cp-2012"])
 def test_every_criterion_carries_a_source_reference(framework_id: str) -> None:
     fw = frameworks.load(framework_id)
     documents = {d.id for d in fw.documents}
@@ -162,7 +192,7 @@ def test_published_schemas_match_the_models() -> None:
     assert SHOW_SCHEMA_PATH.read_text(encoding="utf-8") == render(out)
 
 
-@pytest.mark.parametrize("framework_id", ["ilacs-2017", "sif-2013", "cp-2012"])
+@pytest.mark.parametrize("framework_id", ["ilacs-2023", "ilacs-2017", "sif-2013", "cp-2012"])
 def test_show_json_validates_against_its_published_schema(framework_id: str) -> None:
     data = json.loads(
         json.dumps(frameworks.load(framework_id).model_dump(mode="json", by_alias=True))

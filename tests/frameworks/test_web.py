@@ -24,7 +24,7 @@ def test_index_lists_every_framework_in_force_first(client: Any, signed_in: Any)
     response = client.get("/frameworks")
     assert response.status_code == 200
     rows = re.findall(r'data-framework="([a-z0-9-]+)"', response.text)
-    assert rows == ["ilacs-2017", "sif-2013", "cp-2012"]
+    assert rows == ["ilacs-2023", "ilacs-2017", "sif-2013", "cp-2012"]
     assert "<caption" in response.text and 'scope="col"' in response.text
 
 
@@ -116,6 +116,7 @@ def test_api_framework_matches_show_json(client: Any, signed_in: Any) -> None:
     data = client.get("/api/frameworks/sif-2013").json()
     assert data == frameworks.load("sif-2013").model_dump(mode="json", by_alias=True)
     assert [f["id"] for f in client.get("/api/frameworks").json()] == [
+        "ilacs-2023",
         "ilacs-2017",
         "sif-2013",
         "cp-2012",
@@ -135,7 +136,7 @@ def test_browse_to_a_criterion_and_check_judgements_in_a_browser(
     )
     page.goto(f"{live_server}/frameworks")
     page.get_by_role(
-        "link", name=re.compile("Inspections of local authority children's services")
+        "link", name="Inspections of local authority children's services (ILACS)", exact=True
     ).click()
     page.get_by_role(
         "link", name="The impact of leaders on social work practice with children and families"
