@@ -46,7 +46,7 @@ def test_one_focused_visit_uses_up_pathway_1s_allowance_para_18() -> None:
 def test_requires_improvement_leads_to_a_standard_inspection_paras_20_21() -> None:
     """Para 20: a standard inspection about three years on; para 21: up to two focused visits."""
     p = plan(
-        [P("standard", D(2023, 11, 17), overall="requires_improvement"),
+        [P("standard", D(2023, 11, 17), overall="requires-improvement"),
          P("focused-visit", D(2025, 2, 5))],
         TODAY,
     )  # fmt: skip
@@ -59,7 +59,7 @@ def test_requires_improvement_leads_to_a_standard_inspection_paras_20_21() -> No
 def test_the_latest_graded_inspection_decides_para_20() -> None:
     """Para 20: a standard inspection that results in good moves the LA to pathway one."""
     p = plan(
-        [P("standard", D(2021, 3, 5), overall="requires_improvement"),
+        [P("standard", D(2021, 3, 5), overall="requires-improvement"),
          P("standard", D(2024, 3, 15), overall="good")],
         TODAY,
     )  # fmt: skip
@@ -109,3 +109,24 @@ def test_history_is_checked_field_by_field(engine: Engine, make_user: Any) -> No
             record_history(db, "LA1", P("thematic", D(2024, 3, 1)), As(qa.id, qa.role))
         record_history(db, "LA1", P("short", D(2024, 3, 1), overall="good"), As(qa.id, qa.role))
         assert plan_for(db, "LA1", TODAY).pathway == 1
+
+
+def test_the_outcomes_register_feeds_the_pathway(engine: Engine, make_user: Any) -> None:
+    """An LA with no history entered by hand takes its pathway from the outcomes register."""
+    from grip.outcomes import record_outcome
+
+    qa = make_user("qa_lead", "208")
+    judgements = {"overall": "inadequate", "help-protection": "inadequate",
+                  "children-in-care": "requires-improvement", "leaders": "inadequate"}  # fmt: skip
+    record_outcome(
+        engine,
+        la_code="208",
+        framework="ilacs-2017",
+        fieldwork_start=D(2026, 3, 2),
+        fieldwork_end=D(2026, 3, 13),
+        published=D(2026, 4, 15),
+        judgements=judgements,
+    )
+    with scoped(engine, Scope("208", qa.id, qa.role)) as db:
+        p = plan_for(db, "208", D(2026, 3, 20))
+    assert p.pathway == 3 and p.steps[0].what == "The action planning visit"

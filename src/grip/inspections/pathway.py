@@ -240,11 +240,26 @@ def history(db: Session, la_code: str) -> list[InspectionHistory]:
 
 
 def plan_for(db: Session, la_code: str, today: dt.date) -> Plan:
-    """The pathway of ``la_code`` from its recorded history."""
-    return plan(
-        [PastActivity(h.type, h.last_day, h.framework_id, h.overall) for h in history(db, la_code)],
-        today,
-    )
+    """The pathway of ``la_code`` from its history entered by hand and, where it holds the
+    LA, the outcomes register (``grip.outcomes``: published Ofsted reports)."""
+    past = [
+        PastActivity(h.type, h.last_day, h.framework_id, h.overall) for h in history(db, la_code)
+    ]
+    entered = {p.last_day for p in past}
+    past += [p for p in register_history(db, la_code) if p.last_day not in entered]
+    return plan(past, today)
+
+
+def register_history(db: Session, la_code: str) -> list[PastActivity]:
+    """The LA's graded inspections in the outcomes register, as past activity."""
+    from grip.outcomes import history as outcomes_history
+
+    grades = data()["grades"]
+    return [
+        PastActivity(r.inspection_type or "standard", r.fieldwork_end, r.framework, r.overall)
+        for r in outcomes_history(db.get_bind(), la_code)  # type: ignore[arg-type]
+        if r.overall in grades
+    ]
 
 
 def record_history(
