@@ -48,6 +48,7 @@ EXCLUDED: dict[str, str] = {
     "/api/frameworks/{framework_id}": "JSON API",
     "/admin/audit-trail/export": "CSV download of the audit trail",
     "/audits/reports/{quarter}.{fmt}": "report download (XLSX, DOCX or CSV), not a page",
+    "/inspections/{inspection_id}/analysis.docx": "DOCX download of the analysis, not a page",
 }
 
 #: GET routes checked in the sign-in journey (``_axe_sign_in_journey``) rather than by a plain
@@ -73,6 +74,7 @@ class Data:
     audit_open: str
     restricted_person: str
     check_token: str = ""
+    inspection: str = ""
 
 
 def _get_routes(app: Any) -> list[APIRoute]:
@@ -140,7 +142,39 @@ def _seed(settings: Settings, engine: Engine) -> tuple[Data, dict[str, Any]]:
         audit_open=open_id,
         restricted_person=people[1],
     )
-    return data, {"auditor": auditor, "qa_lead": qa}
+    data.inspection = _seed_inspection(
+        engine, qa, (inspector := make_user(engine, "inspector", LA))
+    )
+    return data, {"auditor": auditor, "qa_lead": qa, "inspector": inspector}
+
+
+def _seed_inspection(engine: Engine, qa: Any, lead: Any) -> str:
+    """A mock standard inspection with a lead inspector, cases, a request and a line of
+    enquiry, its fieldwork on the first allowed Monday at least two weeks ahead."""
+    from grip.inspections import NewInspection, add_cases, add_member, create_inspection
+    from grip.inspections.analysis import add_line
+    from grip.inspections.requests import NewRequest, add_request
+    from grip.inspections.timeline import date_problems
+
+    start = AS_OF + dt.timedelta(days=14 + (7 - AS_OF.weekday()) % 7)
+    while date_problems("standard", start):
+        start += dt.timedelta(days=7)
+    person = CASE_TABLES["ssd_person"]
+    with scoped(engine, Scope(LA, qa.id, "qa_lead")) as db:
+        spec = NewInspection("standard", "mock", title="Mock standard inspection",
+                             fieldwork_start=start)  # fmt: skip
+        insp = create_inspection(db, LA, spec, lc.As(qa.id, "qa_lead"))
+        ids = list(db.scalars(select(person.c.pers_person_id).where(person.c.la_code == LA)
+                              .order_by(person.c.pers_person_id).limit(3)))  # fmt: skip
+        add_cases(db, insp, [(p, "Audited by the local authority") for p in ids], "la-audited",
+                  lc.As(qa.id, "qa_lead"))  # fmt: skip
+        add_member(db, insp, lead.username, "lead_inspector", lc.As(qa.id, "qa_lead"))
+        as_lead = lc.As(lead.id, "inspector")
+        due = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+        add_request(db, insp, NewRequest("The latest supervision records", "Oversight",
+                                         "document", due, ids[0]), as_lead)  # fmt: skip
+        add_line(db, insp, "How well are children's plans reviewed?", as_lead)
+        return insp.id
 
 
 def _visits(data: Data) -> list[Visit]:
@@ -199,6 +233,18 @@ def _visits(data: Data) -> list[Visit]:
         # An external inspector: read-only pages, own navigation.
         Visit("inspector", "/"),
         Visit("inspector", "/audits"),
+        # Inspections: the LA's side and the lead inspector's.
+        Visit("qa_lead", "/inspections"),
+        Visit("qa_lead", "/inspections/new"),
+        Visit("qa_lead", "/inspections/plan"),
+        Visit("qa_lead", f"/inspections/{data.inspection}"),
+        Visit("qa_lead", f"/inspections/{data.inspection}/requests"),
+        Visit("qa_lead", f"/inspections/{data.inspection}/analysis"),
+        Visit("qa_lead", "/inspections/no-such-inspection", 404, "inspections' not-found page"),
+        Visit("inspector", "/inspections"),
+        Visit("inspector", f"/inspections/{data.inspection}", why="the lead inspector"),
+        Visit("inspector", f"/inspections/{data.inspection}/requests", why="the lead inspector"),
+        Visit("inspector", f"/inspections/{data.inspection}/analysis", why="the lead inspector"),
         # Account administration.
         Visit("la_admin", "/admin/users"),
         Visit("la_admin", "/admin/audit-trail"),

@@ -59,13 +59,15 @@ class NewRequest:
     case_id: str | None = None
 
 
-def _may_ask(db: Session, inspection: Inspection, actor: Actor) -> bool:
+def may_ask(db: Session, inspection: Inspection, actor: Actor) -> bool:
+    """Whether ``actor`` may add, close or withdraw requests on ``inspection``."""
     if team_role_of(db, inspection, actor.user_id) in _INSPECTING:
         return True
     return inspection.kind == "real" and actor.role in LA_RECORDERS
 
 
-def _may_answer(db: Session, inspection: Inspection, actor: Actor) -> bool:
+def may_answer(db: Session, inspection: Inspection, actor: Actor) -> bool:
+    """Whether ``actor`` may enter the LA's responses on ``inspection`` (para 167)."""
     if actor.role == INSPECTOR:
         return False
     return actor.role in LA_RESPONDERS or team_role_of(db, inspection, actor.user_id) in _LA_SIDE
@@ -102,7 +104,7 @@ def add_request(
     db: Session, inspection: Inspection, spec: NewRequest, actor: Actor
 ) -> InspectionRequest:
     """Add a request to the record (numbered in order), refused with every problem named."""
-    if not _may_ask(db, inspection, actor):
+    if not may_ask(db, inspection, actor):
         raise InspectionNotAllowed("only the inspection team records requests for information")
     now = clock.now()
     problems = check_request(spec, now)
@@ -172,7 +174,7 @@ def respond(
     supplied: str = "",
 ) -> InspectionRequest:
     """The LA's response and what it supplied; the request becomes answered."""
-    if not _may_answer(db, inspection, actor):
+    if not may_answer(db, inspection, actor):
         raise InspectionNotAllowed("only the local authority enters responses (para 167)")
     if row.status not in ("open", "answered"):
         raise InspectionError(f"request {row.number} is {row.status}: it takes no response")
@@ -193,7 +195,7 @@ def set_status(
     db: Session, inspection: Inspection, row: InspectionRequest, actor: Actor, status: str
 ) -> InspectionRequest:
     """Close an answered request or withdraw an open one (the team's decision, para 244)."""
-    if not _may_ask(db, inspection, actor):
+    if not may_ask(db, inspection, actor):
         raise InspectionNotAllowed("only the inspection team closes or withdraws requests")
     allowed = {"closed": ("answered",), "withdrawn": ("open",)}
     if status not in allowed or row.status not in allowed[status]:

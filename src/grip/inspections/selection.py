@@ -1,7 +1,7 @@
 """Choosing an inspection's cases, explained case by case, from Grip's own records.
 
 * The LA's already-audited cases (ILACS framework (Ofsted 170040) paras 257-258, 131, 134):
-  audits completed in the six months before the notification; the lead inspector asks for
+  the audit list of ``grip.audits.reports.inspection_list``; the lead inspector asks for
   between six and 12 of them before a standard or short inspection and up to six before a
   monitoring visit (the limits are data in ``selection.yaml``).
 * The inspectors' own sample (paras 135, 150-153): the audit sampler's candidates
@@ -20,16 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grip import calendar
-from grip.audits.models import Audit
+from grip.audits.reports import inspection_list
 from grip.audits.sampling import MAX_SEED, Pick, candidates, choose
 from grip.audits.sampling import rules as sampling_rules
 
 LIMITS_FILE = Path(__file__).with_name("selection.yaml")
-COMPLETED = ("submitted", "moderated", "closed")
 
 
 @dataclass(frozen=True)
@@ -37,7 +35,6 @@ class AuditedCase:
     """An audit the LA completed, offered for the already-audited list."""
 
     person_id: str
-    audit_id: str
     theme: str
     completed: dt.date
     grade: str | None
@@ -45,7 +42,7 @@ class AuditedCase:
     @property
     def reason(self) -> str:
         """Why the case is on the list, in words (para 257: theme and completion date)."""
-        graded = f", graded {self.grade.replace('_', ' ')}" if self.grade else ""
+        graded = f", graded {self.grade.replace('-', ' ').replace('_', ' ')}" if self.grade else ""
         done = f"{self.completed:%d %B %Y}"
         return f"Audited by the local authority: {self.theme}, completed {done}{graded}"
 
@@ -68,28 +65,17 @@ def audited_limits(type_id: str) -> tuple[int, int, str]:
 
 
 def audited_cases(db: Session, la_code: str, notified: dt.date) -> list[AuditedCase]:
-    """Audits completed in the six months before ``notified``, newest first, one per child."""
-    months = int(limits()["audited_within_months"])
-    since = dt.datetime.combine(calendar.add_months(notified, -months), dt.time(), tzinfo=dt.UTC)
-    until = dt.datetime.combine(notified + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-    rows = db.scalars(
-        select(Audit)
-        .where(
-            Audit.la_code == la_code,
-            Audit.state.in_(COMPLETED),
-            Audit.submitted_at >= since,
-            Audit.submitted_at < until,
-        )
-        .order_by(Audit.submitted_at.desc(), Audit.id)
-    ).all()
+    """The audits of the list shared with inspectors (``grip.audits.reports.inspection_list``:
+    completed in the six months before ``notified``, para 257), newest first, one per child."""
+    rows = sorted(
+        inspection_list(db, la_code, notified), key=lambda r: r.completed_on, reverse=True
+    )
     seen: set[str] = set()
     out = []
-    for a in rows:
-        if a.person_id in seen or a.submitted_at is None:
-            continue
-        seen.add(a.person_id)
-        grade = a.final_grade or a.overall_grade
-        out.append(AuditedCase(a.person_id, a.id, a.theme, a.submitted_at.date(), grade))
+    for r in rows:
+        if r.person_id not in seen:
+            seen.add(r.person_id)
+            out.append(AuditedCase(r.person_id, r.theme, r.completed_on, r.final_grade))
     return out
 
 
