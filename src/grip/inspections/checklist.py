@@ -18,7 +18,7 @@ from grip.access import clock
 from grip.audits.lifecycle import Actor
 from grip.inspections.models import Inspection, InspectionMilestone
 from grip.inspections.records import InspectionError, log_event
-from grip.inspections.timeline import Milestone, Timeline, compute
+from grip.inspections.timeline import Milestone, Timeline, TimelineError, compute
 
 ENGLAND = ZoneInfo("Europe/London")
 _TIMES = {"9.30am": dt.time(9, 30), "midday": dt.time(12, 0)}
@@ -48,7 +48,10 @@ def timeline_of(inspection: Inspection) -> Timeline | None:
     """The inspection's timeline, or ``None`` while it has no fieldwork date."""
     if inspection.fieldwork_start is None:
         return None
-    return compute(inspection.type, inspection.fieldwork_start, inspection.framework_id)
+    try:
+        return compute(inspection.type, inspection.fieldwork_start, inspection.framework_id)
+    except TimelineError:
+        return None  # a record whose type or date the rules no longer know: no timeline
 
 
 def checklist(db: Session, inspection: Inspection, now: dt.datetime) -> list[ChecklistRow]:

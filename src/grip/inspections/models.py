@@ -30,6 +30,13 @@ from grip.store.base import Base, LAOwned
 ID = String(32)
 
 
+def _of_inspection() -> ForeignKeyConstraint:
+    """The (LA, inspection) key of a row that belongs to one inspection."""
+    return ForeignKeyConstraint(
+        ["la_code", "inspection_id"], ["inspection.la_code", "inspection.id"], ondelete="CASCADE"
+    )
+
+
 class Inspection(LAOwned, Base):
     """One inspection or visit of an LA under a named framework (ILACS framework (Ofsted
     170040) paras 5-139): its type, kind (real, mock, peer), state and dates."""
@@ -78,13 +85,7 @@ class InspectionTeamMember(LAOwned, Base):
         ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
     )
 
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["la_code", "inspection_id"],
-            ["inspection.la_code", "inspection.id"],
-            ondelete="CASCADE",
-        ),
-    )
+    __table_args__ = (_of_inspection(),)
 
 
 class InspectionSampleCase(LAOwned, Base):
@@ -105,13 +106,7 @@ class InspectionSampleCase(LAOwned, Base):
         ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
     )
 
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["la_code", "inspection_id"],
-            ["inspection.la_code", "inspection.id"],
-            ondelete="CASCADE",
-        ),
-    )
+    __table_args__ = (_of_inspection(),)
 
 
 class InspectionMilestone(LAOwned, Base):
@@ -127,13 +122,7 @@ class InspectionMilestone(LAOwned, Base):
     )
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["la_code", "inspection_id"],
-            ["inspection.la_code", "inspection.id"],
-            ondelete="CASCADE",
-        ),
-    )
+    __table_args__ = (_of_inspection(),)
 
 
 class InspectionRequest(LAOwned, Base):
@@ -168,11 +157,7 @@ class InspectionRequest(LAOwned, Base):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's API
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["la_code", "inspection_id"],
-            ["inspection.la_code", "inspection.id"],
-            ondelete="CASCADE",
-        ),
+        _of_inspection(),
         Index("ix_inspection_request_inspection", "la_code", "inspection_id"),
     )
 
@@ -192,13 +177,7 @@ class InspectionHousehold(LAOwned, Base):
         ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
     )
 
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["la_code", "inspection_id"],
-            ["inspection.la_code", "inspection.id"],
-            ondelete="CASCADE",
-        ),
-    )
+    __table_args__ = (_of_inspection(),)
 
 
 class InspectionEnquiryLine(LAOwned, Base):
@@ -215,13 +194,7 @@ class InspectionEnquiryLine(LAOwned, Base):
         ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
     )
 
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["la_code", "inspection_id"],
-            ["inspection.la_code", "inspection.id"],
-            ondelete="CASCADE",
-        ),
-    )
+    __table_args__ = (_of_inspection(),)
 
 
 class InspectionHistory(LAOwned, Base):

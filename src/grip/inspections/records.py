@@ -189,7 +189,8 @@ def move(db: Session, inspection: Inspection, name: str, actor: Actor) -> Inspec
         raise InspectionError(str(exc)) from None
     if inspection.state != t.from_state:
         raise InvalidMove(
-            f"cannot {t.label.lower()}: the inspection is {rules().states[inspection.state]}, "
+            f"cannot {t.label.lower()}: the inspection is "
+            f"{rules().states.get(inspection.state, inspection.state)}, "
             f"and this step follows {rules().states[t.from_state]}"
         )
     if not _may(t, inspection.kind, actor.role, team_role_of(db, inspection, actor.user_id)):

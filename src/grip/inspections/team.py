@@ -112,12 +112,13 @@ def _la_role(db: Session, la_code: str, user_id: int) -> str | None:
 
 def access_until(inspection: Inspection) -> dt.datetime:
     """When an inspector's access from ``inspection`` ends: midnight after the last date of
-    its timeline (the report's publication), or 30 days from now while it has no dates."""
-    from grip.inspections.timeline import compute
+    its timeline (the report's publication), or 30 days from now while it has no timeline."""
+    from grip.inspections.checklist import timeline_of
 
-    if inspection.fieldwork_start is None:
+    timeline = timeline_of(inspection)
+    if timeline is None:
         return clock.now() + UNDATED_ACCESS
-    last = max(m.date for m in compute(inspection.type, inspection.fieldwork_start).milestones)
+    last = max(m.date for m in timeline.milestones)
     return dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
 
 

@@ -262,9 +262,8 @@ def inspection_page(
         households=households(db, inspection),
         offered=offered,
         limits=sel.audited_limits(inspection.type),
-        date_warnings=date_problems(inspection.type, inspection.fieldwork_start,
-                                    inspection.framework_id)
-        if inspection.fieldwork_start else [],
+        date_warnings=date_problems(timeline.type, timeline.fieldwork_start,
+                                    timeline.framework_id) if timeline else [],
         names=_people(db, principal.la_code),
         sources=SOURCES,
         **_base(request, principal),
