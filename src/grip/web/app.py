@@ -6,8 +6,9 @@ import importlib
 import pkgutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from jinja2 import (
@@ -23,7 +24,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from grip import __version__
 from grip.settings import Settings
 from grip.store.db import make_engine, session_factory
-from grip.web import routes
+from grip.web import navigation, routes
 from grip.web.middleware import install as install_security
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -32,7 +33,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 def make_templates() -> Environment:
     """The Jinja environment: our templates plus the GOV.UK Frontend macros; autoescape always."""
-    return Environment(
+    env = Environment(
         loader=ChoiceLoader(
             [
                 FileSystemLoader(TEMPLATES_DIR),
@@ -45,6 +46,14 @@ def make_templates() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["service_navigation"] = _service_navigation
+    return env
+
+
+def _service_navigation(request: Request) -> list[dict[str, Any]]:
+    """The layout's navigation items for the person signed in on this request, if any."""
+    principal = getattr(request.state, "principal", None)
+    return navigation.items(principal, request.url.path)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -71,6 +80,7 @@ def create_app(settings: Settings) -> FastAPI:
         if router is not None:
             app.include_router(router)
             app.state.routers.append(router)
+    navigation.check_routes(r.path for r in iter_routes(app) if isinstance(r, APIRoute))
     return app
 
 

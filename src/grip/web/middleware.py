@@ -26,6 +26,7 @@ from fastapi.responses import (
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from grip.web import navigation
 from grip.web.security import (
     UNSAFE_METHODS,
     PasswordChangeRequired,
@@ -230,7 +231,19 @@ def install(app: FastAPI) -> None:
 
     async def sign_in_required(request: Request, _exc: Exception) -> Any:
         if request.method == "GET" and _wants_html(request):
-            return RedirectResponse("/sign-in", status_code=303)
+            response = RedirectResponse("/sign-in", status_code=303)
+            wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            if navigation.safe_return_path(wanted):
+                # Remembered for after sign-in (GOV.UK pattern: return people to what they asked).
+                response.set_cookie(
+                    navigation.RETURN_COOKIE,
+                    wanted,
+                    max_age=1800,
+                    httponly=True,
+                    secure=settings.secure_cookies,
+                    samesite="strict",
+                )
+            return response
         return error_response(request, 401)
 
     async def password_change(request: Request, _exc: Exception) -> Any:

@@ -102,7 +102,8 @@ def _base(request: Request, principal: Principal) -> dict[str, Any]:
         "grades": GRADES,
         "answers": ANSWERS,
         "agreement_scale": AGREEMENT,
-        "nav_items": [
+        "subnav_label": "Audits",
+        "subnav_items": [
             {"href": "/audits", "text": "Audits"},
             {"href": "/audits/sample", "text": "Sample"},
             {"href": "/audits/actions", "text": "Actions"},

@@ -19,6 +19,7 @@ from grip.access import audit, clock, oidc, passwords, sessions, throttle, totp,
 from grip.access.models import Notification, User
 from grip.access.roles import policy
 from grip.access.scope import scoped
+from grip.web import navigation
 from grip.web.deps import render
 from grip.web.middleware import error_response
 from grip.web.security import (
@@ -82,8 +83,8 @@ def _page(request: Request, template: str, status: int = 200, **context: Any) ->
 
 
 def _home(request: Request) -> str:
-    has_home = any(getattr(r, "path", None) == "/" for r in request.app.routes)
-    return "/" if has_home else "/account"
+    """Where a person goes once signed in: the page they asked for, or their home page."""
+    return navigation.safe_return_path(request.cookies.get(navigation.RETURN_COOKIE)) or "/"
 
 
 def _address(request: Request) -> str:
@@ -329,6 +330,8 @@ def code(request: Request, code: str = Form("")) -> Response:
             target = "/account/password" if user.must_change_password else _home(request)
             response = RedirectResponse(target, status_code=303)
             _set_session_cookie(request, response, new)
+            if not user.must_change_password:
+                response.delete_cookie(navigation.RETURN_COOKIE)
             return response
     if ended:
         response = RedirectResponse("/sign-in", status_code=303)
@@ -442,4 +445,6 @@ def change_password(
             title="Change your password",
             must_change=principal.must_change_password,
         )
-    return RedirectResponse(_home(request), status_code=303)
+    response = RedirectResponse(_home(request), status_code=303)
+    response.delete_cookie(navigation.RETURN_COOKIE)
+    return response
