@@ -47,9 +47,10 @@ from grip.web.deps import render
 from grip.web.security import CurrentPrincipal, ScopedDB, client_actor, csrf_token, requires
 
 router = APIRouter(prefix="/inspections")
-NAV = [
-    {"href": "/inspections", "text": "Inspections"},
-    {"href": "/inspections/plan", "text": "Pathway"},
+#: The area's own pages (the service navigation's "Inspections" is in grip/web/navigation.yaml).
+SUBNAV = [
+    ("inspections:read", {"href": "/inspections", "text": "Inspections and visits"}),
+    ("inspections:manage", {"href": "/inspections/plan", "text": "Pathway"}),
 ]
 
 
@@ -58,7 +59,8 @@ def _base(request: Request, principal: Principal, **ctx: Any) -> dict[str, Any]:
         "principal": principal,
         "csrf_token": csrf_token(request),
         "rules": rules(),
-        "nav_items": NAV,
+        "subnav_label": "Inspections",
+        "subnav_items": [item for perm, item in SUBNAV if principal.can(perm)],
         **ctx,
     }
 
