@@ -83,3 +83,29 @@ def test_plan_from_the_history(
 
 def _d(y: int, m: int, d: int) -> dt.date:
     return dt.date(y, m, d)
+
+
+def test_list_json(engine: Engine, make_user: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from grip.inspections import NewInspection, create_inspection
+
+    qa = make_user("qa_lead", "LA1")
+    with scoped(engine, Scope("LA1", qa.id, qa.role)) as db:
+        spec = NewInspection("focused-visit", "mock", topic="Care leavers",
+                             fieldwork_start=dt.date(2026, 3, 3))  # fmt: skip
+        iid = create_inspection(db, "LA1", spec, As(qa.id, qa.role)).id
+    monkeypatch.setenv("GRIP_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    from grip.settings import get_settings
+
+    if hasattr(get_settings, "cache_clear"):
+        get_settings.cache_clear()
+    out = json.loads(_run("list", "--la", "LA1", "--json").output)
+    expected = {
+        "id": iid,
+        "type": "focused-visit",
+        "kind": "mock",
+        "framework": "ilacs-2017",
+        "state": "planned",
+        "title": "Focused visit",
+        "fieldwork_start": "2026-03-03",
+    }
+    assert out == [expected]

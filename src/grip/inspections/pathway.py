@@ -230,14 +230,15 @@ def _not_in(steps: list[Step]) -> list[str]:
 
 
 def history(db: Session, la_code: str) -> list[InspectionHistory]:
-    """The LA's recorded history, most recent first."""
-    return list(
-        db.scalars(
-            select(InspectionHistory)
-            .where(InspectionHistory.la_code == la_code)
-            .order_by(InspectionHistory.last_day.desc())
-        )
+    """The LA's recorded history, most recent first (only rows the pathways understand)."""
+    rows = db.scalars(
+        select(InspectionHistory)
+        .where(InspectionHistory.la_code == la_code)
+        .order_by(InspectionHistory.last_day.desc())
     )
+    # A row of a type or grade the pathways do not know (written outside Grip) is left out.
+    known, grades = data()["history_types"], data()["grades"]
+    return [h for h in rows if h.type in known and (h.overall is None or h.overall in grades)]
 
 
 def plan_for(db: Session, la_code: str, today: dt.date) -> Plan:
