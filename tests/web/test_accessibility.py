@@ -49,6 +49,7 @@ EXCLUDED: dict[str, str] = {
     "/admin/audit-trail/export": "CSV download of the audit trail",
     "/audits/reports/{quarter}.{fmt}": "report download (XLSX, DOCX or CSV), not a page",
     "/inspections/{inspection_id}/analysis.docx": "DOCX download of the analysis, not a page",
+    "/api/outcomes/stats": "JSON API",
 }
 
 #: GET routes checked in the sign-in journey (``_axe_sign_in_journey``) rather than by a plain
@@ -74,7 +75,10 @@ class Data:
     audit_open: str
     restricted_person: str
     check_token: str = ""
-    inspection: str = ""
+    outcome_report: int = 0
+    inspection: str = ""  # a mock inspection the QA lead leads, with evidence (grip.evidence)
+    evidence_entry: str = ""
+    mock_inspection: str = ""  # a mock standard inspection led by an external inspector
 
 
 def _get_routes(app: Any) -> list[APIRoute]:
@@ -135,16 +139,19 @@ def _seed(settings: Settings, engine: Engine) -> tuple[Data, dict[str, Any]]:
             [],
         )
         open_id = open_audit.id
+    outcome_report = _seed_outcomes(engine)
     by_state = {a.state: a.id for a in sorted(audits)}
     assert len(by_state) >= 2, f"the demo audits should span several states: {by_state}"
     data = Data(
         audits_by_state=by_state,
         audit_open=open_id,
         restricted_person=people[1],
+        outcome_report=outcome_report,
     )
-    data.inspection = _seed_inspection(
+    data.mock_inspection = _seed_inspection(
         engine, qa, (inspector := make_user(engine, "inspector", LA))
     )
+    data.inspection, data.evidence_entry = _seed_evidence(engine, qa, people[2:6])
     return data, {"auditor": auditor, "qa_lead": qa, "inspector": inspector}
 
 
@@ -175,6 +182,47 @@ def _seed_inspection(engine: Engine, qa: Any, lead: Any) -> str:
                                          "document", due, ids[0]), as_lead)  # fmt: skip
         add_line(db, insp, "How well are children's plans reviewed?", as_lead)
         return insp.id
+
+
+def _seed_evidence(engine: Engine, lead: Any, people: list[str]) -> tuple[str, str]:
+    """A mock standard inspection led by ``lead`` with a sample and one evidence entry."""
+    from grip.audits.lifecycle import As
+    from grip.evidence.name_guard import NameIndex
+    from grip.evidence.record import EntryInput, record_entry
+    from grip.inspections import NewInspection, add_cases, add_member, create_inspection
+
+    with scoped(engine, Scope(LA, lead.id, lead.role)) as db:
+        me = As(lead.id, lead.role)
+        insp = create_inspection(db, LA, NewInspection(type="standard", kind="mock"), me)
+        add_member(db, insp, lead.username, "lead_inspector", me)
+        add_cases(db, insp, [(p, "sampled") for p in people], "inspector-sample", me)
+        head = "ilacs-2017/help-protection/early-help"
+        entry = EntryInput("case-file", "strength", [head], people[:2], "Early help is timely.")
+        eid = record_entry(db, insp, entry, me, NameIndex.from_store(db, LA)).id
+        return insp.id, eid
+
+
+def _seed_outcomes(engine: Engine) -> int:
+    """One real published report read into the outcomes register (so its page shows evidence),
+    and an earlier inspection recorded as Grip would, so statistics and history have rows."""
+    from pathlib import Path
+
+    from grip.outcomes import import_file, record_outcome
+
+    reports = Path(__file__).resolve().parents[2].parent / "shared/data/ofsted-reports"
+    report = reports / "bexley-2023-03-24.pdf"
+    if not report.is_file():
+        pytest.fail(f"the published Ofsted reports are expected in {reports}", pytrace=False)
+    grades = ["good", "requires-improvement", "good", "good"]
+    record_outcome(
+        engine, la_code="303", framework="ilacs-2017", fieldwork_start=dt.date(2018, 7, 9),
+        fieldwork_end=dt.date(2018, 7, 20), published=dt.date(2018, 8, 20),
+        judgements=dict(zip(["overall", "help-protection", "children-in-care", "leaders"], grades,
+                             strict=True)),
+    )  # fmt: skip
+    result = import_file(engine, report)
+    assert result.report_id is not None, result.message
+    return result.report_id
 
 
 def _visits(data: Data) -> list[Visit]:
@@ -225,9 +273,34 @@ def _visits(data: Data) -> list[Visit]:
         *(Visit("qa_lead", f"/audits/{a}", why=st) for st, a in data.audits_by_state.items()),
         Visit("qa_lead", "/audits/no-such-audit", 404, "audits' own not-found page"),
         Visit("qa_lead", "/audits/reports?quarter=bad", 422, "audits' error summary page"),
+        Visit("qa_lead", "/outcomes"),
+        Visit("qa_lead", "/outcomes?from=31/03/2023&region=x", 400, "filter errors in place"),
+        Visit("qa_lead", "/outcomes/la/303"),
+        Visit("qa_lead", f"/outcomes/reports/{data.outcome_report}"),
+        Visit("qa_lead", "/outcomes/stats"),
+        Visit("qa_lead", "/outcomes/themes"),
+        Visit("qa_lead", "/outcomes/themes/management-oversight"),
         Visit("qa_lead", "/admin/restrictions"),
         Visit("qa_lead", f"/break-glass/{data.restricted_person}"),
         Visit("qa_lead", "/no/such/page", 404, "the generic not-found page"),
+        # An inspection's evidence pages, as its lead inspector (grip.evidence).
+        *(
+            Visit("qa_lead", f"/inspections/{data.inspection}/{page}")
+            for page in (
+                "evidence",
+                "evidence/new",
+                f"evidence/{data.evidence_entry}",
+                "judgements",
+                "findings",
+                "feedback",
+                "agreement",
+            )
+        ),
+        Visit(
+            "qa_lead",
+            f"/inspections/{data.inspection}/evidence?marker=priority-concern",
+            why="no entries match",
+        ),
         # The auditor's editable audit form.
         Visit("auditor", f"/audits/{data.audit_open}"),
         # An external inspector: read-only pages, own navigation.
@@ -237,14 +310,18 @@ def _visits(data: Data) -> list[Visit]:
         Visit("qa_lead", "/inspections"),
         Visit("qa_lead", "/inspections/new"),
         Visit("qa_lead", "/inspections/plan"),
-        Visit("qa_lead", f"/inspections/{data.inspection}"),
-        Visit("qa_lead", f"/inspections/{data.inspection}/requests"),
-        Visit("qa_lead", f"/inspections/{data.inspection}/analysis"),
+        Visit("qa_lead", f"/inspections/{data.mock_inspection}"),
+        Visit("qa_lead", f"/inspections/{data.mock_inspection}/requests"),
+        Visit("qa_lead", f"/inspections/{data.mock_inspection}/analysis"),
         Visit("qa_lead", "/inspections/no-such-inspection", 404, "inspections' not-found page"),
         Visit("inspector", "/inspections"),
-        Visit("inspector", f"/inspections/{data.inspection}", why="the lead inspector"),
-        Visit("inspector", f"/inspections/{data.inspection}/requests", why="the lead inspector"),
-        Visit("inspector", f"/inspections/{data.inspection}/analysis", why="the lead inspector"),
+        Visit("inspector", f"/inspections/{data.mock_inspection}", why="the lead inspector"),
+        Visit(
+            "inspector", f"/inspections/{data.mock_inspection}/requests", why="the lead inspector"
+        ),
+        Visit(
+            "inspector", f"/inspections/{data.mock_inspection}/analysis", why="the lead inspector"
+        ),
         # Account administration.
         Visit("la_admin", "/admin/users"),
         Visit("la_admin", "/admin/audit-trail"),

@@ -1,1 +1,2 @@
-"""Documents: safe XLSX / CSV / DOCX writing (formula neutralising) for every export."""
+"""Documents: safe XLSX / CSV / DOCX writing (formula neutralising) for every export, and the
+one document pipeline (content model rendered to DOCX and typeset PDF)."""

@@ -51,7 +51,8 @@ def neutralise(value: str) -> str:
     return text
 
 
-def _text(value: Cell) -> str:
+def cell_text(value: Cell) -> str:
+    """``value`` as neutralised text for a table cell (``None`` is empty)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -67,9 +68,9 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     """A UTF-8 (with BOM, so Excel reads it as UTF-8) CSV with every field neutralised."""
     buf = io.StringIO()
     writer = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow([_text(h) for h in header])
+    writer.writerow([cell_text(h) for h in header])
     for row in rows:
-        writer.writerow([_text(v) for v in row])
+        writer.writerow([cell_text(v) for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -183,11 +184,11 @@ def docx_bytes(
     for header, rows in tables:
         table = doc.add_table(rows=1, cols=len(header))
         for i, h in enumerate(header):
-            table.rows[0].cells[i].text = _text(h)
+            table.rows[0].cells[i].text = cell_text(h)
         for row in rows:
             cells = table.add_row().cells
             for i, v in enumerate(row):
-                cells[i].text = _text(v)
+                cells[i].text = cell_text(v)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

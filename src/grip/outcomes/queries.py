@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 
+from grip import frameworks
 from grip.outcomes import las
 from grip.outcomes.models import OutcomeEvidence, OutcomeJudgement, OutcomeReport
 from grip.store.db import transaction
@@ -65,15 +66,31 @@ class Filters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
 
-    def keep(self, row: ReportRow) -> bool:
-        """Whether ``row`` passes every filter."""
+    def in_scope(self, row: ReportRow) -> bool:
+        """Whether ``row`` is one of the inspections considered (region, framework, dates)."""
         return (
             (self.region is None or row.region == self.region)
             and (self.framework is None or row.framework == self.framework)
-            and (self.grade is None or row.judgements.get(self.judgement) == self.grade)
             and (self.date_from is None or row.fieldwork_end >= self.date_from)
             and (self.date_to is None or row.fieldwork_end <= self.date_to)
         )
+
+    def graded(self, row: ReportRow) -> bool:
+        """Whether ``row`` has the grade asked for (any, when none is)."""
+        return self.grade is None or row.judgements.get(self.judgement) == self.grade
+
+
+def _in_framework_order(framework_id: str, grades: dict[str, str]) -> dict[str, str]:
+    """The judgements in the order the framework lists them (overall effectiveness first)."""
+    if framework_id not in frameworks.framework_ids():
+        return grades
+    order = [j.id for j in frameworks.load(framework_id).judgements]
+    return {
+        j: grades[j]
+        for j in sorted(
+            grades, key=lambda j: (j not in order, order.index(j) if j in order else 0, j)
+        )
+    }
 
 
 def all_reports(engine: Engine) -> list[ReportRow]:
@@ -94,7 +111,8 @@ def all_reports(engine: Engine) -> list[ReportRow]:
                 region=la.region if la else "", framework=r.framework,
                 inspection_type=r.inspection_type, fieldwork_start=r.fieldwork_start,
                 fieldwork_end=r.fieldwork_end, published=r.published, origin=r.origin,
-                source_file=r.source_file, judgements=grades[r.id],
+                source_file=r.source_file,
+                judgements=_in_framework_order(r.framework, grades[r.id]),
                 pages={k: v for k, v in json.loads(r.provenance).items() if isinstance(v, int)},
             )
         )  # fmt: skip
@@ -102,13 +120,15 @@ def all_reports(engine: Engine) -> list[ReportRow]:
 
 
 def latest(engine: Engine, filters: Filters | None = None) -> list[ReportRow]:
-    """Each LA's latest report (by last day of fieldwork) that passes the filters, by LA name."""
+    """Each LA's latest report (by last day of fieldwork) among those in the filters' region,
+    framework and dates, kept when it has the grade asked for; by LA name. (An LA judged
+    inadequate once but better since is not listed as inadequate.)"""
     filters = filters or Filters()
     last: dict[str, ReportRow] = {}
     for row in all_reports(engine):
-        if filters.keep(row):
+        if filters.in_scope(row):
             last[row.la_code] = row
-    return sorted(last.values(), key=lambda r: r.la_name)
+    return sorted((r for r in last.values() if filters.graded(r)), key=lambda r: r.la_name)
 
 
 def history(engine: Engine, la_code: str) -> list[ReportRow]:
