@@ -36,7 +36,7 @@ def _counts(engine: Engine) -> tuple[int, int, int]:
 
 
 @pytest.fixture
-def three(tmp_path: Path) -> Path:
+def three(tmp_path: Path, quick_import: None) -> Path:
     for name in FILES:
         shutil.copy(reports_dir() / name, tmp_path / name)
     return tmp_path

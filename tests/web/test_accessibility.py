@@ -48,6 +48,7 @@ EXCLUDED: dict[str, str] = {
     "/api/frameworks/{framework_id}": "JSON API",
     "/admin/audit-trail/export": "CSV download of the audit trail",
     "/audits/reports/{quarter}.{fmt}": "report download (XLSX, DOCX or CSV), not a page",
+    "/api/outcomes/stats": "JSON API",
 }
 
 #: GET routes checked in the sign-in journey (``_axe_sign_in_journey``) rather than by a plain
@@ -73,6 +74,7 @@ class Data:
     audit_open: str
     restricted_person: str
     check_token: str = ""
+    outcome_report: int = 0
 
 
 def _get_routes(app: Any) -> list[APIRoute]:
@@ -133,14 +135,39 @@ def _seed(settings: Settings, engine: Engine) -> tuple[Data, dict[str, Any]]:
             [],
         )
         open_id = open_audit.id
+    outcome_report = _seed_outcomes(engine)
     by_state = {a.state: a.id for a in sorted(audits)}
     assert len(by_state) >= 2, f"the demo audits should span several states: {by_state}"
     data = Data(
         audits_by_state=by_state,
         audit_open=open_id,
         restricted_person=people[1],
+        outcome_report=outcome_report,
     )
     return data, {"auditor": auditor, "qa_lead": qa}
+
+
+def _seed_outcomes(engine: Engine) -> int:
+    """One real published report read into the outcomes register (so its page shows evidence),
+    and an earlier inspection recorded as Grip would, so statistics and history have rows."""
+    from pathlib import Path
+
+    from grip.outcomes import import_file, record_outcome
+
+    reports = Path(__file__).resolve().parents[2].parent / "shared/data/ofsted-reports"
+    report = reports / "bexley-2023-03-24.pdf"
+    if not report.is_file():
+        pytest.fail(f"the published Ofsted reports are expected in {reports}", pytrace=False)
+    grades = ["good", "requires-improvement", "good", "good"]
+    record_outcome(
+        engine, la_code="303", framework="ilacs-2017", fieldwork_start=dt.date(2018, 7, 9),
+        fieldwork_end=dt.date(2018, 7, 20), published=dt.date(2018, 8, 20),
+        judgements=dict(zip(["overall", "help-protection", "children-in-care", "leaders"], grades,
+                             strict=True)),
+    )  # fmt: skip
+    result = import_file(engine, report)
+    assert result.report_id is not None, result.message
+    return result.report_id
 
 
 def _visits(data: Data) -> list[Visit]:
@@ -191,6 +218,13 @@ def _visits(data: Data) -> list[Visit]:
         *(Visit("qa_lead", f"/audits/{a}", why=st) for st, a in data.audits_by_state.items()),
         Visit("qa_lead", "/audits/no-such-audit", 404, "audits' own not-found page"),
         Visit("qa_lead", "/audits/reports?quarter=bad", 422, "audits' error summary page"),
+        Visit("qa_lead", "/outcomes"),
+        Visit("qa_lead", "/outcomes?from=31/03/2023&region=x", 400, "filter errors in place"),
+        Visit("qa_lead", "/outcomes/la/303"),
+        Visit("qa_lead", f"/outcomes/reports/{data.outcome_report}"),
+        Visit("qa_lead", "/outcomes/stats"),
+        Visit("qa_lead", "/outcomes/themes"),
+        Visit("qa_lead", "/outcomes/themes/management-oversight"),
         Visit("qa_lead", "/admin/restrictions"),
         Visit("qa_lead", f"/break-glass/{data.restricted_person}"),
         Visit("qa_lead", "/no/such/page", 404, "the generic not-found page"),

@@ -94,3 +94,11 @@ def grade_id(words: str) -> str:
         if pattern.match(" ".join(words.split())):
             return grade
     raise ValueError(f"not a grade: {words!r}")
+
+
+def framework_choices() -> list[str]:
+    """Every framework id an outcome may carry: Grip's frameworks and the older ones the
+    report formats recognise without grading (e.g. ``lac-2013``)."""
+    from grip import frameworks as fws
+
+    return sorted(set(fws.framework_ids()) | {f.framework for f in load_formats().formats})

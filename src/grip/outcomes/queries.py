@@ -65,15 +65,18 @@ class Filters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
 
-    def keep(self, row: ReportRow) -> bool:
-        """Whether ``row`` passes every filter."""
+    def in_scope(self, row: ReportRow) -> bool:
+        """Whether ``row`` is one of the inspections considered (region, framework, dates)."""
         return (
             (self.region is None or row.region == self.region)
             and (self.framework is None or row.framework == self.framework)
-            and (self.grade is None or row.judgements.get(self.judgement) == self.grade)
             and (self.date_from is None or row.fieldwork_end >= self.date_from)
             and (self.date_to is None or row.fieldwork_end <= self.date_to)
         )
+
+    def graded(self, row: ReportRow) -> bool:
+        """Whether ``row`` has the grade asked for (any, when none is)."""
+        return self.grade is None or row.judgements.get(self.judgement) == self.grade
 
 
 def all_reports(engine: Engine) -> list[ReportRow]:
@@ -102,13 +105,15 @@ def all_reports(engine: Engine) -> list[ReportRow]:
 
 
 def latest(engine: Engine, filters: Filters | None = None) -> list[ReportRow]:
-    """Each LA's latest report (by last day of fieldwork) that passes the filters, by LA name."""
+    """Each LA's latest report (by last day of fieldwork) among those in the filters' region,
+    framework and dates, kept when it has the grade asked for; by LA name. (An LA judged
+    inadequate once but better since is not listed as inadequate.)"""
     filters = filters or Filters()
     last: dict[str, ReportRow] = {}
     for row in all_reports(engine):
-        if filters.keep(row):
+        if filters.in_scope(row):
             last[row.la_code] = row
-    return sorted(last.values(), key=lambda r: r.la_name)
+    return sorted((r for r in last.values() if filters.graded(r)), key=lambda r: r.la_name)
 
 
 def history(engine: Engine, la_code: str) -> list[ReportRow]:
