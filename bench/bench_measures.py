@@ -178,6 +178,7 @@ def _alternatives(db: Path) -> dict[str, Any]:
     from grip.casedata.format import load_format
     from grip.measures import engine as E
     from grip.measures import loader as L
+    from grip.measures import prepare as P
     from grip.store.db import make_engine
 
     points = E.monthly_points(AS_OF, 12)
@@ -188,8 +189,8 @@ def _alternatives(db: Path) -> dict[str, Any]:
     # DuckDB: the engine's own loader and calendar.
     con = duckdb.connect(config={"threads": 2})
     out["duckdb_load_s"], _ = _timed(lambda: L.load_la(make_engine(f"sqlite:///{db}"), LA, con))
-    E._setup_calendar(con)
-    E._setup_periods(con, points)
+    P.setup_calendar(con)
+    P.setup_periods(con, points)
     out["duckdb_as45_s"], duck_as = _timed(lambda: con.execute(_DUCK_AS).fetchall())
     out["duckdb_visits_s"], duck_vis = _timed(lambda: con.execute(_DUCK_VISITS).fetchall())
     cal = con.execute("SELECT d, w FROM cal_w").fetchall()
@@ -357,6 +358,7 @@ def _postgres(url: str) -> dict[str, Any]:
     import psycopg
 
     from grip.measures import engine as E
+    from grip.measures import prepare as P
     from grip.measures.loader import COLUMNS
 
     out: dict[str, Any] = {}
@@ -370,8 +372,8 @@ def _postgres(url: str) -> dict[str, Any]:
         import duckdb
 
         con = duckdb.connect()
-        E._setup_calendar(con)
-        E._setup_periods(con, E.monthly_points(AS_OF, 12))
+        P.setup_calendar(con)
+        P.setup_periods(con, E.monthly_points(AS_OF, 12))
         pg.execute("CREATE TEMP TABLE cal_w (d date PRIMARY KEY, w integer)")
         with pg.cursor().copy("COPY cal_w FROM STDIN") as cp:
             for d, w in con.execute("SELECT d, w FROM cal_w").fetchall():

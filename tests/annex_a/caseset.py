@@ -224,6 +224,20 @@ def make_caseset(engine: Engine) -> None:
         "ssd_disability",
         {"disa_table_id": "DI1", "disa_person_id": "C2", "disa_disability_code": "AUT"},
     )
+    # A looked-after child is a child in need with an open episode (CIN census), so C2 is on
+    # List 6 too (the cross-list check of the ILACS framework (Ofsted 170040) paras 249-250).
+    insert(
+        engine,
+        "ssd_cin_episodes",
+        {
+            "cine_referral_id": "R-C2",
+            "cine_person_id": "C2",
+            "cine_referral_date": date(2023, 1, 9),
+            "cine_referral_source_code": "6",
+            "cine_referral_nfa": False,
+            "cine_cin_primary_need_code": "N1",
+        },
+    )
     insert(
         engine,
         "ssd_family",

@@ -51,10 +51,11 @@ def test_ofsted_2024_memberships_and_derived_values(cases: Engine) -> None:
     assert l3[0]["referrals_12m"] == 1
     assert l3[0]["referral_nfa"] == "b) No"
     assert (l3[0]["allocated_team"], l3[0]["allocated_worker"]) == ("Safeguarding 1", "Worker One")
-    # List 6: C1's open episode (status CP plan: an open CP plan on D) and C3's episode closed
-    # 10 Jan 2024, inside 6 months (status Closed).
+    # List 6: C1's open episode (status CP plan: an open CP plan on D), C2's (looked after) and
+    # C3's episode closed 10 Jan 2024, inside 6 months (status Closed).
     l6 = {r["child_id"]: r for r in _rows(a, 6)}
-    assert set(l6) == {"C1", "C3"}
+    assert set(l6) == {"C1", "C2", "C3"}
+    assert l6["C2"]["case_status"] == "d) Looked after"
     assert l6["C1"]["case_status"] == "c) CP plan"
     assert l6["C1"]["last_seen"] == date(2024, 6, 10)  # the 20 June visit is after D
     assert l6["C3"]["case_status"] == "f) Closed"
@@ -102,7 +103,7 @@ def test_ofsted_2024_memberships_and_derived_values(cases: Engine) -> None:
         "List 3": 1,
         "List 4": 0,
         "List 5": 0,
-        "List 6": 2,
+        "List 6": 3,
         "List 7": 1,
         "List 8": 2,
         "List 9": 1,
@@ -117,7 +118,10 @@ def test_ilacs_2017_uses_the_para_249_windows(cases: Engine) -> None:
     assert [r["date_of_contact"] for r in _rows(a, 1)] == [date(2024, 3, 14)]
     assert _rows(a, 3) == []  # R2 (1 Feb 2024) is outside 3 months
     # C3's episode closed 10 Jan 2024: more than 3 months before D, so not on list 6.
-    assert [r["child_id"] for r in _rows(a, 6)] == ["C1"]
+    assert [r["child_id"] for r in _rows(a, 6)] == ["C1", "C2"]
+    # The 2017 template's case status puts looked after first; C1 is on a CP plan only.
+    status = {r["child_id"]: r["case_status"] for r in _rows(a, 6)}
+    assert status == {"C1": "b) Child Protection plan", "C2": "a) Looked after child"}
     # The 2017 spec counts the current referral too (include_current: true) - data, not code.
     assert load_spec("ilacs-2017").list(3).column("referrals_12m").params["include_current"]
 

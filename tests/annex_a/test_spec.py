@@ -52,6 +52,7 @@ def test_every_column_of_every_spec_is_covered_by_a_rule(spec_id: str) -> None:
                 "text": "type.text",
                 "date": "type.date",
                 "integer": "type.integer",
+                "number": "type.number",
                 "code": "code.allowed",
                 "postcode": "type.postcode",
             }[col.type]

@@ -146,7 +146,14 @@ class CaseBook:
         return aid
 
     # --- s47 and child protection ------------------------------------------------------------
-    def s47(self, pid: str, rid: str, strategy: date, start: date | None = None) -> str:
+    def s47(
+        self,
+        pid: str,
+        rid: str,
+        strategy: date,
+        start: date | None = None,
+        icpc_required: bool | None = None,
+    ) -> str:
         sid = _id("S")
         self.add(
             "ssd_s47_enquiry",
@@ -155,6 +162,7 @@ class CaseBook:
             s47e_referral_id=rid,
             s47e_strategy_discussion_date=strategy,
             s47e_s47_start_date=start or strategy,
+            s47e_s47_icpc_required=icpc_required,
         )
         return sid
 
@@ -258,6 +266,16 @@ class CaseBook:
             clae_cla_episode_ceased_date=ceased,
         )
         return cla_id
+
+    def legal_status(self, pid: str, status: str, start: date, end: date | None = None) -> None:
+        self.add(
+            "ssd_legal_status",
+            lega_legal_status_id=_id("LS"),
+            lega_person_id=pid,
+            lega_legal_status=status,
+            lega_legal_status_start_date=start,
+            lega_legal_status_end_date=end,
+        )
 
     def placement(
         self,

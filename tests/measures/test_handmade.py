@@ -26,14 +26,17 @@ def _v(run: MeasuresRun, mid: str) -> tuple[float, float | None, float | None]:
 def test_front_door_across_easter(engine: Engine) -> None:
     b = CaseBook()
     c1, c2, c3 = b.child("C1"), b.child("C2"), b.child("C3")
-    # Working Together: referral decision within 1 working day of the contact.
-    # Contact Thu 2 Apr 2026; Good Friday and Easter Monday are holidays, so Tue 7 Apr is the
-    # 1st working day after (in time) and Wed 8 Apr the 2nd (late by 1).
+    # Working Together 2018 ch. 1: a decision on the response within 1 working day of the
+    # referral being received. Referrals received Thu 2 Apr 2026; Good Friday and Easter Monday
+    # are holidays, so an assessment started Tue 7 Apr is the 1st working day after (in time)
+    # and one started Wed 8 Apr the 2nd (late by 1).
     k1 = b.contact(c1, date(2026, 4, 2), outcome="REFERRAL")
-    b.referral(c1, date(2026, 4, 7), contact_id=k1)
+    r1 = b.referral(c1, date(2026, 4, 2), contact_id=k1)
+    b.assessment(c1, r1, date(2026, 4, 7), None)
     k2 = b.contact(c2, date(2026, 4, 2))
     b.referral(c2, date(2025, 6, 1))  # earlier referral: outside the window, but re-referral base
-    b.referral(c2, date(2026, 4, 8), contact_id=k2)
+    r2 = b.referral(c2, date(2026, 4, 2), contact_id=k2)
+    b.assessment(c2, r2, date(2026, 4, 8), None)
     b.contact(c3, date(2026, 5, 1), outcome="NFA")
     b.save(engine)
     set_la_standards(engine, "T01", child_population=50_000)
@@ -46,7 +49,7 @@ def test_front_door_across_easter(engine: Engine) -> None:
     assert _v(run, "FD_REFERRALS_RATE") == (2, 5.0, 0.4)
     # C1's contact says referral; C2's contact is named by its referral; C3's is NFA.
     assert _v(run, "FD_CONVERSION") == (2, 3, 66.7)
-    # CIN census: re-referral = within 12 months of a previous referral (8 Apr 2026 <= 1 Jun 2026).
+    # CIN census: re-referral = within 12 months of a previous referral (2 Apr 2026 <= 1 Jun 2026).
     assert _v(run, "FD_REREFERRAL") == (1, 2, 50.0)
     assert _v(run, "FD_DECISION_1WD") == (1, 2, 50.0)
     late = run.compliance("FD_DECISION_1WD")

@@ -72,6 +72,11 @@ def test_la_page_shows_history_with_pages_and_neighbours(
     html = client.get("/outcomes/la/344").text  # Wirral
     assert html.count('data-judgement="overall"') == 2
     assert "Report page 36" in html  # the 2016 LSCB judgement
+    # Each judgement under its own framework's title, overall effectiveness first.
+    assert "The experiences and progress of children in care and care leavers" in html
+    assert "Key judgement 2: The experiences and progress of children looked after" in html
+    first = re.search(r'data-judgement="([a-z-]+)"', html)
+    assert first and first.group(1) == "overall"
     assert 'id="neighbours"' in html
     assert client.get("/outcomes/la/999").status_code == 404
 

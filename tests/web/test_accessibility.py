@@ -76,6 +76,8 @@ class Data:
     restricted_person: str
     check_token: str = ""
     outcome_report: int = 0
+    inspection: str = ""  # a mock inspection the QA lead leads, with evidence (grip.evidence)
+    evidence_entry: str = ""
 
 
 def _get_routes(app: Any) -> list[APIRoute]:
@@ -146,6 +148,7 @@ def _seed(settings: Settings, engine: Engine) -> tuple[Data, dict[str, Any]]:
         restricted_person=people[1],
         outcome_report=outcome_report,
     )
+    data.inspection, data.evidence_entry = _seed_evidence(engine, qa, people[2:6])
     return data, {"auditor": auditor, "qa_lead": qa}
 
 
@@ -155,6 +158,24 @@ def _seed_selfeval(engine: Engine, qa: lc.As) -> None:
 
     with scoped(engine, Scope(LA, qa.user_id, qa.role)) as db:
         selfeval.open_year(db, LA, AS_OF.year, qa, AS_OF)
+
+
+def _seed_evidence(engine: Engine, lead: Any, people: list[str]) -> tuple[str, str]:
+    """A mock standard inspection led by ``lead`` with a sample and one evidence entry."""
+    from grip.audits.lifecycle import As
+    from grip.evidence.name_guard import NameIndex
+    from grip.evidence.record import EntryInput, record_entry
+    from grip.inspections import NewInspection, add_cases, add_member, create_inspection
+
+    with scoped(engine, Scope(LA, lead.id, lead.role)) as db:
+        me = As(lead.id, lead.role)
+        insp = create_inspection(db, LA, NewInspection(type="standard", kind="mock"), me)
+        add_member(db, insp, lead.username, "lead_inspector", me)
+        add_cases(db, insp, [(p, "sampled") for p in people], "inspector-sample", me)
+        head = "ilacs-2017/help-protection/early-help"
+        entry = EntryInput("case-file", "strength", [head], people[:2], "Early help is timely.")
+        eid = record_entry(db, insp, entry, me, NameIndex.from_store(db, LA)).id
+        return insp.id, eid
 
 
 def _seed_outcomes(engine: Engine) -> int:
@@ -242,6 +263,24 @@ def _visits(data: Data) -> list[Visit]:
         Visit("qa_lead", "/admin/restrictions"),
         Visit("qa_lead", f"/break-glass/{data.restricted_person}"),
         Visit("qa_lead", "/no/such/page", 404, "the generic not-found page"),
+        # An inspection's evidence pages, as its lead inspector (grip.evidence).
+        *(
+            Visit("qa_lead", f"/inspections/{data.inspection}/{page}")
+            for page in (
+                "evidence",
+                "evidence/new",
+                f"evidence/{data.evidence_entry}",
+                "judgements",
+                "findings",
+                "feedback",
+                "agreement",
+            )
+        ),
+        Visit(
+            "qa_lead",
+            f"/inspections/{data.inspection}/evidence?marker=priority-concern",
+            why="no entries match",
+        ),
         # The auditor's editable audit form.
         Visit("auditor", f"/audits/{data.audit_open}"),
         # An external inspector: read-only pages, own navigation.

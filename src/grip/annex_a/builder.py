@@ -35,12 +35,14 @@ from grip.annex_a.population import (
 )
 from grip.annex_a.spec import ColumnSpec, ListSpec, Spec, load_spec
 from grip.calendar import add_months, age_in_years
+from grip.casedata.care import is_short_breaks_only
 from grip.casedata.models import CASE_TABLES
 
-# Legal statuses that are short breaks only: such periods are not "children in care" for list 8
-# (SSDA903 convention, followed by the Ofsted template).
-SHORT_BREAK_STATUSES = frozenset({"V3", "V4"})
 CARE_LEAVER_AGES = (16, 25)
+# ILACS framework (Ofsted 170040) para 249 list 9 takes care leavers *receiving* leaving care
+# services: a young person who has died, or who no longer requires services (SSDA903 in-touch
+# codes DIED and NREQ), is not.
+NOT_RECEIVING_SERVICES = frozenset({"DIED", "NREQ"})
 
 
 @dataclass
@@ -204,9 +206,21 @@ NEEDED_COLUMNS: dict[str, tuple[str, ...]] = {
         "cina_assessment_id",
         "cina_assessment_start_date",
         "cina_assessment_auth_date",
+        "cina_assessment_child_seen",
+        "cina_assessment_outcome",
     ),
-    "ssd_s47_enquiry": ("s47e_person_id", "s47e_s47_enquiry_id", "s47e_s47_start_date"),
-    "ssd_initial_cp_conference": ("icpc_person_id", "icpc_s47_enquiry_id", "icpc_icpc_date"),
+    "ssd_s47_enquiry": (
+        "s47e_person_id",
+        "s47e_s47_enquiry_id",
+        "s47e_s47_start_date",
+        "s47e_s47_icpc_required",
+    ),
+    "ssd_initial_cp_conference": (
+        "icpc_person_id",
+        "icpc_s47_enquiry_id",
+        "icpc_icpc_date",
+        "icpc_icpc_outcome_cp_flag",
+    ),
     "ssd_cp_plans": (
         "cppl_person_id",
         "cppl_cp_plan_id",
@@ -401,12 +415,13 @@ class CaseData:
         self.raw = tables
         #: Child-level values per (column set, child): see _RowMaker.
         self.child_values: dict[tuple[str, ...], dict[str, tuple[Any, ...]]] = {}
-        self.icpc_by_s47: dict[str, date] = {}
-        for _pid, s47_id, icpc_date in tables["ssd_initial_cp_conference"]:
+        #: The first conference of each enquiry: (date, whether it made a plan).
+        self.icpc_by_s47: dict[str, tuple[date, Any]] = {}
+        for _pid, s47_id, icpc_date, made_plan in tables["ssd_initial_cp_conference"]:
             if s47_id is not None and icpc_date is not None:
                 prev = self.icpc_by_s47.get(s47_id)
-                if prev is None or icpc_date < prev:
-                    self.icpc_by_s47[s47_id] = icpc_date
+                if prev is None or icpc_date < prev[0]:
+                    self.icpc_by_s47[s47_id] = (icpc_date, made_plan)
 
     def rows(self, table: str, pid: str) -> list[tuple[Any, ...]]:
         """Rows of ``table`` for child ``pid`` (person id first)."""
@@ -501,13 +516,39 @@ class CaseData:
         ]
 
     def _ev_assessment(self, rows: Iterable[IndexedRow]) -> list[Event]:
-        return [{"_p": p, "_sort": s, "_id": i, "start": s, "end": e} for _n, (p, i, s, e) in rows]
+        # Needs support: known once the assessment is authorised on or before D; "no further
+        # action" is the one outcome that means no children's social care support.
+        d = self.d
+        return [
+            {
+                "_p": p,
+                "_sort": s,
+                "_id": i,
+                "start": s,
+                "end": e,
+                "child_seen": "U" if seen is None else bool(seen),
+                "needs_support": None if e is None or e > d else outcome != "NFA",
+            }
+            for _n, (p, i, s, e, seen, outcome) in rows
+        ]
 
     def _ev_s47(self, rows: Iterable[IndexedRow]) -> list[Event]:
-        return [
-            {"_p": p, "_sort": s, "_id": i, "start": s, "icpc_date": self.icpc_by_s47.get(i)}
-            for _n, (p, i, s) in rows
-        ]
+        out = []
+        for _n, (p, i, s, icpc_required) in rows:
+            icpc_date, made_plan = self.icpc_by_s47.get(i, (None, None))
+            held = icpc_date is not None and icpc_date <= self.d
+            out.append(
+                {
+                    "_p": p,
+                    "_sort": s,
+                    "_id": i,
+                    "start": s,
+                    "icpc_date": icpc_date,
+                    "icpc_unnecessary": None if icpc_required is None else not icpc_required,
+                    "icpc_plan": bool(made_plan) if held else None,
+                }
+            )
+        return out
 
     def _ev_cin_episode(self, rows: Iterable[IndexedRow]) -> list[Event]:
         return [
@@ -559,7 +600,8 @@ class CaseData:
                 and (end is None or r[2] <= end)
                 and (r[3] is None or r[3] >= start)
             ]
-            if statuses and all(r[1] in SHORT_BREAK_STATUSES for r in statuses):
+            # Short breaks are decided once for Annex A and the measures (grip.casedata.care).
+            if is_short_breaks_only(r[1] for r in statuses):
                 continue
             iro = [r[7] for r in eps if r[7] is not None and r[7] <= self.d]
             out.append(
@@ -585,6 +627,8 @@ class CaseData:
             if person is None or person[3] is None or person[3] > self.d:
                 continue
             if not lo <= age_in_years(person[3], self.d) <= hi:
+                continue
+            if r[2] in NOT_RECEIVING_SERVICES:
                 continue
             out.append(
                 {
@@ -656,6 +700,10 @@ class CaseData:
             ev.update({"_p": r[0], "_sort": r[1], "_id": r[0]})
             if ev["leaving_date"] is None or ev["leaving_date"] > self.d:
                 ev["leaving_reason"] = None  # a reason for an exit that has not happened yet
+            # Para 249 list 11 (b) counts approvals and rejections; a withdrawal is not a
+            # rejection, so only "not approved" dates a refusal.
+            refused = ev["leaving_reason"] == "NOT_APPROVED"
+            ev["refused_date"] = ev["leaving_date"] if refused else None
             out.append(ev)
         return out
 
@@ -750,7 +798,11 @@ def _worker(cd: CaseData, ev: Event, _p: dict[str, Any]) -> str | None:
     return cd.staff.get(inv[1]) if inv else None
 
 
-_COUNT_TABLES = {"referral": ("ssd_cin_episodes", 2), "s47": ("ssd_s47_enquiry", 2)}
+_COUNT_TABLES = {
+    "referral": ("ssd_cin_episodes", 2),
+    "s47": ("ssd_s47_enquiry", 2),
+    "icpc": ("ssd_initial_cp_conference", 2),
+}
 
 
 @_derivation("count_before_event")
@@ -763,14 +815,23 @@ def _count_before(cd: CaseData, ev: Event, p: dict[str, Any]) -> int:
 
 
 @_derivation("case_status")
-def _case_status(cd: CaseData, ev: Event, _p: dict[str, Any]) -> str:
+def _case_status(cd: CaseData, ev: Event, p: dict[str, Any]) -> str:
+    """Closed, else the first status the child holds on D in the spec's priority order (the
+    2017 template puts looked after first); the default order is Grip's own (see docs)."""
     if not _open_at(ev["start"], ev["end"], cd.d):
         return "CLOSED"
     pid = ev["_p"]
-    for status, children in cd.open_on_d():
-        if pid in children:
-            return status
+    held = dict(cd.open_on_d())
+    for status in p.get("priority") or list(held):
+        if pid in held.get(status, ()):
+            return str(status)
     return "OTHER"
+
+
+@_derivation("not_held")
+def _not_held(cd: CaseData, ev: Event, _p: dict[str, Any]) -> None:
+    """A template column whose data Grip's case model does not hold: written blank."""
+    return None
 
 
 @_derivation("last_seen")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -21,7 +22,17 @@ from typing import Any
 
 from grip.annex_a.guard import Sheet, read_workbook
 from grip.annex_a.population import in_population, window_start
-from grip.annex_a.spec import ColumnSpec, ListSpec, Spec, match_headers, sheet_list_number
+from grip.annex_a.spec import (
+    ColumnSpec,
+    ListSpec,
+    Spec,
+    SpecError,
+    available_specs,
+    load_spec,
+    match_headers,
+    normalise_header,
+    sheet_list_number,
+)
 from grip.calendar import age_in_years
 
 ERROR = "error"
@@ -37,6 +48,7 @@ TYPE_RULES: dict[str, tuple[str, ...]] = {
     "text": ("type.text", "text.formula"),
     "date": ("type.date", "type.date_text", "date.before_birth", "date.after_inspection"),
     "integer": ("type.integer",),
+    "number": ("type.number",),
     "code": ("code.allowed", "code.alias"),
     "postcode": ("type.postcode",),
 }
@@ -97,7 +109,7 @@ class CheckReport:
 def column_rules(spec: Spec, lst: ListSpec, col: ColumnSpec) -> set[str]:
     """Every rule id that checks this column (the coverage a test asserts is never empty)."""
     rules = set(TYPE_RULES[col.type])
-    rules.add("header.missing_column")
+    rules.update(("header.missing_column", "cell.formula"))
     if col.required:
         rules.add("required.blank")
     if col.required_if:
@@ -174,6 +186,16 @@ def _as_int(v: Any) -> int | None:
         return int(v)
     if isinstance(v, str) and re.fullmatch(r"\s*-?\d+\s*", v):
         return int(v)
+    return None
+
+
+def _as_number(v: Any) -> float | int | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int | float):
+        return v
+    if isinstance(v, str) and re.fullmatch(r"\s*-?\d+(?:\.\d+)?\s*", v):
+        return float(v) if "." in v else int(v)
     return None
 
 
@@ -304,7 +326,7 @@ class _ListChecker:
         lst = self.lst
         header = self.sheet.rows[self.hr]
         for col in lst.columns:
-            if col.id not in self.pos:
+            if col.id not in self.pos and not col.grip_extra:
                 sev = ERROR if col.required or col.required_if else WARNING
                 self.add(
                     self.hr + 1,
@@ -343,11 +365,52 @@ class _ListChecker:
             row: dict[str, Any] = {}
             for col, p in cols:
                 v = raw[p] if p < len(raw) else None
+                if (r, p) in self.sheet.formulas:
+                    self.formula(sheet_row, child, col, v)
                 row[col.id] = self.cell(sheet_row, child, col, v)
             self.report.rows_checked += 1
             self.row_rules(sheet_row, child, row)
             self.values.append((sheet_row, child, row))
         self.duplicates()
+
+    def formula(self, sheet_row: int, child: str, col: ColumnSpec, v: Any) -> None:
+        """A cell holding a formula: its value is whatever the spreadsheet last cached."""
+        # A value the template computes itself (the age) may come from a formula; anything
+        # else should be data from the case system, so a formula there is an error.
+        computed = col.type == "number"
+        self.add(
+            sheet_row,
+            child,
+            col,
+            v,
+            "cell.formula",
+            "the cell holds a formula; its value is the result the spreadsheet last saved, "
+            "which Grip does not recalculate: paste the values instead"
+            + (" (accepted here: the template computes this column)" if computed else ""),
+            WARNING if computed else ERROR,
+        )
+
+    def numeric(self, sheet_row: int, child: str, col: ColumnSpec, v: Any) -> float | int | None:
+        """A whole number (``integer``), or any number (``number``: what the template computes,
+        such as an age with decimals), within the column's range."""
+        whole = col.type == "integer"
+        n = _as_int(v) if whole else _as_number(v)
+        what = "a whole number" if whole else "a number"
+        if n is None:
+            self.add(sheet_row, child, col, v, f"type.{col.type}", f"expected {what}")
+            return None
+        if (col.min is not None and n < col.min) or (col.max is not None and n > col.max):
+            self.add(
+                sheet_row,
+                child,
+                col,
+                v,
+                "range.integer",
+                f"expected {what} from {col.min} to {col.max}"
+                if col.max is not None
+                else f"expected {what} of at least {col.min}",
+            )
+        return n
 
     def cell(self, sheet_row: int, child: str, col: ColumnSpec, v: Any) -> Any:
         """Check one cell against its column; return its typed value (None when unusable)."""
@@ -381,23 +444,8 @@ class _ListChecker:
                     WARNING,
                 )
             return d
-        if t == "integer":
-            n = _as_int(v)
-            if n is None:
-                self.add(sheet_row, child, col, v, "type.integer", "expected a whole number")
-                return None
-            if (col.min is not None and n < col.min) or (col.max is not None and n > col.max):
-                self.add(
-                    sheet_row,
-                    child,
-                    col,
-                    v,
-                    "range.integer",
-                    f"expected a whole number from {col.min} to {col.max}"
-                    if col.max is not None
-                    else f"expected a whole number of at least {col.min}",
-                )
-            return n
+        if t in ("integer", "number"):
+            return self.numeric(sheet_row, child, col, v)
         if t == "code":
             cs = self.spec.code_set(col)
             s = _id_text(v)
@@ -420,7 +468,7 @@ class _ListChecker:
                     col,
                     v,
                     "code.alias",
-                    f"accepted as '{canon}'; the template's form is '{canon}'",
+                    f"'{s}' accepted as '{canon}'; write the template's form '{canon}'",
                     WARNING,
                 )
             return canon
@@ -520,7 +568,8 @@ class _ListChecker:
             and row["age"] is not None
         ):
             want = age_in_years(dob, d)
-            if row["age"] != want:
+            # The template may give the age with decimals: its whole years must agree.
+            if math.floor(row["age"]) != want:
                 self.add(
                     sheet_row,
                     child,
@@ -657,6 +706,62 @@ def _cross_checks(spec: Spec, checkers: dict[int, _ListChecker], report: CheckRe
                 )
 
 
+def _template_headers(spec: Spec) -> frozenset[str]:
+    """Every header a spec's template writes (primary headers only, not aliases)."""
+    return frozenset(normalise_header(c.header) for lst in spec.lists for c in lst.columns)
+
+
+def _header_cells(sheets: list[Sheet]) -> list[str]:
+    out = []
+    for sh in sheets:
+        hr = _header_row(sh.rows)
+        if hr is not None:
+            out += [normalise_header(v) for v in sh.rows[hr] if isinstance(v, str) and v.strip()]
+    return out
+
+
+def other_version(sheets: list[Sheet], spec: Spec) -> tuple[str, int, int] | None:
+    """(spec id, its header matches, ``spec``'s) when another template version's headers fit
+    the workbook clearly better than ``spec``'s, else None."""
+    cells = _header_cells(sheets)
+    own = sum(1 for c in cells if c in _template_headers(spec))
+    best: tuple[str, int, int] | None = None
+    for other_id in available_specs(spec.path.parent):
+        if other_id == spec.id:
+            continue
+        try:
+            other = load_spec(other_id, spec.path.parent)
+        except SpecError:
+            continue
+        n = sum(1 for c in cells if c in _template_headers(other))
+        # Versions share most headers (child ID, gender …), and an LA may add columns of its
+        # own: the other version must leave at most half as many headers unexplained, and at
+        # least five fewer.
+        own_left, other_left = len(cells) - own, len(cells) - n
+        clear = other_left <= own_left / 2 and own_left - other_left >= 5
+        if clear and (best is None or n > best[1]):
+            best = (other_id, n, own)
+    return best
+
+
+def _version_problem(sheets: list[Sheet], spec: Spec) -> Problem | None:
+    found = other_version(sheets, spec)
+    if found is None:
+        return None
+    other_id, n, own = found
+    return Problem(
+        None,
+        "",
+        None,
+        "",
+        "",
+        "",
+        "workbook.other_spec",
+        f"this workbook's headers are those of template version {other_id} ({n} header cells "
+        f"match it, {own} match {spec.id}): check it with --spec {other_id}",
+    )
+
+
 def check_sheets(
     sheets: list[Sheet], spec: Spec, inspection_date: date | None = None, file_name: str = ""
 ) -> CheckReport:
@@ -667,6 +772,9 @@ def check_sheets(
         report.notes.append(f"inspection date {d:%d/%m/%Y} taken from the workbook's cover sheet")
     if d is None:
         report.notes.append("no inspection date given: window, age and future-date checks skipped")
+    version = _version_problem(sheets, spec)
+    if version is not None:
+        report.problems.append(version)
     found = _locate(sheets, spec)
     if not found:
         report.problems.append(

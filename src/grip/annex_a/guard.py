@@ -15,6 +15,7 @@ the full rectangle; zip bombs and XML entity expansion are the other classic att
 
 from __future__ import annotations
 
+import html
 import pickle
 import re
 import subprocess
@@ -41,6 +42,17 @@ _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
 _ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]{1,40})"')
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
+# A cell whose first child is a formula: <c r="B2" ...><f>...</f><v>cached</v></c> (the
+# formula element always comes before the cached value in SpreadsheetML).
+_FORMULA_CELL = re.compile(
+    rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?<!/)>\s*<(?:\w+:)?f\b'
+)
+_SHEET_ENTRY = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
+_SHEET_ENTRY_ID_FIRST = re.compile(
+    rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"'
+)
+_RELATIONSHIP = re.compile(rb"<Relationship\b[^>]*?/?>")
+_ATTR = re.compile(rb'\b(Id|Target)="([^"]*)"')
 
 
 class WorkbookRefused(ValueError):
@@ -49,10 +61,16 @@ class WorkbookRefused(ValueError):
 
 @dataclass(frozen=True)
 class Sheet:
-    """A parsed sheet: its name and rows of cell values (str, float, int, bool, date, None)."""
+    """A parsed sheet: its name and rows of cell values (str, float, int, bool, date, None).
+
+    ``formulas`` holds the (row, column) positions, 0-based, of cells that hold a formula: the
+    values read are the cached results the spreadsheet last saved, so the checker reports them
+    rather than trusting them (it never evaluates a formula).
+    """
 
     name: str
     rows: list[list[Any]]
+    formulas: frozenset[tuple[int, int]] = frozenset()
 
 
 def _col_number(letters: bytes) -> int:
@@ -69,8 +87,15 @@ def _ref_extent(ref: bytes) -> tuple[int, int]:
     return int(m.group(2)), _col_number(m.group(1))
 
 
-def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, budget: list[int]) -> None:
-    """Stream one XML member through a bounded decompressor, looking for attacks."""
+def _scan_member(
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    name: str,
+    budget: list[int],
+    formulas: set[tuple[int, int]] | None = None,
+) -> None:
+    """Stream one XML member through a bounded decompressor, looking for attacks (and, for a
+    sheet, noting into ``formulas`` the cells that hold a formula)."""
     is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
     max_row = max_col = 0
     tail = b""
@@ -104,6 +129,10 @@ def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, budget: 
                     max_row = max(max_row, int(m.group(2)))
                 for m in _ROW_REF.finditer(data):
                     max_row = max(max_row, int(m.group(1)))
+                if formulas is not None:
+                    # A set: the 256 bytes carried over between chunks may match twice.
+                    for m in _FORMULA_CELL.finditer(data):
+                        formulas.add((int(m.group(2)) - 1, _col_number(m.group(1)) - 1))
                 if max_row > MAX_ROWS or max_col > MAX_COLS or max_row * max_col > MAX_CELLS:
                     raise WorkbookRefused(
                         f"{name}: refused: sheet {info.filename} reaches row {max_row}, column "
@@ -113,8 +142,33 @@ def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, budget: 
             tail = data[-256:]
 
 
-def precheck(path: Path, display_name: str | None = None) -> None:
-    """Refuse a workbook whose structure could harm the parser; return quietly when safe."""
+def _sheet_files(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part name -> sheet name, from the workbook and its relationships (both small
+    and already scanned for DTDs; read as text, never parsed as XML)."""
+    names = zf.getinfo("xl/workbook.xml")
+    if names.file_size > 5 * 1024 * 1024:
+        return {}
+    wb = zf.read(names)
+    by_rid = {rid: n for n, rid in _SHEET_ENTRY.findall(wb)}
+    by_rid.update({rid: n for rid, n in _SHEET_ENTRY_ID_FIRST.findall(wb)})
+    try:
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    out = {}
+    for rel in _RELATIONSHIP.findall(rels):
+        attrs = dict(_ATTR.findall(rel))
+        rid, target = attrs.get(b"Id"), attrs.get(b"Target", b"")
+        if rid in by_rid:
+            part = target.decode("utf-8", "replace").lstrip("/")
+            part = part if part.startswith("xl/") else "xl/" + part
+            out[part] = html.unescape(by_rid[rid].decode("utf-8", "replace"))
+    return out
+
+
+def precheck(path: Path, display_name: str | None = None) -> dict[str, frozenset[tuple[int, int]]]:
+    """Refuse a workbook whose structure could harm the parser; when safe, return the cells
+    holding formulas, by sheet name ((row, column), 0-based)."""
     name = display_name or path.name
     try:
         size = path.stat().st_size
@@ -152,9 +206,16 @@ def precheck(path: Path, display_name: str | None = None) -> None:
             if "xl/workbook.xml" not in {i.filename for i in infos}:
                 raise WorkbookRefused(f"{name}: is not an Excel workbook: no xl/workbook.xml")
             budget = [MAX_TOTAL_UNCOMPRESSED]
+            found: dict[str, set[tuple[int, int]]] = {}
             for i in infos:
                 if i.filename.endswith((".xml", ".rels")) or i.filename.endswith(".vml"):
-                    _scan_member(zf, i, name, budget)
+                    _scan_member(zf, i, name, budget, found.setdefault(i.filename, set()))
+            sheet_names = _sheet_files(zf)
+            return {
+                sheet_names[part]: frozenset(cells)
+                for part, cells in found.items()
+                if cells and part in sheet_names
+            }
     except WorkbookRefused:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
@@ -174,7 +235,7 @@ def read_workbook(
 ) -> list[Sheet]:
     """Pre-check ``path``, then parse every sheet in a memory- and time-limited child process."""
     name = display_name or path.name
-    precheck(path, name)
+    formulas = precheck(path, name)
     try:
         proc = subprocess.run(  # noqa: S603 - fixed argv, our own interpreter and module
             [sys.executable, "-I", "-m", "grip.annex_a._parse_child", str(path)],
@@ -194,4 +255,4 @@ def read_workbook(
             last = "the reader ran out of its memory or time limit"
         raise WorkbookRefused(f"{name}: could not be read: {last[:300]}")
     result = pickle.loads(proc.stdout)  # noqa: S301 - produced by our own child from plain types
-    return [Sheet(name=n, rows=rows) for n, rows in result]
+    return [Sheet(name=n, rows=rows, formulas=formulas.get(n, frozenset())) for n, rows in result]

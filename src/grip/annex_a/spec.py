@@ -54,6 +54,7 @@ DERIVATIONS: frozenset[str] = frozenset(
         "last_missing",
         "siblings",
         "stage2_end",
+        "not_held",
     }
 )
 
@@ -65,8 +66,8 @@ EVENT_FIELDS: dict[str, frozenset[str]] = {
     "contact": frozenset({"date", "source"}),
     "early_help": frozenset({"start", "end", "organisation"}),
     "referral": frozenset({"date", "source", "nfa"}),
-    "assessment": frozenset({"start", "end"}),
-    "s47": frozenset({"start", "icpc_date"}),
+    "assessment": frozenset({"start", "end", "child_seen", "needs_support"}),
+    "s47": frozenset({"start", "icpc_date", "icpc_unnecessary", "icpc_plan"}),
     "cin_episode": frozenset({"start", "end", "primary_need", "closure_reason"}),
     "cp_plan": frozenset({"start", "end", "initial_category", "latest_category"}),
     "cla_period": frozenset(
@@ -111,6 +112,7 @@ EVENT_FIELDS: dict[str, frozenset[str]] = {
             "children_placed",
             "leaving_date",
             "leaving_reason",
+            "refused_date",
         }
     ),
 }
@@ -139,6 +141,23 @@ def normalise_code(text: object) -> str:
     return " ".join(s.split())
 
 
+_LETTER = re.compile(r"^[a-z]{1,2}[0-9]?\)\s*")
+
+
+def loose_code(text: object) -> str:
+    """A code value reduced further, for the variants case systems produce: the template's
+    letter prefix dropped (``b) Female`` -> ``female``) and separators ignored, so
+    ``N1 - Abuse or Neglect``, ``N1: Abuse or neglect`` and ``n1 abuse or neglect`` agree."""
+    s = _LETTER.sub("", normalise_code(text))
+    return " ".join(re.findall(r"[a-z0-9+]+", s))
+
+
+def _code_part(code: str) -> str | None:
+    """The DfE code a template entry carries (``f) U6: Foster ...`` -> ``u6``), if any."""
+    m = re.match(r"^(?:[a-z]{1,2}[0-9]?\)\s*)?([a-z0-9]{1,4})\s*(?::|\s-\s)", normalise_code(code))
+    return m.group(1) if m else None
+
+
 # --------------------------------------------------------------------------------------------
 # The model.
 
@@ -161,12 +180,21 @@ class CodeSet:
     _by_source: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     _by_alias: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
+    _by_loose: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
     def __post_init__(self) -> None:
         for c in self.codes:
             for s in c.sources:
                 self._by_source.setdefault(s, c.code)
             for a in (c.code, *c.aliases):
                 self._by_alias.setdefault(normalise_code(a), c.code)
+        loose: dict[str, set[str]] = {}
+        for c in self.codes:
+            part = _code_part(c.code)
+            for a in (c.code, *c.aliases, *([part] if part else [])):
+                loose.setdefault(loose_code(a), set()).add(c.code)
+        # A loose form that two codes share (REFU and NOBT are both "s)") matches neither.
+        self._by_loose.update({k: next(iter(v)) for k, v in loose.items() if k and len(v) == 1})
 
     def from_source(self, value: object) -> str | None:
         """The lettered code for a case-model code, or None when it has no mapping."""
@@ -177,8 +205,9 @@ class CodeSet:
         return self._by_source.get(str(value))
 
     def canonical(self, value: object) -> str | None:
-        """The lettered code a workbook value stands for (itself or an alias), else None."""
-        return self._by_alias.get(normalise_code(value))
+        """The template's code a workbook value stands for, else None: the code itself, an
+        alias, or a variant in case, spacing, letter prefix or separator (:func:`loose_code`)."""
+        return self._by_alias.get(normalise_code(value)) or self._by_loose.get(loose_code(value))
 
     @property
     def allowed(self) -> list[str]:
@@ -203,6 +232,9 @@ class ColumnSpec:
     not_before: tuple[str, ...] = ()
     params: dict[str, Any] = field(default_factory=dict, compare=False)
     rule: str | None = None
+    #: Grip's own column after the template's (para 253 siblings, list 11 refusal date): a
+    #: workbook in the template's layout is not warned for lacking it.
+    grip_extra: bool = False
 
     @property
     def derived(self) -> bool:
@@ -375,6 +407,7 @@ def _column(d: dict[str, Any]) -> ColumnSpec:
         not_before=tuple(d.get("not_before", [])),
         params=dict(d.get("params", {})),
         rule=d.get("rule"),
+        grip_extra=bool(d.get("grip_extra", False)),
     )
 
 

@@ -124,7 +124,8 @@ class AgreementReport:
         }
 
 
-def _row(group: str, pairs: Sequence[tuple[str, str]]) -> AgreementRow:
+def agreement_row(group: str, pairs: Sequence[tuple[str, str]]) -> AgreementRow:
+    """Agreement of one group of (first, second) grade pairs: count, agreed, %, kappa."""
     return AgreementRow(
         group=group,
         n=len(pairs),
@@ -199,10 +200,10 @@ def agreement(
         la_code=la_code,
         date_from=date_from,
         date_to=date_to,
-        overall=_row("all", pairs_all),
-        by_team=[_row(k, v) for k, v in sorted(team.items())],
-        by_month=[_row(k, v) for k, v in sorted(month.items())],
-        by_quarter=[_row(k, v) for k, v in sorted(quarter.items())],
-        by_kind=[_row(k, v) for k, v in sorted(kind.items())],
+        overall=agreement_row("all", pairs_all),
+        by_team=[agreement_row(k, v) for k, v in sorted(team.items())],
+        by_month=[agreement_row(k, v) for k, v in sorted(month.items())],
+        by_quarter=[agreement_row(k, v) for k, v in sorted(quarter.items())],
+        by_kind=[agreement_row(k, v) for k, v in sorted(kind.items())],
         disagreements=disagreements,
     )

@@ -82,6 +82,9 @@ class Measure(BaseModel):
     headline: bool = False
     bands: list[tuple[int, int | None]] | None = None
     categories: dict[str, Any] | None = None
+    # Further numbers and codes the measure's SQL reads (thresholds, code lists), so that each
+    # lives in this file only.
+    params: dict[str, Any] = Field(default_factory=dict)
     # Set on expanded measures: the base measure id and the band or code this one counts.
     base_id: str | None = None
     band: tuple[int, int | None] | None = None

@@ -36,6 +36,15 @@ and up to the whole LA, at a date and at each month before it (seed 002 para 241
 - **Speed**: every measure for the synthetic 60,000-child LA at 12 monthly points in 2-3.5 s
   on a 2-core machine, the pack in 2-3 s more (`bench/bench_measures.py`; figures and the
   engine choice in [measures-engine-decision.md](measures-engine-decision.md)).
+- **Code layout**: `grip.measures.engine` (compute: load, prepare, unit rows, sums),
+  `grip.measures.prepare` (calendar, monthly points, helper tables, review chains),
+  `grip.measures.families.<area>` (one unit-row query per measure, from
+  `grip.measures.sqlkit`'s blocks), `grip.measures.results` (values, child rows, the run),
+  `grip.measures.drift`. Every number the queries use is read from this file's definitions
+  (rule, window, params); `tests/measures/test_one_place.py` changes each and sees the SQL move.
+- **Short breaks**: periods of care that are short breaks only (legal status V3/V4
+  throughout) are left out of every children-in-care measure, as out of Annex A list 8: the
+  Care Planning regulations apply to them as modified by reg 48 (`grip.casedata.care`).
 - **Python API** (for audits, issue 7): `grip.measures.compliance.child_compliance(engine,
   la_code, person_id, on)` returns the child's timescales (`items`, each with `measure_id`,
   `due.what`, `due.due`, `due.done`, `due.status` one of on_time / late / overdue / not_yet_due,

@@ -79,8 +79,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "ssd_s47_enquiry": (
         "s47e_s47_enquiry_id",
         "s47e_person_id",
+        "s47e_referral_id",
         "s47e_strategy_discussion_date",
         "s47e_s47_start_date",
+        "s47e_s47_icpc_required",
     ),
     "ssd_initial_cp_conference": (
         "icpc_icpc_id",
@@ -138,6 +140,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "clae_cla_id",
         "clae_entered_care_date",
         "clae_cla_episode_ceased_date",
+    ),
+    "ssd_legal_status": (
+        "lega_person_id",
+        "lega_legal_status",
+        "lega_legal_status_start_date",
+        "lega_legal_status_end_date",
     ),
     "ssd_cla_placement": (
         "clap_cla_placement_id",

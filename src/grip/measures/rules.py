@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from grip.calendar import add_months, add_working_days, working_days_between
+from grip.measures.definitions import load_definitions
 
 Status = Literal["on_time", "late", "overdue", "not_yet_due"]
 
@@ -60,6 +61,19 @@ class Interval:
 WD: Literal["working_days"] = "working_days"
 
 
+def defined(measure_id: str) -> Interval:
+    """The timescale a measure states in ``definitions.yaml`` (the one place its number lives)."""
+    rule = load_definitions().by_id()[measure_id].rule
+    if rule.n is None or rule.kind not in ("working_days", "calendar_months", "calendar_days"):
+        raise ValueError(f"definitions.yaml: {measure_id} states no timescale")
+    kind = {"working_days": WD, "calendar_months": "months", "calendar_days": "days"}[rule.kind]
+    return Interval(kind, rule.n)  # type: ignore[arg-type]
+
+
+def _param(measure_id: str, name: str) -> int:
+    return int(load_definitions().by_id()[measure_id].params[name])
+
+
 @dataclass(frozen=True)
 class Due:
     """One timescale for one child: what, from when, due when, done when, and its status."""
@@ -91,17 +105,17 @@ def check(what: str, start: date, interval: Interval, done: date | None, on: dat
 
 def referral_decision(referral: date, decision: date | None, on: date) -> Due:
     """Referral decision within 1 working day (Working Together)."""
-    return check("Referral decision", referral, Interval(WD, 1), decision, on)
+    return check("Referral decision", referral, defined("FD_DECISION_1WD"), decision, on)
 
 
 def assessment(referral: date, authorised: date | None, on: date) -> Due:
     """Assessment authorised within 45 working days of the referral (Working Together)."""
-    return check("Assessment authorised", referral, Interval(WD, 45), authorised, on)
+    return check("Assessment authorised", referral, defined("AS_45WD"), authorised, on)
 
 
 def icpc(strategy: date, held: date | None, on: date) -> Due:
     """ICPC within 15 working days of the strategy discussion (Working Together; seed 004)."""
-    return check("Initial conference", strategy, Interval(WD, 15), held, on)
+    return check("Initial conference", strategy, defined("S47_ICPC_15WD"), held, on)
 
 
 def band_of(value: int, bands: Sequence[tuple[int, int | None]]) -> int:
@@ -148,9 +162,13 @@ def review_chain(
     return out
 
 
-CP_REVIEWS = (Interval("months", 3), Interval("months", 6))
-CIN_REVIEWS = (Interval("months", 3), Interval("months", 6))
-CLA_REVIEWS = (Interval(WD, 20), Interval("months", 3), Interval("months", 6))
+CP_REVIEWS = (defined("CP_REVIEW_FIRST"), defined("CP_REVIEW_LATER"))
+CIN_REVIEWS = (defined("CIN_REVIEW_FIRST"), defined("CIN_REVIEW_LATER"))
+CLA_REVIEWS = (
+    defined("CLA_REVIEW_FIRST"),
+    defined("CLA_REVIEW_SECOND"),
+    defined("CLA_REVIEW_LATER"),
+)
 
 
 def visit_status(
@@ -169,11 +187,12 @@ def reg28_interval(placement_start: date, long_term: bool, last_visit: date | No
     first year of the placement; after that at most 3 months where the placement is intended to
     last until the child is 18, otherwise 6 weeks.
     """
+    m = "CLA_VISITS_IN_TIME"
     if last_visit is None or last_visit < placement_start:
-        return Interval("days", 7)
-    if long_term and last_visit >= add_months(placement_start, 12):
-        return Interval("months", 3)
-    return Interval("days", 42)
+        return Interval("days", _param(m, "first_visit_days"))
+    if long_term and last_visit >= add_months(placement_start, _param(m, "first_year_months")):
+        return Interval("months", _param(m, "long_term_months"))
+    return Interval("days", _param(m, "interval_days"))
 
 
 def cla_visit_status(

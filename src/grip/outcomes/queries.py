@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 
+from grip import frameworks
 from grip.outcomes import las
 from grip.outcomes.models import OutcomeEvidence, OutcomeJudgement, OutcomeReport
 from grip.store.db import transaction
@@ -79,6 +80,19 @@ class Filters:
         return self.grade is None or row.judgements.get(self.judgement) == self.grade
 
 
+def _in_framework_order(framework_id: str, grades: dict[str, str]) -> dict[str, str]:
+    """The judgements in the order the framework lists them (overall effectiveness first)."""
+    if framework_id not in frameworks.framework_ids():
+        return grades
+    order = [j.id for j in frameworks.load(framework_id).judgements]
+    return {
+        j: grades[j]
+        for j in sorted(
+            grades, key=lambda j: (j not in order, order.index(j) if j in order else 0, j)
+        )
+    }
+
+
 def all_reports(engine: Engine) -> list[ReportRow]:
     """Every report in the register, oldest fieldwork first."""
     with transaction(engine) as session:
@@ -97,7 +111,8 @@ def all_reports(engine: Engine) -> list[ReportRow]:
                 region=la.region if la else "", framework=r.framework,
                 inspection_type=r.inspection_type, fieldwork_start=r.fieldwork_start,
                 fieldwork_end=r.fieldwork_end, published=r.published, origin=r.origin,
-                source_file=r.source_file, judgements=grades[r.id],
+                source_file=r.source_file,
+                judgements=_in_framework_order(r.framework, grades[r.id]),
                 pages={k: v for k, v in json.loads(r.provenance).items() if isinstance(v, int)},
             )
         )  # fmt: skip

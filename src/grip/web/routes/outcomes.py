@@ -49,13 +49,9 @@ def _crumbs(*items: tuple[str, str | None]) -> list[dict[str, str]]:
     return out
 
 
-def _judgement_titles() -> dict[str, str]:
-    """Judgement id -> title, over every framework (ids are shared where the meaning is)."""
-    titles: dict[str, str] = {}
-    for fw in frameworks.list_frameworks():
-        for j in fw.judgements:
-            titles.setdefault(j.id, j.title)
-    return titles
+def _judgement_titles() -> dict[tuple[str, str], str]:
+    """(framework id, judgement id) -> the judgement's title in that framework."""
+    return {(fw.id, j.id): j.title for fw in frameworks.list_frameworks() for j in fw.judgements}
 
 
 def _filters(params: dict[str, str]) -> tuple[Filters, list[dict[str, str]]]:
