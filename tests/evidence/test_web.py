@@ -90,3 +90,17 @@ def test_meeting_page_shows_the_engines_verdict(client: Any, team: Team) -> None
     r = client.post(f"{base}/judgements/confirm", data={"csrf_token": token})
     assert r.status_code == 422 and "cannot be confirmed" not in r.text
     assert "Error: " in r.text.split("</title>")[0]
+
+
+def test_para_190_qa_manager_notes_the_record_once_reviewed(client: Any, team: Team) -> None:
+    sign_in(client, team.engine, team.qa)
+    base = f"/inspections/{team.inspection_id}/evidence"
+    page = client.get(base)
+    assert "Add note to the record" in page.text
+    token = page_csrf(page.text)
+    note = {"note": "Reviewed: early help well covered.", "csrf_token": token}
+    r = client.post(f"{base}/notes", data=note, follow_redirects=False)
+    assert r.status_code == 303
+    assert "Reviewed: early help well covered." in client.get(base).text
+    r = client.post(f"{base}/notes", data={"note": "Thornby's file is thin.", "csrf_token": token})
+    assert r.status_code == 422 and "para 191" in r.text

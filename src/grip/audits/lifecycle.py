@@ -682,6 +682,25 @@ def auditor_judgements_visible(db: Session, audit: Audit, actor: Actor) -> bool:
     return not (mod is not None and mod.moderator_id == actor.user_id and mod.completed_at is None)
 
 
+def blind_audit_ids(db: Session, la_code: str, user_id: int) -> set[str]:
+    """The audits whose grades ``user_id`` must not see yet: those they are appointed to
+    moderate and have not finished (blind moderation). Every page, list and export that shows
+    a grade leaves these out or hides the grade."""
+    rows = db.scalars(
+        select(Moderation.audit_id).where(
+            Moderation.la_code == la_code,
+            Moderation.moderator_id == user_id,
+            Moderation.completed_at.is_(None),
+        )
+    )
+    return set(rows)
+
+
+def grade_shown(audit: Audit, blind: set[str]) -> str | None:
+    """The audit's final grade as ``blind`` lets the viewer see it (``None`` when hidden)."""
+    return None if audit.id in blind else audit.final_grade
+
+
 def save_moderation(
     db: Session,
     audit: Audit,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -294,8 +295,12 @@ def build(
     quarter: str,
     as_of: dt.date,
     settings: Settings | None = None,
+    hidden: Collection[str] = (),
 ) -> QuarterReport:
     """The quarter's report for ``la_code`` as it stands on ``as_of``.
+
+    Audits in ``hidden`` are left out: those the reader is moderating blind
+    (``lifecycle.blind_audit_ids``), whose grades they must not learn from the report.
 
     ``settings`` supplies the default visit standards to the measures (the LA's own measures
     settings win); without it they come from the environment, as for ``grip measures``.
@@ -304,11 +309,13 @@ def build(
     teams, services = _names(db, la_code)
     trend_quarters = previous_quarters(quarter, 4)
     trend_months = {m: q for q in trend_quarters for m in quarter_months(q)}
-    all_rows = list(
-        db.scalars(
+    all_rows = [
+        a
+        for a in db.scalars(
             sa.select(Audit).where(Audit.la_code == la_code, Audit.month.in_(list(trend_months)))
         )
-    )
+        if a.id not in hidden
+    ]
     rows = [a for a in all_rows if a.month in months]
     graded = [a for a in rows if a.state in GRADED_STATES and a.final_grade]
 

@@ -47,6 +47,7 @@ def make_templates() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["service_navigation"] = _service_navigation
+    env.globals["version"] = __version__  # the footer's
     return env
 
 

@@ -11,8 +11,10 @@ session's LA, and checks the CSRF token on every state-changing request. Unknown
 names raise :class:`grip.access.roles.UnknownPermission` when the route module is imported,
 so the app refuses to start.
 
-Routes get the principal with ``Depends(current_principal)`` and a database session confined
-to the principal's LA (and to the cases they may see) with ``Depends(scoped_db)``.
+Routes get the principal with ``principal: CurrentPrincipal`` and their one database session
+with ``db: ScopedDB`` (confined to the principal's LA and the cases they may see; commits on
+success, rolls back on error). Sign-in and account routes, which work before an LA is chosen,
+use ``db: SystemDB``. See docs/architecture.md, "A route and its session".
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
@@ -29,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from grip.access import audit, sessions
 from grip.access.principal import Principal
 from grip.access.roles import policy
-from grip.access.scope import scoped_session
+from grip.access.scope import UNSCOPED_KEY, scoped_session
 
 PUBLIC_PATHS: frozenset[str] = frozenset(
     {"/healthz", "/sign-in", "/sign-in/code", "/sign-in/oidc/{la_code}", "/sign-in/oidc/callback"}
@@ -108,7 +111,7 @@ def load_principal(request: Request) -> Principal | None:
         return cached
     settings = request.app.state.settings
     principal = None
-    with request.app.state.sessions() as db, db.begin():
+    with system_session(request) as db:
         live = sessions.load(db, session_token(request), settings)
         if live is not None:
             request.state.live_session = live
@@ -194,17 +197,58 @@ def current_principal(request: Request) -> Principal:
     return principal
 
 
+SYSTEM_SESSION_REASON = "sign-in and account records, kept before and across LAs"
+
+
+@contextmanager
+def _committed(db: Session) -> Iterator[Session]:
+    """Yield ``db``; commit if the block ends normally, roll back if it raises; close it."""
+    try:
+        yield db
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    finally:
+        db.close()
+
+
 def scoped_db(request: Request) -> Iterator[Session]:
-    """A database session confined to the principal's LA and visible cases; the route commits."""
+    """The one database session of a signed-in request.
+
+    Confined to the principal's LA and the cases they may see (``grip.access.scope``; on
+    PostgreSQL each transaction also sets the LA that row-level security checks). It commits
+    when the route returns and rolls back when it raises: a route that answers a bad form by
+    showing it again calls ``db.rollback()`` first, so nothing half-done is kept.
+    """
     principal = current_principal(request)
-    with scoped_session(request.app.state.sessions, principal.scope()) as db:
+    with _committed(scoped_session(request.app.state.sessions, principal.scope())) as db:
+        yield db
+
+
+@contextmanager
+def system_session(request: Request) -> Iterator[Session]:
+    """The system session: for the few places that work before or across LAs (finding the
+    signed-in user, sign-in, the account's own sessions and password). Not scoped to an LA,
+    and marked so; commits at the end of the block, rolls back on error."""
+    db = request.app.state.sessions()
+    db.info[UNSCOPED_KEY] = SYSTEM_SESSION_REASON
+    with _committed(db) as session:
+        yield session
+
+
+def system_db(request: Request) -> Iterator[Session]:
+    """:func:`system_session` as a route dependency (``db: SystemDB``)."""
+    with system_session(request) as db:
         yield db
 
 
 #: ``principal: CurrentPrincipal`` in a route's signature gives the signed-in principal.
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
-#: ``db: ScopedDB`` gives a session confined to the principal's LA and visible cases.
-ScopedDB = Annotated[Session, Depends(scoped_db)]
+#: ``db: ScopedDB``: the signed-in LA's session; commits before the response is sent.
+ScopedDB = Annotated[Session, Depends(scoped_db, scope="function")]
+#: ``db: SystemDB``: the system session (sign-in and accounts only).
+SystemDB = Annotated[Session, Depends(system_db, scope="function")]
 
 
 def csrf_token(request: Request) -> str:

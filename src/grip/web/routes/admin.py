@@ -20,7 +20,7 @@ from grip.access.roles import UnknownRole, policy
 from grip.documents import safe
 from grip.web.deps import render
 from grip.web.middleware import error_response
-from grip.web.security import CurrentPrincipal, client_actor, csrf_token, requires
+from grip.web.security import CurrentPrincipal, ScopedDB, client_actor, csrf_token, requires
 
 router = APIRouter()
 
@@ -35,9 +35,10 @@ def _members(db: Session, la_code: str) -> list[tuple[User, Membership]]:
     return [(u, m) for u, m in rows]
 
 
-def _page(request: Request, principal: Principal, status: int = 200, **ctx: object) -> Response:
-    with request.app.state.sessions() as db:
-        members = _members(db, principal.la_code)
+def _page(
+    request: Request, db: Session, principal: Principal, status: int = 200, **ctx: object
+) -> Response:
+    members = _members(db, principal.la_code)
     return render(
         request,
         "admin/users.html",
@@ -52,9 +53,9 @@ def _page(request: Request, principal: Principal, status: int = 200, **ctx: obje
 
 
 @router.get("/admin/users", dependencies=[requires("admin:users")])
-def users_page(request: Request, principal: CurrentPrincipal) -> Response:
+def users_page(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
     """The LA's users and their roles."""
-    return _page(request, principal)
+    return _page(request, db, principal)
 
 
 def _expiry(value: str) -> dt.datetime | None:
@@ -68,6 +69,7 @@ def _expiry(value: str) -> dt.datetime | None:
 def create_user(
     request: Request,
     principal: CurrentPrincipal,
+    db: ScopedDB,
     username: str = Form(""),
     display_name: str = Form(""),
     role: str = Form(""),
@@ -75,30 +77,30 @@ def create_user(
 ) -> Response:
     """Create a user in the admin's LA; the one-time password and TOTP secret show once."""
     if not _may_grant(principal, role):
-        return _page(request, principal, status=400, errors=[_GRANT_REFUSED])
+        return _page(request, db, principal, status=400, errors=[_GRANT_REFUSED])
     try:
         expires_at = _expiry(expires)
-        with request.app.state.sessions() as db, db.begin():
-            creds = users.create_user(
-                db,
-                username,
-                display_name,
-                la_code=principal.la_code,
-                role=role,
-                expires_at=expires_at,
-            )
-            audit.record_event(
-                db,
-                action="user.create",
-                la_code=principal.la_code,
-                actor=client_actor(request, principal),
-                object_type="user",
-                object_id=creds.username,
-                detail=f"role {role}",
-            )
+        creds = users.create_user(
+            db,
+            username,
+            display_name,
+            la_code=principal.la_code,
+            role=role,
+            expires_at=expires_at,
+        )
+        audit.record_event(
+            db,
+            action="user.create",
+            la_code=principal.la_code,
+            actor=client_actor(request, principal),
+            object_type="user",
+            object_id=creds.username,
+            detail=f"role {role}",
+        )
     except (users.AccessError, UnknownRole, ValueError) as exc:
-        return _page(request, principal, status=400, errors=[str(exc)])
-    return _page(request, principal, created=creds)
+        db.rollback()
+        return _page(request, db, principal, status=400, errors=[str(exc)])
+    return _page(request, db, principal, created=creds)
 
 
 _GRANT_REFUSED = "Only a platform operator can give the platform operator role"
@@ -117,93 +119,93 @@ def _member_or_404(db: Session, principal: Principal, user_id: int) -> User | No
 
 
 def _action(
-    request: Request, principal: Principal, user_id: int, action: str, **kw: str
+    request: Request, db: Session, principal: Principal, user_id: int, action: str, **kw: str
 ) -> Response:
     message = ""
     created = None
-    with request.app.state.sessions() as db, db.begin():
-        user = _member_or_404(db, principal, user_id)
-        if user is None:
-            return error_response(request, 404)
-        try:
-            if action == "disable":
-                others = [
-                    m.authority_code
-                    for m in db.scalars(select(Membership).where(Membership.user_id == user.id))
-                    if m.authority_code != principal.la_code
-                ]
-                if others:
-                    raise users.AccessError(
-                        f"{user.username} also works in another LA: revoke their role here instead"
-                    )
-                if user.id == principal.user_id:
-                    raise users.AccessError("you cannot disable yourself")
-                users.set_active(db, user, False)
-                message = f"{user.username} is disabled and signed out"
-            elif action == "enable":
-                users.set_active(db, user, True)
-                message = f"{user.username} is enabled"
-            elif action == "role":
-                role = kw.get("role", "")
-                if not _may_grant(principal, role):
-                    raise users.AccessError(_GRANT_REFUSED)
-                users.grant_role(db, user, principal.la_code, role, _expiry(kw.get("expires", "")))
-                message = f"{user.username} is now {policy().check_role(role).label}"
-            elif action == "revoke":
-                users.revoke_role(db, user, principal.la_code)
-                message = f"{user.username} no longer has a role here and is signed out"
-            elif action == "reset":
-                created = users.reset_credentials(db, user)
-                message = f"new one-time credentials for {user.username}"
-        except (users.AccessError, UnknownRole, ValueError) as exc:
-            db.rollback()
-            return _page(request, principal, status=400, errors=[str(exc)])
-        audit.record_event(
-            db,
-            action=f"user.{action}",
-            la_code=principal.la_code,
-            actor=client_actor(request, principal),
-            object_type="user",
-            object_id=user.username,
-            detail=kw.get("role"),
-        )
-    return _page(request, principal, message=message, created=created)
+    user = _member_or_404(db, principal, user_id)
+    if user is None:
+        return error_response(request, 404)
+    try:
+        if action == "disable":
+            others = [
+                m.authority_code
+                for m in db.scalars(select(Membership).where(Membership.user_id == user.id))
+                if m.authority_code != principal.la_code
+            ]
+            if others:
+                raise users.AccessError(
+                    f"{user.username} also works in another LA: revoke their role here instead"
+                )
+            if user.id == principal.user_id:
+                raise users.AccessError("you cannot disable yourself")
+            users.set_active(db, user, False)
+            message = f"{user.username} is disabled and signed out"
+        elif action == "enable":
+            users.set_active(db, user, True)
+            message = f"{user.username} is enabled"
+        elif action == "role":
+            role = kw.get("role", "")
+            if not _may_grant(principal, role):
+                raise users.AccessError(_GRANT_REFUSED)
+            users.grant_role(db, user, principal.la_code, role, _expiry(kw.get("expires", "")))
+            message = f"{user.username} is now {policy().check_role(role).label}"
+        elif action == "revoke":
+            users.revoke_role(db, user, principal.la_code)
+            message = f"{user.username} no longer has a role here and is signed out"
+        elif action == "reset":
+            created = users.reset_credentials(db, user)
+            message = f"new one-time credentials for {user.username}"
+    except (users.AccessError, UnknownRole, ValueError) as exc:
+        db.rollback()
+        return _page(request, db, principal, status=400, errors=[str(exc)])
+    audit.record_event(
+        db,
+        action=f"user.{action}",
+        la_code=principal.la_code,
+        actor=client_actor(request, principal),
+        object_type="user",
+        object_id=user.username,
+        detail=kw.get("role"),
+    )
+    return _page(request, db, principal, message=message, created=created)
 
 
 @router.post("/admin/users/{user_id}/disable", dependencies=[requires("admin:users")])
-def disable(request: Request, principal: CurrentPrincipal, user_id: int) -> Response:
+def disable(request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: int) -> Response:
     """Disable a user: their sessions end at once."""
-    return _action(request, principal, user_id, "disable")
+    return _action(request, db, principal, user_id, "disable")
 
 
 @router.post("/admin/users/{user_id}/enable", dependencies=[requires("admin:users")])
-def enable(request: Request, principal: CurrentPrincipal, user_id: int) -> Response:
+def enable(request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: int) -> Response:
     """Re-enable a disabled user."""
-    return _action(request, principal, user_id, "enable")
+    return _action(request, db, principal, user_id, "enable")
 
 
 @router.post("/admin/users/{user_id}/role", dependencies=[requires("admin:users")])
 def set_role(
     request: Request,
     principal: CurrentPrincipal,
+    db: ScopedDB,
     user_id: int,
     role: str = Form(""),
     expires: str = Form(""),
 ) -> Response:
     """Change a user's role in this LA (a change ends their sessions)."""
-    return _action(request, principal, user_id, "role", role=role, expires=expires)
+    return _action(request, db, principal, user_id, "role", role=role, expires=expires)
 
 
 @router.post("/admin/users/{user_id}/revoke", dependencies=[requires("admin:users")])
-def revoke(request: Request, principal: CurrentPrincipal, user_id: int) -> Response:
+def revoke(request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: int) -> Response:
     """Remove a user's role in this LA: their sessions end at once."""
-    return _action(request, principal, user_id, "revoke")
+    return _action(request, db, principal, user_id, "revoke")
 
 
 @router.post("/admin/users/{user_id}/reset", dependencies=[requires("admin:users")])
-def reset(request: Request, principal: CurrentPrincipal, user_id: int) -> Response:
+def reset(request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: int) -> Response:
     """New one-time password and TOTP secret (lost device); their sessions end."""
-    return _action(request, principal, user_id, "reset")
+    return _action(request, db, principal, user_id, "reset")
 
 
 def _filter(
@@ -237,6 +239,7 @@ def _filter(
 def audit_trail(
     request: Request,
     principal: CurrentPrincipal,
+    db: ScopedDB,
     username: str = Query("", max_length=100),
     action: str = Query("", max_length=60),
     outcome: str = Query("", max_length=20),
@@ -249,8 +252,7 @@ def audit_trail(
         f = _filter(principal, username, action, outcome, object_id, since, until)
     except ValueError:
         return error_response(request, 400, "Dates must be written as YYYY-MM-DD")
-    with request.app.state.sessions() as db:
-        events = audit.find_events(db, f)
+    events = audit.find_events(db, f)
     return render(
         request,
         "admin/audit_trail.html",
@@ -266,6 +268,7 @@ def audit_trail(
 def audit_trail_export(
     request: Request,
     principal: CurrentPrincipal,
+    db: ScopedDB,
     format: str = Query("csv", pattern="^(csv|xlsx)$"),
     username: str = Query("", max_length=100),
     action: str = Query("", max_length=60),
@@ -280,16 +283,15 @@ def audit_trail_export(
         f = _filter(principal, username, action, outcome, object_id, since, until)
     except ValueError:
         return error_response(request, 400, "Dates must be written as YYYY-MM-DD")
-    with request.app.state.sessions() as db, db.begin():
-        rows = audit.event_rows(audit.find_events(db, f, limit=100_000))
-        audit.record_event(
-            db,
-            action=f"export.{format}",
-            la_code=principal.la_code,
-            actor=client_actor(request, principal),
-            object_type="audit_trail",
-            detail=f"{len(rows)} events",
-        )
+    rows = audit.event_rows(audit.find_events(db, f, limit=100_000))
+    audit.record_event(
+        db,
+        action=f"export.{format}",
+        la_code=principal.la_code,
+        actor=client_actor(request, principal),
+        object_type="audit_trail",
+        detail=f"{len(rows)} events",
+    )
     if format == "xlsx":
         body = safe.xlsx_bytes([safe.Sheet("Audit trail", audit.EXPORT_COLUMNS, rows)])
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -304,24 +306,22 @@ def audit_trail_export(
 
 
 @router.get("/admin/restrictions", dependencies=[requires("casedata:restrict")])
-def restrictions_page(request: Request, principal: CurrentPrincipal) -> Response:
+def restrictions_page(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
     """The LA's restricted cases, their access lists and review dates (issue 4 §5)."""
-    return _restrictions(request, principal)
+    return _restrictions(request, db, principal)
 
 
 def _restrictions(
-    request: Request, principal: Principal, status: int = 200, **ctx: object
+    request: Request, db: Session, principal: Principal, status: int = 200, **ctx: object
 ) -> Response:
     from grip.access.models import CaseAccess, CaseRestriction
-    from grip.access.scope import scoped
 
-    with scoped(request.app.state.sessions, principal.scope()) as db:
-        rows = db.scalars(select(CaseRestriction).order_by(CaseRestriction.review_date)).all()
-        lists: dict[str, list[str]] = {}
-        for access, name in db.execute(
-            select(CaseAccess, User.username).join(User, User.id == CaseAccess.user_id)
-        ):
-            lists.setdefault(access.person_id, []).append(name)
+    rows = db.scalars(select(CaseRestriction).order_by(CaseRestriction.review_date)).all()
+    lists: dict[str, list[str]] = {}
+    for access, name in db.execute(
+        select(CaseAccess, User.username).join(User, User.id == CaseAccess.user_id)
+    ):
+        lists.setdefault(access.person_id, []).append(name)
     return render(
         request,
         "admin/restrictions.html",
@@ -339,6 +339,7 @@ def _restrictions(
 def restrict(
     request: Request,
     principal: CurrentPrincipal,
+    db: ScopedDB,
     person_id: str = Form("", max_length=48),
     reason: str = Form("", max_length=2000),
     review_date: str = Form(""),
@@ -346,70 +347,65 @@ def restrict(
 ) -> Response:
     """Restrict a case to named users (usernames separated by commas or spaces)."""
     from grip.access import restrictions
-    from grip.access.scope import scoped
 
     errors: list[str] = []
     try:
         review = dt.date.fromisoformat(review_date)
     except ValueError:
-        return _restrictions(request, principal, 400, errors=["Review date must be YYYY-MM-DD"])
+        return _restrictions(request, db, principal, 400, errors=["Review date must be YYYY-MM-DD"])
     names = [n for n in access.replace(",", " ").split() if n]
-    with scoped(request.app.state.sessions, principal.scope()) as db:
-        ids = []
-        for name in names:
-            user = users.get_user(db, name)
-            if user is None or db.get(Membership, (user.id, principal.la_code)) is None:
-                errors.append(f"{name}: no such user in this LA")
-            else:
-                ids.append(user.id)
-        if not person_id.strip():
-            errors.append("Enter the person id of the case")
-        if not errors:
-            try:
-                restrictions.restrict_case(
-                    db,
-                    principal.scope(),
-                    person_id.strip(),
-                    reason,
-                    review,
-                    ids,
-                    actor=client_actor(request, principal),
-                )
-            except restrictions.RestrictionError as exc:
-                errors.append(str(exc))
-        if errors:
-            db.rollback()
+    ids = []
+    for name in names:
+        user = users.get_user(db, name)
+        if user is None or db.get(Membership, (user.id, principal.la_code)) is None:
+            errors.append(f"{name}: no such user in this LA")
+        else:
+            ids.append(user.id)
+    if not person_id.strip():
+        errors.append("Enter the person id of the case")
+    if not errors:
+        try:
+            restrictions.restrict_case(
+                db,
+                principal.scope(),
+                person_id.strip(),
+                reason,
+                review,
+                ids,
+                actor=client_actor(request, principal),
+            )
+        except restrictions.RestrictionError as exc:
+            errors.append(str(exc))
     if errors:
-        return _restrictions(request, principal, 400, errors=errors)
-    return _restrictions(request, principal, message=f"{person_id.strip()} is restricted")
+        db.rollback()
+        return _restrictions(request, db, principal, 400, errors=errors)
+    return _restrictions(request, db, principal, message=f"{person_id.strip()} is restricted")
 
 
 @router.post("/admin/restrictions/{person_id}/lift", dependencies=[requires("casedata:restrict")])
-def lift(request: Request, principal: CurrentPrincipal, person_id: str) -> Response:
+def lift(request: Request, principal: CurrentPrincipal, db: ScopedDB, person_id: str) -> Response:
     """Lift a restriction (404 when the case is not restricted in this LA)."""
     from grip.access import restrictions
-    from grip.access.scope import scoped
 
-    with scoped(request.app.state.sessions, principal.scope()) as db:
-        if not restrictions.is_restricted(db, principal.la_code, person_id):
-            return error_response(request, 404)
-        restrictions.lift_restriction(
-            db, principal.scope(), person_id, actor=client_actor(request, principal)
-        )
-    return _restrictions(request, principal, message=f"{person_id} is no longer restricted")
+    if not restrictions.is_restricted(db, principal.la_code, person_id):
+        return error_response(request, 404)
+    restrictions.lift_restriction(
+        db, principal.scope(), person_id, actor=client_actor(request, principal)
+    )
+    return _restrictions(request, db, principal, message=f"{person_id} is no longer restricted")
 
 
 @router.get("/break-glass/{person_id}", dependencies=[requires("casedata:break_glass")])
-def break_glass_form(request: Request, principal: CurrentPrincipal, person_id: str) -> Response:
+def break_glass_form(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, person_id: str
+) -> Response:
     """Ask for emergency access to a restricted case (404 unless it is restricted here)."""
     from grip.access import restrictions
-    from grip.access.scope import scoped
 
     # Scoped like the POST: on PostgreSQL the app's role sees the LA's restrictions only
     # with its LA set (row-level security).
-    with scoped(request.app.state.sessions, principal.scope()) as db:
-        if not restrictions.is_restricted(db, principal.la_code, person_id):
-            return error_response(request, 404)
+    if not restrictions.is_restricted(db, principal.la_code, person_id):
+        return error_response(request, 404)
     return render(
         request,
         "admin/break_glass.html",
@@ -423,31 +419,30 @@ def break_glass_form(request: Request, principal: CurrentPrincipal, person_id: s
 def break_glass(
     request: Request,
     principal: CurrentPrincipal,
+    db: ScopedDB,
     person_id: str,
     reason: str = Form("", max_length=2000),
 ) -> Response:
     """Grant emergency access for an hour with a typed reason; logged; QA leads notified."""
     from grip.access import restrictions
-    from grip.access.scope import scoped
 
-    with scoped(request.app.state.sessions, principal.scope()) as db:
-        if not restrictions.is_restricted(db, principal.la_code, person_id):
-            return error_response(request, 404)
-        try:
-            restrictions.break_glass(
-                db, principal.scope(), person_id, reason, actor=client_actor(request, principal)
-            )
-        except restrictions.RestrictionError as exc:
-            db.rollback()
-            return render(
-                request,
-                "admin/break_glass.html",
-                status_code=400,
-                title="Emergency access",
-                person_id=person_id,
-                errors=[str(exc)],
-                csrf_token=csrf_token(request),
-            )
+    if not restrictions.is_restricted(db, principal.la_code, person_id):
+        return error_response(request, 404)
+    try:
+        restrictions.break_glass(
+            db, principal.scope(), person_id, reason, actor=client_actor(request, principal)
+        )
+    except restrictions.RestrictionError as exc:
+        db.rollback()
+        return render(
+            request,
+            "admin/break_glass.html",
+            status_code=400,
+            title="Emergency access",
+            person_id=person_id,
+            errors=[str(exc)],
+            csrf_token=csrf_token(request),
+        )
     return render(
         request,
         "admin/break_glass.html",

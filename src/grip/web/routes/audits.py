@@ -94,6 +94,11 @@ def _names(db: Session, ids: set[int | None]) -> dict[int, str]:
     return {u.id: u.display_name for u in db.scalars(select(User).where(User.id.in_(wanted)))}
 
 
+def _blind(db: Session, principal: Principal) -> set[str]:
+    """Audits the principal moderates blind: no page or export shows them their grades."""
+    return lc.blind_audit_ids(db, principal.la_code, principal.user_id)
+
+
 def _base(request: Request, principal: Principal) -> dict[str, Any]:
     return {
         "principal": principal,
@@ -139,6 +144,7 @@ def index(
         audits=rows,
         names=names,
         overdue={a.id for a in rows if lc.is_overdue(a, today)},
+        blind=_blind(db, principal),
         overdue_count=len(lc.overdue_audits(db, principal.la_code, today)),
         open_concerns=ac.count_open_concerns(db, principal.la_code),
         filter_state=state,
@@ -210,7 +216,6 @@ async def sample_run(request: Request, principal: CurrentPrincipal, db: ScopedDB
             store=True,
             actor=principal,
         )
-        db.commit()
     except lc.AuditError as exc:
         db.rollback()
         return _error_page(request, principal, exc, back=f"/audits/sample?month={month}")
@@ -253,7 +258,6 @@ async def allocate(request: Request, principal: CurrentPrincipal, db: ScopedDB) 
             pick_id=pick_id,
             worker_user_id=_int(form, "worker_user_id"),
         )
-        db.commit()
     except lc.AuditError as exc:
         db.rollback()
         return _error_page(request, principal, exc, back=f"/audits/sample?month={month}")
@@ -296,7 +300,7 @@ def reports_page(
     today = clock.now().date()
     try:
         q = quarter or reports.quarter_of(today)
-        report = reports.build(db, principal.la_code, q, today)
+        report = reports.build(db, principal.la_code, q, today, hidden=_blind(db, principal))
     except lc.AuditError as exc:
         return _error_page(request, principal, exc, back="/audits/reports")
     return render(
@@ -315,7 +319,7 @@ def report_export(
     """The quarterly performance and quality pack as XLSX or DOCX (seed 004 §1)."""
     today = clock.now().date()
     try:
-        report = reports.build(db, principal.la_code, quarter, today)
+        report = reports.build(db, principal.la_code, quarter, today, hidden=_blind(db, principal))
         if fmt == "xlsx":
             body, media = reports.to_xlsx(report), reports.XLSX
         elif fmt == "docx":
@@ -397,6 +401,8 @@ def _audit_context(db: Session, audit: Audit, principal: Principal) -> dict[str,
         "auditor_grades": lc.grades_of(db, audit, "auditor") if visible else {},
         "moderator_grades": lc.grades_of(db, audit, "moderator"),
         "judgements_visible": visible,
+        # Blind moderation: the moderator sees no grade of the auditor's until theirs is done.
+        "final_grade": audit.final_grade if visible else None,
         "moderation": mod,
         "is_moderator": mod is not None and mod.moderator_id == principal.user_id,
         "is_auditor": audit.auditor_id == principal.user_id,
@@ -467,7 +473,6 @@ def audit_page(
         detail=f"record summary in audit {audit.id}",
     )
     ctx = _audit_context(db, audit, principal)
-    db.commit()
     return render(
         request,
         "audits/audit.html",
@@ -529,7 +534,6 @@ async def _save(
         if then:
             lc.transition(db, audit, then, principal, audit.version)
         new_version = audit.version
-        db.commit()
     except lc.AuditError as exc:
         db.rollback()
         return _error_page(request, principal, exc, back=f"/audits/{audit_id}")
@@ -561,7 +565,6 @@ async def _act(
     try:
         audit = lc.get_audit(db, principal.la_code, audit_id)
         fn(audit, form)
-        db.commit()
     except lc.AuditError as exc:
         db.rollback()
         return _error_page(request, principal, exc, back=f"/audits/{audit_id}")

@@ -18,12 +18,13 @@ from sqlalchemy import select
 from grip.access import audit, clock, oidc, passwords, sessions, throttle, totp, users
 from grip.access.models import Notification, User
 from grip.access.roles import policy
-from grip.access.scope import scoped
 from grip.web import navigation
 from grip.web.deps import render
 from grip.web.middleware import error_response
 from grip.web.security import (
     CurrentPrincipal,
+    ScopedDB,
+    SystemDB,
     client_actor,
     csrf_token,
     load_principal,
@@ -115,7 +116,7 @@ def _redirect_uri(request: Request) -> str:
 
 
 @router.get("/sign-in/oidc/callback", dependencies=[public()], name="oidc_callback")
-def oidc_callback(request: Request, code: str = "", state: str = "") -> Response:
+def oidc_callback(request: Request, db: SystemDB, code: str = "", state: str = "") -> Response:
     """Back from the LA's identity provider: check the ID token and start a signed-in session."""
     actor = client_actor(request)
     raw = request.cookies.get(OIDC_COOKIE, "")
@@ -130,7 +131,7 @@ def oidc_callback(request: Request, code: str = "", state: str = "") -> Response
         username = oidc.finish(authority, pending, code[:2000], state[:200], _redirect_uri(request))
     except (BadData, TypeError, oidc.OidcError, OSError, ValueError) as exc:
         audit.record_event(
-            request.app.state.engine,
+            db,
             action="signin.failure",
             outcome="failure",
             actor=actor,
@@ -147,45 +148,40 @@ def oidc_callback(request: Request, code: str = "", state: str = "") -> Response
         )
         response.delete_cookie(OIDC_COOKIE, path="/")
         return response
-    with request.app.state.sessions() as db, db.begin():
-        user = users.get_user(db, username)
-        ok = (
-            user is not None
-            and user.is_active
-            and la_code in sessions.active_memberships(db, user.id)
-        )
-        if not ok or user is None or la_code is None:
-            audit.record_event(
-                db,
-                action="signin.failure",
-                outcome="denied",
-                actor=actor,
-                la_code=la_code,
-                detail="oidc: no active user with a role in this LA",
-            )
-            response = _page(
-                request,
-                "auth/sign_in.html",
-                status=400,
-                errors=[OIDC_FAILED],
-                title="Sign in",
-                oidc_las=_oidc_las(request),
-            )
-            response.delete_cookie(OIDC_COOKIE, path="/")
-            return response
-        old = session_token(request)
-        if old:
-            sessions.end(db, old)
-        token = sessions.start_session(db, user.id)
-        # The LA's provider did the second factor.
-        sessions.mark_authenticated(db, token, la_code)
+    user = users.get_user(db, username)
+    ok = user is not None and user.is_active and la_code in sessions.active_memberships(db, user.id)
+    if not ok or user is None or la_code is None:
         audit.record_event(
             db,
-            action="signin.success",
+            action="signin.failure",
+            outcome="denied",
+            actor=actor,
             la_code=la_code,
-            actor=audit.Actor(user.id, user.username, actor.source_ip, actor.user_agent),
-            detail="oidc",
+            detail="oidc: no active user with a role in this LA",
         )
+        response = _page(
+            request,
+            "auth/sign_in.html",
+            status=400,
+            errors=[OIDC_FAILED],
+            title="Sign in",
+            oidc_las=_oidc_las(request),
+        )
+        response.delete_cookie(OIDC_COOKIE, path="/")
+        return response
+    old = session_token(request)
+    if old:
+        sessions.end(db, old)
+    token = sessions.start_session(db, user.id)
+    # The LA's provider did the second factor.
+    sessions.mark_authenticated(db, token, la_code)
+    audit.record_event(
+        db,
+        action="signin.success",
+        la_code=la_code,
+        actor=audit.Actor(user.id, user.username, actor.source_ip, actor.user_agent),
+        detail="oidc",
+    )
     response = RedirectResponse(_home(request), status_code=303)
     _set_session_cookie(request, response, token)
     response.delete_cookie(OIDC_COOKIE, path="/")
@@ -226,44 +222,44 @@ def oidc_start(request: Request, la_code: str) -> Response:
 
 
 @router.post("/sign-in", dependencies=[public()])
-def sign_in(request: Request, username: str = Form(""), password: str = Form("")) -> Response:
+def sign_in(
+    request: Request, db: SystemDB, username: str = Form(""), password: str = Form("")
+) -> Response:
     """Check username and password; on success start a session awaiting the second factor."""
     username = username[:200]
     password = password[: passwords.MAX_LENGTH * 4]
     keys = [throttle.username_key(username), throttle.address_key(_address(request))]
-    engine = request.app.state.engine
     actor = client_actor(request)
-    with request.app.state.sessions() as db, db.begin():
-        locked = throttle.locked_until(db, keys)
-        user = users.get_user(db, username) if username.strip() else None
-        ok = passwords.verify_password(user.password_hash if user else None, password)
-        ok = ok and user is not None and user.is_active
-        ok = ok and bool(user and sessions.active_memberships(db, user.id))
-        if locked is not None or not ok or user is None:
-            if locked is None:
-                throttle.record_failure(db, keys[0], throttle.USER_LIMIT)
-                throttle.record_failure(db, keys[1], throttle.ADDRESS_LIMIT)
-            failure_user_id = user.id if user else None
-            failure_username = user.username if user else None
-            message = THROTTLED if locked is not None else BAD_CREDENTIALS
-        else:
-            throttle.clear(db, keys[0])
-            old = session_token(request)
-            if old:
-                sessions.end(db, old)
-            if passwords.needs_rehash(user.password_hash):
-                user.password_hash = passwords.hash_password(password)
-            token = sessions.start_session(db, user.id)
-            response = RedirectResponse("/sign-in/code", status_code=303)
-            _set_session_cookie(request, response, token)
-            audit.record_event(
-                db,
-                action="signin.password",
-                actor=audit.Actor(user.id, user.username, actor.source_ip, actor.user_agent),
-            )
-            return response
+    locked = throttle.locked_until(db, keys)
+    user = users.get_user(db, username) if username.strip() else None
+    ok = passwords.verify_password(user.password_hash if user else None, password)
+    ok = ok and user is not None and user.is_active
+    ok = ok and bool(user and sessions.active_memberships(db, user.id))
+    if locked is not None or not ok or user is None:
+        if locked is None:
+            throttle.record_failure(db, keys[0], throttle.USER_LIMIT)
+            throttle.record_failure(db, keys[1], throttle.ADDRESS_LIMIT)
+        failure_user_id = user.id if user else None
+        failure_username = user.username if user else None
+        message = THROTTLED if locked is not None else BAD_CREDENTIALS
+    else:
+        throttle.clear(db, keys[0])
+        old = session_token(request)
+        if old:
+            sessions.end(db, old)
+        if passwords.needs_rehash(user.password_hash):
+            user.password_hash = passwords.hash_password(password)
+        token = sessions.start_session(db, user.id)
+        response = RedirectResponse("/sign-in/code", status_code=303)
+        _set_session_cookie(request, response, token)
+        audit.record_event(
+            db,
+            action="signin.password",
+            actor=audit.Actor(user.id, user.username, actor.source_ip, actor.user_agent),
+        )
+        return response
     audit.record_event(
-        engine,
+        db,
         action="signin.failure",
         outcome="denied" if locked is not None else "failure",
         actor=audit.Actor(failure_user_id, failure_username, actor.source_ip, actor.user_agent),
@@ -285,7 +281,7 @@ def code_form(request: Request) -> Response:
 
 
 @router.post("/sign-in/code", dependencies=[public()])
-def code(request: Request, code: str = Form("")) -> Response:
+def code(request: Request, db: SystemDB, code: str = Form("")) -> Response:
     """Check the TOTP code; on success the session is signed in (with a new token)."""
     load_principal(request)
     live = getattr(request.state, "live_session", None)
@@ -294,45 +290,44 @@ def code(request: Request, code: str = Form("")) -> Response:
         return RedirectResponse("/sign-in", status_code=303)
     actor = client_actor(request)
     user_key = f"t:{live.user.id}"
-    with request.app.state.sessions() as db, db.begin():
-        user = db.get(User, live.user.id)
-        assert user is not None
-        locked = throttle.locked_until(db, [user_key])
-        step = None
-        if locked is None and user.totp_secret:
-            step = totp.verify(user.totp_secret, code[:20], clock.now(), user.totp_last_step)
-        if step is None:
-            throttle.record_failure(db, user_key, TOTP_LIMIT)
-            if locked is not None or throttle.locked_until(db, [user_key]) is not None:
-                # Too many wrong codes: this half-signed-in session ends.
-                sessions.end(db, token)
-            audit.record_event(
-                db,
-                action="signin.totp_failure",
-                outcome="failure",
-                actor=audit.Actor(user.id, user.username, actor.source_ip, actor.user_agent),
-            )
-            ended = locked is not None or throttle.locked_until(db, [user_key]) is not None
-        else:
-            ended = False
-            user.totp_last_step = step
-            throttle.clear(db, user_key)
-            new = sessions.rotate(db, token)
-            memberships = sessions.active_memberships(db, user.id)
-            la = sorted(memberships)[0] if memberships else None
-            sessions.mark_authenticated(db, new, la)
-            audit.record_event(
-                db,
-                action="signin.success",
-                la_code=la,
-                actor=audit.Actor(user.id, user.username, actor.source_ip, actor.user_agent),
-            )
-            target = "/account/password" if user.must_change_password else _home(request)
-            response = RedirectResponse(target, status_code=303)
-            _set_session_cookie(request, response, new)
-            if not user.must_change_password:
-                response.delete_cookie(navigation.RETURN_COOKIE)
-            return response
+    user = db.get(User, live.user.id)
+    assert user is not None
+    locked = throttle.locked_until(db, [user_key])
+    step = None
+    if locked is None and user.totp_secret:
+        step = totp.verify(user.totp_secret, code[:20], clock.now(), user.totp_last_step)
+    if step is None:
+        throttle.record_failure(db, user_key, TOTP_LIMIT)
+        if locked is not None or throttle.locked_until(db, [user_key]) is not None:
+            # Too many wrong codes: this half-signed-in session ends.
+            sessions.end(db, token)
+        audit.record_event(
+            db,
+            action="signin.totp_failure",
+            outcome="failure",
+            actor=audit.Actor(user.id, user.username, actor.source_ip, actor.user_agent),
+        )
+        ended = locked is not None or throttle.locked_until(db, [user_key]) is not None
+    else:
+        ended = False
+        user.totp_last_step = step
+        throttle.clear(db, user_key)
+        new = sessions.rotate(db, token)
+        memberships = sessions.active_memberships(db, user.id)
+        la = sorted(memberships)[0] if memberships else None
+        sessions.mark_authenticated(db, new, la)
+        audit.record_event(
+            db,
+            action="signin.success",
+            la_code=la,
+            actor=audit.Actor(user.id, user.username, actor.source_ip, actor.user_agent),
+        )
+        target = "/account/password" if user.must_change_password else _home(request)
+        response = RedirectResponse(target, status_code=303)
+        _set_session_cookie(request, response, new)
+        if not user.must_change_password:
+            response.delete_cookie(navigation.RETURN_COOKIE)
+        return response
     if ended:
         response = RedirectResponse("/sign-in", status_code=303)
         _clear_session_cookie(request, response)
@@ -341,30 +336,28 @@ def code(request: Request, code: str = Form("")) -> Response:
 
 
 @router.post("/sign-out", dependencies=[requires("account:self")])
-def sign_out(request: Request, principal: CurrentPrincipal) -> Response:
+def sign_out(request: Request, principal: CurrentPrincipal, db: SystemDB) -> Response:
     """End the session on the server and clear the cookie."""
     token = session_token(request)
-    with request.app.state.sessions() as db, db.begin():
-        if token:
-            sessions.end(db, token)
-        audit.record_event(
-            db, action="signout", la_code=principal.la_code, actor=client_actor(request, principal)
-        )
+    if token:
+        sessions.end(db, token)
+    audit.record_event(
+        db, action="signout", la_code=principal.la_code, actor=client_actor(request, principal)
+    )
     response = RedirectResponse("/sign-in", status_code=303)
     _clear_session_cookie(request, response)
     return response
 
 
 @router.get("/account", dependencies=[requires("account:self")])
-def account(request: Request, principal: CurrentPrincipal) -> Response:
+def account(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
     """Who you are signed in as, in which LA and role; switch LA; sign out."""
-    with scoped(request.app.state.sessions, principal.scope()) as db:
-        notes = db.scalars(
-            select(Notification)
-            .where(Notification.user_id == principal.user_id)
-            .order_by(Notification.at.desc())
-            .limit(20)
-        ).all()
+    notes = db.scalars(
+        select(Notification)
+        .where(Notification.user_id == principal.user_id)
+        .order_by(Notification.at.desc())
+        .limit(20)
+    ).all()
     return _page(
         request,
         "auth/account.html",
@@ -379,18 +372,18 @@ def account(request: Request, principal: CurrentPrincipal) -> Response:
 def switch_la(
     request: Request,
     principal: CurrentPrincipal,
+    db: SystemDB,
     la_code: str = Form(""),
 ) -> Response:
     """Work in another of your LAs (404 for one you have no role in)."""
     token = session_token(request)
     if la_code not in principal.memberships or token is None:
         return error_response(request, 404)
-    with request.app.state.sessions() as db, db.begin():
-        new = sessions.rotate(db, token)
-        sessions.choose_authority(db, new, la_code)
-        audit.record_event(
-            db, action="session.switch_la", la_code=la_code, actor=client_actor(request, principal)
-        )
+    new = sessions.rotate(db, token)
+    sessions.choose_authority(db, new, la_code)
+    audit.record_event(
+        db, action="session.switch_la", la_code=la_code, actor=client_actor(request, principal)
+    )
     response = RedirectResponse("/account", status_code=303)
     _set_session_cookie(request, response, new)
     return response
@@ -411,31 +404,31 @@ def password_form(request: Request, principal: CurrentPrincipal) -> Response:
 def change_password(
     request: Request,
     principal: CurrentPrincipal,
+    db: SystemDB,
     current: str = Form(""),
     new: str = Form(""),
     confirm: str = Form(""),
 ) -> Response:
     """Change your password: the current one is needed; other sessions end."""
     errors: list[str] = []
-    with request.app.state.sessions() as db, db.begin():
-        user = db.get(User, principal.user_id)
-        assert user is not None
-        if not passwords.verify_password(user.password_hash, current[:1000]):
-            errors.append("Your current password is wrong")
-        elif new != confirm:
-            errors.append("The new passwords do not match")
-        else:
-            try:
-                users.change_password(db, user, new, keep_session=principal.token_hash)
-            except passwords.WeakPassword as exc:
-                errors.append(str(exc))
-        if not errors:
-            audit.record_event(
-                db,
-                action="account.password_changed",
-                la_code=principal.la_code,
-                actor=client_actor(request, principal),
-            )
+    user = db.get(User, principal.user_id)
+    assert user is not None
+    if not passwords.verify_password(user.password_hash, current[:1000]):
+        errors.append("Your current password is wrong")
+    elif new != confirm:
+        errors.append("The new passwords do not match")
+    else:
+        try:
+            users.change_password(db, user, new, keep_session=principal.token_hash)
+        except passwords.WeakPassword as exc:
+            errors.append(str(exc))
+    if not errors:
+        audit.record_event(
+            db,
+            action="account.password_changed",
+            la_code=principal.la_code,
+            actor=client_actor(request, principal),
+        )
     if errors:
         return _page(
             request,

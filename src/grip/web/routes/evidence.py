@@ -168,6 +168,8 @@ def record_page(
         coverage=rec.coverage(db, insp),
         filters=f,
         can_write=rec.has_team_role(db, insp, principal, rec.rules().writers),
+        can_note=rec.has_team_role(db, insp, principal, rec.rules().qa_roles),
+        record_notes=[n for n in rec.qa_notes(db, insp) if n.entry_id is None],
         **_base(request, principal, insp),
     )
 
@@ -275,6 +277,22 @@ def _entry_detail(
         can_note=rec.has_team_role(db, insp, principal, rec.rules().qa_roles),
         **_base(request, principal, insp),
     )
+
+
+@router.post("/evidence/notes", dependencies=WRITE)
+async def add_record_note(
+    request: Request, inspection_id: str, principal: CurrentPrincipal, db: ScopedDB
+) -> Response:
+    """The quality assurance manager's note on the whole record once reviewed (para 190)."""
+    form = await request.form()
+    try:
+        insp = get_inspection(db, principal.la_code, inspection_id)
+        names = NameIndex.from_store(db, insp.la_code)
+        rec.add_qa_note(db, insp, str(form.get("note") or ""), principal, names)
+    except (rec.EvidenceError, NamesFound, InspectionNotFound) as exc:
+        return _error(request, principal, exc, inspection_id)
+    db.commit()
+    return RedirectResponse(f"/inspections/{inspection_id}/evidence", status_code=303)
 
 
 @router.post("/evidence/{entry_id}", dependencies=WRITE)

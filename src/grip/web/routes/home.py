@@ -1,23 +1,54 @@
-"""The first page: the signed-in LA's headline caseload counts."""
+"""The home page: what the signed-in role needs first, and a way into each of its areas.
+
+Every role lands here after sign-in (unless they asked for another page). What it shows
+follows the role's permissions: headline caseload counts for those who read case data, the
+overdue audits and improvement actions for those who read audits, and the role's areas from
+the service navigation.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
+from grip.access.principal import Principal
+from grip.audits.actions import overdue_actions
+from grip.audits.lifecycle import overdue_audits
 from grip.casedata.summary import headline_counts
+from grip.web import navigation
 from grip.web.deps import render
 from grip.web.security import CurrentPrincipal, ScopedDB, requires
 
 router = APIRouter()
 
 
+def _attention(db: Session, principal: Principal, today: date) -> dict[str, Any] | None:
+    """Overdue audits and actions the principal may see (None for roles without audits)."""
+    if not principal.can("audits:read"):
+        return None
+    return {
+        "audits": len(overdue_audits(db, principal.la_code, today)),
+        "actions": len(overdue_actions(db, principal.la_code, today)),
+    }
+
+
 @router.get("/", response_class=HTMLResponse, dependencies=[requires("account:self")])
 def home(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> HTMLResponse:
-    """Headline counts (children, open CIN, CP, CLA, care leavers) for those who read case data."""
+    """The role's home page."""
+    today = date.today()
     counts = None
     if principal.can("casedata:read"):
-        counts = headline_counts(db.connection(), principal.la_code, date.today())
-    return render(request, "home/index.html", title="Home", principal=principal, counts=counts)
+        counts = headline_counts(db.connection(), principal.la_code, today)
+    return render(
+        request,
+        "home/index.html",
+        title="Home",
+        principal=principal,
+        counts=counts,
+        attention=_attention(db, principal, today),
+        areas=[a for a in navigation.items(principal, "/") if a["href"] != "/"],
+    )

@@ -23,14 +23,14 @@ from sqlalchemy.orm import Session
 
 from grip.access.principal import Principal
 from grip.access.roles import INSPECTOR
-from grip.access.scope import hidden_person_ids, sample_person_ids, unscoped
+from grip.access.scope import hidden_person_ids, sample_person_ids
 from grip.measures.charts import line_svg
 from grip.measures.definitions import load_definitions
 from grip.measures.engine import DIMENSIONS, MeasuresError, MeasuresRun, compute, slice_key
 from grip.store.db import la_engine
 from grip.web.deps import render
 from grip.web.middleware import error_response
-from grip.web.security import CurrentPrincipal, record, requires
+from grip.web.security import CurrentPrincipal, ScopedDB, record, requires
 
 router = APIRouter()
 
@@ -79,15 +79,13 @@ def _on(value: str | None) -> date:
         raise MeasuresError(f"date must be YYYY-MM-DD, got {value!r}") from None
 
 
-def _visible(request: Request, principal: Principal) -> Callable[[str | None], bool]:
+def _visible(db: Session, principal: Principal) -> Callable[[str | None], bool]:
     """Whether the principal may see a child's case in a list (restrictions and samples)."""
     scope = principal.scope()
-    with unscoped(request.app.state.engine, "measures drill-down visibility") as db:
-        assert isinstance(db, Session)
-        if scope.role == INSPECTOR:
-            allowed = set(db.scalars(sample_person_ids(scope)).all())
-            return lambda pid: pid is not None and pid in allowed
-        hidden = set(db.scalars(hidden_person_ids(scope)).all())
+    if scope.role == INSPECTOR:
+        allowed = set(db.scalars(sample_person_ids(scope)).all())
+        return lambda pid: pid is not None and pid in allowed
+    hidden = set(db.scalars(hidden_person_ids(scope)).all())
     return lambda pid: pid is None or pid not in hidden
 
 
@@ -145,6 +143,7 @@ def dashboard(request: Request, principal: CurrentPrincipal, date: str | None = 
 def measure_page(
     request: Request,
     principal: CurrentPrincipal,
+    db: ScopedDB,
     measure_id: str,
     date: str | None = None,
     dimension: str | None = None,
@@ -163,7 +162,7 @@ def measure_page(
         run, lock = _run(request, principal.la_code, on)
     except MeasuresError as exc:
         return error_response(request, 400, str(exc))
-    visible = _visible(request, principal)
+    visible = _visible(db, principal)
     with lock:
         trend = run.whole(m.id)
         slices = {d: run.slices(m.id, d) for d in DIMENSIONS}
@@ -190,6 +189,7 @@ def measure_page(
             f"only not meeting={failing}; rows listed={min(len(shown), 500)} of {len(shown)}; "
             f"restricted or out of sample={len(rows) - len(shown)}"
         ),
+        db=db,
     )
     ctx: dict[str, Any] = {
         "m": m,
