@@ -50,6 +50,7 @@ EXCLUDED: dict[str, str] = {
     "/audits/reports/{quarter}.{fmt}": "report download (XLSX, DOCX or CSV), not a page",
     "/inspections/{inspection_id}/analysis.docx": "DOCX download of the analysis, not a page",
     "/api/outcomes/stats": "JSON API",
+    "/selfeval/{year}/export.{fmt}": "self-evaluation download (DOCX or PDF), not a page",
 }
 
 #: GET routes checked in the sign-in journey (``_axe_sign_in_journey``) rather than by a plain
@@ -140,6 +141,7 @@ def _seed(settings: Settings, engine: Engine) -> tuple[Data, dict[str, Any]]:
         )
         open_id = open_audit.id
     outcome_report = _seed_outcomes(engine)
+    _seed_selfeval(engine, lc.As(qa.id, "qa_lead"))
     by_state = {a.state: a.id for a in sorted(audits)}
     assert len(by_state) >= 2, f"the demo audits should span several states: {by_state}"
     data = Data(
@@ -182,6 +184,14 @@ def _seed_inspection(engine: Engine, qa: Any, lead: Any) -> str:
                                          "document", due, ids[0]), as_lead)  # fmt: skip
         add_line(db, insp, "How well are children's plans reviewed?", as_lead)
         return insp.id
+
+
+def _seed_selfeval(engine: Engine, qa: lc.As) -> None:
+    """This year's self-evaluation, so its page shows evidence panels and the edit form."""
+    from grip.selfeval import service as selfeval
+
+    with scoped(engine, Scope(LA, qa.user_id, qa.role)) as db:
+        selfeval.open_year(db, LA, AS_OF.year, qa, AS_OF)
 
 
 def _seed_evidence(engine: Engine, lead: Any, people: list[str]) -> tuple[str, str]:
@@ -280,6 +290,10 @@ def _visits(data: Data) -> list[Visit]:
         Visit("qa_lead", "/outcomes/stats"),
         Visit("qa_lead", "/outcomes/themes"),
         Visit("qa_lead", "/outcomes/themes/management-oversight"),
+        Visit("qa_lead", "/selfeval"),
+        Visit("qa_lead", f"/selfeval/{AS_OF.year}"),
+        Visit("qa_lead", "/selfeval/1999", 404, "no self-evaluation for the year"),
+        Visit("qa_lead", "/selfeval/readiness"),
         Visit("qa_lead", "/admin/restrictions"),
         Visit("qa_lead", f"/break-glass/{data.restricted_person}"),
         Visit("qa_lead", "/no/such/page", 404, "the generic not-found page"),
