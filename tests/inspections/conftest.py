@@ -61,3 +61,44 @@ def session_as(engine: Engine) -> Any:
         return scoped(engine, Scope(la_code=la, user_id=user.id, role=user.role))
 
     return open_
+
+
+def add_audit(
+    engine: Engine,
+    person_id: str,
+    auditor_id: int,
+    submitted: dt.datetime,
+    *,
+    state: str = "closed",
+    grade: str = "good",
+    la: str = LA,
+) -> str:
+    """A completed case audit of ``person_id``, written directly (only what selection reads)."""
+    from grip.audits.models import Audit
+    from grip.store.db import transaction
+
+    aid = f"A-{person_id}-{submitted:%Y%m%d}"
+    with scope.system_job("test data"), transaction(engine) as db:
+        db.add(
+            Audit(
+                la_code=la, id=aid, template_id="core", template_version=1,
+                theme="Child protection planning", person_id=person_id, month=f"{submitted:%Y-%m}",
+                state=state, auditor_id=auditor_id, allocated_at=submitted,
+                due_date=submitted.date(), period_start=submitted.date(),
+                period_end=submitted.date(), submitted_at=submitted, final_grade=grade,
+                updated_at=submitted, chase_count=0,
+            )
+        )  # fmt: skip
+    return aid
+
+
+def add_allocation(engine: Engine, pid: str, team: str, start: dt.date, la: str = LA) -> None:
+    """An open social-work allocation of ``pid`` in ``team`` (what the audit sampler reads)."""
+    with engine.begin() as conn:
+        conn.execute(
+            insert(CASE_TABLES["ssd_involvements"]),
+            [{"la_code": la, "invo_involvements_id": f"I-{pid}", "invo_person_id": pid,
+              "invo_professional_id": "W1", "invo_professional_role": "SW",
+              "invo_professional_team_id": team, "invo_involvement_start_date": start,
+              "invo_involvement_end_date": None}],
+        )  # fmt: skip

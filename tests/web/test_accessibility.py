@@ -48,7 +48,9 @@ EXCLUDED: dict[str, str] = {
     "/api/frameworks/{framework_id}": "JSON API",
     "/admin/audit-trail/export": "CSV download of the audit trail",
     "/audits/reports/{quarter}.{fmt}": "report download (XLSX, DOCX or CSV), not a page",
+    "/inspections/{inspection_id}/analysis.docx": "DOCX download of the analysis, not a page",
     "/api/outcomes/stats": "JSON API",
+    "/selfeval/{year}/export.{fmt}": "self-evaluation download (DOCX or PDF), not a page",
 }
 
 #: GET routes checked in the sign-in journey (``_axe_sign_in_journey``) rather than by a plain
@@ -77,6 +79,7 @@ class Data:
     outcome_report: int = 0
     inspection: str = ""  # a mock inspection the QA lead leads, with evidence (grip.evidence)
     evidence_entry: str = ""
+    mock_inspection: str = ""  # a mock standard inspection led by an external inspector
 
 
 def _get_routes(app: Any) -> list[APIRoute]:
@@ -138,6 +141,7 @@ def _seed(settings: Settings, engine: Engine) -> tuple[Data, dict[str, Any]]:
         )
         open_id = open_audit.id
     outcome_report = _seed_outcomes(engine)
+    _seed_selfeval(engine, lc.As(qa.id, "qa_lead"))
     by_state = {a.state: a.id for a in sorted(audits)}
     assert len(by_state) >= 2, f"the demo audits should span several states: {by_state}"
     data = Data(
@@ -146,8 +150,48 @@ def _seed(settings: Settings, engine: Engine) -> tuple[Data, dict[str, Any]]:
         restricted_person=people[1],
         outcome_report=outcome_report,
     )
+    data.mock_inspection = _seed_inspection(
+        engine, qa, (inspector := make_user(engine, "inspector", LA))
+    )
     data.inspection, data.evidence_entry = _seed_evidence(engine, qa, people[2:6])
-    return data, {"auditor": auditor, "qa_lead": qa}
+    return data, {"auditor": auditor, "qa_lead": qa, "inspector": inspector}
+
+
+def _seed_inspection(engine: Engine, qa: Any, lead: Any) -> str:
+    """A mock standard inspection with a lead inspector, cases, a request and a line of
+    enquiry, its fieldwork on the first allowed Monday at least two weeks ahead."""
+    from grip.inspections import NewInspection, add_cases, add_member, create_inspection
+    from grip.inspections.analysis import add_line
+    from grip.inspections.requests import NewRequest, add_request
+    from grip.inspections.timeline import date_problems
+
+    start = AS_OF + dt.timedelta(days=14 + (7 - AS_OF.weekday()) % 7)
+    while date_problems("standard", start):
+        start += dt.timedelta(days=7)
+    person = CASE_TABLES["ssd_person"]
+    with scoped(engine, Scope(LA, qa.id, "qa_lead")) as db:
+        spec = NewInspection("standard", "mock", title="Mock standard inspection",
+                             fieldwork_start=start)  # fmt: skip
+        insp = create_inspection(db, LA, spec, lc.As(qa.id, "qa_lead"))
+        ids = list(db.scalars(select(person.c.pers_person_id).where(person.c.la_code == LA)
+                              .order_by(person.c.pers_person_id).limit(3)))  # fmt: skip
+        add_cases(db, insp, [(p, "Audited by the local authority") for p in ids], "la-audited",
+                  lc.As(qa.id, "qa_lead"))  # fmt: skip
+        add_member(db, insp, lead.username, "lead_inspector", lc.As(qa.id, "qa_lead"))
+        as_lead = lc.As(lead.id, "inspector")
+        due = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+        add_request(db, insp, NewRequest("The latest supervision records", "Oversight",
+                                         "document", due, ids[0]), as_lead)  # fmt: skip
+        add_line(db, insp, "How well are children's plans reviewed?", as_lead)
+        return insp.id
+
+
+def _seed_selfeval(engine: Engine, qa: lc.As) -> None:
+    """This year's self-evaluation, so its page shows evidence panels and the edit form."""
+    from grip.selfeval import service as selfeval
+
+    with scoped(engine, Scope(LA, qa.user_id, qa.role)) as db:
+        selfeval.open_year(db, LA, AS_OF.year, qa, AS_OF)
 
 
 def _seed_evidence(engine: Engine, lead: Any, people: list[str]) -> tuple[str, str]:
@@ -246,6 +290,10 @@ def _visits(data: Data) -> list[Visit]:
         Visit("qa_lead", "/outcomes/stats"),
         Visit("qa_lead", "/outcomes/themes"),
         Visit("qa_lead", "/outcomes/themes/management-oversight"),
+        Visit("qa_lead", "/selfeval"),
+        Visit("qa_lead", f"/selfeval/{AS_OF.year}"),
+        Visit("qa_lead", "/selfeval/1999", 404, "no self-evaluation for the year"),
+        Visit("qa_lead", "/selfeval/readiness"),
         Visit("qa_lead", "/admin/restrictions"),
         Visit("qa_lead", f"/break-glass/{data.restricted_person}"),
         Visit("qa_lead", "/no/such/page", 404, "the generic not-found page"),
@@ -272,6 +320,22 @@ def _visits(data: Data) -> list[Visit]:
         # An external inspector: read-only pages, own navigation.
         Visit("inspector", "/"),
         Visit("inspector", "/audits"),
+        # Inspections: the LA's side and the lead inspector's.
+        Visit("qa_lead", "/inspections"),
+        Visit("qa_lead", "/inspections/new"),
+        Visit("qa_lead", "/inspections/plan"),
+        Visit("qa_lead", f"/inspections/{data.mock_inspection}"),
+        Visit("qa_lead", f"/inspections/{data.mock_inspection}/requests"),
+        Visit("qa_lead", f"/inspections/{data.mock_inspection}/analysis"),
+        Visit("qa_lead", "/inspections/no-such-inspection", 404, "inspections' not-found page"),
+        Visit("inspector", "/inspections"),
+        Visit("inspector", f"/inspections/{data.mock_inspection}", why="the lead inspector"),
+        Visit(
+            "inspector", f"/inspections/{data.mock_inspection}/requests", why="the lead inspector"
+        ),
+        Visit(
+            "inspector", f"/inspections/{data.mock_inspection}/analysis", why="the lead inspector"
+        ),
         # Account administration.
         Visit("la_admin", "/admin/users"),
         Visit("la_admin", "/admin/audit-trail"),

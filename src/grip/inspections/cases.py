@@ -10,6 +10,7 @@ Only a child who exists in the LA's case data can be added.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import cast
 
@@ -20,9 +21,10 @@ from sqlalchemy.orm import Session
 from grip.access import clock
 from grip.audits.lifecycle import Actor
 from grip.casedata.models import CASE_TABLES
-from grip.inspections.models import Inspection, InspectionSampleCase
+from grip.inspections.models import Inspection, InspectionHousehold, InspectionSampleCase
 from grip.inspections.records import InspectionError, log_event
 from grip.inspections.rules import rules
+from grip.inspections.selection import audited_limits, limits
 from grip.inspections.team import sync_team_access
 
 #: The lists a case can be on, with what the framework says about each.
@@ -80,6 +82,7 @@ def add_cases(
     problems += [f"person id {p!r}: already in the sample" for p in ids if p in have]
     if len(set(ids)) != len(ids):
         problems.append("person ids: the same child is listed twice")
+    problems += _over_limit(db, inspection, source, len(ids))
     if problems:
         raise InspectionError("; ".join(problems))
     now = clock.now()
@@ -104,6 +107,21 @@ def add_cases(
     return added
 
 
+def _over_limit(db: Session, inspection: Inspection, source: str, adding: int) -> list[str]:
+    if source != "la-audited":
+        return []
+    _, most, paragraph = audited_limits(inspection.type)
+    on_list = sum(1 for c in _all_case_rows(db, inspection) if c.source == source)
+    if on_list + adding <= most:
+        return []
+    if most == 0:
+        return [f"list: a {inspection.type} has no list of already-audited cases"]
+    return [
+        f"list: {on_list + adding} already-audited cases is more than the {most} asked for "
+        f"before a {inspection.type} (ILACS framework (Ofsted 170040) para {paragraph})"
+    ]
+
+
 def remove_case(db: Session, inspection: Inspection, person_id: str, actor: Actor) -> None:
     """Take a case out of the sample; the team's inspector access follows at once."""
     t = cast(sa.Table, InspectionSampleCase.__table__)
@@ -120,13 +138,76 @@ def remove_case(db: Session, inspection: Inspection, person_id: str, actor: Acto
     sync_team_access(db, inspection)
 
 
-def _all_case_rows(db: Session, inspection: Inspection) -> list[sa.Row[tuple[str]]]:
+def _all_case_rows(db: Session, inspection: Inspection) -> list[sa.Row[tuple[str, str]]]:
     # Every case, whatever the session's scope hides, so a duplicate is caught as one.
     t = InspectionSampleCase.__table__
     return list(
         db.connection().execute(
-            select(t.c.person_id).where(
+            select(t.c.person_id, t.c.source).where(
                 t.c.la_code == inspection.la_code, t.c.inspection_id == inspection.id
             )
         )
     )
+
+
+def households(db: Session, inspection: Inspection) -> list[InspectionHousehold]:
+    """The foster carer and adopter households the inspection evaluates (para 85)."""
+    return list(
+        db.scalars(
+            select(InspectionHousehold)
+            .where(
+                InspectionHousehold.la_code == inspection.la_code,
+                InspectionHousehold.inspection_id == inspection.id,
+            )
+            .order_by(InspectionHousehold.household_kind, InspectionHousehold.household_id)
+        )
+    )
+
+
+def add_household(
+    db: Session, inspection: Inspection, kind: str, household_id: str, reason: str, actor: Actor
+) -> InspectionHousehold:
+    """Add a foster carer or adopter household: up to four of each (ILACS framework (Ofsted
+    170040) para 85). An adopter household must be in the LA's adopter data
+    (``grip_adopters``); a foster household is the LA's own reference, never a name."""
+    spec = limits()["households"].get(kind)
+    if spec is None:
+        raise InspectionError(f"household: unknown kind {kind!r}; expected foster or adopter")
+    ref = household_id.strip()
+    if not _HOUSEHOLD_REF.match(ref):
+        raise InspectionError(
+            f"household reference {household_id!r}: expected the LA's reference (letters, digits,"
+            " '-', '/', '_'), never a name"
+        )
+    if kind == "adopter" and not _adopter_exists(db, inspection.la_code, ref):
+        raise InspectionError(f"household reference {ref!r}: no such adopter household")
+    same = [h for h in households(db, inspection) if h.household_kind == kind]
+    if any(h.household_id == ref for h in same):
+        raise InspectionError(f"household reference {ref!r}: already chosen")
+    if len(same) >= int(spec["max"]):
+        raise InspectionError(
+            f"household: already {len(same)} {spec['label'].lower()}s, the most the inspection "
+            f"evaluates (ILACS framework (Ofsted 170040) para {spec['paragraph']})"
+        )
+    row = InspectionHousehold(
+        la_code=inspection.la_code,
+        inspection_id=inspection.id,
+        household_kind=kind,
+        household_id=ref,
+        reason=reason.strip(),
+        added_at=clock.now(),
+        added_by=actor.user_id,
+    )
+    db.add(row)
+    db.flush()
+    log_event(db, inspection, actor, "inspection.household_add", f"{kind} {ref}")
+    return row
+
+
+_HOUSEHOLD_REF = re.compile(r"^(?=.*\d)[A-Za-z0-9/_-]{2,48}$")
+
+
+def _adopter_exists(db: Session, la_code: str, ref: str) -> bool:
+    t = CASE_TABLES["grip_adopters"]
+    stmt = select(t.c.adop_adopter_id).where(t.c.la_code == la_code, t.c.adop_adopter_id == ref)
+    return db.connection().scalar(stmt) is not None

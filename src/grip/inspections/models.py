@@ -30,6 +30,13 @@ from grip.store.base import Base, LAOwned
 ID = String(32)
 
 
+def _of_inspection() -> ForeignKeyConstraint:
+    """The (LA, inspection) key of a row that belongs to one inspection."""
+    return ForeignKeyConstraint(
+        ["la_code", "inspection_id"], ["inspection.la_code", "inspection.id"], ondelete="CASCADE"
+    )
+
+
 class Inspection(LAOwned, Base):
     """One inspection or visit of an LA under a named framework (ILACS framework (Ofsted
     170040) paras 5-139): its type, kind (real, mock, peer), state and dates."""
@@ -78,13 +85,7 @@ class InspectionTeamMember(LAOwned, Base):
         ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
     )
 
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["la_code", "inspection_id"],
-            ["inspection.la_code", "inspection.id"],
-            ondelete="CASCADE",
-        ),
-    )
+    __table_args__ = (_of_inspection(),)
 
 
 class InspectionSampleCase(LAOwned, Base):
@@ -105,10 +106,113 @@ class InspectionSampleCase(LAOwned, Base):
         ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
     )
 
+    __table_args__ = (_of_inspection(),)
+
+
+class InspectionMilestone(LAOwned, Base):
+    """A milestone of an inspection's timeline ticked off as done (the LA's checklist)."""
+
+    __tablename__ = "inspection_milestone"
+
+    inspection_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    milestone_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    done_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    done_by: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
+    )
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    __table_args__ = (_of_inspection(),)
+
+
+class InspectionRequest(LAOwned, Base):
+    """One request for further information: a row of the Annex B record (ILACS framework
+    (Ofsted 170040) paras 164-167, 244-245 and Annex B)."""
+
+    __tablename__ = "inspection_request"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    inspection_id: Mapped[str] = mapped_column(ID)
+    number: Mapped[int] = mapped_column(Integer)
+    requested_by: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
+    )
+    requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    response_due: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # Annex B's "Type of request": document or information.
+    request_type: Mapped[str] = mapped_column(String(20))
+    # Annex B's "Case ID (if applicable)": the SSD person id, never a name.
+    case_id: Mapped[str | None] = mapped_column(String(48), nullable=True)
+    request: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    response: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The document or data the LA supplied (its name or reference).
+    supplied: Mapped[str | None] = mapped_column(Text, nullable=True)
+    received_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    responded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's API
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["la_code", "inspection_id"],
-            ["inspection.la_code", "inspection.id"],
-            ondelete="CASCADE",
-        ),
+        _of_inspection(),
+        Index("ix_inspection_request_inspection", "la_code", "inspection_id"),
+    )
+
+
+class InspectionHousehold(LAOwned, Base):
+    """A foster carer or adopter household whose experience the inspection evaluates (up to
+    four of each: ILACS framework (Ofsted 170040) para 85). An id, never a name."""
+
+    __tablename__ = "inspection_household"
+
+    inspection_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    household_kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    household_id: Mapped[str] = mapped_column(String(48), primary_key=True)
+    reason: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    added_by: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
+    )
+
+    __table_args__ = (_of_inspection(),)
+
+
+class InspectionEnquiryLine(LAOwned, Base):
+    """One of the lead inspector's initial lines of enquiry, written from the pre-inspection
+    analysis (ILACS framework (Ofsted 170040) paras 68-69)."""
+
+    __tablename__ = "inspection_enquiry_line"
+
+    inspection_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    added_by: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
+    )
+
+    __table_args__ = (_of_inspection(),)
+
+
+class InspectionHistory(LAOwned, Base):
+    """A past inspection or visit of the LA, with its overall judgement when it had one: what
+    the pathway is worked out from (ILACS framework (Ofsted 170040) paras 17-24)."""
+
+    __tablename__ = "inspection_history"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    type: Mapped[str] = mapped_column(String(40))
+    framework_id: Mapped[str] = mapped_column(String(40))
+    # The last day of fieldwork (or of the visit).
+    last_day: Mapped[dt.date] = mapped_column(Date)
+    # outstanding, good, requires_improvement, inadequate; None for ungraded visits.
+    overall: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    source: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    entered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    entered_by: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
     )

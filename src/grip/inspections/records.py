@@ -146,8 +146,16 @@ def get_inspection(db: Session, la_code: str, inspection_id: str) -> Inspection:
 
 
 def list_inspections(db: Session, la_code: str) -> list[Inspection]:
-    """The LA's inspections, newest fieldwork first (undated ones first of all)."""
-    rows = db.scalars(select(Inspection).where(Inspection.la_code == la_code)).all()
+    """The LA's inspections, newest fieldwork first (undated ones first of all).
+
+    A row whose type, kind or state the rules do not know (written outside Grip) is left out:
+    nothing about it can be shown or done safely."""
+    r = rules()
+    rows = [
+        i
+        for i in db.scalars(select(Inspection).where(Inspection.la_code == la_code))
+        if i.type in r.types and i.kind in r.kinds and i.state in r.states
+    ]
     return sorted(
         rows, key=lambda i: (i.fieldwork_start or dt.date.max, i.created_at), reverse=True
     )
@@ -181,7 +189,8 @@ def move(db: Session, inspection: Inspection, name: str, actor: Actor) -> Inspec
 
     Raises :class:`InvalidMove` when the inspection is not in the state the move leaves and
     :class:`InspectionNotAllowed` when neither the actor's role in the LA nor their role in the
-    team allows it for this kind of inspection. Closing ends the team inspectors' access.
+    team allows it for this kind of inspection. Closing ends the team inspectors' access;
+    every other move renews it (``grip.inspections.team``).
     """
     try:
         t = rules().transition(name)
@@ -189,7 +198,8 @@ def move(db: Session, inspection: Inspection, name: str, actor: Actor) -> Inspec
         raise InspectionError(str(exc)) from None
     if inspection.state != t.from_state:
         raise InvalidMove(
-            f"cannot {t.label.lower()}: the inspection is {rules().states[inspection.state]}, "
+            f"cannot {t.label.lower()}: the inspection is "
+            f"{rules().states.get(inspection.state, inspection.state)}, "
             f"and this step follows {rules().states[t.from_state]}"
         )
     if not _may(t, inspection.kind, actor.role, team_role_of(db, inspection, actor.user_id)):
@@ -203,10 +213,10 @@ def move(db: Session, inspection: Inspection, name: str, actor: Actor) -> Inspec
         inspection.closed_at = inspection.updated_at
     db.flush()
     log_event(db, inspection, actor, f"inspection.{name}", f"{before}->{t.to}")
-    if t.to not in rules().open_states:
-        from grip.inspections.team import sync_team_access
+    from grip.inspections.team import sync_team_access
 
-        sync_team_access(db, inspection)
+    # Closing ends the inspectors' access; any other move renews it within the policy's limit.
+    sync_team_access(db, inspection)
     return inspection
 
 

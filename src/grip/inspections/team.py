@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from grip.access import clock
 from grip.access.models import InspectionCase, Membership, User
-from grip.access.roles import INSPECTOR
+from grip.access.roles import INSPECTOR, policy
 from grip.access.users import grant_role, revoke_role, set_inspection_sample
 from grip.audits.lifecycle import Actor
 from grip.inspections.models import Inspection, InspectionSampleCase, InspectionTeamMember
@@ -112,13 +112,22 @@ def _la_role(db: Session, la_code: str, user_id: int) -> str | None:
 
 def access_until(inspection: Inspection) -> dt.datetime:
     """When an inspector's access from ``inspection`` ends: midnight after the last date of
-    its timeline (the report's publication), or 30 days from now while it has no dates."""
-    from grip.inspections.timeline import compute
+    its timeline (the report's publication), or 30 days from now while it has no timeline."""
+    from grip.inspections.checklist import timeline_of
 
-    if inspection.fieldwork_start is None:
+    timeline = timeline_of(inspection)
+    if timeline is None:
         return clock.now() + UNDATED_ACCESS
-    last = max(m.date for m in compute(inspection.type, inspection.fieldwork_start).milestones)
+    last = max(m.date for m in timeline.milestones)
     return dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+
+
+def _longest_grant() -> dt.datetime:
+    """The latest expiry the access policy allows for an inspector granted now (the role's
+    ``max_expiry_days`` in permissions.yaml, when it sets one). Each move of the inspection
+    grants again, so a long inspection keeps its inspectors while it runs."""
+    days = getattr(policy().roles[INSPECTOR], "max_expiry_days", None)
+    return clock.now() + dt.timedelta(days=days) if days else dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
 def sync_team_access(db: Session, inspection: Inspection) -> None:
@@ -160,7 +169,7 @@ def sync_user_access(db: Session, la_code: str, user_id: int) -> None:
         if role == INSPECTOR:
             revoke_role(db, user, la_code)
         return
-    until = max(access_until(i) for i in inspections)
+    until = min(max(access_until(i) for i in inspections), _longest_grant())
     grant_role(db, user, la_code, INSPECTOR, expires_at=until)
     set_inspection_sample(db, user, la_code, _case_ids(db, la_code, [i.id for i in inspections]))
 

@@ -170,7 +170,11 @@ def _report(name: str, anchors: dict[str, dt.date]) -> list[Milestone]:
 
 def _not_working(d: dt.date) -> str:
     what = next(
-        (f"{h.name}, a bank holiday" for h in calendar.bank_holidays(d.year) if h.date == d),
+        (
+            f"{h.name}{' (substitute day)' if h.substitute else ''}, a bank holiday"
+            for h in calendar.bank_holidays(d.year)
+            if h.date == d
+        ),
         f"a {d:%A}",
     )
     return (
@@ -199,7 +203,8 @@ def date_problems(
     if weekday not in spec["start_weekdays"]:
         problems.append(
             f"{fieldwork_start.isoformat()} is a {weekday}: a {label}'s fieldwork starts on a "
-            f"{' or '.join(spec['start_weekdays'])} (para {spec['start_paragraph']})"
+            f"{' or '.join(spec['start_weekdays'])} (ILACS framework (Ofsted 170040) para "
+            f"{spec['start_paragraph']})"
         )
     t = compute(type_id, fieldwork_start, framework_id)
     span = [
@@ -209,13 +214,13 @@ def date_problems(
         problems.append(
             f"the {label} from notification ({t.notification.isoformat()}) to its last day "
             f"({t.last_day.isoformat()}) falls over Christmas and New Year, when inspections do "
-            "not begin (para 14)"
+            "not begin (ILACS framework (Ofsted 170040) para 14)"
         )
     if not spec["august"] and any(d.month == 8 for d in span):
         problems.append(
             f"the {label} from notification ({t.notification.isoformat()}) to its last day "
             f"({t.last_day.isoformat()}) falls in August, when only planned monitoring visits "
-            "and focused visits take place (para 14)"
+            "and focused visits take place (ILACS framework (Ofsted 170040) para 14)"
         )
     return problems
 

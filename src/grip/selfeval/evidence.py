@@ -1,0 +1,198 @@
+"""Evidence panels: what the measures engine and the audit reports compute at a date, copied
+into the self-evaluation unchanged (no second calculation). ILACS framework (Ofsted 170040)
+para 37 suggests performance reports and case audit summaries as sources; para 35 asks that
+they be refreshed with the most up-to-date data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from grip.audits import actions as audit_actions
+from grip.audits import reports
+from grip.audits.models import AuditAction
+from grip.audits.moderation import quarter_of
+from grip.casedata.models import CASE_TABLES
+from grip.measures.definitions import load_definitions
+from grip.measures.engine import MeasuresError, compute
+from grip.selfeval.structure import load_structure
+from grip.settings import Settings
+from grip.store.db import la_engine
+
+TREND_MONTHS = 12
+
+
+class EvidenceError(ValueError):
+    """The evidence cannot be drawn at that date; the message says why and what is allowed."""
+
+
+def data_starts(db: Session, la_code: str) -> dt.date | None:
+    """The LA's earliest contact or referral date: evidence before it would be empty."""
+    firsts = []
+    for table, col in (
+        ("ssd_contacts", "cont_contact_date"),
+        ("ssd_cin_episodes", "cine_referral_date"),
+    ):
+        t = CASE_TABLES[table]
+        firsts.append(db.scalar(sa.select(sa.func.min(t.c[col])).where(t.c.la_code == la_code)))
+    found = [d for d in firsts if d is not None]
+    return min(found) if found else None
+
+
+def check_date(db: Session, la_code: str, on: dt.date, today: dt.date) -> None:
+    """Refuse an evidence date after ``today`` or before the LA's data starts."""
+    if on > today:
+        raise EvidenceError(
+            f"evidence date {on}: it is after today ({today}); choose {today} or earlier"
+        )
+    start = data_starts(db, la_code)
+    if start is None:
+        raise EvidenceError(f"{la_code} has no case data yet: import or generate it first")
+    if on < start:
+        raise EvidenceError(
+            f"evidence date {on}: it is before {la_code}'s data starts ({start}); "
+            f"choose a date from {start} to {today}"
+        )
+
+
+def measure_panels(
+    engine: Engine, la_code: str, on: dt.date, settings: Settings | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Per judgement area, each headline measure at ``on``: value, 12-month trend and the
+    value a year earlier, exactly as :func:`grip.measures.engine.compute` gives them."""
+    defs = load_definitions()
+    headline = [m for m in defs.measures if m.headline]
+    try:
+        run = compute(
+            la_engine(engine, la_code),
+            la_code,
+            on,
+            TREND_MONTHS + 1,
+            settings=settings,
+            definitions=defs,
+            measure_ids=[m.id for m in headline],
+        )
+    except MeasuresError as exc:
+        raise EvidenceError(f"measures for {la_code} at {on}: {exc}") from exc
+    try:
+        out: dict[str, list[dict[str, Any]]] = {}
+        for area in load_structure().areas:
+            out[area.id] = [
+                _measure_panel(run.whole(m.id), m.id, m.name, m.unit, m.polarity)
+                for m in headline
+                if m.area in area.measure_areas
+            ]
+        return out
+    finally:
+        run.con.close()
+
+
+def _measure_panel(
+    values: list[Any], mid: str, name: str, unit: str, polarity: str
+) -> dict[str, Any]:
+    now, year_ago = values[-1], values[0]
+    return {
+        "id": f"measure:{mid}",
+        "measure_id": mid,
+        "name": name,
+        "unit": unit,
+        "polarity": polarity,
+        "on": now.period_end.isoformat(),
+        "value": now.value,
+        "numerator": now.numerator,
+        "denominator": now.denominator,
+        "year_ago_on": year_ago.period_end.isoformat(),
+        "year_ago": year_ago.value,
+        "trend": [[v.period_end.isoformat(), v.value] for v in values[1:]],
+    }
+
+
+def audit_panel(
+    db: Session, la_code: str, on: dt.date, settings: Settings | None = None
+) -> dict[str, Any]:
+    """The quarter's audit grades, strongest and weakest sections and moderation agreement,
+    from :func:`grip.audits.reports.build` for the quarter holding ``on``."""
+    r = reports.build(db, la_code, quarter_of(on), on, settings)
+    everyone = [g for g in r.grades if g.level == "all"]
+    return {
+        "id": "audits",
+        "quarter": r.quarter,
+        "audits": r.audits,
+        "grades": everyone[0].counts if everyone else {},
+        "sections": [
+            {"title": s.title, "strength": s.strength, "weakness": s.weakness} for s in r.sections
+        ],
+        "moderation_n": r.moderation_n,
+        "moderation_percent": r.moderation_percent,
+        "moderation_kappa": r.moderation_kappa,
+    }
+
+
+def action_panel(db: Session, la_code: str, on: dt.date) -> dict[str, Any]:
+    """Open improvement actions and their progress (grip.audits actions)."""
+    rows = list(db.scalars(sa.select(AuditAction).where(AuditAction.la_code == la_code)))
+    open_ = [a for a in rows if a.status in ("open", "in_progress")]
+    overdue = audit_actions.overdue_actions(db, la_code, on)
+    return {
+        "id": "actions",
+        "total": len(rows),
+        "done": sum(1 for a in rows if a.status == "done"),
+        "open": [
+            {
+                "id": a.id,
+                "description": a.description,
+                "owner": a.owner,
+                "due": a.due_date.isoformat(),
+                "status": a.status,
+            }
+            for a in sorted(open_, key=lambda a: (a.due_date, a.id))
+        ],
+        "overdue": [a.id for a in overdue],
+    }
+
+
+def draft(
+    db: Session, la_code: str, on: dt.date, settings: Settings | None = None
+) -> dict[str, Any]:
+    """Every evidence panel at ``on``."""
+    engine = cast(Engine, db.get_bind())
+    return {
+        "on": on.isoformat(),
+        "areas": measure_panels(engine, la_code, on, settings),
+        "audits": audit_panel(db, la_code, on, settings),
+        "actions": action_panel(db, la_code, on),
+    }
+
+
+def moved(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """What changed between two drafts, one line per measure or figure that moved."""
+    lines = []
+    old = {p["id"]: p for ps in before.get("areas", {}).values() for p in ps}
+    for ps in after["areas"].values():
+        for p in ps:
+            was = old.get(p["id"], {}).get("value")
+            if was != p["value"]:
+                lines.append(f"{p['name']}: {_fmt(was)} → {_fmt(p['value'])}")
+    for key, label in (
+        ("audits", "Audits in the quarter"),
+        ("moderation_percent", "Moderation agreement (%)"),
+    ):
+        a = before.get("audits", {}).get(key)
+        b = after["audits"].get(key)
+        if a != b:
+            lines.append(f"{label}: {_fmt(a)} → {_fmt(b)}")
+    n_before = len(before.get("actions", {}).get("open", []))
+    n_after = len(after["actions"]["open"])
+    if n_before != n_after:
+        lines.append(f"Open actions: {n_before} → {n_after}")
+    return lines
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "no figure"
+    return f"{v:.1f}" if isinstance(v, float) else str(v)

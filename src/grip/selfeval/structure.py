@@ -1,0 +1,53 @@
+"""The self-evaluation's structure as versioned data (``structure.yaml``): the three
+questions of ILACS framework (Ofsted 170040) para 33, the judgement areas, the principles of
+para 36, the prompts of para 37 and the meeting rules of paras 42, 46 and 48."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Area:
+    """A judgement area and the measure areas that evidence it."""
+
+    id: str
+    title: str
+    measure_areas: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Structure:
+    """The whole ``structure.yaml``."""
+
+    version: int
+    questions: dict[str, str]
+    areas: tuple[Area, ...]
+    principles: dict[str, str]
+    prompts: tuple[str, ...]
+    meeting: dict[str, Any]
+
+
+@cache
+def load_structure() -> Structure:
+    """The structure, validated enough that a bad edit fails at load with the key named."""
+    raw = yaml.safe_load(resources.files("grip.selfeval").joinpath("structure.yaml").read_text())
+    try:
+        questions = {q["id"]: q["text"] for q in raw["questions"]}
+        if list(questions) != ["know", "how", "plans"]:
+            raise ValueError(f"questions must be know, how, plans (para 33), got {list(questions)}")
+        return Structure(
+            version=int(raw["version"]),
+            questions=questions,
+            areas=tuple(Area(a["id"], a["title"], tuple(a["measure_areas"])) for a in raw["areas"]),
+            principles={p["id"]: p["text"] for p in raw["principles"]},
+            prompts=tuple(raw["prompts"]),
+            meeting=dict(raw["meeting"]),
+        )
+    except KeyError as exc:
+        raise ValueError(f"selfeval structure.yaml: missing key {exc}") from exc

@@ -1,0 +1,299 @@
+"""Self-evaluation pages: open the year's self-evaluation, write beside Grip's evidence panels,
+refresh the evidence, export DOCX and PDF, and readiness at a glance for the DCS (ILACS
+framework (Ofsted 170040) paras 33–38, 131–135)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from grip.access import audit, clock
+from grip.access.principal import Principal
+from grip.audits.models import AuditAction
+from grip.documents.render import render as render_document
+from grip.selfeval import service
+from grip.selfeval.document import to_document
+from grip.selfeval.evidence import EvidenceError
+from grip.selfeval.models import SelfEvaluation
+from grip.selfeval.readiness import readiness as readiness_of
+from grip.selfeval.structure import load_structure
+from grip.store.base import LocalAuthority
+from grip.web.deps import render
+from grip.web.security import CurrentPrincipal, ScopedDB, client_actor, csrf_token, requires
+
+router = APIRouter()
+READ = [requires("selfeval:read")]
+WRITE = [requires("selfeval:write")]
+WEAKNESS_ROWS = 3  # blank rows offered for new weaknesses
+
+SUBNAV = {
+    "subnav_label": "Self-evaluation",
+    "subnav_items": [
+        {"href": "/selfeval", "text": "Self-evaluations"},
+        {"href": "/selfeval/readiness", "text": "Readiness"},
+    ],
+}
+
+
+def _base(request: Request, principal: Principal) -> dict[str, Any]:
+    return {"principal": principal, "csrf_token": csrf_token(request), **SUBNAV}
+
+
+def _date(raw: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise EvidenceError(f"{field} {raw!r}: expected a date as YYYY-MM-DD") from None
+
+
+@router.get("/selfeval", dependencies=READ)
+def index(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
+    """The LA's self-evaluations by year, and the form to open one."""
+    rows = db.scalars(
+        sa.select(SelfEvaluation)
+        .where(SelfEvaluation.la_code == principal.la_code)
+        .order_by(SelfEvaluation.year.desc())
+    ).all()
+    today = clock.now().date()
+    return render(
+        request,
+        "selfeval/index.html",
+        **_base(request, principal),
+        title="Self-evaluation",
+        rows=rows,
+        today=today,
+        values={"year": str(today.year), "on": today.isoformat()},
+        errors={},
+    )
+
+
+@router.post("/selfeval/open", dependencies=WRITE)
+async def open_year(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
+    """Open the year's self-evaluation (an existing one is opened, never duplicated)."""
+    form = await request.form()
+    values = {k: str(form.get(k) or "") for k in ("year", "on")}
+    errors: dict[str, str] = {}
+    try:
+        if not values["year"].isdigit():
+            errors["year"] = f"Year {values['year']!r}: enter a year such as 2026"
+            raise service.SelfEvalError(errors["year"])
+        se, _ = service.open_year(
+            db,
+            principal.la_code,
+            int(values["year"]),
+            principal,
+            _date(values["on"], "Evidence date"),
+            request.app.state.settings,
+        )
+        db.commit()
+    except (service.SelfEvalError, EvidenceError) as exc:
+        db.rollback()
+        errors.setdefault("on" if isinstance(exc, EvidenceError) else "year", str(exc))
+        today = clock.now().date()
+        return render(
+            request,
+            "selfeval/index.html",
+            400,
+            **_base(request, principal),
+            title="Self-evaluation",
+            rows=[],
+            today=today,
+            values=values,
+            errors=errors,
+        )
+    return RedirectResponse(f"/selfeval/{se.year}", status_code=303)
+
+
+def _open_actions(db: Session, la_code: str) -> list[AuditAction]:
+    return list(
+        db.scalars(
+            sa.select(AuditAction)
+            .where(AuditAction.la_code == la_code, AuditAction.status.in_(("open", "in_progress")))
+            .order_by(AuditAction.due_date)
+        )
+    )
+
+
+def _page(
+    request: Request,
+    principal: Principal,
+    db: Session,
+    se: SelfEvaluation,
+    status: int = 200,
+    **extra: Any,
+) -> Response:
+    edit = extra.pop("edit", None) or service.edit_of(se)
+    weaknesses = list(edit.weaknesses) + [{"text": "", "action_id": ""}] * WEAKNESS_ROWS
+    ctx = {
+        "title": f"Self-evaluation {se.year}",
+        "se": se,
+        "s": load_structure(),
+        "panels": json.loads(se.panels),
+        "edit": edit,
+        "weaknesses": weaknesses,
+        "actions": _open_actions(db, principal.la_code),
+        "versions": service.versions(db, se),
+        "may_write": principal.can("selfeval:write"),
+        "errors": {},
+        "moved": [],
+        "today": clock.now().date(),
+    }
+    ctx.update(extra)
+    return render(request, "selfeval/document.html", status, **_base(request, principal), **ctx)
+
+
+def _get(db: Session, principal: Principal, year: int) -> SelfEvaluation | None:
+    return service.get(db, principal.la_code, year)
+
+
+def _not_found(request: Request, principal: Principal, year: int) -> Response:
+    return render(
+        request,
+        "selfeval/missing.html",
+        404,
+        **_base(request, principal),
+        title="No self-evaluation",
+        year=year,
+    )
+
+
+@router.get("/selfeval/readiness", dependencies=READ)
+def readiness(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
+    """Readiness at a glance for the DCS."""
+    r = readiness_of(db, principal.la_code, clock.now().date())
+    return render(
+        request,
+        "selfeval/readiness.html",
+        **_base(request, principal),
+        title="Readiness at a glance",
+        r=r,
+    )
+
+
+@router.get("/selfeval/{year}", dependencies=READ)
+def document(request: Request, principal: CurrentPrincipal, db: ScopedDB, year: int) -> Response:
+    """The self-evaluation: the author's text beside Grip's evidence panels."""
+    se = _get(db, principal, year)
+    if se is None:
+        return _not_found(request, principal, year)
+    return _page(request, principal, db, se)
+
+
+def _edit_from(form: Any) -> service.Edit:
+    s = load_structure()
+    keys = [*s.questions, *(a.id for a in s.areas)]
+    narrative = {k: str(form.get(f"narrative-{k}") or "") for k in keys}
+    principles = {
+        p: {"ticked": form.get(f"principle-{p}") == "yes", "note": str(form.get(f"note-{p}") or "")}
+        for p in s.principles
+    }
+    texts, links = form.getlist("weakness-text"), form.getlist("weakness-action")
+    weaknesses = [
+        {"text": str(t).strip(), "action_id": str(a)}
+        for t, a in zip(texts, links, strict=False)
+        if str(t).strip() or str(a)
+    ]
+    return service.Edit(
+        {k: v for k, v in narrative.items() if v.strip()},
+        principles,
+        weaknesses,
+        [str(x) for x in form.getlist("removed")],
+    )
+
+
+@router.post("/selfeval/{year}", dependencies=WRITE)
+async def save(request: Request, principal: CurrentPrincipal, db: ScopedDB, year: int) -> Response:
+    """Save the author's edit, refused if someone saved since it was loaded."""
+    se = _get(db, principal, year)
+    if se is None:
+        return _not_found(request, principal, year)
+    form = await request.form()
+    edit = _edit_from(form)
+    loaded = int(str(form.get("version") or "0")) if str(form.get("version") or "").isdigit() else 0
+    try:
+        service.save(db, se, principal, loaded, edit)
+        db.commit()
+    except service.Conflict as exc:
+        db.rollback()
+        return _page(
+            request,
+            principal,
+            db,
+            se,
+            409,
+            edit=edit,
+            errors={"narrative": str(exc)},
+            theirs=service.edit_of(exc.current),
+        )
+    except service.SelfEvalError as exc:
+        db.rollback()
+        return _page(request, principal, db, se, 400, edit=edit, errors={"narrative": str(exc)})
+    return RedirectResponse(f"/selfeval/{year}", status_code=303)
+
+
+@router.post("/selfeval/{year}/refresh", dependencies=WRITE)
+async def refresh(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: int
+) -> Response:
+    """Re-draw every panel at a new date; the author's text is untouched (para 35)."""
+    se = _get(db, principal, year)
+    if se is None:
+        return _not_found(request, principal, year)
+    form = await request.form()
+    raw = str(form.get("on") or "")
+    loaded = int(str(form.get("version"))) if str(form.get("version") or "").isdigit() else 0
+    try:
+        lines = service.refresh(
+            db, se, principal, _date(raw, "Evidence date"), loaded, request.app.state.settings
+        )
+        db.commit()
+    except (service.SelfEvalError, EvidenceError) as exc:
+        db.rollback()
+        return _page(request, principal, db, se, 400, errors={"on": str(exc)}, refresh_value=raw)
+    return _page(request, principal, db, se, moved=lines or ["Nothing moved."])
+
+
+@router.get("/selfeval/{year}/export.{fmt}", dependencies=READ)
+def export(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: int, fmt: str
+) -> Response:
+    """The self-evaluation as DOCX or PDF (grip.documents)."""
+    se = _get(db, principal, year)
+    if se is None or fmt not in ("docx", "pdf"):
+        return _not_found(request, principal, year)
+    name = db.scalar(sa.select(LocalAuthority.name).where(LocalAuthority.code == principal.la_code))
+    result = render_document(to_document(se, name or principal.la_code))
+    if fmt == "pdf" and result.pdf is None:
+        return _page(
+            request,
+            principal,
+            db,
+            se,
+            500,
+            errors={
+                "export": f"The PDF could not be made ({result.pdf_error}). "
+                "The DOCX is still available."
+            },
+        )
+    audit.record_event(
+        request.app.state.engine,
+        action=f"export.selfeval_{fmt}",
+        actor=client_actor(request, principal),
+        la_code=principal.la_code,
+        object_type="selfeval",
+        object_id=f"{se.id}@{se.version}",
+    )
+    media = {
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "pdf": "application/pdf",
+    }[fmt]
+    data = result.docx if fmt == "docx" else result.pdf
+    name = f"self-evaluation-{principal.la_code}-{year}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(data, media_type=media, headers=headers)

@@ -1,0 +1,116 @@
+"""The inspection pages through the app: create with errors in place, the checklist, the team
+granting inspector access, the Annex B log, Annex A handover and the analysis DOCX."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+from typing import Any
+
+import docx
+from sqlalchemy import Engine
+
+from grip.access import clock
+from grip.access.testing import page_csrf, sign_in
+
+from .conftest import LA, add_children
+
+NOW = dt.datetime(2026, 2, 20, 10, 0, tzinfo=dt.UTC)
+
+
+def _create(client: Any, **fields: str) -> Any:
+    page = client.get("/inspections/new")
+    data = {"csrf_token": page_csrf(page.text), "type": "standard", "kind": "mock",
+            "fieldwork_start": "2026-03-02", **fields}  # fmt: skip
+    return client.post("/inspections", data=data, follow_redirects=False)
+
+
+def test_bad_input_is_shown_beside_its_field_and_kept(client: Any, signed_in: Any) -> None:
+    signed_in("qa_lead", LA)
+    r = _create(client, fieldwork_start="2026-08-03", title="Summer mock")
+    assert r.status_code == 422
+    assert "There is a problem" in r.text and 'href="#fieldwork_start"' in r.text
+    assert "para 14" in r.text and 'value="Summer mock"' in r.text
+    r = _create(client, fieldwork_start="3 March")
+    assert "is not a date (YYYY-MM-DD)" in r.text
+    assert "No inspections or visits yet." in client.get("/inspections").text  # nothing saved
+
+
+def test_a_mock_inspection_from_the_lead_inspectors_side(
+    client: Any, signed_in: Any, engine: Engine, make_user: Any
+) -> None:
+    clock.freeze(NOW)
+    qa = signed_in("qa_lead", LA)
+    add_children(engine, ["P1", "P2"])
+    peer = make_user("qa_lead", "LA2")
+    r = _create(client, title="Spring mock")
+    assert r.status_code == 303
+    url = r.headers["location"]
+    page = client.get(url)
+    assert "Spring mock" in page.text and "Notification call to the DCS" in page.text
+    token = page_csrf(page.text)
+    r = client.post(f"{url}/team", data={"csrf_token": token, "username": peer.username,
+                                         "team_role": "lead_inspector"})  # fmt: skip
+    assert r.status_code == 200 and peer.username in r.text  # followed the redirect
+    r = client.post(f"{url}/milestones", data={"csrf_token": token, "milestone": "notification"})
+    assert 'id="m-notification"' in r.text and "Done" in r.text
+    # The peer signs in to LA1 as an external inspector and runs the inspection.
+    client.cookies.clear()
+    lead = sign_in(client, engine, dataclasses.replace(peer, la_code=LA, role="inspector"))
+    assert client.get("/inspections").text.count("Spring mock") == 1
+    page = client.get(url)
+    assert "You are the lead inspector" in page.text
+    r = client.post(f"{url}/move", data={"csrf_token": lead.csrf_token, "move": "notify"})
+    assert 'id="state">Notified<' in r.text
+    r = client.post(
+        f"{url}/requests",
+        data={"csrf_token": lead.csrf_token, "request": "Supervision records for case P1",
+              "reason": "", "request_type": "document", "response_due": "2026-02-21T12:00"},
+    )  # fmt: skip
+    assert r.status_code == 422 and 'href="#reason"' in r.text
+    assert "Supervision records for case P1" in r.text  # the input is kept
+    r = client.post(
+        f"{url}/requests",
+        data={"csrf_token": lead.csrf_token, "request": "Supervision records for case P1",
+              "reason": "Management oversight", "request_type": "document",
+              "response_due": "2026-02-21T12:00", "case_id": "P1"},
+    )  # fmt: skip
+    assert 'id="r-1"' in r.text and "1</strong> awaiting the local authority" in r.text
+    # Back as the QA lead: the LA answers.
+    client.cookies.clear()
+    sign_in(client, engine, qa)
+    log = client.get(f"{url}/requests")
+    assert "Save the response" in log.text
+    del qa
+
+
+def test_an_inspector_not_on_the_team_finds_nothing(
+    client: Any, signed_in: Any, engine: Engine, make_user: Any
+) -> None:
+    qa = signed_in("qa_lead", LA)
+    url = _create(client).headers["location"]
+    del qa
+    client.cookies.clear()
+    signed_in("inspector", LA)
+    assert client.get(url).status_code == 404
+    assert "Standard inspection" not in client.get("/inspections").text
+
+
+def test_annex_a_handover_ticks_the_milestone_and_the_analysis_docx_opens(
+    client: Any, signed_in: Any, engine: Engine
+) -> None:
+    clock.freeze(NOW)
+    user = signed_in("qa_lead", LA)
+    url = _create(client).headers["location"]
+    r = client.post(f"{url}/annex-a", data={"csrf_token": user.csrf_token})
+    assert r.status_code == 200, r.text[:500]
+    assert r.headers["content-disposition"].endswith('-2026-02-23.xlsx"')
+    page = client.get(url)
+    row = page.text.split('id="m-child_level_data"', 1)[1].split("</tr>", 1)[0]
+    assert "Done" in row
+    r = client.get(f"{url}/analysis.docx")
+    assert r.status_code == 200
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(r.content)).paragraphs)
+    assert "Pre-inspection analysis" in text and "paras 65-69" in text
+    assert "23 February 2026" in text

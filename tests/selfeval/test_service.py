@@ -1,0 +1,123 @@
+"""The self-evaluation's lifecycle (ILACS framework (Ofsted 170040) paras 33–38)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+
+import pytest
+
+from grip.audits.reports import build
+from grip.measures.definitions import load_definitions
+from grip.measures.engine import compute
+from grip.selfeval import service
+from grip.selfeval.evidence import EvidenceError
+from grip.selfeval.structure import load_structure
+from grip.store.db import la_engine
+
+from .conftest import LA, TODAY, LAWorld
+
+pytestmark = pytest.mark.slow
+
+
+def test_panels_equal_what_measures_and_audits_compute(la: LAWorld) -> None:
+    """Evidence panels are the measures engine's and the audit report's figures for the
+    same date, unchanged (no second calculation)."""
+    on = dt.date(2026, 9, 30)
+    with la.session(la.dcs) as db, db.begin():
+        se, created = service.open_year(db, LA, 2026, la.dcs, on)
+        panels = json.loads(se.panels)
+        report = build(db, LA, "2026-Q3", on)
+    assert created
+    headline = [m for m in load_definitions().measures if m.headline]
+    run = compute(la_engine(la.engine, LA), LA, on, 13, measure_ids=[m.id for m in headline])
+    got = {p["measure_id"]: p for ps in panels["areas"].values() for p in ps}
+    assert set(got) == {m.id for m in headline}
+    for mid, p in got.items():
+        whole = run.whole(mid)
+        assert p["value"] == run.at(mid, on).value
+        assert p["year_ago"] == whole[0].value and p["year_ago_on"] == "2025-09-30"
+        assert p["trend"] == [[v.period_end.isoformat(), v.value] for v in whole[1:]]
+    run.con.close()
+    assert panels["audits"]["audits"] == report.audits
+    assert panels["audits"]["moderation_percent"] == report.moderation_percent
+
+
+def test_second_open_for_a_year_returns_the_existing_one(la: LAWorld) -> None:
+    with la.session(la.dcs) as db, db.begin():
+        first, _ = service.open_year(db, LA, 2026, la.dcs, TODAY)
+    with la.session(la.qa) as db, db.begin():
+        again, created = service.open_year(db, LA, 2026, la.qa, dt.date(2026, 8, 31))
+        assert not created and again.id == first.id and again.evidence_on == TODAY
+
+
+def test_refresh_redraws_panels_and_never_the_authors_text(la: LAWorld) -> None:
+    """Para 35: refresh with the most up-to-date data; the narrative is the author's."""
+    text = {"know": "Practice is improving.\n\nThe front door is timely.", "how": "Audits."}
+    with la.session(la.dcs) as db, db.begin():
+        se, _ = service.open_year(db, LA, 2026, la.dcs, dt.date(2026, 6, 30))
+        edit = dataclasses.replace(service.edit_of(se), narrative=text)
+        service.save(db, se, la.dcs, 1, edit)
+        before = se.panels
+        lines = service.refresh(db, se, la.dcs, TODAY, 2)
+        assert se.panels != before and se.evidence_on == TODAY and lines
+        assert json.loads(se.narrative) == text
+        history = service.versions(db, se)
+    assert [v.version for v in history] == [3, 2, 1]
+    assert history[0].change.startswith("evidence refreshed to 2026-10-15")
+    assert history[1].change == "edited narrative" and history[1].changed_by == la.dcs.user_id
+
+
+def test_refresh_to_a_future_date_or_before_the_data_is_refused(la: LAWorld) -> None:
+    with la.session(la.dcs) as db, db.begin():
+        se, _ = service.open_year(db, LA, 2026, la.dcs, TODAY)
+        with pytest.raises(EvidenceError, match="after today"):
+            service.refresh(db, se, la.dcs, TODAY + dt.timedelta(days=1), 1)
+        with pytest.raises(EvidenceError, match="before LA1's data starts"):
+            service.refresh(db, se, la.dcs, dt.date(1990, 1, 1), 1)
+        assert se.version == 1
+
+
+def test_concurrent_edit_the_later_save_is_refused_with_the_other_change(la: LAWorld) -> None:
+    with la.session(la.dcs) as db, db.begin():
+        se, _ = service.open_year(db, LA, 2026, la.dcs, TODAY)
+    with la.session(la.dcs) as db, db.begin():
+        se = service.get(db, LA, 2026)
+        assert se is not None
+        service.save(db, se, la.dcs, 1, service.Edit({"know": "DCS text"}, {}, [], []))
+    with la.session(la.qa) as db, db.begin():
+        se = service.get(db, LA, 2026)
+        assert se is not None
+        with pytest.raises(service.Conflict, match="edited narrative") as caught:
+            service.save(db, se, la.qa, 1, service.Edit({"know": "QA text"}, {}, [], []))
+        assert json.loads(caught.value.current.narrative) == {"know": "DCS text"}
+        assert json.loads(se.narrative) == {"know": "DCS text"}
+
+
+def test_only_roles_that_may_write_can(la: LAWorld) -> None:
+    with (
+        la.session(la.analyst) as db,
+        db.begin(),
+        pytest.raises(service.NotAllowed, match="performance_analyst"),
+    ):
+        service.open_year(db, LA, 2026, la.analyst, TODAY)
+
+
+def test_weakness_must_link_to_an_action_of_this_la(la: LAWorld) -> None:
+    """Para 38: a weakness is read beside its plan, so a link must be a real action."""
+    with la.session(la.dcs) as db, db.begin():
+        se, _ = service.open_year(db, LA, 2026, la.dcs, TODAY)
+        bad = service.Edit({}, {}, [{"text": "Drift in plans", "action_id": "nope"}], [])
+        with pytest.raises(service.SelfEvalError, match="weakness 1: action 'nope'"):
+            service.save(db, se, la.dcs, 1, bad)
+        with pytest.raises(service.SelfEvalError, match="principle 'x'"):
+            service.save(db, se, la.dcs, 1, service.Edit({}, {"x": {"ticked": True}}, [], []))
+        assert se.version == 1
+
+
+def test_structure_answers_the_three_questions_of_para_33() -> None:
+    s = load_structure()
+    assert s.questions["how"] == "How do you know it?"
+    assert len(s.principles) == 5  # para 36
+    assert any("Feedback from children" in p for p in s.prompts)  # para 37
