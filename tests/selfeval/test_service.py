@@ -52,6 +52,17 @@ def test_second_open_for_a_year_returns_the_existing_one(la: LAWorld) -> None:
         assert not created and again.id == first.id and again.evidence_on == TODAY
 
 
+def test_latest_is_the_most_recent_year(la: LAWorld) -> None:
+    """The pre-inspection analysis reads the latest self-evaluation (ILACS paras 65-69)."""
+    with la.session(la.dcs) as db, db.begin():
+        assert service.latest(db, LA) is None
+        service.open_year(db, LA, 2025, la.dcs, dt.date(2025, 9, 30))
+        newer, _ = service.open_year(db, LA, 2026, la.dcs, TODAY)
+    with la.session(la.qa) as db:
+        found = service.latest(db, LA)
+        assert found is not None and found.id == newer.id and found.year == 2026
+
+
 def test_refresh_redraws_panels_and_never_the_authors_text(la: LAWorld) -> None:
     """Para 35: refresh with the most up-to-date data; the narrative is the author's."""
     text = {"know": "Practice is improving.\n\nThe front door is timely.", "how": "Audits."}

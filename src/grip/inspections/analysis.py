@@ -27,6 +27,7 @@ from grip.documents.safe import Cell, docx_bytes
 from grip.inspections.models import Inspection, InspectionEnquiryLine
 from grip.inspections.records import InspectionError, log_event, team_role_of
 from grip.inspections.timeline import compute
+from grip.selfeval import service as selfeval_service
 from grip.store.db import la_engine
 
 #: Most initial lines of enquiry: para 69 wants them "few in number".
@@ -125,13 +126,13 @@ def _trends(engine: Engine, la_code: str, on: dt.date) -> list[Trend]:
 
 
 def _latest_self_evaluation(db: Session, la_code: str) -> str | None:
-    """The latest self-evaluation's title and date, when a self-evaluation capability exists."""
-    try:
-        from grip import selfeval  # type: ignore[attr-defined]
-    except ImportError:
+    """The latest self-evaluation's year, evidence date and version (ILACS para 65), if any."""
+    se = selfeval_service.latest(db, la_code)
+    if se is None:
         return None
-    latest = getattr(selfeval, "latest_summary", None)
-    return latest(db, la_code) if callable(latest) else None
+    return (
+        f"Self-evaluation {se.year}: evidence at {se.evidence_on:%-d %B %Y}, version {se.version}"
+    )
 
 
 def enquiry_lines(db: Session, inspection: Inspection) -> list[InspectionEnquiryLine]:

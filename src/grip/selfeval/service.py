@@ -74,6 +74,16 @@ def get(db: Session, la_code: str, year: int) -> SelfEvaluation | None:
     )
 
 
+def latest(db: Session, la_code: str) -> SelfEvaluation | None:
+    """The LA's most recent self-evaluation (the latest year), if it has one."""
+    return db.scalar(
+        sa.select(SelfEvaluation)
+        .where(SelfEvaluation.la_code == la_code)
+        .order_by(SelfEvaluation.year.desc())
+        .limit(1)
+    )
+
+
 def open_year(
     db: Session,
     la_code: str,
