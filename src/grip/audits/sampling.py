@@ -297,11 +297,13 @@ class _Records:
                 q = q.where(where)
             return [x for x in conn.execute(q) if x[0] in ids]
 
-        def open_ids(table: str, pid: str, start: str, end: str) -> set[str]:
-            return {x[0] for x in rows(table, pid, where=_open(table, start, end, on))}
+        def open_rows(span: tuple[str, str, str], *cols: str) -> list[Any]:
+            table, start, end = span
+            return rows(table, *cols, where=_open(table, start, end, on))
 
         since = calendar.add_months(on, -r.missing_lookback_months)
         missing_start = CASE_TABLES["ssd_missing"].c.miss_missing_episode_start_date
+        cp_cols = ("cppl_person_id", "cppl_cp_plan_latest_category")
         return cls(
             people={x[0]: x for x in rows("ssd_person", *_PERSON_COLUMNS)},
             disabled={
@@ -311,17 +313,7 @@ class _Records:
             },
             family_of={x[0]: x[1] for x in rows("ssd_family", "fami_person_id", "fami_family_id")},
             family_size=_family_sizes(conn, la_code),
-            cp_category={
-                x[0]: x[1]
-                for x in rows(
-                    "ssd_cp_plans",
-                    "cppl_person_id",
-                    "cppl_cp_plan_latest_category",
-                    where=_open(
-                        "ssd_cp_plans", "cppl_cp_plan_start_date", "cppl_cp_plan_end_date", on
-                    ),
-                )
-            },
+            cp_category={x[0]: x[1] for x in open_rows(_CP_PLAN, *cp_cols)},
             missing={
                 x[0]
                 for x in rows(
@@ -330,24 +322,9 @@ class _Records:
                     where=sa.and_(missing_start >= since, missing_start <= on),
                 )
             },
-            in_care=open_ids(
-                "ssd_cla_episodes",
-                "clae_person_id",
-                "clae_cla_episode_start_date",
-                "clae_cla_episode_ceased_date",
-            ),
+            in_care={x[0] for x in open_rows(_CLA_EPISODE, "clae_person_id")},
             placement={
-                x[0]: (x[1], x[2], x[3])
-                for x in rows(
-                    "ssd_cla_placement",
-                    *_PLACEMENT_COLUMNS,
-                    where=_open(
-                        "ssd_cla_placement",
-                        "clap_cla_placement_start_date",
-                        "clap_cla_placement_end_date",
-                        on,
-                    ),
-                )
+                x[0]: (x[1], x[2], x[3]) for x in open_rows(_PLACEMENT, *_PLACEMENT_COLUMNS)
             },
             permanence={
                 x[0]
@@ -355,21 +332,9 @@ class _Records:
                 if x[1] is not None
             },
             leavers={x[0] for x in rows("ssd_care_leavers", "clea_person_id")},
-            on_cin_plan=open_ids(
-                "ssd_cin_plans",
-                "cinp_person_id",
-                "cinp_cin_plan_start_date",
-                "cinp_cin_plan_end_date",
-            ),
-            open_referral=open_ids(
-                "ssd_cin_episodes", "cine_person_id", "cine_referral_date", "cine_close_date"
-            ),
-            early_help=open_ids(
-                "ssd_early_help_episodes",
-                "earl_person_id",
-                "earl_episode_start_date",
-                "earl_episode_end_date",
-            ),
+            on_cin_plan={x[0] for x in open_rows(_CIN_PLAN, "cinp_person_id")},
+            open_referral={x[0] for x in open_rows(_REFERRAL, "cine_person_id")},
+            early_help={x[0] for x in open_rows(_EARLY_HELP, "earl_person_id")},
         )
 
     def factors(self, pid: str, la_code: str, on: dt.date, r: Rules) -> list[tuple[str, str]]:
@@ -415,6 +380,13 @@ class _Records:
         return "assessment"
 
 
+#: Records open on the sampling date: (table, start column, end column).
+_CP_PLAN = ("ssd_cp_plans", "cppl_cp_plan_start_date", "cppl_cp_plan_end_date")
+_CLA_EPISODE = ("ssd_cla_episodes", "clae_cla_episode_start_date", "clae_cla_episode_ceased_date")
+_PLACEMENT = ("ssd_cla_placement", "clap_cla_placement_start_date", "clap_cla_placement_end_date")
+_CIN_PLAN = ("ssd_cin_plans", "cinp_cin_plan_start_date", "cinp_cin_plan_end_date")
+_REFERRAL = ("ssd_cin_episodes", "cine_referral_date", "cine_close_date")
+_EARLY_HELP = ("ssd_early_help_episodes", "earl_episode_start_date", "earl_episode_end_date")
 _PERSON_COLUMNS = ("pers_person_id", "pers_sex", "pers_ethnicity", "pers_dob")
 _PLACEMENT_COLUMNS = (
     "clap_person_id",
@@ -476,28 +448,20 @@ def choose(
     picks: list[Pick] = []
     taken: set[str] = set()
     counts: dict[str, int] = defaultdict(int)
+
+    def take(c: Candidate, reason: str, on_purpose: bool) -> None:
+        picks.append(_pick(c, reason, on_purpose))
+        covered.update(c.tags())
+        taken.add(c.person_id)
+        counts[c.team_id] += 1
+
     for pid, why in sorted((deliberate or {}).items()):
         found = next((x for x in cands if x.person_id == pid), None)
         if found is None:
             raise InvalidInput(
                 f"case {pid!r} chosen on purpose has no open allocation on the sampling date"
             )
-        c = found
-        picks.append(
-            Pick(
-                c.person_id,
-                c.team_id,
-                c.team_name,
-                c.service_id,
-                c.worker_professional_id,
-                f"Chosen on purpose: {why.strip()}",
-                c.tags(),
-                True,
-            )
-        )
-        covered.update(c.tags())
-        taken.add(pid)
-        counts[c.team_id] += 1
+        take(found, f"Chosen on purpose: {why.strip()}", True)
     for _round in range(per_group):
         for team in sorted(by_team):
             if counts[team] >= per_group:
@@ -505,51 +469,51 @@ def choose(
             pool = [c for c in by_team[team] if c.person_id not in taken]
             if not pool:
                 continue
-
-            def gain(c: Candidate) -> int:
-                return sum(
-                    r.weights[k]
-                    for (k, v), tag in zip(c.factors, c.tags(), strict=True)
-                    if tag not in covered
-                )
-
-            best = max(pool, key=lambda c: (gain(c), rank[c.person_id]))
-            new = [
-                (k, v)
-                for (k, v), tag in zip(best.factors, best.tags(), strict=True)
-                if tag not in covered
-            ]
-            stage = next(v for k, v in best.factors if k == "stage")
-            if new:
-                brought = "; ".join(_describe(k, v) for k, v in new)
-                reason = (
-                    f"Practice group {best.team_name}: adds {brought} to the month's sample "
-                    f"(seed 002 para 150 selection factors, para 153 thresholds); tests the "
-                    f"{_STAGE_WORDS.get(stage, stage)} threshold; one of {len(pool)} eligible "
-                    "cases."
-                )
-            else:
-                reason = (
-                    f"Practice group {best.team_name}: its factors were already in the month's "
-                    f"sample, so chosen at random (seed {seed}) from {len(pool)} eligible cases; "
-                    f"tests the {_STAGE_WORDS.get(stage, stage)} threshold."
-                )
-            picks.append(
-                Pick(
-                    best.person_id,
-                    best.team_id,
-                    best.team_name,
-                    best.service_id,
-                    best.worker_professional_id,
-                    reason,
-                    best.tags(),
-                    False,
-                )
-            )
-            covered.update(best.tags())
-            taken.add(best.person_id)
-            counts[team] += 1
+            best = max(pool, key=lambda c: (_gain(c, covered, r), rank[c.person_id]))
+            take(best, _reason(best, covered, len(pool), seed), False)
     return picks
+
+
+def _pick(c: Candidate, reason: str, deliberate: bool) -> Pick:
+    return Pick(
+        c.person_id,
+        c.team_id,
+        c.team_name,
+        c.service_id,
+        c.worker_professional_id,
+        reason,
+        c.tags(),
+        deliberate,
+    )
+
+
+def _new_factors(c: Candidate, covered: set[str]) -> list[tuple[str, str]]:
+    """The case's factors not yet in the month's sample."""
+    return [(k, v) for (k, v), tag in zip(c.factors, c.tags(), strict=True) if tag not in covered]
+
+
+def _gain(c: Candidate, covered: set[str], r: Rules) -> int:
+    """The weight of what the case would add to the month's sample."""
+    return sum(r.weights[k] for k, _v in _new_factors(c, covered))
+
+
+def _reason(best: Candidate, covered: set[str], eligible: int, seed: int) -> str:
+    """Why the case was chosen: the factors it brings, or the seeded draw when it brings none."""
+    new = _new_factors(best, covered)
+    stage = next(v for k, v in best.factors if k == "stage")
+    if new:
+        brought = "; ".join(_describe(k, v) for k, v in new)
+        return (
+            f"Practice group {best.team_name}: adds {brought} to the month's sample "
+            f"(seed 002 para 150 selection factors, para 153 thresholds); tests the "
+            f"{_STAGE_WORDS.get(stage, stage)} threshold; one of {eligible} eligible "
+            "cases."
+        )
+    return (
+        f"Practice group {best.team_name}: its factors were already in the month's "
+        f"sample, so chosen at random (seed {seed}) from {eligible} eligible cases; "
+        f"tests the {_STAGE_WORDS.get(stage, stage)} threshold."
+    )
 
 
 def sample_month(

@@ -470,39 +470,74 @@ class _Checker:
     # --- per table ---------------------------------------------------------------------
 
     def check_table(self, table: Table, header: list[str], rows: list[Any]) -> None:
+        """Convert and check one table's rows: values, keys, date order and birth, references."""
         first_problem = len(self.problems)
         width = len(header)
-        blank: set[int] = set()
-        suppressed: set[int] = set()
-        if set(map(len, rows)) - {width}:
-            for i, r in enumerate(rows):
-                if len(r) == width:
-                    continue
-                if not r or (len(r) == 1 and not r[0]):
-                    blank.add(i)
-                else:
-                    suppressed.add(i)
-                    self.problems.append(
-                        Problem(
-                            table.name,
-                            i + 1,
-                            None,
-                            f"{len(r)} fields",
-                            "ragged_row",
-                            f"{width} fields, as in the header",
-                        )
-                    )
-                rows[i] = [""] * width
+        blank, suppressed = self.pad_ragged(table, rows, width)
         n = len(rows)
         raw = dict(zip(header, zip(*rows, strict=True) if rows else [()] * width, strict=True))
         del rows
         names = list(table.columns)
         values = [self.convert(table, table.columns[c], raw[c]) for c in names]
         cols = dict(zip(names, values, strict=True))
+        first = self.unique_keys(table, cols[table.key], n)
+        self.date_order(table, cols, raw)
+        if table.name == "ssd_person":
+            dob = cols["pers_dob"]
+            self.dob = {
+                k: dob[j] for k, j in first.items() if dob[j] is not None and j not in suppressed
+            }
+        elif table.person is not None:
+            self.not_before_birth(table, table.person, cols, raw)
+        del raw
 
-        # Identifiers unique in their table (the first occurrence keeps the key): built
-        # backwards so the first occurrence's row is the one kept.
-        keys = cols[table.key]
+        # Ragged rows and blank lines were padded with blanks: only the ragged_row problem
+        # stands for them, not the blanks it implies.
+        quiet = suppressed | blank
+        if quiet:
+            self.problems[first_problem:] = [
+                p
+                for p in self.problems[first_problem:]
+                if p.rule == "ragged_row" or p.row is None or p.row - 1 not in quiet
+            ]
+        invalid = {p.row - 1 for p in self.problems[first_problem:] if p.row is not None}
+        data = TableData(table.name, names, values, n, invalid, blank)
+        self.tables[table.name] = data
+        if table.name in self.referenced:
+            self.first_row[table.name] = first
+        self.references(table, cols, data)
+
+    def pad_ragged(self, table: Table, rows: list[Any], width: int) -> tuple[set[int], set[int]]:
+        """Pad rows whose width differs from the header's with blanks, reporting all but blank
+        lines; returns (blank lines, ragged rows) by row index."""
+        blank: set[int] = set()
+        suppressed: set[int] = set()
+        if not set(map(len, rows)) - {width}:
+            return blank, suppressed
+        for i, r in enumerate(rows):
+            if len(r) == width:
+                continue
+            if not r or (len(r) == 1 and not r[0]):
+                blank.add(i)
+            else:
+                suppressed.add(i)
+                self.problems.append(
+                    Problem(
+                        table.name,
+                        i + 1,
+                        None,
+                        f"{len(r)} fields",
+                        "ragged_row",
+                        f"{width} fields, as in the header",
+                    )
+                )
+            rows[i] = [""] * width
+        return blank, suppressed
+
+    def unique_keys(self, table: Table, keys: list[Any], n: int) -> dict[Any, int]:
+        """Identifiers unique in their table: the row of each key's first occurrence (which
+        keeps the key); later ones are reported."""
+        # Built backwards so the first occurrence's row is the one kept.
         first = dict(zip(reversed(keys), range(n - 1, -1, -1), strict=True))
         first.pop(None, None)
         if len(first) < n - keys.count(None):
@@ -522,9 +557,12 @@ class _Checker:
                         )
                     )
                 seen.add(k)
+        return first
 
-        # End dates not before their start (format.yaml `after`). ISO text orders as dates
-        # do; a blank compares below every date, so flagged rows are re-checked for blanks.
+    def date_order(self, table: Table, cols: dict[str, list[Any]], raw: dict[str, Any]) -> None:
+        """End dates not before their start (format.yaml ``after``)."""
+        # ISO text orders as dates do; a blank compares below every date, so flagged rows are
+        # re-checked for blanks.
         for col in table.columns.values():
             for other in col.after:
                 a_col, b_col = cols[col.name], cols[other]
@@ -542,51 +580,33 @@ class _Checker:
                     if a_col[i] is not None and b_col[i] is not None
                 )
 
-        # No date before the person's date of birth.
-        if table.name == "ssd_person":
-            dob = cols["pers_dob"]
-            self.dob = {
-                k: dob[j] for k, j in first.items() if dob[j] is not None and j not in suppressed
-            }
-        elif table.person is not None:
-            pcol = cols[table.person]
-            dobs = list(map(self.dob.get, raw[table.person], repeat("")))
-            for col in table.columns.values():
-                if col.type != "date":
-                    continue
-                dcol = cols[col.name]
-                flagged = compress(count(), map(operator.lt, raw[col.name], dobs))
-                self.problems.extend(
-                    Problem(
-                        table.name,
-                        i + 1,
-                        col.name,
-                        dcol[i],
-                        "before_birth",
-                        f"a date on or after the person's date of birth ({dobs[i]}, "
-                        f"ssd_person {pcol[i]})",
-                    )
-                    for i in flagged
-                    if dcol[i] is not None
+    def not_before_birth(
+        self, table: Table, person: str, cols: dict[str, list[Any]], raw: dict[str, Any]
+    ) -> None:
+        """No date in a child's row (person column ``person``) before their date of birth."""
+        pcol = cols[person]
+        dobs = list(map(self.dob.get, raw[person], repeat("")))
+        for col in table.columns.values():
+            if col.type != "date":
+                continue
+            dcol = cols[col.name]
+            flagged = compress(count(), map(operator.lt, raw[col.name], dobs))
+            self.problems.extend(
+                Problem(
+                    table.name,
+                    i + 1,
+                    col.name,
+                    dcol[i],
+                    "before_birth",
+                    f"a date on or after the person's date of birth ({dobs[i]}, "
+                    f"ssd_person {pcol[i]})",
                 )
-        del raw
+                for i in flagged
+                if dcol[i] is not None
+            )
 
-        # Ragged rows and blank lines were padded with blanks: only the ragged_row problem
-        # stands for them, not the blanks it implies.
-        quiet = suppressed | blank
-        if quiet:
-            self.problems[first_problem:] = [
-                p
-                for p in self.problems[first_problem:]
-                if p.rule == "ragged_row" or p.row is None or p.row - 1 not in quiet
-            ]
-        invalid = {p.row - 1 for p in self.problems[first_problem:] if p.row is not None}
-        data = TableData(table.name, names, values, n, invalid, blank)
-        self.tables[table.name] = data
-        if table.name in self.referenced:
-            self.first_row[table.name] = first
-
-        # References: to an existing row, and to a valid one.
+    def references(self, table: Table, cols: dict[str, list[Any]], data: TableData) -> None:
+        """References: to an existing row, and to a valid one."""
         refs = [c for c in table.columns.values() if c.ref]
         self_refs = [c for c in refs if c.ref == table.name]
         for col in [c for c in refs if c.ref != table.name]:
@@ -799,52 +819,12 @@ def validate_extract(
                 f"the extract's date: as_of in {MANIFEST}, or --as-of",
             )
         )
-
-    known = {t.filename for t in fmt.tables.values()}
-    for path in sorted(folder.glob("*.csv")):
-        if path.name not in known:
-            problems.append(
-                Problem(
-                    path.stem,
-                    None,
-                    None,
-                    path.name,
-                    "unknown_file",
-                    "only the format's tables (a misspelt file name?): see docs/import-format.md",
-                )
-            )
-
+    problems += _unknown_files(folder, fmt)
     checker = _Checker(fmt, folder, progress)
     checker.problems = problems
-    sizes = {
-        t.name: (folder / t.filename).stat().st_size if (folder / t.filename).is_file() else 0
-        for t in fmt.tables.values()
-    }
-    total, done = sum(sizes.values()), 0
     hasher = _hasher(fmt)
-    for table in fmt.tables.values():
-        read = checker.read(table, hasher)
-        if read is not None:
-            checker.check_table(table, *read)
-        done += sizes[table.name]
-        if progress is not None:
-            progress("check", done, total)
-
-    expected_rows = manifest.get("rows")
-    if isinstance(expected_rows, dict):
-        for name, data in checker.tables.items():
-            want = expected_rows.get(name)
-            if isinstance(want, int) and want != data.data_rows:
-                problems.append(
-                    Problem(
-                        name,
-                        None,
-                        None,
-                        str(data.data_rows),
-                        "row_count",
-                        f"{want} rows, as {MANIFEST} says (a truncated or mixed-up file?)",
-                    )
-                )
+    _check_tables(checker, fmt, folder, hasher, progress)
+    problems += _row_counts(manifest, checker.tables)
     return ValidationReport(
         folder=folder,
         la_code=la_code,
@@ -855,6 +835,63 @@ def validate_extract(
         problems=problems,
         tables=checker.tables,
     )
+
+
+def _unknown_files(folder: Path, fmt: ExtractFormat) -> list[Problem]:
+    """CSV files in the folder that are not a table of the format."""
+    known = {t.filename for t in fmt.tables.values()}
+    return [
+        Problem(
+            path.stem,
+            None,
+            None,
+            path.name,
+            "unknown_file",
+            "only the format's tables (a misspelt file name?): see docs/import-format.md",
+        )
+        for path in sorted(folder.glob("*.csv"))
+        if path.name not in known
+    ]
+
+
+def _check_tables(
+    checker: _Checker, fmt: ExtractFormat, folder: Path, hasher: Any, progress: Progress | None
+) -> None:
+    """Read and check each table in the format's order, reporting progress by bytes read."""
+    sizes = {
+        t.name: (folder / t.filename).stat().st_size if (folder / t.filename).is_file() else 0
+        for t in fmt.tables.values()
+    }
+    total, done = sum(sizes.values()), 0
+    for table in fmt.tables.values():
+        read = checker.read(table, hasher)
+        if read is not None:
+            checker.check_table(table, *read)
+        done += sizes[table.name]
+        if progress is not None:
+            progress("check", done, total)
+
+
+def _row_counts(manifest: dict[str, Any], tables: dict[str, TableData]) -> list[Problem]:
+    """Tables whose row count differs from the manifest's (a truncated or mixed-up file)."""
+    expected_rows = manifest.get("rows")
+    if not isinstance(expected_rows, dict):
+        return []
+    out: list[Problem] = []
+    for name, data in tables.items():
+        want = expected_rows.get(name)
+        if isinstance(want, int) and want != data.data_rows:
+            out.append(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    str(data.data_rows),
+                    "row_count",
+                    f"{want} rows, as {MANIFEST} says (a truncated or mixed-up file?)",
+                )
+            )
+    return out
 
 
 # --- reporting ---------------------------------------------------------------------------
