@@ -891,6 +891,16 @@ class Journeys:
         end, then = self._cp_plan(rng, kids, icpc, ref_ids, icpc_ids)
         return self._after_plan(rng, index, kids, end, ref_ids, need, closes, then)
 
+    def _emit_each(
+        self, kids: list[Child], table: str, id_column: str, row: Callable[[Child], dict[str, Any]]
+    ) -> dict[str, str]:
+        """One row of ``table`` per child, with a new id in ``id_column``; the ids by child."""
+        ids: dict[str, str] = {}
+        for c in kids:
+            ids[c.pid] = self.next_id(table)
+            self.emit(table, {id_column: ids[c.pid], **row(c)})
+        return ids
+
     def _emit_s47s(
         self,
         kids: list[Child],
@@ -902,26 +912,22 @@ class Journeys:
         worker: str | None,
     ) -> dict[str, str]:
         """Each child's section 47 enquiry (its outcome once it ends); their ids by child."""
-        s47_ids: dict[str, str] = {}
-        for c in kids:
-            sid = self.next_id("ssd_s47_enquiry")
-            s47_ids[c.pid] = sid
-            self.emit(
-                "ssd_s47_enquiry",
-                {
-                    "s47e_s47_enquiry_id": sid,
-                    "s47e_person_id": c.pid,
-                    "s47e_referral_id": ref_ids[c.pid],
-                    "s47e_strategy_discussion_date": strategy,
-                    "s47e_s47_start_date": start,
-                    "s47e_s47_end_date": end,
-                    "s47e_s47_nfa": None if end is None else not icpc_required,
-                    "s47e_s47_icpc_required": None if end is None else icpc_required,
-                    "s47e_s47_completed_by_team_id": self.staff.team_for("AS", c.locality).team_id,
-                    "s47e_s47_completed_by_worker_id": worker,
-                },
-            )
-        return s47_ids
+        return self._emit_each(
+            kids,
+            "ssd_s47_enquiry",
+            "s47e_s47_enquiry_id",
+            lambda c: {
+                "s47e_person_id": c.pid,
+                "s47e_referral_id": ref_ids[c.pid],
+                "s47e_strategy_discussion_date": strategy,
+                "s47e_s47_start_date": start,
+                "s47e_s47_end_date": end,
+                "s47e_s47_nfa": None if end is None else not icpc_required,
+                "s47e_s47_icpc_required": None if end is None else icpc_required,
+                "s47e_s47_completed_by_team_id": self.staff.team_for("AS", c.locality).team_id,
+                "s47e_s47_completed_by_worker_id": worker,
+            },
+        )
 
     def _emit_icpcs(
         self,
@@ -932,24 +938,20 @@ class Journeys:
         cp: bool,
     ) -> dict[str, str]:
         """Each child's initial child protection conference; their ids by child."""
-        icpc_ids: dict[str, str] = {}
-        for c in kids:
-            iid = self.next_id("ssd_initial_cp_conference")
-            icpc_ids[c.pid] = iid
-            self.emit(
-                "ssd_initial_cp_conference",
-                {
-                    "icpc_icpc_id": iid,
-                    "icpc_person_id": c.pid,
-                    "icpc_s47_enquiry_id": s47_ids[c.pid],
-                    "icpc_referral_id": ref_ids[c.pid],
-                    "icpc_icpc_transfer_in": False,
-                    "icpc_icpc_date": icpc,
-                    "icpc_icpc_outcome_cp_flag": cp,
-                    "icpc_icpc_team_id": self.staff.team_for("CPC", c.locality).team_id,
-                },
-            )
-        return icpc_ids
+        return self._emit_each(
+            kids,
+            "ssd_initial_cp_conference",
+            "icpc_icpc_id",
+            lambda c: {
+                "icpc_person_id": c.pid,
+                "icpc_s47_enquiry_id": s47_ids[c.pid],
+                "icpc_referral_id": ref_ids[c.pid],
+                "icpc_icpc_transfer_in": False,
+                "icpc_icpc_date": icpc,
+                "icpc_icpc_outcome_cp_flag": cp,
+                "icpc_icpc_team_id": self.staff.team_for("CPC", c.locality).team_id,
+            },
+        )
 
     def _reviews(
         self,

@@ -187,45 +187,44 @@ def child_compliance(
 
 def _assessment_items(conn: Any, la_code: str, person_id: str, on: date) -> list[ComplianceItem]:
     """Each assessment started by ``on``: authorised within 45 working days of the referral."""
-    refs = {
-        r["cine_referral_id"]: r
+    referred = {
+        r["cine_referral_id"]: r["cine_referral_date"]
         for r in _rows(conn, "ssd_cin_episodes", "cine_person_id", la_code, person_id)
     }
-    items: list[ComplianceItem] = []
-    for a in _rows(conn, "ssd_cin_assessments", "cina_person_id", la_code, person_id):
-        if a["cina_assessment_start_date"] > on:
-            continue
-        ref = refs.get(a["cina_referral_id"])
-        start = ref["cine_referral_date"] if ref else a["cina_assessment_start_date"]
-        items.append(
-            ComplianceItem(
-                "AS_45WD",
-                "assessments",
-                rules.assessment(start, a["cina_assessment_auth_date"], on),
-            )
+    assessments = _rows(conn, "ssd_cin_assessments", "cina_person_id", la_code, person_id)
+    return [
+        ComplianceItem(
+            "AS_45WD",
+            "assessments",
+            rules.assessment(
+                referred.get(a["cina_referral_id"], a["cina_assessment_start_date"]),
+                a["cina_assessment_auth_date"],
+                on,
+            ),
         )
-    return items
+        for a in assessments
+        if a["cina_assessment_start_date"] <= on
+    ]
 
 
 def _icpc_items(conn: Any, la_code: str, person_id: str, on: date) -> list[ComplianceItem]:
     """Each initial conference (not a transfer in) after a strategy discussion by ``on``."""
-    s47s = {
-        s["s47e_s47_enquiry_id"]: s
+    strategy = {
+        s["s47e_s47_enquiry_id"]: s["s47e_strategy_discussion_date"]
         for s in _rows(conn, "ssd_s47_enquiry", "s47e_person_id", la_code, person_id)
     }
-    items: list[ComplianceItem] = []
-    for i in _rows(conn, "ssd_initial_cp_conference", "icpc_person_id", la_code, person_id):
-        s = s47s.get(i["icpc_s47_enquiry_id"])
-        if s is None or i["icpc_icpc_transfer_in"] or s["s47e_strategy_discussion_date"] > on:
-            continue
-        items.append(
-            ComplianceItem(
-                "S47_ICPC_15WD",
-                "s47",
-                rules.icpc(s["s47e_strategy_discussion_date"], i["icpc_icpc_date"], on),
-            )
+    conferences = _rows(conn, "ssd_initial_cp_conference", "icpc_person_id", la_code, person_id)
+    return [
+        ComplianceItem(
+            "S47_ICPC_15WD",
+            "s47",
+            rules.icpc(strategy[i["icpc_s47_enquiry_id"]], i["icpc_icpc_date"], on),
         )
-    return items
+        for i in conferences
+        if i["icpc_s47_enquiry_id"] in strategy
+        and not i["icpc_icpc_transfer_in"]
+        and strategy[i["icpc_s47_enquiry_id"]] <= on
+    ]
 
 
 def _care_items(conn: Any, la_code: str, person_id: str, on: date) -> list[ComplianceItem]:
