@@ -12,10 +12,12 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from grip import calendar
 from grip.audits import actions as audit_actions
 from grip.audits import reports
-from grip.audits.models import AuditAction
+from grip.audits.models import Audit, AuditAction
 from grip.audits.moderation import quarter_of
+from grip.audits.reports import quarter_months
 from grip.casedata.models import CASE_TABLES
 from grip.measures.definitions import load_definitions
 from grip.measures.engine import MeasuresError, compute
@@ -112,24 +114,93 @@ def _measure_panel(
 
 
 def audit_panel(
-    db: Session, la_code: str, on: dt.date, settings: Settings | None = None
+    db: Session,
+    la_code: str,
+    on: dt.date,
+    settings: Settings | None = None,
+    hidden: frozenset[str] = frozenset(),
+    panel_id: str = "audits",
 ) -> dict[str, Any]:
     """The quarter's audit grades, strongest and weakest sections and moderation agreement,
-    from :func:`grip.audits.reports.build` for the quarter holding ``on``."""
-    r = reports.build(db, la_code, quarter_of(on), on, settings)
+    from :func:`grip.audits.reports.build` for the quarter holding ``on`` (the audits in
+    ``hidden`` left out, as the report itself leaves them out)."""
+    r = reports.build(db, la_code, quarter_of(on), on, settings, hidden=hidden)
     everyone = [g for g in r.grades if g.level == "all"]
     return {
-        "id": "audits",
+        "id": panel_id,
         "quarter": r.quarter,
         "audits": r.audits,
         "grades": everyone[0].counts if everyone else {},
         "sections": [
-            {"title": s.title, "strength": s.strength, "weakness": s.weakness} for s in r.sections
+            {
+                "title": s.title,
+                "strength": s.strength,
+                "weakness": s.weakness,
+                "weak_questions": [q for q, _ in s.weak_questions],
+            }
+            for s in r.sections
         ],
         "moderation_n": r.moderation_n,
         "moderation_percent": r.moderation_percent,
         "moderation_kappa": r.moderation_kappa,
     }
+
+
+def audit_cohorts(db: Session, la_code: str, quarter: str) -> dict[str, str]:
+    """Each audit of the quarter (by id) with its child's cohort: ``in_care`` when the child
+    was looked after on any day of the audit's month or is a care leaver, else
+    ``not_in_care`` (children who need help and protection)."""
+    months = quarter_months(quarter)
+    audits = list(
+        db.scalars(sa.select(Audit).where(Audit.la_code == la_code, Audit.month.in_(months)))
+    )
+    people = {a.person_id for a in audits}
+    if not people:
+        return {}
+    cla, leavers = CASE_TABLES["ssd_cla_episodes"], CASE_TABLES["ssd_care_leavers"]
+    spells: dict[str, list[tuple[dt.date, dt.date | None]]] = {}
+    for r in db.execute(
+        sa.select(
+            cla.c.clae_person_id,
+            cla.c.clae_cla_episode_start_date,
+            cla.c.clae_cla_episode_ceased_date,
+        ).where(cla.c.la_code == la_code, cla.c.clae_person_id.in_(people))
+    ):
+        spells.setdefault(r[0], []).append((r[1], r[2]))
+    left_care = set(
+        db.scalars(
+            sa.select(leavers.c.clea_person_id).where(
+                leavers.c.la_code == la_code, leavers.c.clea_person_id.in_(people)
+            )
+        )
+    )
+    out = {}
+    for a in audits:
+        first = dt.date.fromisoformat(a.month + "-01")
+        last = calendar.add_months(first, 1) - dt.timedelta(days=1)
+        looked_after = any(
+            start <= last and (end is None or end >= first)
+            for start, end in spells.get(a.person_id, [])
+        )
+        out[a.id] = "in_care" if looked_after or a.person_id in left_care else "not_in_care"
+    return out
+
+
+def area_audit_panels(
+    db: Session, la_code: str, on: dt.date, everyone: dict[str, Any], settings: Settings | None
+) -> dict[str, dict[str, Any]]:
+    """Per judgement area, the audit panel of the audits of its cohort (``structure.yaml``):
+    the same report, with the other cohort's audits left out. An area whose cohort is ``all``
+    (the impact of leaders is seen across all practice) shares the LA-wide panel."""
+    cohorts = audit_cohorts(db, la_code, quarter_of(on))
+    out = {}
+    for area in load_structure().areas:
+        if area.audit_cohort == "all":
+            out[area.id] = {**everyone, "id": f"audits:{area.id}"}
+            continue
+        hidden = frozenset(i for i, c in cohorts.items() if c != area.audit_cohort)
+        out[area.id] = audit_panel(db, la_code, on, settings, hidden, f"audits:{area.id}")
+    return out
 
 
 def action_panel(db: Session, la_code: str, on: dt.date) -> dict[str, Any]:
@@ -160,10 +231,12 @@ def draft(
 ) -> dict[str, Any]:
     """Every evidence panel at ``on``."""
     engine = cast(Engine, db.get_bind())
+    everyone = audit_panel(db, la_code, on, settings)
     return {
         "on": on.isoformat(),
         "areas": measure_panels(engine, la_code, on, settings),
-        "audits": audit_panel(db, la_code, on, settings),
+        "audits": everyone,
+        "area_audits": area_audit_panels(db, la_code, on, everyone, settings),
         "actions": action_panel(db, la_code, on),
     }
 

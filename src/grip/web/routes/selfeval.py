@@ -130,6 +130,7 @@ def _page(
 ) -> Response:
     edit = extra.pop("edit", None) or service.edit_of(se)
     weaknesses = list(edit.weaknesses) + [{"text": "", "action_id": ""}] * WEAKNESS_ROWS
+    versions = service.versions(db, se)
     ctx = {
         "title": f"Self-evaluation {se.year}",
         "se": se,
@@ -138,7 +139,8 @@ def _page(
         "edit": edit,
         "weaknesses": weaknesses,
         "actions": _open_actions(db, principal.la_code),
-        "versions": service.versions(db, se),
+        "versions": versions,
+        "people": service.people(db, (v.changed_by for v in versions)),
         "may_write": principal.can("selfeval:write"),
         "errors": {},
         "moved": [],
