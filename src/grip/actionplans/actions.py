@@ -292,6 +292,17 @@ def open_actions(db: Session, la_code: str) -> list[PlanAction]:
     )
 
 
+def all_actions(db: Session, la_code: str) -> list[PlanAction]:
+    """Every action of the LA's plans, whatever its status, by due date."""
+    return list(
+        db.scalars(
+            select(PlanAction)
+            .where(PlanAction.la_code == la_code)
+            .order_by(PlanAction.due_date, PlanAction.id)
+        )
+    )
+
+
 def find_action(db: Session, la_code: str, action_id: str) -> PlanAction | None:
     """Any action of the LA's plans by id (a weakness in the self-evaluation links to it)."""
     return db.scalar(
