@@ -107,7 +107,8 @@ def age_on(dob: date | None, on: date) -> int | None:
 
 def age_on_sql(dob: str, on: str) -> str:
     """:func:`age_on` as SQL text over two date expressions (the 1 March rule included: in a
-    common year 228 < 229, so a 29 February birthday has not come on 28 February)."""
+    common year 228 < 229, so a 29 February birthday has not come on 28 February). Asked only
+    of a child already born; the measures define it once as the DuckDB macro ``age(dob, d)``."""
     return (
         f"year({on}) - year({dob}) - CASE WHEN month({on}) * 100 + day({on}) "
         f"< month({dob}) * 100 + day({dob}) THEN 1 ELSE 0 END"

@@ -74,7 +74,7 @@ def _queries(on: date, icpc_wd: int) -> dict[str, str]:
             (DATE '{d}' - min(prep_pre_pro_decision_date)) || ' days in pre-proceedings' detail
           FROM ssd_pre_proceedings
           WHERE prep_pre_pro_decision_date <= DATE '{d}' - 112
-            AND (prep_outcome_date IS NULL OR prep_outcome_date > DATE '{d}')
+            AND {open_on_sql("prep_pre_pro_decision_date", "prep_outcome_date", f"DATE '{d}'")}
             AND coalesce(prep_pre_pro_outcome, 'ONGOING') IN ('ONGOING', '')
           GROUP BY prep_person_id""",
         "DRIFT_PLACEMENT_MOVES": f"""
