@@ -264,7 +264,9 @@ def install(app: FastAPI) -> None:
         # Field names and messages only: the submitted values might hold child data.
         errors = [{"loc": list(e.get("loc", [])), "msg": e.get("msg", "")} for e in exc.errors()]
         if _wants_html(request):
-            return error_response(request, 422)
+            # Which field was wrong and what was expected (pydantic's messages hold no value).
+            said = "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in errors if e["loc"])
+            return error_response(request, 422, f"{_MESSAGES[422]}: {said}" if said else None)
         return JSONResponse({"detail": errors}, status_code=422)
 
     async def server_error(request: Request, exc: Exception) -> Any:

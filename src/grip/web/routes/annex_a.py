@@ -23,6 +23,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
+from grip import calendar
 from grip.access import audit
 from grip.annex_a import guard
 from grip.annex_a.builder import BuildError, build
@@ -81,7 +82,7 @@ async def build_download(request: Request, principal: CurrentPrincipal) -> Respo
     when, spec_id = str(form.get("date") or ""), str(form.get("spec") or DEFAULT_SPEC)
     errors: dict[str, str] = {}
     try:
-        d = date.fromisoformat(when)
+        d = calendar.parse_date(when, "inspection date")
     except ValueError:
         errors["date"] = "Enter the inspection date as YYYY-MM-DD, for example 2024-06-14"
     try:
@@ -155,7 +156,7 @@ async def check_upload(request: Request, principal: CurrentPrincipal) -> Respons
     d: date | None = None
     if when:
         try:
-            d = date.fromisoformat(when)
+            d = calendar.parse_date(when, "inspection date")
         except ValueError:
             errors["date"] = "Enter the inspection date as YYYY-MM-DD, or leave it blank"
     try:
@@ -220,7 +221,9 @@ def check_result(
 ) -> Response:
     """The problems of a checked workbook, filterable by list, column and rule."""
     path = _reports_dir(request) / f"{token}.json"
-    if not token.replace("-", "").replace("_", "").isalnum() or not path.is_file():
+    # A token is 24 characters; a 300-character one made is_file() raise (name too long).
+    valid = len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum()
+    if not valid or not path.is_file():
         return _page(
             request,
             principal,
