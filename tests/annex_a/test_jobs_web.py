@@ -70,6 +70,12 @@ def _signed_in(base: str, engine: Engine, role: str) -> httpx.Client:
     return client
 
 
+def _healthz(probe: httpx.Client) -> float:
+    t0 = time.monotonic()
+    assert probe.get("/healthz").status_code == 200
+    return time.monotonic() - t0
+
+
 def test_healthz_answers_while_a_15_mb_check_and_a_build_run(
     app: Any, live_server: str, engine: Engine, tmp_path: Path
 ) -> None:
@@ -86,6 +92,7 @@ def test_healthz_answers_while_a_15_mb_check_and_a_build_run(
     assert started.status_code == 303, started.text
     check_job = started.headers["location"].rsplit("/", 1)[1]
     samples: list[tuple[float, bool, bool]] = []  # seconds, check running, a build running
+    hiccups: list[float] = []
     build_job = ""
     with httpx.Client(base_url=live_server, timeout=HEALTHZ_LIMIT_S * 5) as probe:
         deadline = time.monotonic() + 240
@@ -99,15 +106,20 @@ def test_healthz_answers_while_a_15_mb_check_and_a_build_run(
                 assert r.status_code == 303, r.text
                 build_job = r.headers["location"].rsplit("/", 1)[1]
                 build = jobs._jobs[build_job]
-            t0 = time.monotonic()
-            assert probe.get("/healthz").status_code == 200
-            samples.append((time.monotonic() - t0, check.state == RUNNING, build.state == RUNNING))
+            took = _healthz(probe)
+            if took >= HEALTHZ_LIMIT_S:
+                # A blocked server stays blocked for the job's length; a busy shared machine
+                # (others' tests) only hiccups: a probe at once tells the two apart.
+                hiccups.append(took)
+                took = _healthz(probe)
+            samples.append((took, check.state == RUNNING, build.state == RUNNING))
             time.sleep(0.1)
     assert not jobs._jobs[check_job].active, "the check did not finish in 240 s"
     during = [s for s, checking, building in samples if checking and building]
     assert len(during) >= 3, f"too few samples with both jobs running: {samples}"
     slowest = max(s for s, _, _ in samples)
     assert slowest < HEALTHZ_LIMIT_S, f"/healthz took {slowest:.2f} s during the heavy jobs"
+    assert len(hiccups) <= max(1, len(samples) // 20), f"/healthz slow too often: {hiccups}"
     # The check's own answer arrives: the problems page of the 15 MB workbook.
     page = checker.get(f"/annex-a/jobs/{check_job}", follow_redirects=True)
     assert page.status_code == 200 and "big.xlsx" in page.text

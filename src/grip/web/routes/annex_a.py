@@ -230,20 +230,19 @@ def job_page(request: Request, principal: CurrentPrincipal, job_id: str) -> Resp
         return _page(
             request, principal, "annex_a/job.html", 404, title="Annex A job not found", job=None
         )
+    state = job.state  # read once: the job moves on in its own thread meanwhile
     if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse(
-            {"state": job.state, "progress": job.progress, "seconds": job.elapsed()}
-        )
-    if job.state == DONE and job.kind == CHECK:
+        return JSONResponse({"state": state, "progress": job.progress, "seconds": job.elapsed()})
+    if state == DONE and job.kind == CHECK:
         return RedirectResponse(f"/annex-a/check/{job.result}", status_code=303)
-    if job.state == FAILED:
+    if state == FAILED:
         template, field = ("annex_a/check.html", "workbook") if job.kind == CHECK else (
             "annex_a/build.html", "date")  # fmt: skip
         return _page(
             request, principal, template, 400, title=job.label, errors={field: job.error},
             today=date.today(),
         )  # fmt: skip
-    return _page(request, principal, "annex_a/job.html", title=job.label, job=job)
+    return _page(request, principal, "annex_a/job.html", title=job.label, job=job, state=state)
 
 
 @router.get("/annex-a/jobs/{job_id}/download", dependencies=[requires("annex_a:build")])
