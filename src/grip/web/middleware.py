@@ -1,4 +1,4 @@
-"""Web hardening (issue 4 §7): security headers, a per-request CSP nonce, Origin and
+"""Web hardening: security headers, a per-request CSP nonce, Origin and
 Sec-Fetch-Site checks on state-changing requests, the upload size cap, and generic error pages.
 
 ``install(app)`` is called by the app factory. The CSRF *token* is checked by the route
@@ -60,7 +60,7 @@ def content_security_policy(nonce: str) -> str:
 
 
 def security_headers(nonce: str, path: str, hsts: bool) -> dict[str, str]:
-    """The headers every response carries (issue 4 §7)."""
+    """The headers every response carries."""
     headers = {
         "content-security-policy": content_security_policy(nonce),
         "x-content-type-options": "nosniff",
@@ -230,7 +230,7 @@ def busy_response(request: Request, exc: Busy) -> Response:
 
 class DropQueryStrings(logging.Filter):
     """Access-log filter: log the path without its query string (search terms and filters may
-    hold child data; issue 4 §7)."""
+    hold child data)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
