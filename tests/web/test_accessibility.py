@@ -51,6 +51,7 @@ EXCLUDED: dict[str, str] = {
     "/inspections/{inspection_id}/analysis.docx": "DOCX download of the analysis, not a page",
     "/api/outcomes/stats": "JSON API",
     "/selfeval/{year}/export.{fmt}": "self-evaluation download (DOCX or PDF), not a page",
+    "/inspections/{inspection_id}/report/files/{name}.{fmt}": "report download (DOCX or PDF)",
 }
 
 #: GET routes checked in the sign-in journey (``_axe_sign_in_journey``) rather than by a plain
@@ -308,7 +309,14 @@ def _visits(data: Data) -> list[Visit]:
                 "findings",
                 "feedback",
                 "agreement",
+                "report",
             )
+        ),
+        Visit(
+            "qa_lead",
+            f"/inspections/{data.inspection}/report/sections/leaders",
+            404,
+            "no report drafted here; tests/reports/test_browser.py checks the drafted pages",
         ),
         Visit(
             "qa_lead",

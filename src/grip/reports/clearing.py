@@ -22,12 +22,11 @@ from grip.access import clock
 from grip.audits.lifecycle import Actor, new_id
 from grip.evidence import name_guard
 from grip.inspections.models import Inspection
-from grip.inspections.records import allowed_moves, team_role_of
-from grip.inspections.records import move as move_inspection
+from grip.inspections.records import team_role_of
 from grip.inspections.timeline import Milestone, TimelineError, compute
 from grip.reports import checks, structure
 from grip.reports.document import paragraphs
-from grip.reports.drafting import editable, log, require_lead, texts
+from grip.reports.drafting import editable, follow, log, require_lead, texts
 from grip.reports.errors import Invalid, Locked, NotAllowed, NotFound, Refused
 from grip.reports.models import Report, ReportComment, ReportEvent, ReportFile
 from grip.reports.service import record_of, render_all
@@ -104,7 +103,7 @@ def move(
     _set_state(db, report, name, spec["to"], actor, note)
     if spec["to"] == "published":
         _publish(db, inspection, report, outcomes_engine)
-    _follow(db, inspection, name, actor)
+    follow(db, inspection, name, actor)
     return report
 
 
@@ -126,18 +125,6 @@ def _set_state(db: Session, report: Report, name: str, to: str, actor: Actor, no
     report.state, report.updated_at = to, now
     db.flush()
     log(db, report, actor, f"reports.{name}", to)
-
-
-def _follow(db: Session, inspection: Inspection, name: str, actor: Actor) -> None:
-    """Move the inspection's own state along where its rules allow the actor."""
-    wanted = structure.data()["inspection_moves"].get(name)
-    if wanted and wanted in {t.name for t in allowed_moves(db, inspection, actor)}:
-        move_inspection(db, inspection, wanted, actor)
-
-
-def follow_draft(db: Session, inspection: Inspection, actor: Actor) -> None:
-    """After drafting: the inspection records its report drafted, where allowed."""
-    _follow(db, inspection, "draft", actor)
 
 
 def events(db: Session, report: Report) -> list[ReportEvent]:

@@ -24,7 +24,8 @@ from grip.evidence.judgements import confirmed_judgements
 from grip.evidence.models import Finding
 from grip.evidence.record import rules as evidence_rules
 from grip.inspections.models import Inspection
-from grip.inspections.records import team_role_of
+from grip.inspections.records import allowed_moves, team_role_of
+from grip.inspections.records import move as move_inspection
 from grip.reports import structure
 from grip.reports.errors import Invalid, Locked, NotAllowed, NotFound, Refused
 from grip.reports.models import Report, ReportText, ReportTextVersion
@@ -117,6 +118,7 @@ def draft(db: Session, inspection: Inspection, actor: Actor) -> Report:
     for sec in structure.text_sections(kind, inspection.framework_id):
         _store_text(db, report, sec.id, reasons.get(sec.id, ""), actor)
     log(db, report, actor, "reports.draft", kind)
+    follow(db, inspection, "draft", actor)
     return report
 
 
@@ -237,6 +239,14 @@ def require_reader(
             "the draft is the inspecting team's until it is sent to the local authority for "
             "factual accuracy checks (ILACS framework (Ofsted 170040) para 215)"
         )
+
+
+def follow(db: Session, inspection: Inspection, name: str, actor: Actor) -> None:
+    """Move the inspection's own state along with the report's ``name`` move
+    (structure.yaml ``inspection_moves``), where the inspection's rules allow the actor."""
+    wanted = structure.data()["inspection_moves"].get(name)
+    if wanted and wanted in {t.name for t in allowed_moves(db, inspection, actor)}:
+        move_inspection(db, inspection, wanted, actor)
 
 
 def log(db: Session, report: Report, actor: Actor, action: str, detail: str) -> None:
