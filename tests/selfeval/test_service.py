@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import pytest
+import sqlalchemy as sa
 
 from grip.audits.reports import build
 from grip.measures.definitions import load_definitions
@@ -132,3 +133,81 @@ def test_structure_answers_the_three_questions_of_para_33() -> None:
     assert s.questions["how"] == "How do you know it?"
     assert len(s.principles) == 5  # para 36
     assert any("Feedback from children" in p for p in s.prompts)  # para 37
+
+
+def test_each_area_shows_the_audits_of_its_own_children(la: LAWorld) -> None:
+    """Per judgement area, the audit panel is the quarter's audit report with the other
+    cohort's audits left out: children in care and care leavers for their area, the rest for
+    help and protection; the impact of leaders shares the LA-wide panel."""
+    from grip.audits.demo import seed_demo_audits
+    from grip.audits.lifecycle import allocate
+    from grip.casedata.models import CASE_TABLES
+    from grip.selfeval.evidence import audit_cohorts
+
+    seed_demo_audits(la.engine, LA, TODAY)
+    on = dt.date(2026, 9, 30)
+    cla = CASE_TABLES["ssd_cla_episodes"]
+    with la.session(la.qa) as db, db.begin():
+        # One more audit, of a child looked after in August 2026 (the demo's sample may hold none).
+        in_care_child = db.scalar(
+            sa.select(cla.c.clae_person_id)
+            .where(
+                cla.c.la_code == LA,
+                cla.c.clae_cla_episode_start_date <= dt.date(2026, 8, 31),
+                sa.or_(
+                    cla.c.clae_cla_episode_ceased_date.is_(None),
+                    cla.c.clae_cla_episode_ceased_date >= dt.date(2026, 8, 1),
+                ),
+            )
+            .limit(1)
+        )
+        assert in_care_child is not None
+        allocate(
+            db,
+            la_code=LA,
+            person_id=in_care_child,
+            auditor_id=la.qa.user_id,
+            actor=la.qa,
+            month="2026-08",
+        )
+    with la.session(la.dcs) as db, db.begin():
+        se, _ = service.open_year(db, LA, 2026, la.dcs, on)
+        panels = json.loads(se.panels)
+        cohorts = audit_cohorts(db, LA, "2026-Q3")
+        in_care = build(
+            db, LA, "2026-Q3", on, hidden={i for i, c in cohorts.items() if c != "in_care"}
+        )
+    area = panels["area_audits"]
+    assert set(cohorts.values()) == {"in_care", "not_in_care"}, "the demo audits both cohorts"
+    assert (
+        area["children_in_care"]["audits"]
+        == in_care.audits
+        == sum(1 for c in cohorts.values() if c == "in_care")
+    )
+    assert area["children_in_care"]["grades"] == next(
+        (g.counts for g in in_care.grades if g.level == "all"), {}
+    )
+    assert (
+        area["children_in_care"]["audits"] + area["help_and_protection"]["audits"]
+        == panels["audits"]["audits"]
+    )
+    assert area["leadership"]["audits"] == panels["audits"]["audits"]
+
+
+def test_readiness_gives_the_pathways_next_expected_activity(la: LAWorld) -> None:
+    """The next activity is grip.inspections.pathway's, not worked out again: after a good
+    standard inspection, pathway 1's short inspection about three years on (ILACS framework
+    (Ofsted 170040) paras 13, 17-18)."""
+    from grip.inspections import pathway
+    from grip.selfeval.readiness import readiness
+
+    with la.session(la.dcs) as db, db.begin():
+        assert readiness(db, LA, TODAY).next_step is None
+        pathway.record_history(
+            db, LA, pathway.PastActivity("standard", dt.date(2024, 3, 8), overall="good"), la.dcs
+        )
+    with la.session(la.dcs) as db, db.begin():
+        r = readiness(db, LA, TODAY)
+        expected = pathway.plan_for(db, LA, TODAY)
+    assert r.plan == expected and r.next_step == expected.steps[0]
+    assert r.next_step is not None and "short inspection" in r.next_step.what

@@ -46,6 +46,9 @@ def test_write_conflict_refresh_export_and_roles(app: Any, la: LAWorld) -> None:
     assert (
         "Their saved text:</strong> DCS view" in stale.text and ">QA view</textarea>" in stale.text
     )
+    # Who saved is shown by name, in the refusal and in the versions table, never a user id.
+    assert "Test dcs edited narrative" in stale.text
+    assert re.search(r"<td class=\"govuk-table__cell\">Test dcs</td>", stale.text)
     early = _post(dcs_c, dcs, "/selfeval/2026/refresh", {"version": "2", "on": "1990-01-01"})
     assert early.status_code == 400 and "before LA1&#39;s data starts" in early.text
     fresh = _post(dcs_c, dcs, "/selfeval/2026/refresh", {"version": "2", "on": "2026-09-30"})

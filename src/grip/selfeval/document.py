@@ -33,6 +33,9 @@ def to_document(se: SelfEvaluation, la_name: str) -> Document:
         for p in panels["areas"].get(area.id, []):
             if p["id"] not in removed:
                 _measure(sub, p)
+        mine = panels.get("area_audits", {}).get(area.id)
+        if mine and area.audit_cohort != "all" and mine["id"] not in removed:
+            _audits(sub.subsection(f"Case audits: {area.title.lower()}"), mine, moderation=False)
     how = doc.section(s.questions["how"])
     _text(how, narrative.get("how"))
     if "audits" not in removed:
@@ -70,16 +73,28 @@ def _measure(sec: Section, p: dict[str, Any]) -> None:
     )
 
 
-def _audits(sec: Section, a: dict[str, Any]) -> None:
+def _audits(sec: Section, a: dict[str, Any], moderation: bool = True) -> None:
+    """Grades and themes; moderation agreement is LA-wide, so only on the LA-wide panel."""
     grades = a["grades"]
     sec.add(
         Paragraph(f"{a['audits']} case audits in {a['quarter']}."),
         Table(header=["Grade", "Audits"], rows=sorted(grades.items()), caption="Audit grades"),
-        Paragraph(
-            f"Moderation: {a['moderation_n']} moderated audits, agreement "
-            f"{_fmt(a['moderation_percent'])}%, Cohen's kappa {_fmt(a['moderation_kappa'])}."
+        Table(
+            header=["Section", "Good or better", "Requires improvement or worse", "Weakest on"],
+            rows=[
+                (x["title"], x["strength"], x["weakness"], "; ".join(x.get("weak_questions", [])))
+                for x in a["sections"]
+            ],
+            caption="Themes: how each section of the audit tool was graded",
         ),
     )
+    if moderation:
+        sec.add(
+            Paragraph(
+                f"Moderation: {a['moderation_n']} moderated audits, agreement "
+                f"{_fmt(a['moderation_percent'])}%, Cohen's kappa {_fmt(a['moderation_kappa'])}."
+            )
+        )
 
 
 def _weaknesses(sec: Section, se: SelfEvaluation, actions: dict[str, Any]) -> None:
@@ -98,6 +113,16 @@ def _weaknesses(sec: Section, se: SelfEvaluation, actions: dict[str, Any]) -> No
         )
         rows.append((w["text"], plan))
     sec.add(Table(header=["Weakness", "Action"], rows=rows, caption="Weaknesses and plans"))
+    latest = actions.get("plan")
+    if latest:
+        visits = "; ".join(f"{v['title']} ({v['on']})" for v in latest["updated_after"])
+        sec.add(
+            Paragraph(
+                f"Action plan after the last inspection: due {latest['due_text']}"
+                + (f", updated after the focused visit(s): {visits}" if visits else "")
+                + " (ILACS framework (Ofsted 170040) para 220)."
+            )
+        )
     sec.add(
         Paragraph(
             f"Improvement actions: {actions['total']}, done {actions['done']}, "

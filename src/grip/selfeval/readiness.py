@@ -2,7 +2,8 @@
 builds and passes the checker, the audited cases ready to share with inspectors (ILACS
 framework (Ofsted 170040) paras 131–135: up to six audited cases, shared three working days
 before a monitoring visit), overdue actions, measures that moved the wrong way, and the
-inspection history. Every figure comes from the module that owns it."""
+inspection history with the pathway's next expected activity (``grip.inspections.pathway``).
+Every figure comes from the module that owns it."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from grip.annex_a.spec import load_spec
 from grip.annex_a.workbook import write_xlsx
 from grip.audits.actions import overdue_actions
 from grip.audits.reports import inspection_list
+from grip.inspections import pathway
 from grip.inspections.records import list_inspections
 from grip.selfeval import service
 from grip.store.db import la_engine
@@ -42,6 +44,13 @@ class Readiness:
     overdue_actions: int
     worse_measures: list[str] = field(default_factory=list)
     inspections: list[str] = field(default_factory=list)
+    #: The pathway as :func:`grip.inspections.pathway.plan_for` works it out.
+    plan: pathway.Plan | None = None
+
+    @property
+    def next_step(self) -> pathway.Step | None:
+        """The pathway's next expected activity, if the history sets one."""
+        return self.plan.steps[0] if self.plan and self.plan.steps else None
 
 
 def annex_a_today(
@@ -91,4 +100,5 @@ def readiness(db: Session, la_code: str, today: dt.date, year: int | None = None
         overdue_actions=len(overdue_actions(db, la_code, today)),
         worse_measures=worse_than_last_year(json.loads(se.panels)) if se else [],
         inspections=history,
+        plan=pathway.plan_for(db, la_code, today),
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,13 +17,13 @@ from sqlalchemy.orm import Session
 from grip.access import clock
 from grip.access.audit import Actor as EventActor
 from grip.access.audit import record_event
+from grip.access.models import User
 from grip.access.roles import policy
-from grip.audits.actions import get_action
-from grip.audits.lifecycle import Actor, AuditError
+from grip.audits.lifecycle import Actor
+from grip.measures.standards import VisitDefaults
 from grip.selfeval import evidence
 from grip.selfeval.models import SelfEvaluation, SelfEvaluationVersion
 from grip.selfeval.structure import load_structure
-from grip.settings import Settings
 
 WRITE = "selfeval:write"
 
@@ -90,7 +91,7 @@ def open_year(
     year: int,
     actor: Actor,
     on: dt.date,
-    settings: Settings | None = None,
+    settings: VisitDefaults | None = None,
 ) -> tuple[SelfEvaluation, bool]:
     """The year's self-evaluation and whether it was created now: an existing one is opened,
     never duplicated; a new one is drafted with evidence at ``on``."""
@@ -126,7 +127,7 @@ def refresh(
     actor: Actor,
     on: dt.date,
     loaded_version: int,
-    settings: Settings | None = None,
+    settings: VisitDefaults | None = None,
 ) -> list[str]:
     """Re-draw every panel at ``on`` (para 35), never touching the author's text; returns
     what moved."""
@@ -175,13 +176,11 @@ def _validate(db: Session, la_code: str, edit: Edit) -> None:
     for i, w in enumerate(edit.weaknesses, start=1):
         if not w.get("text", "").strip():
             raise SelfEvalError(f"weakness {i}: the text is empty; say what the weakness is")
-        if w.get("action_id"):
-            try:
-                get_action(db, la_code, w["action_id"])
-            except AuditError as exc:
-                raise SelfEvalError(
-                    f"weakness {i}: action {w['action_id']!r} is not an action of this LA ({exc})"
-                ) from exc
+        if w.get("action_id") and not evidence.action_exists(db, la_code, w["action_id"]):
+            raise SelfEvalError(
+                f"weakness {i}: action {w['action_id']!r} is not an action of this LA (neither "
+                "an audit's improvement action nor an action plan's)"
+            )
 
 
 def _check_version(db: Session, se: SelfEvaluation, loaded: int) -> None:
@@ -193,7 +192,8 @@ def _check_version(db: Session, se: SelfEvaluation, loaded: int) -> None:
                 SelfEvaluationVersion.version == se.version,
             )
         )
-        who = f"user {last.changed_by}" if last and last.changed_by else "another user"
+        names = people(db, [last.changed_by] if last else [])
+        who = names.get(last.changed_by or 0, "another user") if last else "another user"
         change = f"{who} {last.change}" if last else "a later save"
         raise Conflict(loaded, se, change)
 
@@ -244,6 +244,15 @@ def versions(db: Session, se: SelfEvaluation) -> list[SelfEvaluationVersion]:
             .order_by(SelfEvaluationVersion.version.desc())
         )
     )
+
+
+def people(db: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    """Display names of the given users, by id (a deleted user is simply absent)."""
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    rows = db.execute(sa.select(User.id, User.display_name).where(User.id.in_(ids)))
+    return {uid: name for uid, name in rows}
 
 
 def edit_of(se: SelfEvaluation) -> Edit:

@@ -19,6 +19,8 @@ class Area:
     id: str
     title: str
     measure_areas: tuple[str, ...]
+    #: Whose case audits evidence the area: ``in_care``, ``not_in_care`` or ``all``.
+    audit_cohort: str = "all"
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,16 @@ class Structure:
     meeting: dict[str, Any]
 
 
+COHORTS = ("in_care", "not_in_care", "all")
+
+
+def _area(raw: dict[str, Any]) -> Area:
+    cohort = raw["audit_cohort"]
+    if cohort not in COHORTS:
+        raise ValueError(f"area {raw['id']}: audit_cohort {cohort!r} is not one of {COHORTS}")
+    return Area(raw["id"], raw["title"], tuple(raw["measure_areas"]), cohort)
+
+
 @cache
 def load_structure() -> Structure:
     """The structure, validated enough that a bad edit fails at load with the key named."""
@@ -44,7 +56,7 @@ def load_structure() -> Structure:
         return Structure(
             version=int(raw["version"]),
             questions=questions,
-            areas=tuple(Area(a["id"], a["title"], tuple(a["measure_areas"])) for a in raw["areas"]),
+            areas=tuple(_area(a) for a in raw["areas"]),
             principles={p["id"]: p["text"] for p in raw["principles"]},
             prompts=tuple(raw["prompts"]),
             meeting=dict(raw["meeting"]),
