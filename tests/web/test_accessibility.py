@@ -52,6 +52,7 @@ EXCLUDED: dict[str, str] = {
     "/api/outcomes/stats": "JSON API",
     "/selfeval/{year}/export.{fmt}": "self-evaluation download (DOCX or PDF), not a page",
     "/annex-a/jobs/{job_id}/download": "XLSX download of a finished Annex A build",
+    "/inspections/{inspection_id}/report/files/{name}.{fmt}": "report download (DOCX or PDF)",
     "/action-plans/{plan_id}/plan.docx": "DOCX download of the action plan, not a page",
 }
 
@@ -351,7 +352,14 @@ def _visits(data: Data) -> list[Visit]:
                 "findings",
                 "feedback",
                 "agreement",
+                "report",
             )
+        ),
+        Visit(
+            "qa_lead",
+            f"/inspections/{data.inspection}/report/sections/leaders",
+            404,
+            "no report drafted here; tests/reports/test_browser.py checks the drafted pages",
         ),
         Visit(
             "qa_lead",
