@@ -115,7 +115,12 @@ def test_plan_docx_has_the_actions_and_what_changed(
     assert r.status_code == 200
     d = docx.Document(io.BytesIO(r.content))
     headings = [p.text for p in d.paragraphs if p.style.name.startswith("Heading")]
-    assert headings[:3] == ["Deadlines", "Actions", "What changed since the report"]
+    assert headings[:4] == [
+        "Deadlines",
+        "Actions",
+        "Progress record: later visits",
+        "What changed since the report",
+    ]
     assert f"1. {AREAS[0]}" in headings
     cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
     assert "Weekly oversight checks" in cells

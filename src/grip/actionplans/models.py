@@ -36,6 +36,15 @@ def _user() -> Any:
     return mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True)
 
 
+def _of_action() -> ForeignKeyConstraint:
+    """The (LA, action) key of a row that belongs to one action."""
+    return ForeignKeyConstraint(
+        ["la_code", "action_id"],
+        ["action_plan_action.la_code", "action_plan_action.id"],
+        ondelete="CASCADE",
+    )
+
+
 class ActionPlan(LAOwned, Base):
     """The LA's action plan after one standard or short inspection (para 219), with the
     monitoring arrangements when the LA was judged inadequate (paras 112-128)."""
@@ -138,14 +147,7 @@ class ActionProgress(LAOwned, Base):
     recorded_by: Mapped[int | None] = _user()
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["la_code", "action_id"],
-            ["action_plan_action.la_code", "action_plan_action.id"],
-            ondelete="CASCADE",
-        ),
-        Index("ix_action_plan_progress_action", "la_code", "action_id"),
-    )
+    __table_args__ = (_of_action(), Index("ix_action_plan_progress_action", "la_code", "action_id"))
 
 
 class ActionImpact(LAOwned, Base):
@@ -159,10 +161,4 @@ class ActionImpact(LAOwned, Base):
     added_by: Mapped[int | None] = _user()
     added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["la_code", "action_id"],
-            ["action_plan_action.la_code", "action_plan_action.id"],
-            ondelete="CASCADE",
-        ),
-    )
+    __table_args__ = (_of_action(),)

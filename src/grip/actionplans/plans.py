@@ -25,6 +25,7 @@ from grip.access import clock
 from grip.actionplans import schedule
 from grip.actionplans.models import ActionPlan, ActionPlanVisit
 from grip.audits.lifecycle import Actor, new_id
+from grip.evidence.findings import FindingView, can_read_findings, findings
 from grip.evidence.judgements import confirmed_judgements
 from grip.inspections.models import Inspection
 from grip.inspections.records import InspectionNotFound, get_inspection
@@ -251,7 +252,13 @@ def add_visit(
         and visit.fieldwork_start < base.fieldwork_start
     ):
         errors["visit_id"] = "the visit came before the inspection the plan answers"
-    if db.get(ActionPlanVisit, (plan.la_code, plan.id, visit.id)) is not None:
+    if (
+        db.get(
+            ActionPlanVisit,
+            {"la_code": plan.la_code, "plan_id": plan.id, "inspection_id": visit.id},
+        )
+        is not None
+    ):
         errors["visit_id"] = "the visit is already on the plan's progress record"
     if errors:
         raise Invalid(errors)
@@ -281,6 +288,25 @@ def visits(db: Session, plan: ActionPlan) -> list[Inspection]:
         .where(ActionPlanVisit.la_code == plan.la_code, ActionPlanVisit.plan_id == plan.id)
     )
     return sorted(rows, key=lambda i: (i.fieldwork_start or dt.date.max, i.id))
+
+
+@dataclass(frozen=True)
+class RecordEntry:
+    """A later visit on the progress record with what its letter found: a monitoring visit's
+    progress since the last visit (para 115), a focused visit's findings (paras 108-110)."""
+
+    visit: Inspection
+    findings: list[FindingView]
+    shared: bool  # False until the findings are shared with the LA (feedback, para 197)
+
+
+def progress_record(db: Session, plan: ActionPlan, viewer: Actor | None) -> list[RecordEntry]:
+    """The later visits on the plan's record, each with the findings ``viewer`` may read."""
+    out = []
+    for visit in visits(db, plan):
+        shared = viewer is None or can_read_findings(db, visit, viewer.user_id)
+        out.append(RecordEntry(visit, findings(db, visit) if shared else [], shared))
+    return out
 
 
 @dataclass(frozen=True)
