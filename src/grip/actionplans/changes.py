@@ -27,7 +27,7 @@ from grip.audits.reports import GRADED_STATES
 from grip.documents.content import Document, Paragraph, Section, Table
 from grip.measures.definitions import load_definitions
 from grip.measures.engine import MeasuresError, compute
-from grip.settings import Settings
+from grip.measures.standards import VisitDefaults
 from grip.store.db import la_engine
 
 MOVES = {1: "better", -1: "worse", 0: "no change"}
@@ -82,7 +82,7 @@ class WhatChanged:
 
 
 def _values(
-    engine: Engine, la_code: str, on: dt.date, ids: list[str], settings: Settings | None
+    engine: Engine, la_code: str, on: dt.date, ids: list[str], settings: VisitDefaults | None
 ) -> tuple[dict[str, float | None], str | None]:
     """Each measure's whole-LA value at ``on``, from the measures engine."""
     if not ids:
@@ -126,7 +126,7 @@ def what_changed(
     db: Session,
     plan: ActionPlan,
     today: dt.date,
-    settings: Settings | None = None,
+    settings: VisitDefaults | None = None,
     viewer: Actor | None = None,
 ) -> WhatChanged:
     """Each area for improvement beside its linked measures and audits, at the report date
