@@ -51,6 +51,7 @@ EXCLUDED: dict[str, str] = {
     "/inspections/{inspection_id}/analysis.docx": "DOCX download of the analysis, not a page",
     "/api/outcomes/stats": "JSON API",
     "/selfeval/{year}/export.{fmt}": "self-evaluation download (DOCX or PDF), not a page",
+    "/inspections/{inspection_id}/report/files/{name}.{fmt}": "report download (DOCX or PDF)",
     "/action-plans/{plan_id}/plan.docx": "DOCX download of the action plan, not a page",
 }
 
@@ -347,7 +348,14 @@ def _visits(data: Data) -> list[Visit]:
                 "findings",
                 "feedback",
                 "agreement",
+                "report",
             )
+        ),
+        Visit(
+            "qa_lead",
+            f"/inspections/{data.inspection}/report/sections/leaders",
+            404,
+            "no report drafted here; tests/reports/test_browser.py checks the drafted pages",
         ),
         Visit(
             "qa_lead",

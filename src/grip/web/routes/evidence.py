@@ -52,7 +52,8 @@ def _status(exc: Exception) -> int:
     return next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 422)
 
 
-def _nav(inspection_id: str) -> list[dict[str, str]]:
+def inspection_nav(inspection_id: str) -> list[dict[str, str]]:
+    """The "This inspection" navigation of an inspection's evidence and report pages."""
     base = f"/inspections/{inspection_id}"
     return [
         {"href": f"{base}/evidence", "text": "Evidence record"},
@@ -60,6 +61,7 @@ def _nav(inspection_id: str) -> list[dict[str, str]]:
         {"href": f"{base}/findings", "text": "Findings"},
         {"href": f"{base}/feedback", "text": "Feedback"},
         {"href": f"{base}/agreement", "text": "Agreement with audits"},
+        {"href": f"{base}/report", "text": "Report"},
     ]
 
 
@@ -70,7 +72,7 @@ def _base(request: Request, principal: Principal, insp: Inspection) -> dict[str,
         "csrf_token": csrf_token(request),
         "inspection": insp,
         "subnav_label": "This inspection",
-        "subnav_items": _nav(insp.id),
+        "subnav_items": inspection_nav(insp.id),
         "sources": r.sources,
         "markers": r.markers,
         "headings": evidence_headings(insp.framework_id),
@@ -89,7 +91,7 @@ def _error(request: Request, principal: Principal, exc: Exception, iid: str) -> 
         not_found=_status(exc) == 404,
         principal=principal,
         subnav_label="This inspection",
-        subnav_items=_nav(iid),
+        subnav_items=inspection_nav(iid),
     )
 
 
