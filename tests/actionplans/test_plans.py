@@ -151,3 +151,21 @@ def test_another_la_sees_nothing(world: World) -> None:
         assert plans.list_plans(db, "LA2") == []
         with pytest.raises(plans.NotFound):
             plans.create_plan(db, "LA2", world.inspection_id, RECEIVED, world.actor(world.qa))
+
+
+def test_the_report_record_gives_the_date_received(world: World) -> None:
+    # When grip.reports has sent the final version (table after para 216), its day is taken.
+    from grip.reports.models import Report, ReportEvent
+
+    sent = dt.datetime(2026, 12, 18, 15, 0, tzinfo=dt.UTC)
+    with world.session(world.qa) as db:
+        db.add(Report(la_code=LA, id="r1", inspection_id=world.inspection_id,
+                      kind="inspection-report", state="final_sent", created_at=sent,
+                      updated_at=sent, version=1))  # fmt: skip
+        db.flush()
+        db.add(ReportEvent(la_code=LA, id="e1", report_id="r1", move="send_final",
+                           from_state="factual_accuracy", to_state="final_sent",
+                           at=sent))  # fmt: skip
+        db.flush()
+        plan = plans.create_plan(db, LA, world.inspection_id, None, world.actor(world.qa))
+        assert (plan.report_received_on, plan.due_date) == (D(2026, 12, 18), D(2027, 4, 2))

@@ -29,6 +29,8 @@ from grip.evidence.findings import FindingView, can_read_findings, findings
 from grip.evidence.judgements import confirmed_judgements
 from grip.inspections.models import Inspection
 from grip.inspections.records import InspectionNotFound, get_inspection
+from grip.reports.clearing import events
+from grip.reports.drafting import get_report
 
 SOURCE = "ILACS framework (Ofsted 170040)"
 
@@ -77,6 +79,18 @@ def _inspection(db: Session, la_code: str, inspection_id: str) -> Inspection:
         raise NotFound(str(exc)) from exc
 
 
+def report_received(db: Session, inspection: Inspection) -> dt.date | None:
+    """The day Grip's report record says the final report reached the LA: the final version
+    sent (table after para 216), else its publication; None when Grip holds neither."""
+    report = get_report(db, inspection)
+    if report is None:
+        return None
+    sent = [e.at.date() for e in events(db, report) if e.to_state == "final_sent"]
+    if sent:
+        return sent[-1]
+    return report.published_at.date() if report.published_at else None
+
+
 def _check_new(db: Session, inspection: Inspection, received: dt.date | None) -> dict[str, str]:
     errors: dict[str, str] = {}
     rule, para = schedule.plan_rule(inspection.type)
@@ -94,7 +108,8 @@ def _check_new(db: Session, inspection: Inspection, received: dt.date | None) ->
         errors["inspection_id"] = "this inspection already has an action plan: open it instead"
     if received is None:
         errors["report_received_on"] = (
-            "enter the date the final report was received, as YYYY-MM-DD: the plan is due "
+            "enter the date the final report was received, as YYYY-MM-DD (Grip's report record "
+            "has not sent it): the plan is due "
             f"{schedule.plan_days()} working days after it ({SOURCE} para 219)"
         )
     elif inspection.fieldwork_start and received < inspection.fieldwork_start:
@@ -115,8 +130,10 @@ def create_plan(
 ) -> ActionPlan:
     """Open the plan answering a standard or short inspection. Refuses a monitoring visit (para
     221), a focused visit (para 220: update the existing plan), a second plan, and a missing or
-    impossible report date. ``inadequate`` defaults to Grip's confirmed judgement (para 112)."""
+    impossible report date; without a date, the day Grip's report record sent the final version
+    is taken. ``inadequate`` defaults to Grip's confirmed judgement (para 112)."""
     inspection = _inspection(db, la_code, inspection_id)
+    report_received_on = report_received_on or report_received(db, inspection)
     errors = _check_new(db, inspection, report_received_on)
     if errors:
         raise Invalid(errors)
