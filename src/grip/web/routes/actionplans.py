@@ -165,7 +165,7 @@ def _plan_page(
             inspection=inspection,
             deadlines=plans.deadlines(plan),
             monitoring=plans.monitoring(db, plan),
-            visits=plans.visits(db, plan),
+            record=plans.progress_record(db, plan, principal),
             later=later,
             actions=rows,
             areas=areas,
@@ -210,6 +210,8 @@ def _plan_post(
     errors: dict[str, str] = {}
     try:
         work(plan, form, errors)
+        if errors:  # a field the library never saw could not be read: keep nothing
+            raise plans.Invalid(errors)
     except (plans.Invalid, plans.NotFound) as exc:
         db.rollback()
         found = exc.errors if isinstance(exc, plans.Invalid) else {"visit_id": str(exc)}
@@ -240,20 +242,15 @@ def add_action(
     def work(plan: ActionPlan, form: FormData, errors: dict[str, str]) -> None:
         due = _date(form, "due_date", errors, "Due date")
         owner = _owner_id(form, errors)
-        try:
-            acts.add_action(
-                db,
-                plan,
-                principal,
-                finding_id=_text(form, "finding_id"),
-                description=_text(form, "description"),
-                owner_user_id=owner,
-                due_date=due,
-            )
-        except plans.Invalid as exc:
-            raise plans.Invalid({**exc.errors, **errors}) from exc
-        if errors:
-            raise plans.Invalid(errors)
+        acts.add_action(
+            db,
+            plan,
+            principal,
+            finding_id=_text(form, "finding_id"),
+            description=_text(form, "description"),
+            owner_user_id=owner,
+            due_date=due,
+        )
 
     return _plan_post(request, principal, db, form, plan_id, work)
 
@@ -302,12 +299,9 @@ def review(
 
     def work(plan: ActionPlan, form: FormData, errors: dict[str, str]) -> None:
         on = _date(form, "review_on", errors, "Date of the letter")
-        try:
-            plans.record_review(
-                db, plan, principal, on, _text(form, "review_outcome"), _text(form, "review_note")
-            )
-        except plans.Invalid as exc:
-            raise plans.Invalid({**exc.errors, **errors}) from exc
+        plans.record_review(
+            db, plan, principal, on, _text(form, "review_outcome"), _text(form, "review_note")
+        )
 
     return _plan_post(request, principal, db, form, plan_id, work)
 
@@ -383,6 +377,8 @@ def _action_post(
     errors: dict[str, str] = {}
     try:
         work(*found, form, errors)
+        if errors:  # a field the library never saw could not be read: keep nothing
+            raise plans.Invalid(errors)
     except plans.Invalid as exc:
         db.rollback()
         values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
@@ -407,10 +403,7 @@ def progress(
 
     def work(plan: ActionPlan, action: PlanAction, form: FormData, errors: dict[str, str]) -> None:
         on = _date(form, "progress_on", errors, "Date of the update")
-        try:
-            acts.add_progress(db, plan, action, principal, on, _text(form, "progress_note"))
-        except plans.Invalid as exc:
-            raise plans.Invalid({**exc.errors, **errors}) from exc
+        acts.add_progress(db, plan, action, principal, on, _text(form, "progress_note"))
 
     return _action_post(request, principal, db, form, plan_id, action_id, work)
 
