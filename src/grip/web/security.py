@@ -257,7 +257,7 @@ async def submitted_form(request: Request) -> FormData:
 
     Taking the form as ``form: FormBody`` lets a route be a plain ``def``, which FastAPI runs
     in its threadpool: the route's database and file work then never holds the event loop,
-    so one slow request cannot stall every other user (issue 10 §6).
+    so one slow request cannot stall every other user.
     """
     return await request.form()
 
