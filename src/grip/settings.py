@@ -14,6 +14,8 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from grip.measures.standards import DefaultVisitStandards
+
 _REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -46,12 +48,12 @@ class Settings(BaseSettings):
         description="Folder of the GOV.UK Frontend build installed from npm (make install).",
     )
     cp_visit_working_days: int = Field(
-        default=10,
+        default=DefaultVisitStandards.cp_visit_working_days,
         ge=1,
         description="LA-local standard: visit a child on a CP plan at least every N working days.",
     )
     cin_visit_working_days: int = Field(
-        default=20,
+        default=DefaultVisitStandards.cin_visit_working_days,
         ge=1,
         description="LA-local standard: visit a child on a CIN plan at least every N working days.",
     )
@@ -65,6 +67,19 @@ class Settings(BaseSettings):
         default=20 * 1024 * 1024,
         ge=1024,
         description="Largest upload accepted; larger bodies are refused before reading.",
+    )
+    heavy_jobs_overall: int = Field(
+        default=2,
+        ge=1,
+        description=(
+            "Heavy jobs (Annex A builds, workbook checks) run at once in one Grip process; "
+            "more are refused with a page saying to try again shortly."
+        ),
+    )
+    heavy_jobs_per_user: int = Field(
+        default=1,
+        ge=1,
+        description="Heavy jobs one user may have unfinished at once.",
     )
     secure_cookies: bool = Field(
         default=True,
