@@ -265,7 +265,8 @@ class Manager:
 COMMAND_LINE = Manager(user_id=None, role=PLATFORM_OPERATOR, la_code=None)
 
 
-def _roles_by_la(db: Session, user_id: int) -> dict[str, str]:
+def roles_by_la(db: Session, user_id: int) -> dict[str, str]:
+    """Every role the user holds, expired or not: ``{la_code: role}``."""
     rows = db.scalars(select(Membership).where(Membership.user_id == user_id))
     return {m.authority_code: m.role for m in rows}
 
@@ -279,7 +280,7 @@ def check_may_change(db: Session, by: Manager, target: User, action: str) -> Non
         )
     if by.role == PLATFORM_OPERATOR:
         return
-    held = _roles_by_la(db, target.id)
+    held = roles_by_la(db, target.id)
     if PLATFORM_OPERATOR in held.values():
         raise Refused(f"{target.username} operates the platform: only a platform operator can")
     if by.la_code not in held:
