@@ -78,6 +78,7 @@ class WhatChanged:
     problems: list[str] = field(default_factory=list)
     #: Each owner's role in the LA (documents give job titles, not names: para 190).
     owner_roles: dict[int, str] = field(default_factory=dict)
+    record: list[plans.RecordEntry] = field(default_factory=list)
 
 
 def _values(
@@ -240,5 +241,13 @@ def to_document(wc: WhatChanged, la_name: str, title: str) -> Document:
             caption="Each action answers one area for improvement of the report (para 219)",
         )
     )
+    progress = doc.section("Progress record: later visits")
+    for e in wc.record:
+        v = e.visit
+        when = f", {v.fieldwork_start:%-d %B %Y}" if v.fieldwork_start else ""
+        sub = progress.subsection(f"{v.title or v.type} ({v.type.replace('-', ' ')}{when})")
+        sub.add(*[Paragraph(f"{f.kind_label}: {f.text}") for f in e.findings])
+    if not wc.record:
+        progress.add(Paragraph("No later visit recorded."))
     doc.sections.append(to_section(wc))
     return doc

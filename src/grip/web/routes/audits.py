@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from grip import calendar
 from grip.access import audit as trail
 from grip.access import clock
 from grip.access.models import Membership, User
@@ -32,7 +33,14 @@ from grip.audits.rules import lifecycle
 from grip.audits.sampling import picks_for, sample_month
 from grip.audits.templates import AGREEMENT, ANSWERS, GRADES, all_templates, load_template
 from grip.web.deps import render
-from grip.web.security import CurrentPrincipal, ScopedDB, client_actor, csrf_token, requires
+from grip.web.security import (
+    CurrentPrincipal,
+    FormBody,
+    ScopedDB,
+    client_actor,
+    csrf_token,
+    requires,
+)
 
 router = APIRouter(prefix="/audits")
 
@@ -60,19 +68,17 @@ def _date(form: FormData, name: str) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise lc.InvalidInput(
-            f"{name.replace('_', ' ')}: {value!r} is not a date (YYYY-MM-DD)"
-        ) from None
+        return calendar.parse_date(value, name.replace("_", " "))
+    except calendar.DateInputError as exc:
+        raise lc.InvalidInput(str(exc)) from None
 
 
 def _int(form: FormData, name: str) -> int | None:
     value = str(form.get(name) or "").strip()
     if not value:
         return None
-    if not value.isdigit():
-        raise lc.InvalidInput(f"{name}: {value!r} is not a number")
+    if not (value.isascii() and value.isdigit()):
+        raise lc.InvalidInput(f"{name}: {value[:40]!r} is not a whole number", name)
     return int(value)
 
 
@@ -85,6 +91,11 @@ def _people(db: Session, la_code: str, roles: tuple[str, ...]) -> list[tuple[int
         .order_by(User.display_name)
     ).all()
     return [(r[0], r[1], r[2]) for r in rows]
+
+
+def _fit_for(*jobs: str) -> tuple[str, ...]:
+    """The roles whose holders may be given any of ``jobs``: the rule allocation checks."""
+    return tuple(sorted(set().union(*(lc.job_roles(j) for j in jobs))))
 
 
 def _names(db: Session, ids: set[int | None]) -> dict[int, str]:
@@ -177,8 +188,36 @@ def sample_page(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, month: str | None = None
 ) -> HTMLResponse:
     """The month's sample with the reason for each pick, and allocation to auditors."""
-    month = month or clock.now().date().strftime("%Y-%m")
+    return _sample(request, principal, db, month or clock.now().date().strftime("%Y-%m"))
+
+
+#: Allocation form fields and the id prefix of their inputs on the sample page.
+ALLOCATE_FIELDS = {
+    "auditor_id": "auditor",
+    "worker_user_id": "worker",
+    "template_id": "template",
+    "theme": "theme",
+    "due_date": "due",
+}
+
+
+def _sample(
+    request: Request,
+    principal: Principal,
+    db: Session,
+    month: str,
+    status_code: int = 200,
+    kept: dict[str, str] | None = None,
+    error: lc.InvalidInput | None = None,
+) -> HTMLResponse:
+    """The sample page; after a refused allocation, with the error linked to its field and
+    what the person chose kept in the pick's form."""
     picks = picks_for(db, principal.la_code, month)
+    errors = []
+    if error is not None and kept is not None:
+        index = next((i for i, p in enumerate(picks, 1) if p.id == kept.get("pick_id")), 0)
+        href = f"#{ALLOCATE_FIELDS.get(error.field or '', 'auditor')}-{index}"
+        errors = [{"text": str(error), "href": href}]
     allocated = {
         a.pick_id
         for a in db.scalars(
@@ -192,19 +231,22 @@ def sample_page(
         month=month,
         picks=picks,
         allocated=allocated,
-        auditors=_people(
-            db, principal.la_code, ("auditor", "team_manager", "qa_lead", "head_of_service")
-        ),
+        auditors=_people(db, principal.la_code, _fit_for("auditor")),
         workers=_people(db, principal.la_code, ("social_worker", "team_manager")),
         templates=all_templates(),
+        status_code=status_code,
+        errors=errors,
+        kept=kept or {},
+        error_field=error.field if error else None,
         **_base(request, principal),
     )
 
 
 @router.post("/sample", dependencies=[requires("audits:sample")])
-async def sample_run(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
+def sample_run(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
+) -> Response:
     """Choose and store the month's sample."""
-    form = await request.form()
     month = str(form.get("month") or "")
     try:
         sample_month(
@@ -223,15 +265,16 @@ async def sample_run(request: Request, principal: CurrentPrincipal, db: ScopedDB
 
 
 @router.post("/allocate", dependencies=[requires("audits:manage")])
-async def allocate(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
+def allocate(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
+) -> Response:
     """Allocate a picked case (or a case chosen on the page) to an auditor."""
-    form = await request.form()
     month = str(form.get("month") or "")
+    pick_id = str(form.get("pick_id") or "") or None
     try:
         auditor = _int(form, "auditor_id")
         if auditor is None:
-            raise lc.InvalidInput("choose the auditor")
-        pick_id = str(form.get("pick_id") or "") or None
+            raise lc.InvalidInput("choose the auditor", "auditor_id")
         person = str(form.get("person_id") or "").strip()
         team = service = None
         if pick_id:
@@ -260,6 +303,10 @@ async def allocate(request: Request, principal: CurrentPrincipal, db: ScopedDB) 
         )
     except lc.AuditError as exc:
         db.rollback()
+        if isinstance(exc, lc.InvalidInput) and exc.field and pick_id and not _wants_json(request):
+            # Shown in place: the error summary links to the field, the choices are kept.
+            kept = {k: str(form.get(k) or "") for k in ("pick_id", *ALLOCATE_FIELDS)}
+            return _sample(request, principal, db, month, 400, kept, exc)
         return _error_page(request, principal, exc, back=f"/audits/sample?month={month}")
     return RedirectResponse(f"/audits/{audit.id}", status_code=303)
 
@@ -277,8 +324,8 @@ def agreement_page(
 ) -> Response:
     """Moderation agreement: percentage and Cohen's kappa by team and over time."""
     try:
-        f = dt.date.fromisoformat(date_from) if date_from else None
-        t = dt.date.fromisoformat(date_to) if date_to else None
+        f = calendar.parse_date(date_from, "date from") if date_from else None
+        t = calendar.parse_date(date_to, "date to") if date_to else None
         report = agreement(db, principal.la_code, f, t)
     except (ValueError, lc.AuditError) as exc:
         return _error_page(request, principal, lc.InvalidInput(str(exc)), back="/audits/agreement")
@@ -422,11 +469,7 @@ def _audit_context(db: Session, audit: Audit, principal: Principal) -> dict[str,
         "history": lc.history_of(db, audit),
         "overdue": lc.is_overdue(audit, clock.now().date()),
         "due": lc.effective_due(audit),
-        "moderators": _people(
-            db,
-            audit.la_code,
-            ("auditor", "team_manager", "qa_lead", "head_of_service", "inspector"),
-        ),
+        "moderators": _people(db, audit.la_code, _fit_for("moderator", "inspector")),
         "moderator_kinds": lc.MODERATOR_KINDS,
         "family_methods": lc.FAMILY_METHODS,
         "notify_methods": ac.NOTIFY_METHODS,
@@ -454,6 +497,20 @@ def audit_page(
         audit = lc.get_audit(db, principal.la_code, audit_id)
     except lc.AuditError as exc:
         return _error_page(request, principal, exc, back="/audits")
+    return _audit_view(request, principal, db, audit)
+
+
+def _audit_view(
+    request: Request,
+    principal: Principal,
+    db: Session,
+    audit: Audit,
+    status_code: int = 200,
+    errors: list[dict[str, str]] | None = None,
+    kept: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The audit page (a read of the audit and of the child's record summary); after a
+    refused change, with the error summary linked to the field and the choices kept."""
     trail.record_event(
         db,
         action="audit.read",
@@ -477,7 +534,10 @@ def audit_page(
     return render(
         request,
         "audits/audit.html",
+        status_code=status_code,
         title=f"Audit of {audit.person_id}",
+        errors=errors or [],
+        kept=kept or {},
         **ctx,
         **_base(request, principal),
     )
@@ -516,10 +576,14 @@ def _form_input(form: FormData, audit: Audit) -> lc.FormInput:
     return data
 
 
-async def _save(
-    request: Request, audit_id: str, principal: Principal, db: Session, reflection: bool
+def _save(
+    request: Request,
+    audit_id: str,
+    principal: Principal,
+    db: Session,
+    form: FormData,
+    reflection: bool,
 ) -> Response:
-    form = await request.form()
     try:
         audit = lc.get_audit(db, principal.la_code, audit_id)
         version = _int(form, "version")
@@ -544,25 +608,24 @@ async def _save(
 
 
 @router.post("/{audit_id}/save", dependencies=[requires("audits:write")])
-async def save(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def save(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Save the questions, grades or family feedback (and optionally move on a step)."""
-    return await _save(request, audit_id, principal, db, reflection=False)
+    return _save(request, audit_id, principal, db, form, reflection=False)
 
 
 @router.post("/{audit_id}/reflection", dependencies=[requires("audits:reflect")])
-async def save_reflection(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def save_reflection(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Save the worker's reflection sheet (Southwark QA framework 2015, appendix 1 §1.3, §2c)."""
-    return await _save(request, audit_id, principal, db, reflection=True)
+    return _save(request, audit_id, principal, db, form, reflection=True)
 
 
-async def _act(
-    request: Request, audit_id: str, principal: Principal, db: Session, fn: Any
+def _act(
+    request: Request, audit_id: str, principal: Principal, db: Session, form: FormData, fn: Any
 ) -> Response:
-    form = await request.form()
     try:
         audit = lc.get_audit(db, principal.la_code, audit_id)
         fn(audit, form)
@@ -573,8 +636,8 @@ async def _act(
 
 
 @router.post("/{audit_id}/transition", dependencies=[requires("audits:write")])
-async def do_transition(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def do_transition(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Move the audit on (or back) one step."""
 
@@ -588,27 +651,35 @@ async def do_transition(
             note=str(form.get("note") or "") or None,
         )
 
-    return await _act(request, audit_id, principal, db, fn)
+    return _act(request, audit_id, principal, db, form, fn)
 
 
 @router.post("/{audit_id}/moderator", dependencies=[requires("audits:manage")])
-async def appoint(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def appoint(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Appoint the moderator who will grade blind."""
-
-    def fn(audit: Audit, form: FormData) -> None:
+    kept = {k: str(form.get(k) or "") for k in ("moderator_id", "kind")}
+    try:
+        audit = lc.get_audit(db, principal.la_code, audit_id)
         mid = _int(form, "moderator_id")
         if mid is None:
-            raise lc.InvalidInput("choose the moderator")
-        lc.appoint_moderator(db, audit, principal, mid, str(form.get("kind") or "second_auditor"))
-
-    return await _act(request, audit_id, principal, db, fn)
+            raise lc.InvalidInput("choose the moderator", "moderator_id")
+        lc.appoint_moderator(db, audit, principal, mid, kept["kind"] or "second_auditor")
+    except lc.AuditError as exc:
+        db.rollback()
+        if isinstance(exc, lc.InvalidInput) and exc.field and not _wants_json(request):
+            # Shown in place on the audit page, linked to the moderator field.
+            audit = lc.get_audit(db, principal.la_code, audit_id)
+            errors = [{"text": str(exc), "href": f"#{exc.field}"}]
+            return _audit_view(request, principal, db, audit, 400, errors, kept)
+        return _error_page(request, principal, exc, back=f"/audits/{audit_id}")
+    return RedirectResponse(f"/audits/{audit_id}", status_code=303)
 
 
 @router.post("/{audit_id}/moderation", dependencies=[requires("audits:moderate")])
-async def moderate(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def moderate(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """The moderator's blind grades; with ``complete`` set, completes the moderation."""
 
@@ -623,34 +694,34 @@ async def moderate(
         if form.get("complete"):
             lc.transition(db, audit, "complete_moderation", principal, audit.version)
 
-    return await _act(request, audit_id, principal, db, fn)
+    return _act(request, audit_id, principal, db, form, fn)
 
 
 @router.post("/{audit_id}/exempt", dependencies=[requires("audits:exempt")])
-async def exempt(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def exempt(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Exempt the audit from its timescale (head of service, with a reason; §2f)."""
 
     def fn(audit: Audit, form: FormData) -> None:
         lc.exempt(db, audit, principal, str(form.get("reason") or ""), _date(form, "until"))
 
-    return await _act(request, audit_id, principal, db, fn)
+    return _act(request, audit_id, principal, db, form, fn)
 
 
 @router.post("/{audit_id}/chase", dependencies=[requires("audits:manage")])
-async def chase(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def chase(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Record a chase of an overdue audit."""
-    return await _act(
-        request, audit_id, principal, db, lambda audit, _f: lc.chase(db, audit, principal)
+    return _act(
+        request, audit_id, principal, db, form, lambda audit, _f: lc.chase(db, audit, principal)
     )
 
 
 @router.post("/{audit_id}/actions", dependencies=[requires("audits:write")])
-async def add_action(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def add_action(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Add an improvement action."""
 
@@ -667,12 +738,17 @@ async def add_action(
             due_date=due,
         )
 
-    return await _act(request, audit_id, principal, db, fn)
+    return _act(request, audit_id, principal, db, form, fn)
 
 
 @router.post("/{audit_id}/actions/{action_id}", dependencies=[requires("audits:write")])
-async def update_action(
-    request: Request, audit_id: str, action_id: str, principal: CurrentPrincipal, db: ScopedDB
+def update_action(
+    request: Request,
+    audit_id: str,
+    action_id: str,
+    principal: CurrentPrincipal,
+    db: ScopedDB,
+    form: FormBody,
 ) -> Response:
     """Change an action's status, with evidence when done."""
 
@@ -690,12 +766,12 @@ async def update_action(
             completed_on=_date(form, "completed_on"),
         )
 
-    return await _act(request, audit_id, principal, db, fn)
+    return _act(request, audit_id, principal, db, form, fn)
 
 
 @router.post("/{audit_id}/safety", dependencies=[requires("audits:safety")])
-async def raise_concern(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def raise_concern(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Raise an immediate safety concern (§2g): the Director is always told."""
 
@@ -703,6 +779,8 @@ async def raise_concern(
         when = str(form.get("director_told_at") or "").strip()
         try:
             told_at = dt.datetime.fromisoformat(when).replace(tzinfo=dt.UTC) if when else None
+            if told_at:
+                calendar.check_input_date(told_at.date())
         except ValueError:
             raise lc.InvalidInput(
                 f"when the Director was told: {when!r} is not a date and time"
@@ -725,12 +803,17 @@ async def raise_concern(
             others=others,
         )
 
-    return await _act(request, audit_id, principal, db, fn)
+    return _act(request, audit_id, principal, db, form, fn)
 
 
 @router.post("/{audit_id}/safety/{concern_id}/close", dependencies=[requires("audits:safety")])
-async def close_concern(
-    request: Request, audit_id: str, concern_id: str, principal: CurrentPrincipal, db: ScopedDB
+def close_concern(
+    request: Request,
+    audit_id: str,
+    concern_id: str,
+    principal: CurrentPrincipal,
+    db: ScopedDB,
+    form: FormBody,
 ) -> Response:
     """Close a safety concern with what was done (a manager)."""
 
@@ -740,12 +823,12 @@ async def close_concern(
             raise lc.NotFound("that concern belongs to another audit")
         ac.close_safety_concern(db, concern, principal, str(form.get("action_taken") or ""))
 
-    return await _act(request, audit_id, principal, db, fn)
+    return _act(request, audit_id, principal, db, form, fn)
 
 
 @router.post("/{audit_id}/iro-copy", dependencies=[requires("audits:write")])
-async def iro_copy(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def iro_copy(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Record the copy sent to the IRO or CP chair (§2j)."""
 
@@ -755,12 +838,12 @@ async def iro_copy(
             raise lc.InvalidInput("give the date the copy was sent")
         lc.record_iro_copy(db, audit, principal, str(form.get("to") or ""), sent)
 
-    return await _act(request, audit_id, principal, db, fn)
+    return _act(request, audit_id, principal, db, form, fn)
 
 
 @router.post("/{audit_id}/hos-discussion", dependencies=[requires("audits:manage")])
-async def hos_discussion(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def hos_discussion(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Record the head of service's discussion of the case (§2i)."""
 
@@ -770,4 +853,4 @@ async def hos_discussion(
             raise lc.InvalidInput("give the date of the discussion")
         lc.record_hos_discussion(db, audit, principal, on, str(form.get("note") or ""))
 
-    return await _act(request, audit_id, principal, db, fn)
+    return _act(request, audit_id, principal, db, form, fn)

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from grip import calendar
 from grip.access import audit, clock
 from grip.access.principal import Principal
 from grip.documents.render import render as render_document
@@ -24,7 +25,15 @@ from grip.selfeval.readiness import readiness as readiness_of
 from grip.selfeval.structure import load_structure
 from grip.store.base import LocalAuthority
 from grip.web.deps import render
-from grip.web.security import CurrentPrincipal, ScopedDB, client_actor, csrf_token, requires
+from grip.web.security import (
+    CurrentPrincipal,
+    FormBody,
+    PathYear,
+    ScopedDB,
+    client_actor,
+    csrf_token,
+    requires,
+)
 
 router = APIRouter()
 READ = [requires("selfeval:read")]
@@ -46,9 +55,9 @@ def _base(request: Request, principal: Principal) -> dict[str, Any]:
 
 def _date(raw: str, field: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(raw.strip())
-    except ValueError:
-        raise EvidenceError(f"{field} {raw!r}: expected a date as YYYY-MM-DD") from None
+        return calendar.parse_date(raw, field)
+    except calendar.DateInputError as exc:
+        raise EvidenceError(str(exc)) from None
 
 
 @router.get("/selfeval", dependencies=READ)
@@ -73,9 +82,10 @@ def index(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Respon
 
 
 @router.post("/selfeval/open", dependencies=WRITE)
-async def open_year(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
+def open_year(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
+) -> Response:
     """Open the year's self-evaluation (an existing one is opened, never duplicated)."""
-    form = await request.form()
     values = {k: str(form.get(k) or "") for k in ("year", "on")}
     errors: dict[str, str] = {}
     try:
@@ -168,7 +178,9 @@ def readiness(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Re
 
 
 @router.get("/selfeval/{year}", dependencies=READ)
-def document(request: Request, principal: CurrentPrincipal, db: ScopedDB, year: int) -> Response:
+def document(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: PathYear
+) -> Response:
     """The self-evaluation: the author's text beside Grip's evidence panels."""
     se = _get(db, principal, year)
     if se is None:
@@ -199,12 +211,13 @@ def _edit_from(form: Any) -> service.Edit:
 
 
 @router.post("/selfeval/{year}", dependencies=WRITE)
-async def save(request: Request, principal: CurrentPrincipal, db: ScopedDB, year: int) -> Response:
+def save(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: PathYear, form: FormBody
+) -> Response:
     """Save the author's edit, refused if someone saved since it was loaded."""
     se = _get(db, principal, year)
     if se is None:
         return _not_found(request, principal, year)
-    form = await request.form()
     edit = _edit_from(form)
     loaded = int(str(form.get("version") or "0")) if str(form.get("version") or "").isdigit() else 0
     try:
@@ -229,14 +242,13 @@ async def save(request: Request, principal: CurrentPrincipal, db: ScopedDB, year
 
 
 @router.post("/selfeval/{year}/refresh", dependencies=WRITE)
-async def refresh(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: int
+def refresh(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: PathYear, form: FormBody
 ) -> Response:
     """Re-draw every panel at a new date; the author's text is untouched (para 35)."""
     se = _get(db, principal, year)
     if se is None:
         return _not_found(request, principal, year)
-    form = await request.form()
     raw = str(form.get("on") or "")
     loaded = int(str(form.get("version"))) if str(form.get("version") or "").isdigit() else 0
     try:
@@ -252,7 +264,7 @@ async def refresh(
 
 @router.get("/selfeval/{year}/export.{fmt}", dependencies=READ)
 def export(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: int, fmt: str
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: PathYear, fmt: str
 ) -> Response:
     """The self-evaluation as DOCX or PDF (grip.documents)."""
     se = _get(db, principal, year)
