@@ -26,7 +26,7 @@ import json
 import operator
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import compress, count, repeat
 from pathlib import Path
@@ -246,6 +246,39 @@ class _Checker:
     def read(self, table: Table, hasher: Any) -> tuple[list[str], list[Any]] | None:
         """The file's header and data rows, or None after recording why it cannot be read."""
         path = self.folder / table.filename
+        data = self.file_bytes(table, path, hasher)
+        if data is None:
+            return None
+        text = self.decode(table, data)
+        if text is None:
+            return None
+        lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+        del data
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        header = self.header(table, reader)
+        if header is None or not self.check_header(table, header):
+            return None
+        rows = self._read_fast(path, header, lines)
+        if rows is not None:
+            return header, rows
+        try:
+            return header, list(reader)
+        except csv.Error as exc:
+            self.problems.append(
+                Problem(
+                    table.name,
+                    max(reader.line_num - 1, 1),
+                    None,
+                    "",
+                    "malformed_csv",
+                    f"well-formed CSV: {exc} (near line {reader.line_num})",
+                )
+            )
+            return None
+
+    def file_bytes(self, table: Table, path: Path, hasher: Any) -> bytes | None:
+        """The file's bytes (added to the extract's hash), or None when it is outside the
+        folder or missing."""
         if outside_folder(self.folder, path):
             self.problems.append(_outside_problem(table.name, table.filename))
             _hash_file(hasher, table, None)
@@ -266,8 +299,12 @@ class _Checker:
             return None
         data = path.read_bytes()
         _hash_file(hasher, table, data)
+        return data
+
+    def decode(self, table: Table, data: bytes) -> str | None:
+        """The file as UTF-8 text (a byte order mark allowed), or None naming the bad byte."""
         try:
-            text = data.decode("utf-8-sig")
+            return data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
             self.problems.append(
@@ -282,13 +319,12 @@ class _Checker:
                 )
             )
             return None
-        lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-        del data
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+
+    def header(self, table: Table, reader: Iterator[list[str]]) -> list[str] | None:
+        """The header row's column names, or None when it is malformed or empty."""
         try:
-            first = next(reader, [])
+            first: list[str] = next(reader, [])
         except csv.Error as exc:
-            first = []
             self.problems.append(
                 Problem(table.name, None, None, "", "malformed_csv", f"a CSV header row ({exc})")
             )
@@ -305,26 +341,7 @@ class _Checker:
                 )
             )
             return None
-        header = [h.strip() for h in first]
-        if not self.check_header(table, header):
-            return None
-        rows = self._read_fast(path, header, lines)
-        if rows is not None:
-            return header, rows
-        try:
-            return header, list(reader)
-        except csv.Error as exc:
-            self.problems.append(
-                Problem(
-                    table.name,
-                    max(reader.line_num - 1, 1),
-                    None,
-                    "",
-                    "malformed_csv",
-                    f"well-formed CSV: {exc} (near line {reader.line_num})",
-                )
-            )
-            return None
+        return [h.strip() for h in first]
 
     def _read_fast(self, path: Path, header: list[str], lines: int) -> list[Any] | None:
         """Rows read by DuckDB's CSV reader (about twice as fast as the csv module).
