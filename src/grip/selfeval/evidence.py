@@ -21,6 +21,7 @@ from grip.audits import reports
 from grip.audits.models import Audit, AuditAction
 from grip.audits.moderation import quarter_of
 from grip.audits.reports import quarter_months
+from grip.casedata.facts import open_during
 from grip.casedata.models import CASE_TABLES
 from grip.measures.definitions import load_definitions
 from grip.measures.engine import MeasuresError, compute
@@ -182,8 +183,7 @@ def audit_cohorts(db: Session, la_code: str, quarter: str) -> dict[str, str]:
         first = dt.date.fromisoformat(a.month + "-01")
         last = calendar.add_months(first, 1) - dt.timedelta(days=1)
         looked_after = any(
-            start <= last and (end is None or end >= first)
-            for start, end in spells.get(a.person_id, [])
+            open_during(start, end, first, last) for start, end in spells.get(a.person_id, [])
         )
         out[a.id] = "in_care" if looked_after or a.person_id in left_care else "not_in_care"
     return out
