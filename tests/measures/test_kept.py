@@ -89,3 +89,18 @@ def test_an_old_run_is_computed_again(book: Engine) -> None:
     runs = kept.KeptRuns(max_age=0)
     first, _ = runs.get(book, "LA1", ON)
     assert runs.get(book, "LA1", ON)[0] is not first
+
+
+def test_kept_child_lists_equal_the_runs_own(book: Engine) -> None:
+    runs = kept.KeptRuns()
+    run, lock = runs.get(book, "LA1", ON)
+    for args in (
+        {"only_numerator": None},
+        {"only_numerator": False},
+        {"dimension": "sex", "slice_value": "All"},
+    ):
+        with lock:
+            first = runs.children(run, "AS_45WD", **args)
+            assert first == run.children("AS_45WD", **args)
+            assert runs.children(run, "AS_45WD", **args) is first
+    assert len(runs.children(run, "AS_45WD")) == 3

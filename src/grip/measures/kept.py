@@ -12,6 +12,8 @@ Only one computation per key runs at a time: when twenty people open the dashboa
 after an import, one computes and the others wait for its result (rather than twenty
 computations fighting for the same cores).
 
+The child lists behind a figure (the drill-down) are kept with their run the same way.
+
 This is the one place the measures are cached; :func:`grip.measures.engine.compute` is the
 plain path and ``tests/measures/test_kept.py`` holds the two equal.
 """
@@ -29,8 +31,11 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from grip.measures.engine import MeasuresRun, compute
+from grip.measures.results import ChildRow
 
 Key = tuple[str, str, date, str]
+#: Child lists kept per run (each slice of each measure is one).
+ROW_LISTS_PER_RUN = 256
 
 
 def data_version(engine: Engine, la_code: str) -> str:
@@ -67,6 +72,7 @@ class KeptRuns:
         self.max_age = max_age
         self._runs: OrderedDict[Key, tuple[float, MeasuresRun, threading.Lock]] = OrderedDict()
         self._computing: dict[Key, threading.Lock] = {}
+        self._rows: dict[int, dict[tuple[Any, ...], list[ChildRow]]] = {}
         self._lock = threading.Lock()
 
     def _hit(self, key: Key) -> tuple[MeasuresRun, threading.Lock] | None:
@@ -99,6 +105,8 @@ class KeptRuns:
                 run = compute(engine, la_code, on, 12, settings=settings)
                 lock = threading.Lock()
                 with self._lock:
+                    if key in self._runs:  # an expired run of the same key: forget its lists
+                        self._rows.pop(id(self._runs[key][1]), None)
                     self._runs[key] = (time.monotonic(), run, lock)
                     while len(self._runs) > self.size:
                         self._runs.popitem(last=False)
@@ -107,10 +115,36 @@ class KeptRuns:
                     self._computing.pop(key, None)
             return run, lock
 
+    def children(
+        self,
+        run: MeasuresRun,
+        measure_id: str,
+        *,
+        only_numerator: bool | None = None,
+        dimension: str | None = None,
+        slice_value: str | None = None,
+    ) -> list[ChildRow]:
+        """``run.children(...)`` kept with the run: a run's rows never change, and DuckDB
+        works each list out afresh (tens of ms for a few thousand children). Call it holding
+        the run's lock, as for any read of the run."""
+        args = (measure_id, only_numerator, dimension, slice_value)
+        with self._lock:
+            memo = self._rows.setdefault(id(run), {})
+            if args in memo:
+                return memo[args]
+        rows = run.children(
+            measure_id, only_numerator=only_numerator, dimension=dimension, slice_value=slice_value
+        )
+        with self._lock:
+            if len(memo) < ROW_LISTS_PER_RUN:
+                memo[args] = rows
+        return rows
+
     def clear(self) -> None:
         """Forget every kept run (tests)."""
         with self._lock:
             self._runs.clear()
+            self._rows.clear()
 
 
 #: The process's kept runs (the measures pages and the home page read through it).

@@ -148,7 +148,8 @@ def measure_page(
     with lock:
         trend = run.whole(m.id)
         slices = {d: run.slices(m.id, d) for d in DIMENSIONS}
-        rows = run.children(
+        rows = kept.RUNS.children(
+            run,
             m.id,
             only_numerator=False if failing else None,
             dimension=dimension,
