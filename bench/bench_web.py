@@ -1,4 +1,4 @@
-"""Page speed under load (issue 10 §8; never run in timed tests). Prints JSON.
+"""Page speed under load (never run in timed tests). Prints JSON.
 
 20 signed-in users (locust, run headless from here in a child process) go round the main
 pages of a synthetic LA (``grip.demo.build_demo``: ``--children`` children, a year of audits),

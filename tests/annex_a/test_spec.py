@@ -203,3 +203,17 @@ def test_a_changed_spec_file_is_read_again(tmp_path: Path) -> None:
     after = load_spec("ofsted-2024", tmp_path)
     assert after.title == before.title + " (changed)"
     assert after == read_spec("ofsted-2024", tmp_path)
+
+
+@pytest.mark.parametrize("spec_id", ["ofsted-2024"])
+def test_every_care_leaver_activity_the_import_accepts_has_a_template_code(spec_id: str) -> None:
+    """SSDA903 activity codes (children looked after return guide: F4/P4 apprenticeship, F5/P5
+    other training or employment) all reach list 9 as a template code: a built workbook must
+    pass its own check (a 20,000-child build once wrote F5 as recorded and failed it)."""
+    from grip.annex_a.spec import load_codes
+    from grip.casedata.format import load_format
+
+    accepted = set(load_format().codes["care_leaver_activity"].values)
+    spec = load_spec(spec_id)
+    mapped = set(load_codes(spec.codes_id)["activity"]._by_source)
+    assert accepted - mapped == set()

@@ -464,12 +464,12 @@ def load_spec(spec_id: str = DEFAULT_SPEC, directory: Path = SPECS_DIR) -> Spec:
     """Load, validate and return the spec ``<directory>/<spec_id>.yaml``.
 
     Kept once read: parsing and validating a spec costs about 150 ms, and every Annex A page
-    names the specs (issue 10 §8). The copy is read again whenever a spec or code-list file in
+    names the specs. The copy is read again whenever a spec or code-list file in
     ``directory`` changes (its name, size or modification time); :func:`read_spec` is the
     plain, uncached path and ``tests/annex_a/test_spec.py`` holds the two equal. Raises
     :class:`SpecError` naming the file and the first problem found.
     """
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", spec_id):
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", spec_id):
         raise SpecError(f"spec id {spec_id!r} is not a valid name")
     stamp = tuple(
         (p.name, st.st_mtime_ns, st.st_size)

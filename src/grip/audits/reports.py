@@ -72,6 +72,12 @@ def quarter_months(quarter: str) -> list[str]:
     if not m:
         raise lc.InvalidInput(f"quarter {quarter!r}: expected YYYY-Qn, e.g. 2026-Q3")
     year, q = int(m.group(1)), int(m.group(2))
+    if not calendar.EARLIEST_INPUT.year <= year <= calendar.LATEST_INPUT.year:
+        # 9999-Q4 used to reach date arithmetic beyond the calendar (a server error).
+        raise lc.InvalidInput(
+            f"quarter {quarter!r}: expected a year from {calendar.EARLIEST_INPUT.year} "
+            f"to {calendar.LATEST_INPUT.year}"
+        )
     return [f"{year}-{3 * (q - 1) + i:02d}" for i in (1, 2, 3)]
 
 

@@ -58,6 +58,10 @@ FILE_RULES: frozenset[str] = frozenset(
         "format_version",
         "la_mismatch",
         "row_count",
+        # A NUL or other control character in a value: a corrupt or hostile file, so
+        # nothing loads even skipping rows (penetration test, December 2026).
+        "control_character",
+        "outside_folder",
     }
 )
 
@@ -83,6 +87,9 @@ _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INT_RE = re.compile(r"-?[0-9]{1,10}")
 _DEC_RE = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _ID_MAX = 48
+#: C0 controls except tab, line feed and carriage return (free text may hold line breaks),
+#: DEL and the C1 controls.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _INT_MAX = 2**31 - 1
 _BAD: Any = object()
 _UNSEEN: Any = object()
@@ -239,6 +246,10 @@ class _Checker:
     def read(self, table: Table, hasher: Any) -> tuple[list[str], list[Any]] | None:
         """The file's header and data rows, or None after recording why it cannot be read."""
         path = self.folder / table.filename
+        if outside_folder(self.folder, path):
+            self.problems.append(_outside_problem(table.name, table.filename))
+            _hash_file(hasher, table, None)
+            return None
         if not path.is_file():
             self.problems.append(
                 Problem(
@@ -400,6 +411,8 @@ class _Checker:
                 if not v
             )
         if col.type in ("id", "text"):
+            if _CONTROL_RE.search("".join(distinct)):
+                problems.extend(_control_problems(tname, cname, vals))
             if col.type == "id" and max(map(len, distinct), default=0) > _ID_MAX:
                 problems.extend(
                     Problem(
@@ -646,6 +659,43 @@ class _Checker:
             data.invalid.add(i)
 
 
+def _control_problems(table: str, column: str, vals: tuple[str, ...]) -> Iterable[Problem]:
+    """A problem for each value holding a control character, shown escaped (``\\x00``)."""
+    for i, v in enumerate(vals):
+        found = _CONTROL_RE.search(v)
+        if found:
+            shown = _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", v)[:60]
+            yield Problem(
+                table,
+                i + 1,
+                column,
+                shown,
+                "control_character",
+                f"text without control characters (U+{ord(found.group()):04X} at character "
+                f"{found.start() + 1})",
+            )
+
+
+def outside_folder(folder: Path, path: Path) -> bool:
+    """Whether ``path`` (in the extract ``folder``) is a link that leads out of the folder:
+    the import must not read files elsewhere on the server through an extract's link."""
+    try:
+        return not path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a link loop
+        return True
+
+
+def _outside_problem(table: str, filename: str) -> Problem:
+    return Problem(
+        table,
+        None,
+        None,
+        filename,
+        "outside_folder",
+        "a file in the extract folder (this is a link to a file outside it, which is not read)",
+    )
+
+
 def _hasher(fmt: ExtractFormat) -> Any:
     return hashlib.sha256(f"grip-extract {fmt.version}\0".encode())
 
@@ -667,7 +717,8 @@ def content_hash(folder: Path | str) -> str:
     hasher = _hasher(fmt)
     for table in fmt.tables.values():
         path = Path(folder) / table.filename
-        _hash_file(hasher, table, path.read_bytes() if path.is_file() else None)
+        readable = path.is_file() and not outside_folder(Path(folder), path)
+        _hash_file(hasher, table, path.read_bytes() if readable else None)
     return str(hasher.hexdigest())
 
 
@@ -704,6 +755,9 @@ def _read_manifest(
     problems: list[Problem],
 ) -> dict[str, Any]:
     path = folder / MANIFEST
+    if outside_folder(folder, path):
+        problems.append(_outside_problem("manifest", MANIFEST))
+        return {}
     if not path.is_file():
         return {}
     try:

@@ -7,7 +7,6 @@ from datetime import datetime
 import click
 import uvicorn
 
-from grip.access import clock, totp
 from grip.cli.common import settings_from_env
 from grip.demo import DEMO_LA, build_demo, demo_settings, reset_demo_database
 from grip.web.app import create_app
@@ -54,20 +53,13 @@ def demo(
         "\nSign in with a username and password, then the 6-digit code from an authenticator"
         " app set up with the TOTP secret (or: grip demo-code SECRET)."
     )
+    click.echo(
+        "\nTo use the command line on this demo's database (for example `grip users list`):\n"
+        f"  export GRIP_DATABASE_URL={result.database_url}"
+    )
     if no_serve:
         return
     click.echo(f"\nServing on http://{host}:{port}/ (Ctrl-C to stop)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
-
-
-@click.command("demo-code")
-@click.argument("secret")
-def demo_code(secret: str) -> None:
-    """Print the current 6-digit sign-in code for a demo account's TOTP SECRET."""
-    try:
-        click.echo(totp.code_at(secret, clock.now()))
-    except (ValueError, TypeError) as exc:  # pyotp's message names what is wrong
-        raise click.BadParameter(f"not a TOTP secret: {exc}", param_hint="SECRET") from exc
-
-
-commands = [demo, demo_code]
+    uvicorn.run(
+        create_app(settings), host=host, port=port, proxy_headers=False, log_level="warning"
+    )

@@ -68,7 +68,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = make_engine(settings.resolved_database_url)
     app.state.sessions = session_factory(app.state.engine)
     app.state.templates = make_templates()
-    # Heavy work (Annex A builds, workbook checks) runs here, off the request (issue 10 §6).
+    # Heavy work (Annex A builds, workbook checks) runs here, off the request.
     app.state.jobs = JobRegistry(settings.heavy_jobs_overall, settings.heavy_jobs_per_user)
     install_security(app)
     if settings.frontend_dir.is_dir():
