@@ -285,13 +285,28 @@ def _record_outcome(
     db: Session, inspection: Inspection, engine: Engine, published: dt.date
 ) -> None:
     from grip.evidence.judgements import confirmed_judgements
-    from grip.outcomes import record_outcome
+    from grip.outcomes import OutcomeError
     from grip.reports.service import fieldwork
 
     grades = {j.judgement_id: j.grade for j in confirmed_judgements(db, inspection)}
     days = fieldwork(inspection)
     if inspection.kind != "real" or not grades or days is None:
         return
+    try:
+        _record(engine, inspection, days, published, grades)
+    except OutcomeError as exc:
+        raise Refused(
+            [
+                f"the outcome could not go into the outcomes register, so the report "
+                f"is not published: {exc}"
+            ]
+        ) from exc
+
+
+def _record(engine: Engine, inspection: Inspection, days: tuple[dt.date, dt.date],
+            published: dt.date, grades: dict[str, str]) -> None:  # fmt: skip
+    from grip.outcomes import record_outcome
+
     record_outcome(
         engine,
         la_code=inspection.la_code,
