@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session
 
 from grip.access import clock
 from grip.audits.lifecycle import Actor, new_id
+from grip.documents.render import render
 from grip.evidence import name_guard
 from grip.inspections.models import Inspection
 from grip.inspections.records import team_role_of
 from grip.inspections.timeline import Milestone, TimelineError, compute
-from grip.reports import checks, structure
+from grip.reports import checks, document, structure
 from grip.reports.document import paragraphs
 from grip.reports.drafting import editable, follow, log, require_lead, texts
 from grip.reports.errors import Invalid, Locked, NotAllowed, NotFound, Refused
@@ -68,9 +69,14 @@ def _require_team_role(
 def problems(
     db: Session, inspection: Inspection, report: Report, names: name_guard.NameIndex
 ) -> list[checks.Problem]:
-    """Every check before issue the document now fails (see :mod:`grip.reports.checks`)."""
+    """Every check before issue the document now fails (see :mod:`grip.reports.checks`). Only
+    the inspection report is typeset for them (its pages and first page); a letter has no
+    page limit."""
     rec = record_of(db, inspection, report)
-    return checks.check(rec, render_all(db, inspection, report), names)
+    files = {}
+    if rec.kind == "inspection-report":
+        files["report"] = render(document.report_document(rec))
+    return checks.check(rec, files, names)
 
 
 def move(
