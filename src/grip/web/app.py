@@ -22,6 +22,7 @@ from jinja2 import (
 from starlette.routing import BaseRoute, Mount, Route
 
 from grip import __version__, formats
+from grip.access import events
 from grip.jobs import JobRegistry
 from grip.settings import Settings
 from grip.store.db import make_engine, session_factory
@@ -53,6 +54,8 @@ def make_templates() -> Environment:
     env.filters["long_date"] = formats.long_date
     env.filters["date_time"] = formats.date_time
     env.filters["month_year"] = formats.month_year
+    env.filters["event_words"] = events.describe
+    env.filters["outcome_words"] = events.outcome_words
     return env
 
 
