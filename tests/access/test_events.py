@@ -24,7 +24,9 @@ def test_every_fixed_action_recorded_in_the_code_has_its_own_words() -> None:
     actions = {
         m
         for p in SRC.rglob("*.py")
-        for m in re.findall(r'action="([a-z_]+\.[a-z_]+)"', p.read_text(encoding="utf-8"))
+        for m in re.findall(
+            r'(?:action=|record\(\s*request,\s*)"([a-z_]+\.[a-z_]+)"', p.read_text(encoding="utf-8")
+        )
     }
     assert actions
     words = yaml.safe_load((SRC / "access" / "events.yaml").read_text(encoding="utf-8"))
