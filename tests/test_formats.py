@@ -8,7 +8,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grip.formats import date_time, long_date, month_year
+from grip.formats import date_time, long_date, month_year, number
 
 
 def test_the_forms() -> None:
@@ -17,6 +17,7 @@ def test_the_forms() -> None:
     assert date_time(dt.datetime(2026, 1, 9, 7, 5)) == "9 January 2026 at 07:05"
     assert month_year(dt.date(2026, 1, 31)) == "January 2026"
     assert long_date(None) == date_time(None) == month_year(None) == ""
+    assert (number(25.0), number(1234), number(2.25), number(None)) == ("25", "1,234", "2.2", "–")
 
 
 @given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))

@@ -54,6 +54,7 @@ def make_templates() -> Environment:
     env.filters["long_date"] = formats.long_date
     env.filters["date_time"] = formats.date_time
     env.filters["month_year"] = formats.month_year
+    env.filters["number"] = formats.number
     env.filters["event_words"] = events.describe
     env.filters["outcome_words"] = events.outcome_words
     return env

@@ -194,6 +194,7 @@ def measure_page(
     )
     ctx: dict[str, Any] = {
         "m": m,
+        "sources": defs.sources,
         "on": on,
         "now": run.at(m.id),
         "fmt": _fmt,
