@@ -66,6 +66,19 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest upload accepted; larger bodies are refused before reading.",
     )
+    heavy_jobs_overall: int = Field(
+        default=2,
+        ge=1,
+        description=(
+            "Heavy jobs (Annex A builds, workbook checks) run at once in one Grip process; "
+            "more are refused with a page saying to try again shortly."
+        ),
+    )
+    heavy_jobs_per_user: int = Field(
+        default=1,
+        ge=1,
+        description="Heavy jobs one user may have unfinished at once.",
+    )
     secure_cookies: bool = Field(
         default=True,
         description=(

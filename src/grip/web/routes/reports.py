@@ -28,7 +28,14 @@ from grip.reports.errors import Invalid, Locked, NotAllowed, NotFound, Refused, 
 from grip.reports.models import Report
 from grip.web.deps import render
 from grip.web.routes.evidence import inspection_nav
-from grip.web.security import CurrentPrincipal, ScopedDB, client_actor, csrf_token, requires
+from grip.web.security import (
+    CurrentPrincipal,
+    FormBody,
+    ScopedDB,
+    client_actor,
+    csrf_token,
+    requires,
+)
 
 router = APIRouter(prefix="/inspections/{inspection_id}/report")
 
@@ -243,15 +250,15 @@ def section_page(
 
 
 @router.post("/sections/{section_id}", dependencies=WRITE)
-async def save_section(
+def save_section(
     request: Request,
     inspection_id: str,
     section_id: str,
     principal: CurrentPrincipal,
     db: ScopedDB,
+    form: FormBody,
 ) -> Response:
     """Save a new version of the section (a stale save is refused, the text kept)."""
-    form = await request.form()
     typed = {"text": str(form.get("text") or ""), "version": str(form.get("version") or "")}
     try:
         insp, report = _load(db, principal, inspection_id)
@@ -277,11 +284,15 @@ async def save_section(
 
 
 @router.post("/moves/{move}", dependencies=WRITE)
-async def make_move(
-    request: Request, inspection_id: str, move: str, principal: CurrentPrincipal, db: ScopedDB
+def make_move(
+    request: Request,
+    inspection_id: str,
+    move: str,
+    principal: CurrentPrincipal,
+    db: ScopedDB,
+    form: FormBody,
 ) -> Response:
     """Move the report on through clearing (checks before issue run first)."""
-    form = await request.form()
     note = str(form.get("note") or "")
     try:
         insp, report = _load(db, principal, inspection_id)
@@ -303,11 +314,10 @@ async def make_move(
 
 
 @router.post("/comments", dependencies=COMMENT)
-async def add_comment(
-    request: Request, inspection_id: str, principal: CurrentPrincipal, db: ScopedDB
+def add_comment(
+    request: Request, inspection_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """The LA's factual accuracy comment on one paragraph of the draft (para 215)."""
-    form = await request.form()
     kept = {k: str(form.get(k) or "") for k in ("section", "paragraph", "comment")}
     try:
         insp, report = _load(db, principal, inspection_id)
@@ -330,11 +340,15 @@ async def add_comment(
 
 
 @router.post("/comments/{comment_id}", dependencies=WRITE)
-async def decide_comment(
-    request: Request, inspection_id: str, comment_id: str, principal: CurrentPrincipal, db: ScopedDB
+def decide_comment(
+    request: Request,
+    inspection_id: str,
+    comment_id: str,
+    principal: CurrentPrincipal,
+    db: ScopedDB,
+    form: FormBody,
 ) -> Response:
     """The lead inspector accepts or declines a comment, with a reason."""
-    form = await request.form()
     kept = {"decision": str(form.get("decision") or ""), "reason": str(form.get("reason") or "")}
     try:
         insp, report = _load(db, principal, inspection_id)
