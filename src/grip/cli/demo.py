@@ -60,4 +60,6 @@ def demo(
     if no_serve:
         return
     click.echo(f"\nServing on http://{host}:{port}/ (Ctrl-C to stop)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(settings), host=host, port=port, proxy_headers=False, log_level="warning"
+    )
