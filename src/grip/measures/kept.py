@@ -1,4 +1,4 @@
-"""The LA's measures kept between page views, per data version (issue 10 §8).
+"""The LA's measures kept between page views, per data version.
 
 Computing every measure at 12 monthly points takes seconds for a large LA (the engine's target
 is 5 s for 60,000 children), while a page drawn from a computed run takes milliseconds. So a

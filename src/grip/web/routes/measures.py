@@ -176,6 +176,7 @@ def measure_page(
     )
     ctx: dict[str, Any] = {
         "m": m,
+        "sources": defs.sources,
         "on": on,
         "now": run.at(m.id),
         "fmt": _fmt,
