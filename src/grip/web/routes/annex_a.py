@@ -35,6 +35,7 @@ from grip.web.security import CurrentPrincipal, FormBody, client_actor, csrf_tok
 router = APIRouter()
 
 REPORT_SECONDS = 24 * 3600
+UPLOAD_SECONDS = 3600
 PAGE_ROWS = 500
 BUILD, CHECK = "annex_a.build", "annex_a.check"
 JOB_URL = "/annex-a/jobs/{id}"
@@ -172,6 +173,11 @@ def _save_upload(request: Request, upload: UploadFile, display: str) -> Path | s
     """Copy the upload to the uploads folder (kept only until its check ends); or the error."""
     folder = Path(request.app.state.settings.data_dir) / "annex_a_uploads"
     folder.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    for old in folder.glob("*.xlsx"):
+        # Left by a check the server stopped in the middle of (a check ends in minutes).
+        if now - old.stat().st_mtime > UPLOAD_SECONDS:
+            old.unlink(missing_ok=True)
     path = folder / f"{secrets.token_urlsafe(12)}.xlsx"
     size = 0
     upload.file.seek(0)
