@@ -17,7 +17,7 @@ child process so ``peak_rss_mb`` is that step's own peak:
   (SQLite), with the results checked equal.
 
 The machine is shared, so each step runs ``--repeat`` times and the best and median are kept.
-Target (issue 6): every measure for 60,000 children at 12 monthly points in under 5 s, peak
+Target: every measure for 60,000 children at 12 monthly points in under 5 s, peak
 memory under 1.5 GB. Numbers and the decision: docs/measures-engine-decision.md.
 """
 

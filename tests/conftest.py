@@ -182,7 +182,7 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-# --- Access (issue 4): users and signed-in clients -------------------------------------------
+# --- Access: users and signed-in clients -------------------------------------------
 # Every route now needs a signed-in user with a role holding its permission. Use
 #   user = signed_in("qa_lead", "LA1")        # signs `client` in; sends the CSRF header
 #   user = make_user("auditor", "LA2")         # just creates the user (grip.access.testing)

@@ -2,7 +2,7 @@
 
 Working days are checked three ways: known dates, a naive day-by-day oracle built straight from
 the ``holidays`` package, and GOV.UK's own list (the JSON bundled in ``govuk-bank-holidays``,
-read offline) for every year it ships. Ofsted rules cite seed 002 paragraphs.
+read offline) for every year it ships. Ofsted rules cite ILACS framework (Ofsted 170040) paragraphs.
 """
 
 from __future__ import annotations
@@ -532,7 +532,7 @@ def test_age_is_monotone_and_at_most_days_over_365(dob: date, days: int) -> None
 
 
 # --------------------------------------------------------------------------------------------
-# Ofsted ILACS 2017 (seed 002): notification and Annex A milestones
+# Ofsted ILACS 2017 (ILACS framework (Ofsted 170040)): notification and Annex A milestones
 
 
 def test_standard_inspection_notified_the_monday_before() -> None:

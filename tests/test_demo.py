@@ -29,7 +29,7 @@ def test_build_demo_imports_every_synthetic_row(settings: Settings, engine: Engi
     roles = {c.role for c in result.credentials}
     assert {"dcs", "qa_lead", "auditor", "inspector"} <= roles
     assert all(len(c.password) >= 15 for c in result.credentials)
-    # a year of audits in every state of the lifecycle (issue 7 §8)
+    # a year of audits in every state of the lifecycle
     assert result.audits.audits > 0
     lifecycle = yaml.safe_load((files("grip.audits") / "lifecycle.yaml").read_text())
     assert set(result.audits.by_state) == set(lifecycle["states"])

@@ -39,7 +39,7 @@ def test_invalid_setting_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_copy_with_another_database_url_uses_it(tmp_path: Path) -> None:
-    # Tests run the app as another database login by copying the settings (issue 4 §4).
+    # Tests run the app as another database login by copying the settings.
     s = Settings(data_dir=tmp_path)
     assert s.resolved_database_url.startswith("sqlite:///")
     copy = s.model_copy(update={"database_url": "postgresql://grip_web@db/grip"})

@@ -414,11 +414,12 @@ def age_in_years(dob: date, on: date) -> int:
 
 
 # --------------------------------------------------------------------------------------------
-# Ofsted ILACS (2017) notice and Annex A milestones: seed 002.
+# Ofsted ILACS (2017) notice and Annex A milestones: ILACS framework (Ofsted 170040).
 
 
 class InspectionKind(StrEnum):
-    """The ILACS visits whose notice the framework fixes (seed 002 paras 52, 54, 103, 129)."""
+    """The ILACS visits whose notice the framework fixes (ILACS framework (Ofsted 170040) paras 52,
+    54, 103, 129)."""
 
     STANDARD = "standard"
     SHORT = "short"
@@ -447,15 +448,15 @@ def _kind(kind: InspectionKind | str) -> InspectionKind:
 def notification_date(fieldwork_start: date, kind: InspectionKind | str) -> date:
     """The day Ofsted notifies the local authority (by telephone, by 9.30am) of a visit.
 
-    Seed 002 para 73: notification "by 9.30am five working days before the fieldwork starts";
-    paras 52 and 54 (standard and short inspections) and 103 (focused visits) give five working
-    days' notice; the Annex A table (para 242) puts the monitoring-visit request "10 days before
-    fieldwork (usually Monday)". All are counted in working days, so the notification day is
-    ``add_working_days(fieldwork_start, -notice)``. Footnote 18 ("If notification is due on a
-    Monday that is a bank holiday, the notification will take place on the previous working
-    day – Friday. In the case of Easter weekend, notification would be on Thursday.") is then a
-    consequence, not an extra rule: counting back over a bank-holiday Monday lands on the
-    Friday, and over Easter Monday and Good Friday on the Thursday.
+    ILACS framework (Ofsted 170040) para 73: notification "by 9.30am five working days before the
+    fieldwork starts"; paras 52 and 54 (standard and short inspections) and 103 (focused visits)
+    give five working days' notice; the Annex A table (para 242) puts the monitoring-visit request
+    "10 days before fieldwork (usually Monday)". All are counted in working days, so the
+    notification day is ``add_working_days(fieldwork_start, -notice)``. Footnote 18 ("If
+    notification is due on a Monday that is a bank holiday, the notification will take place on the
+    previous working day – Friday. In the case of Easter weekend, notification would be on
+    Thursday.") is then a consequence, not an extra rule: counting back over a bank-holiday Monday
+    lands on the Friday, and over Easter Monday and Good Friday on the Thursday.
 
     Which day is ``fieldwork_start``, as the seed's timetables count it:
 
@@ -487,7 +488,8 @@ def notification_date(fieldwork_start: date, kind: InspectionKind | str) -> date
 
 @dataclass(frozen=True, slots=True)
 class AnnexAMilestone:
-    """One row of the Annex A milestones table (seed 002 para 242) for one visit.
+    """One row of the Annex A milestones table (ILACS framework (Ofsted 170040) para 242) for one
+    visit.
 
     ``working_days_after_notification`` is the table's "N days after notification"; ``by`` is
     the time of day the seed gives ("9.30am", "midday", "end of day") or "" where it gives none.
@@ -515,7 +517,7 @@ _MILESTONES: Final[tuple[tuple[str, str, dict[InspectionKind, tuple[int, str]], 
             InspectionKind.FOCUSED: (0, ""),
             InspectionKind.MONITORING: (0, ""),
         },
-        "seed 002 paras 73, 242",
+        "ILACS framework (Ofsted 170040) paras 73, 242",
     ),
     (
         "child_level_data",
@@ -525,7 +527,7 @@ _MILESTONES: Final[tuple[tuple[str, str, dict[InspectionKind, tuple[int, str]], 
             InspectionKind.FOCUSED: (1, "midday"),
             InspectionKind.MONITORING: (1, ""),
         },
-        "seed 002 para 242",
+        "ILACS framework (Ofsted 170040) para 242",
     ),
     (
         "audits",
@@ -536,7 +538,7 @@ _MILESTONES: Final[tuple[tuple[str, str, dict[InspectionKind, tuple[int, str]], 
             InspectionKind.FOCUSED: (1, "midday"),
             InspectionKind.MONITORING: (1, ""),
         },
-        "seed 002 para 242",
+        "ILACS framework (Ofsted 170040) para 242",
     ),
     (
         "management_information",
@@ -546,7 +548,7 @@ _MILESTONES: Final[tuple[tuple[str, str, dict[InspectionKind, tuple[int, str]], 
             InspectionKind.FOCUSED: (1, "end of day"),
             InspectionKind.MONITORING: (7, ""),
         },
-        "seed 002 para 242",
+        "ILACS framework (Ofsted 170040) para 242",
     ),
     (
         "specific_cases",
@@ -556,7 +558,7 @@ _MILESTONES: Final[tuple[tuple[str, str, dict[InspectionKind, tuple[int, str]], 
             InspectionKind.FOCUSED: (2, "end of day"),
             InspectionKind.MONITORING: (7, ""),
         },
-        "seed 002 paras 131, 242",
+        "ILACS framework (Ofsted 170040) paras 131, 242",
     ),
 )
 
@@ -564,7 +566,8 @@ _MILESTONES: Final[tuple[tuple[str, str, dict[InspectionKind, tuple[int, str]], 
 def annex_a_milestones(
     fieldwork_start: date, kind: InspectionKind | str
 ) -> tuple[AnnexAMilestone, ...]:
-    """The Annex A milestones of seed 002 para 242 for a visit, with their due dates.
+    """The Annex A milestones of ILACS framework (Ofsted 170040) para 242 for a visit, with their
+    due dates.
 
     The notification day is :func:`notification_date` (see there for which day
     ``fieldwork_start`` is); each later milestone is its number of working days after

@@ -1,4 +1,4 @@
-"""Strict LA scoping for every test here (issue 4 §4): an unscoped query on an LA-owned table
+"""Strict LA scoping for every test here: an unscoped query on an LA-owned table
 raises, so a page or helper that forgets the LA fails loudly."""
 
 from __future__ import annotations

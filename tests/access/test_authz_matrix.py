@@ -1,4 +1,4 @@
-"""The authorisation matrix (issue 4 §3): every route × every role × object context.
+"""The authorisation matrix: every route × every role × object context.
 
 The matrix is data: ``authz_matrix.yaml`` beside this file lists every route of the app with
 its permission and the roles allowed. This test checks the file against the app (a new route

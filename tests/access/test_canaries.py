@@ -1,4 +1,4 @@
-"""Canaries (issue 4 tests): strings planted in every text field of two LAs' data and of a
+"""Canaries: strings planted in every text field of two LAs' data and of a
 restricted case never appear in another LA's — or a non-listed user's — pages, API answers,
 exports (XLSX and DOCX unzipped, their XML scanned) or logs.
 

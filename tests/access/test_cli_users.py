@@ -1,4 +1,4 @@
-"""``grip users``: the first admin with one-time credentials, then the rest (issue 4 §1)."""
+"""``grip users``: the first admin with one-time credentials, then the rest."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""OIDC sign-in through an LA's identity provider (issue 4 §2), against a tiny in-process
+"""OIDC sign-in through an LA's identity provider, against a tiny in-process
 provider: discovery, authorization with PKCE/state/nonce, token endpoint and JWKS."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Password policy, Argon2id hashing and TOTP single use (issue 4 §2)."""
+"""Password policy, Argon2id hashing and TOTP single use."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Row-level security on PostgreSQL (issue 4 §4, §6): every LA-owned table has RLS enabled
+"""Row-level security on PostgreSQL: every LA-owned table has RLS enabled
 and forced; the app role sees only the scoped LA and cannot alter the audit trail. On SQLite
 ``apply_rls`` does nothing and isolation rests on the data layer (tests/access/test_scope.py).
 """

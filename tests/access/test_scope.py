@@ -1,4 +1,4 @@
-"""LA isolation in the data layer (issue 4 §4) and restricted cases (§5)."""
+"""LA isolation in the data layer and restricted cases (§5)."""
 
 from __future__ import annotations
 

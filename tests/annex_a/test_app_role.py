@@ -1,5 +1,5 @@
 """Annex A built from the web reads the LA's rows when the app runs as production does: on
-PostgreSQL a login in the ``grip_app`` role under forced row-level security (issue 4 §4). The
+PostgreSQL a login in the ``grip_app`` role under forced row-level security. The
 builder opens its own Core connections; without the LA set on them the role sees no rows and
 the lists would come out empty."""
 

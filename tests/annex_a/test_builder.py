@@ -1,8 +1,8 @@
 """The builder on a hand-made case set (tests/annex_a/caseset.py), inspection date 14 June 2024.
 
 Each expected membership and derived value is written out by hand with the rule it tests:
-seed 002 para 249 (populations and windows), para 250 (one child ID), para 251 (one row per
-child, most recent event), para 253 (siblings), and the spec's written rules.
+ILACS framework (Ofsted 170040) para 249 (populations and windows), para 250 (one child ID), para
+251 (one row per child, most recent event), para 253 (siblings), and the spec's written rules.
 """
 
 from __future__ import annotations

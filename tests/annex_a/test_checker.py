@@ -1,4 +1,4 @@
-"""The checker reports every planted defect as its own row, at its sheet row (issue 5, item 3)."""
+"""The checker reports every planted defect as its own row, at its sheet row."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Crafted workbooks are refused cleanly and the process stays alive (issue 5, item 4).
+"""Crafted workbooks are refused cleanly and the process stays alive.
 
 python-calamine aborts the whole process on a 5 KB workbook with cells at A1 and XFD1048576;
 the guard must refuse that before parsing, and anything the pre-check misses is parsed in a

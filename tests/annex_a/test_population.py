@@ -1,8 +1,8 @@
 """The builder's compiled population tests agree with the rules the checker applies.
 
-``population.in_population`` / ``is_open`` are the written rules (seed 002 para 249 windows,
-para 251 "still open" ranks first), evaluated on a list row as known on the inspection date D
-(dates after D blank). The builder evaluates compiled forms (``event_predicate`` /
+``population.in_population`` / ``is_open`` are the written rules (ILACS framework (Ofsted 170040)
+para 249 windows, para 251 "still open" ranks first), evaluated on a list row as known on the
+inspection date D (dates after D blank). The builder evaluates compiled forms (``event_predicate`` /
 ``event_is_open``) straight on the recorded event or table row, before anything is blanked.
 These properties hold the two to the same answer for every spec list and for arbitrary conditions,
 with dates drawn around D and the window start, where off-by-one slips would show.

@@ -1,20 +1,24 @@
 """The builder's driver-level read gives exactly what a SQLAlchemy Core read gives.
 
-``read_tables`` reads SQLite through the bare ``sqlite3`` driver (its own date and boolean
-converters) and PostgreSQL through psycopg's cursor, for speed; ``read_tables_core`` is the
-portable reference. Same tables, same rows, same values *and* Python types (``True`` and ``1``
-compare equal, so types are checked separately), on whichever database the fixture gives.
+``read_tables`` reads (through ``grip.annex_a.fastread``) SQLite through the bare ``sqlite3`` driver
+(its own date and boolean converters) and PostgreSQL through psycopg's cursor, for speed;
+``read_tables_core`` is the portable reference. Same tables, same rows, same values *and* Python
+types (``True`` and ``1`` compare equal, so types are checked separately), on whichever database the
+fixture gives.
 """
 
 from __future__ import annotations
 
+import gc
+import subprocess
+import sys
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from grip.annex_a import builder
+from grip.annex_a import fastread
 from grip.annex_a.builder import (
     NEEDED_COLUMNS,
     BuildError,
@@ -66,8 +70,8 @@ def test_driver_failure_falls_back_to_core(engine: Engine, monkeypatch: pytest.M
     def fail(*_args: object) -> None:
         raise error("driver read refused")
 
-    monkeypatch.setattr(builder, "_read_sqlite_file", fail)
-    monkeypatch.setattr(builder, "_read_driver", fail)
+    monkeypatch.setattr(fastread, "read_sqlite_file", fail)
+    monkeypatch.setattr(fastread, "read_psycopg", fail)
     assert read_tables(engine, LA) == core
 
 
@@ -98,3 +102,26 @@ def test_engine_begin_hooks_run_for_a_read_through_the_engine(engine: Engine) ->
     assert tables["ssd_person"]
     expected = 1 if engine.dialect.name == "postgresql" else 0
     assert len(begun) == expected
+
+
+def test_importing_grip_changes_nothing_process_wide() -> None:
+    """Importing every module of Grip registers no sqlite3 converter and leaves the cyclic
+    garbage collector as it was: the web process shares both with every request."""
+    code = (
+        "import gc, importlib, pkgutil, sqlite3\n"
+        "import grip\n"
+        "before = dict(sqlite3.converters)\n"
+        "for m in pkgutil.walk_packages(grip.__path__, 'grip.'):\n"
+        "    if '.migrations.' not in m.name:\n"
+        "        importlib.import_module(m.name)\n"
+        "assert sqlite3.converters == before, sorted(set(sqlite3.converters) - set(before))\n"
+        "assert gc.isenabled()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_build_leaves_the_garbage_collector_on(engine: Engine) -> None:
+    make_caseset(engine)
+    build(engine, LA, date(2024, 6, 14), "ofsted-2024")
+    assert gc.isenabled()

@@ -1,6 +1,6 @@
 """Fixtures for the audit tests: an LA with hand-made case rows and one user per role.
 
-Strict LA scoping is on for every test here (issue 4 §4): an unscoped query on an LA-owned
+Strict LA scoping is on for every test here: an unscoped query on an LA-owned
 table raises, so library code that forgets the LA fails loudly; test code that truly spans
 LAs says so with ``grip.access.scope.system_job``."""
 

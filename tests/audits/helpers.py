@@ -21,7 +21,8 @@ def full_questions(template_id: str, grade: str = "good") -> lc.FormInput:
 
 
 def full_reflection(template_id: str) -> lc.FormInput:
-    """A completed reflection sheet, discussed with the auditor (seed 004 App. 1 §2c)."""
+    """A completed reflection sheet, discussed with the auditor (Southwark QA framework 2015,
+    appendix 1 §2c)."""
     t = load_template(template_id)
     return lc.FormInput(
         reflection={q.id: f"Worker's reflection on {q.id}" for q in t.reflection.questions},
@@ -30,7 +31,8 @@ def full_reflection(template_id: str) -> lc.FormInput:
 
 
 def full_family(template_id: str, overall: str = "good") -> lc.FormInput:
-    """The family questionnaire by phone (seed 004 App. 1 §2d) and the overall grade."""
+    """The family questionnaire by phone (Southwark QA framework 2015, appendix 1 §2d) and the
+    overall grade."""
     t = load_template(template_id)
     return lc.FormInput(
         family={q.id: ("yes" if q.scale else None, "Comment") for q in t.family.questions},

@@ -1,4 +1,4 @@
-"""Improvement plan actions and immediate safety concerns (issue 7 §4, §5; seed 004 App. 1
+"""Improvement plan actions and immediate safety concerns (Southwark QA framework 2015, appendix 1
 §2e, §2g, §2h, §4 Improvement Plan)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A whole audit in a real browser, from the month's sample and allocation to closure, each
-step by the person whose job it is (issue 7 §3, §6, §8), with save-as-you-go checked."""
+step by the person whose job it is, with save-as-you-go checked."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The record summary beside the form: review timescales of seed 004 App. 1 §4 checked against
-hand-worked dates (issue 7 §3). The timescales come from grip.measures' per-child API, so the
+"""The record summary beside the form: review timescales of Southwark QA framework 2015, appendix 1
+§4 checked against hand-worked dates. The timescales come from grip.measures' per-child API, so the
 panel and the performance measures agree; these tests hold the panel to it."""
 
 from __future__ import annotations
@@ -197,8 +197,8 @@ def _closed_cin_plan(world: World) -> None:
 
 
 def test_only_timescales_of_the_period_are_shown(world: World) -> None:
-    """The panel shows what fell due (or was met) in the audit's 12 months (seed 004 App. 1
-    §2b): the first review, due before the period, belongs to an earlier audit."""
+    """The panel shows what fell due (or was met) in the audit's 12 months (Southwark QA framework
+    2015, appendix 1 §2b): the first review, due before the period, belongs to an earlier audit."""
     _closed_cin_plan(world)
     with world.session() as db:
         s = summarise(db, LA, "P3", *PERIOD)
@@ -251,7 +251,7 @@ def app_engine(engine: Engine) -> Iterator[Engine]:
 
 def test_timescales_are_read_in_the_scoped_session(world: World, app_engine: Engine) -> None:
     """The timescales are read on the audit session's own connection: under PostgreSQL's
-    row-level security a separate connection would carry no LA and see nothing (issue 4 §4)."""
+    row-level security a separate connection would carry no LA and see nothing."""
     _closed_cin_plan(world)
     with scoped(app_engine, Scope(LA)) as db:
         s = summarise(db, LA, "P3", *PERIOD)

@@ -1,4 +1,4 @@
-"""``grip audits sample`` and ``grip audits agreement`` (issue 7 §2, §6)."""
+"""``grip audits sample`` and ``grip audits agreement``."""
 
 from __future__ import annotations
 

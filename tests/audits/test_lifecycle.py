@@ -1,5 +1,5 @@
 """The audit lifecycle: steps allowed and refused by role, completeness, optimistic locking,
-blind moderation, exemption and chasing (issue 7 §3, §6, §8; seed 004 App. 1 §2)."""
+blind moderation, exemption and chasing (Southwark QA framework 2015, appendix 1 §2)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def test_allocation_sets_period_and_due_date(world: World) -> None:
         a = lc.get_audit(db, LA, aid)
         assert a.state == "allocated"
         assert a.version == 1
-        # seed 004 App. 1 §2b: the last 12 months of involvement.
+        # Southwark QA framework 2015, appendix 1 §2b: the last 12 months of involvement.
         assert a.period_end == NOW.date()
         assert a.period_start == dt.date(2025, 10, 5)
         # 20 working days from Mon 5 Oct 2026 is Mon 2 Nov 2026.
@@ -81,7 +81,8 @@ def test_whole_lifecycle_by_the_right_people(world: World) -> None:
         lc.transition(db, a, "start", w["auditor"], a.version)
         lc.save_form(db, a, w["auditor"], a.version, full_questions(a.template_id, "good"))
         lc.transition(db, a, "request_reflection", w["auditor"], a.version)
-    # The allocated worker writes the reflection sheet (seed 004 App. 1 §1.3, §2c).
+    # The allocated worker writes the reflection sheet (Southwark QA framework 2015, appendix 1
+    # §1.3, §2c).
     with w.session(w["social_worker"]) as db, db.begin():
         a = lc.get_audit(db, LA, aid)
         lc.save_form(db, a, w["social_worker"], a.version, full_reflection(a.template_id))
@@ -109,7 +110,7 @@ def test_whole_lifecycle_by_the_right_people(world: World) -> None:
         grades[lc.OVERALL] = ("requires_improvement", "Plans lack timescales")
         lc.save_moderation(db, a, w["auditor2"], a.version, grades)
         lc.transition(db, a, "complete_moderation", w["auditor2"], a.version)
-        # Issue 7 §6: the moderated grade is final.
+        # The moderated grade is final.
         assert a.final_grade == "requires_improvement"
         assert a.overall_grade == "good"
         assert lc.auditor_judgements_visible(db, a, w["auditor2"])
@@ -134,7 +135,7 @@ def test_whole_lifecycle_by_the_right_people(world: World) -> None:
         assert "audit.submit" in events and "audit.close" in events
 
 
-# Every transition × every role: allowed exactly when the data says so (issue 7 §3).
+# Every transition × every role: allowed exactly when the data says so.
 @pytest.mark.parametrize(
     "name", ["start", "request_reflection", "record_family_feedback", "submit"]
 )

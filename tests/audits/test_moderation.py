@@ -1,5 +1,5 @@
 """Agreement statistics: percentage agreement and Cohen's kappa against hand-computed values,
-and the agreement report by team and over time (issue 7 §6)."""
+and the agreement report by team and over time."""
 
 from __future__ import annotations
 

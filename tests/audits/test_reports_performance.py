@@ -1,5 +1,5 @@
-"""The quarterly performance and quality pack's "Performance" section (issue 7 §7; seed 004 §1
-"Quarterly Performance and Quality Meetings": performance data considered alongside audit
+"""The quarterly performance and quality pack's "Performance" section (Southwark QA framework 2015,
+§1 "Quarterly Performance and Quality Meetings": performance data considered alongside audit
 findings). Its figures are the measures engine's, not the pack's own: every test here holds the
 pack to ``grip.measures.engine.compute`` for the same LA and date, and reads the exports back."""
 
@@ -162,8 +162,8 @@ def test_measures_are_read_under_row_level_security(
     engine: Engine, app_engine: Engine, tmp_path: Path
 ) -> None:
     """Built as the web app runs (the grip_app role on PostgreSQL), the figures still equal
-    the owner's: the engine's connections set the LA that row-level security checks (issue 4
-    §4); without it they would count nothing."""
+    the owner's: the engine's connections set the LA that row-level security checks; without it they
+    would count nothing."""
     _synthetic_la(engine, tmp_path)
     on = dt.date(2026, 9, 30)
     with scoped(app_engine, Scope(LA)) as db:

@@ -1,6 +1,6 @@
-"""Monthly sampling: one case per practice group, Ofsted's selection factors (seed 002 para
-150) and thresholds (para 153), the 12-month exclusion, deliberate picks, reproducibility and
-stored reasons (issue 7 §2; seed 004 App. 1 §2a)."""
+"""Monthly sampling: one case per practice group, Ofsted's selection factors (ILACS framework
+(Ofsted 170040) para 150) and thresholds (para 153), the 12-month exclusion, deliberate picks,
+reproducibility and stored reasons (Southwark QA framework 2015, appendix 1 §2a)."""
 
 from __future__ import annotations
 

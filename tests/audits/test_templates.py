@@ -1,4 +1,4 @@
-"""Audit templates as data (issue 7 §1): the seed 004 tool, the ILACS headings, thematic and
+"""Audit templates as data: the Southwark QA framework 2015 tool, the ILACS headings, thematic and
 multi-agency variants; bad files are refused with the file and the place named."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Audit pages (issue 7 §8): permissions per role, save as you go, a stale save refused with
+"""Audit pages: permissions per role, save as you go, a stale save refused with
 409 and an explanation, exports, and report figures equal to the audits they summarise."""
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def test_audit_pages_by_role(app: Any, engine: Engine) -> None:
 def test_opening_an_audit_logs_a_read_of_the_audit_and_of_the_childs_record(
     app: Any, engine: Engine
 ) -> None:
-    """Issue 4 §6: every read of a child's record is an audit-trail event; the audit page
+    """Every read of a child's record is an audit-trail event; the audit page
     shows the child's record summary, so it logs both the audit and the case read."""
     auditor_client, auditor = _client(app, engine, "auditor")
     aid = _allocated(engine, auditor)
@@ -202,7 +202,7 @@ def test_report_figures_equal_the_audits_and_exports(app: Any, engine: Engine) -
     as_of = dt.date(2026, 10, 15)
     caseload(engine)
     made = seed_demo_audits(engine, LA, as_of, seed=3)
-    # A year in every state (issue 7 §8).
+    # A year in every state.
     assert set(made.by_state) == {
         "allocated",
         "in_progress",

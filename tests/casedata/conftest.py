@@ -1,4 +1,4 @@
-"""Strict LA scoping for every test here (issue 4 §4): an unscoped query on an LA-owned table
+"""Strict LA scoping for every test here: an unscoped query on an LA-owned table
 raises, so an import, summary or synthetic-data query that forgets the LA fails loudly. Test
 code that truly counts across LAs says so with ``grip.access.scope.system_job``."""
 

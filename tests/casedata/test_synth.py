@@ -1,10 +1,11 @@
 """The synthetic authority: reproducible, valid against every format rule, consistent journeys,
 England-like proportions, and planted defects that are exactly where its manifest says.
 
-Timescales checked come from seed 004 ("Are key meetings held in timescale?": CIN first review
-within 3 months then six monthly; ICPC within 15 working days of the strategy discussion, first
-review conference within 3 months then six monthly; CIC first review within 4 weeks, second
-within three months, then six monthly) and the Care Planning Regulations 2010 reg 28 (visits).
+Timescales checked come from Southwark QA framework 2015 ("Are key meetings held in timescale?": CIN
+first review within 3 months then six monthly; ICPC within 15 working days of the strategy
+discussion, first review conference within 3 months then six monthly; CIC first review within 4
+weeks, second within three months, then six monthly) and the Care Planning Regulations 2010 reg 28
+(visits).
 """
 
 from __future__ import annotations
@@ -285,7 +286,7 @@ def test_cp_plans_start_at_an_icpc_that_follows_a_s47(
     tables: dict[str, list[dict[str, str]]],
 ) -> None:
     """Every CP plan has an ICPC on its start date; every ICPC follows a s47 whose strategy
-    discussion is before it and which ended by the conference (seed 004)."""
+    discussion is before it and which ended by the conference (Southwark QA framework 2015)."""
     icpcs = {r["icpc_icpc_id"]: r for r in tables["ssd_initial_cp_conference"]}
     s47s = {r["s47e_s47_enquiry_id"]: r for r in tables["ssd_s47_enquiry"]}
     assert len(tables["ssd_cp_plans"]) > 20
@@ -725,7 +726,7 @@ def test_some_timescales_are_missed_but_most_are_met(
     big_tables: dict[str, list[dict[str, str]]],
 ) -> None:
     """Late shares are controlled: measures have something to find, but not a failing LA."""
-    # ICPC within 15 working days of the strategy discussion (seed 004).
+    # ICPC within 15 working days of the strategy discussion (Southwark QA framework 2015).
     s47 = {r["s47e_s47_enquiry_id"]: r for r in big_tables["ssd_s47_enquiry"]}
     icpc_days = [
         working_days_between(
@@ -736,7 +737,8 @@ def test_some_timescales_are_missed_but_most_are_met(
     ]
     late = sum(d > 15 for d in icpc_days) / len(icpc_days)
     assert 0.1 <= late <= 0.35
-    # CLA first review within 20 working days of entering care (seed 004; CPR reg 33).
+    # CLA first review within 20 working days of entering care (Southwark QA framework 2015; CPR reg
+    # 33).
     entered = {
         r["clae_cla_id"]: D(r["clae_entered_care_date"]) for r in big_tables["ssd_cla_episodes"]
     }

@@ -1,4 +1,4 @@
-"""Safe exports (issue 4 §8): no formula in any XLSX, CSV or DOCX; control characters
+"""Safe exports: no formula in any XLSX, CSV or DOCX; control characters
 handled; text over Excel's cell limit kept whole."""
 
 from __future__ import annotations

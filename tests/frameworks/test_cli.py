@@ -1,4 +1,4 @@
-"""``grip framework list|show|search`` and ``grip judge`` (issue 3, deliverables 2-3)."""
+"""``grip framework list|show|search`` and ``grip judge``."""
 
 from __future__ import annotations
 
@@ -84,7 +84,8 @@ def test_judge_allowed_set_exits_zero() -> None:
 
 
 def test_judge_violation_exits_non_zero_and_says_why_with_the_paragraph() -> None:
-    """Seed 002 para 101: an inadequate practice judgement makes overall inadequate."""
+    """ILACS framework (Ofsted 170040) para 101: an inadequate practice judgement makes overall
+    inadequate."""
     code, out = run(
         "judge",
         "--framework",

@@ -12,7 +12,8 @@ from grip.frameworks.loader import SCHEMA_PATH, SHOW_SCHEMA_PATH, generated_sche
 from grip.frameworks.schema import render
 
 ILACS_HEADINGS = {
-    # Seed 002 paras 239-241, headings in the order of the evaluation criteria.
+    # ILACS framework (Ofsted 170040) paras 239-241, headings in the order of the evaluation
+    # criteria.
     "help-protection": [
         "Early help",
         "Identifying and responding to children's needs and appropriate thresholds",
@@ -91,7 +92,8 @@ def test_ilacs_has_17_headings_grouped_6_7_4() -> None:
 
 
 def test_ilacs_judgements_scale_and_focused_visits() -> None:
-    """Seed 002 paras 96-97 (judgements, scale), 106 (topics), 107 (five aspects)."""
+    """ILACS framework (Ofsted 170040) paras 96-97 (judgements, scale), 106 (topics), 107 (five
+    aspects)."""
     ilacs = frameworks.load("ilacs-2017")
     assert [j.id for j in ilacs.judgements] == [
         "overall",
@@ -122,7 +124,8 @@ def test_ilacs_judgements_scale_and_focused_visits() -> None:
 
 
 def test_sif_judgements_follow_seed_000() -> None:
-    """Seed 000 paras 6-8, 13: three key judgements, graded 2a and 2b, the LSCB review."""
+    """SIF consultation (Ofsted 130168) paras 6-8, 13: three key judgements, graded 2a and 2b, the
+    LSCB review."""
     sif = frameworks.load("sif-2013")
     kinds = {j.id: j.kind for j in sif.judgements}
     assert kinds == {
@@ -141,7 +144,8 @@ def test_sif_judgements_follow_seed_000() -> None:
 
 
 def test_cp_2012_scale_and_evaluation_lists() -> None:
-    """Seed 001: the 2012 scale and the 'inspectors will evaluate the extent to which' lists."""
+    """CP inspection evaluation schedule (Ofsted 110133): the 2012 scale and the 'inspectors will
+    evaluate the extent to which' lists."""
     cp = frameworks.load("cp-2012")
     assert [(g.number, g.id) for g in cp.scale] == [
         (1, "outstanding"),

@@ -1,5 +1,5 @@
 """The judgement rules from the seeds, each tested against its paragraph, and the engine checked
-against independent oracles over every combination of grades and facts (issue 3, deliverable 2).
+against independent oracles over every combination of grades and facts.
 
 The oracles below are written straight from the seed paragraphs, without reading the YAML rules:
 if the data or the engine drifts from the paragraphs, these tests fail.
@@ -37,7 +37,7 @@ def _within(grade: str, others: list[str], scale: list[str]) -> bool:
 
 
 def ilacs_oracle(g: Grades, f: Facts) -> bool:
-    """ILACS (seed 002) paras 99-101, 238 and 241."""
+    """ILACS (ILACS framework (Ofsted 170040)) paras 99-101, 238 and 241."""
     practice_inadequate = "inadequate" in (g["help-protection"], g["children-in-care"])
     # Para 100: widespread or serious failure → overall effectiveness always inadequate.
     if f["widespread-or-serious-failure"] and g["overall"] != "inadequate":
@@ -59,7 +59,7 @@ def ilacs_oracle(g: Grades, f: Facts) -> bool:
 
 
 def sif_oracle(g: Grades, f: Facts) -> bool:
-    """SIF (seed 000) paras 6-8 and 13."""
+    """SIF (SIF consultation (Ofsted 130168)) paras 6-8 and 13."""
     keys = [g["help-protection"], g["looked-after"], g["leadership"]]
     # Para 6 (and 13, 17): inadequate in any key judgement → overall inadequate.
     if "inadequate" in keys and g["overall"] != "inadequate":
@@ -79,7 +79,7 @@ def sif_oracle(g: Grades, f: Facts) -> bool:
 
 
 def cp_oracle(g: Grades, f: Facts) -> bool:
-    """CP 2012 (seed 001) grade descriptors, pages 5-15."""
+    """CP 2012 (CP inspection evaluation schedule (Ofsted 110133)) grade descriptors, pages 5-15."""
     if g["overall"] != "inadequate" and (
         not f["overall-adequate-met"] or f["overall-systemic-failures"]
     ):
@@ -143,7 +143,7 @@ def test_sif_engine_agrees_with_the_paragraphs_on_every_combination() -> None:
 
 
 def test_sif_lscb_review_never_limits_anything() -> None:
-    """Seed 000 para 8: the LSCB review judgement is standalone."""
+    """SIF consultation (Ofsted 130168) para 8: the LSCB review judgement is standalone."""
     for rule in SIF.rules:
         assert "lscb" not in frameworks.engine.rule_vars(rule)[0]
     base = {
@@ -401,7 +401,8 @@ GOOD_CP = {
 
 
 def test_cp_good_needs_every_adequate_requirement_met_and_some_exceeded() -> None:
-    """Seed 001, pages 8, 10 and 13: 'all the requirements for adequate met and some exceeded'."""
+    """CP inspection evaluation schedule (Ofsted 110133), pages 8, 10 and 13: 'all the requirements
+    for adequate met and some exceeded'."""
     for j in ("help-protection", "quality-of-practice", "leadership"):
         not_exceeded = _cp_facts(**{f"{j}_adequate_exceeded": False})
         result = evaluate(CP, GOOD_CP, not_exceeded)
@@ -411,7 +412,8 @@ def test_cp_good_needs_every_adequate_requirement_met_and_some_exceeded() -> Non
 
 
 def test_cp_inadequate_when_adequate_not_met_or_significant_failures() -> None:
-    """Seed 001, grade 4 descriptors (pages 6, 9, 12, 15)."""
+    """CP inspection evaluation schedule (Ofsted 110133), grade 4 descriptors (pages 6, 9, 12,
+    15)."""
     for j in ("overall", "help-protection", "quality-of-practice", "leadership"):
         result = evaluate(CP, GOOD_CP, _cp_facts(**{f"{j}_adequate_met": False}))
         assert result.allowed[j] == ["inadequate"], j
@@ -424,7 +426,8 @@ def test_cp_inadequate_when_adequate_not_met_or_significant_failures() -> None:
 
 
 def test_cp_outstanding_needs_the_good_requirements() -> None:
-    """Seed 001 pages 7, 10, 13: outstanding builds on good."""
+    """CP inspection evaluation schedule (Ofsted 110133) pages 7, 10, 13: outstanding builds on
+    good."""
     grades = {**GOOD_CP, "quality-of-practice": "outstanding"}
     assert evaluate(CP, grades, _cp_facts()).status == "allowed"
     result = evaluate(CP, grades, _cp_facts(quality_of_practice_good_met=False))

@@ -1,5 +1,5 @@
 """Framework pages: browse frameworks, judgements, headings and criteria with their sources,
-and check a set of judgements (issue 3, deliverable 4). All need ``frameworks:read``."""
+and check a set of judgements. All need ``frameworks:read``."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The measures pages read the LA's rows when the app runs as production does: on PostgreSQL a
-login in the ``grip_app`` role under forced row-level security (issue 4 §4). The engine opens
+login in the ``grip_app`` role under forced row-level security. The engine opens
 its own Core connections; without the LA set on them the role sees no rows, and the dashboard
 would silently show an empty LA."""
 

@@ -1,5 +1,5 @@
 """The measures dashboard in a real browser: headline figures, 12-month trends with a table
-alternative, and drill-down to the children behind a figure (issue 6)."""
+alternative, and drill-down to the children behind a figure."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ def test_every_area_has_measures_with_sources_and_rules() -> None:
 
 def test_bands_expand_from_data() -> None:
     by_id = load_definitions().by_id()
-    # Working Together ICPC bands 0-10, 11-15, 16-20, 21+ (issue 6).
+    # Working Together ICPC bands 0-10, 11-15, 16-20, 21+.
     assert [by_id[f"S47_ICPC_BANDS_B{i}"].band for i in range(1, 5)] == [
         (0, 10), (11, 15), (16, 20), (21, None)
     ]  # fmt: skip

@@ -84,8 +84,9 @@ def test_assessments_across_christmas(engine: Engine) -> None:
 def test_s47_and_icpc_across_easter(engine: Engine) -> None:
     b = CaseBook()
     c6, c7 = b.child("C6"), b.child("C7")
-    # Working Together / seed 004: ICPC within 15 working days of the strategy discussion.
-    # From Fri 20 Mar 2026 the 15th working day is Tue 14 Apr (3 and 6 Apr are holidays).
+    # Working Together / Southwark QA framework 2015: ICPC within 15 working days of the strategy
+    # discussion. From Fri 20 Mar 2026 the 15th working day is Tue 14 Apr (3 and 6 Apr are
+    # holidays).
     r6 = b.referral(c6, date(2026, 3, 19))
     s6 = b.s47(c6, r6, date(2026, 3, 20))
     b.icpc(c6, r6, s6, date(2026, 4, 14), plan=True)
@@ -116,7 +117,8 @@ def cp_book(engine: Engine) -> Engine:
     b.worker("W1", "T1")
     c8 = b.child("C8")
     r8 = b.referral(c8, date(2025, 11, 1))
-    # Plan from 30 Nov 2025: first review due 3 months on, clamped to 28 Feb 2026 (WT; seed 004)
+    # Plan from 30 Nov 2025: first review due 3 months on, clamped to 28 Feb 2026 (WT; Southwark QA
+    # framework 2015)
     p8 = b.cp_plan(c8, r8, date(2025, 11, 30), category="NEG")
     b.cp_review(c8, p8, date(2026, 2, 27))  # in time
     # Next due 27 Aug 2026 (6 months); held Tue 1 Sep: 28 Aug is working day 1, 31 Aug a bank

@@ -3,7 +3,8 @@
 - A numerator never exceeds its denominator (a percentage is between 0 and 100).
 - Slices add up to the whole: for each slicing dimension (team, worker, age band, sex,
   ethnicity, disability), the slices' numerators and denominators sum to the whole LA's.
-- Adding a child who meets every timescale never lowers a compliance rate (the seed 002 para 241
+- Adding a child who meets every timescale never lowers a compliance rate (the ILACS framework
+(Ofsted 170040) para 241
   "accurate" picture: one child's good practice cannot make a figure worse).
 
 Each example is its own LA in the test's database, built from random children with referrals,

@@ -108,7 +108,7 @@ def _events(engine: Engine, action: str) -> list[AuditEvent]:
 def test_drill_down_is_audited_and_links_carry_ids_not_names(
     client: Any, engine: Engine, signed_in: Any
 ) -> None:
-    # Issue 6 / issue 4 §6: every read of a child-level list is an audit event; no name (a
+    # Every read of a child-level list is an audit event; no name (a
     # child's or a worker's) ever goes into a URL.
     user = signed_in("team_manager", "LA1")
     b = CaseBook("LA1")

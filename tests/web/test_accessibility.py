@@ -51,6 +51,7 @@ EXCLUDED: dict[str, str] = {
     "/inspections/{inspection_id}/analysis.docx": "DOCX download of the analysis, not a page",
     "/api/outcomes/stats": "JSON API",
     "/selfeval/{year}/export.{fmt}": "self-evaluation download (DOCX or PDF), not a page",
+    "/action-plans/{plan_id}/plan.docx": "DOCX download of the action plan, not a page",
 }
 
 #: GET routes checked in the sign-in journey (``_axe_sign_in_journey``) rather than by a plain
@@ -81,6 +82,8 @@ class Data:
     evidence_entry: str = ""
     mock_inspection: str = ""  # a mock standard inspection led by an external inspector
     meeting: str = ""  # an annual engagement meeting whose letter is overdue (grip.selfeval)
+    action_plan: str = ""  # an inadequate LA's action plan with one action (grip.actionplans)
+    plan_action: str = ""
 
 
 def _get_routes(app: Any) -> list[APIRoute]:
@@ -156,6 +159,7 @@ def _seed(settings: Settings, engine: Engine) -> tuple[Data, dict[str, Any]]:
         engine, qa, (inspector := make_user(engine, "inspector", LA))
     )
     data.inspection, data.evidence_entry = _seed_evidence(engine, qa, people[2:6])
+    data.action_plan, data.plan_action = _seed_action_plan(engine, qa)
     return data, {"auditor": auditor, "qa_lead": qa, "inspector": inspector}
 
 
@@ -220,6 +224,36 @@ def _seed_evidence(engine: Engine, lead: Any, people: list[str]) -> tuple[str, s
         entry = EntryInput("case-file", "strength", [head], people[:2], "Early help is timely.")
         eid = record_entry(db, insp, entry, me, NameIndex.from_store(db, LA)).id
         return insp.id, eid
+
+
+def _seed_action_plan(engine: Engine, qa: Any) -> tuple[str, str]:
+    """A real standard inspection judged inadequate, feedback given with an area for
+    improvement, its action plan with one action and a progress update."""
+    import json
+
+    from grip.access import clock
+    from grip.actionplans import actions, plans
+    from grip.evidence.models import Feedback, Finding
+    from grip.inspections import NewInspection, create_inspection
+
+    me = lc.As(qa.id, "qa_lead")
+    with scoped(engine, Scope(LA, qa.id, "qa_lead")) as db:
+        spec = NewInspection("standard", "real", title="Standard inspection",
+                             fieldwork_start=dt.date(2026, 10, 5))  # fmt: skip
+        insp = create_inspection(db, LA, spec, me)
+        db.add(Feedback(la_code=LA, inspection_id=insp.id, attendees="DCS", note="",
+                        given_at=clock.now(), given_by=qa.id))  # fmt: skip
+        db.add(Finding(la_code=LA, id=lc.new_id(), inspection_id=insp.id,
+                       kind="area-for-improvement", text="Management oversight is not recorded",
+                       entry_ids=json.dumps([]), recorded_at=clock.now()))  # fmt: skip
+        db.flush()
+        plan = plans.create_plan(db, LA, insp.id, dt.date(2026, 11, 20), me, inadequate=True)
+        area = actions.areas(db, plan, me)[0].finding.id
+        action = actions.add_action(db, plan, me, finding_id=area, description="Weekly checks",
+                                    owner_user_id=qa.id, due_date=dt.date(2027, 3, 1))  # fmt: skip
+        actions.add_progress(db, plan, action, me, AS_OF, "Checks started in two teams")
+        actions.add_impact(db, plan, action, me, "measure", "FD_REFERRALS")
+        return plan.id, action.id
 
 
 def _seed_outcomes(engine: Engine) -> int:
@@ -307,6 +341,11 @@ def _visits(data: Data) -> list[Visit]:
         Visit("qa_lead", "/selfeval/meetings"),
         Visit("qa_lead", f"/selfeval/meetings/{data.meeting}", why="letter overdue"),
         Visit("qa_lead", "/selfeval/meetings/no-such", 404, "no such meeting"),
+        Visit("qa_lead", "/action-plans"),
+        Visit("qa_lead", f"/action-plans/{data.action_plan}"),
+        Visit("qa_lead", f"/action-plans/{data.action_plan}/actions/{data.plan_action}"),
+        Visit("qa_lead", f"/action-plans/{data.action_plan}/what-changed"),
+        Visit("qa_lead", "/action-plans/no-such-plan", 404, "no such action plan"),
         Visit("qa_lead", "/admin/restrictions"),
         Visit("qa_lead", f"/break-glass/{data.restricted_person}"),
         Visit("qa_lead", "/no/such/page", 404, "the generic not-found page"),

@@ -1,4 +1,4 @@
-"""LA admin pages: users and roles, the audit trail (view, filter, export) — issue 4 §1, §6."""
+"""LA admin pages: users and roles, the audit trail (view, filter, export)."""
 
 from __future__ import annotations
 

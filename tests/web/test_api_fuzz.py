@@ -1,4 +1,4 @@
-"""Schemathesis over the JSON API as every role (issue 4 tests): no server error, no
+"""Schemathesis over the JSON API as every role: no server error, no
 cross-LA read (LA2's canaries never appear for an LA1 user), and nothing without sign-in."""
 
 from __future__ import annotations

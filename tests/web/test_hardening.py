@@ -1,4 +1,4 @@
-"""Web hardening (issue 4 §7): CSRF refused on every state-changing route enumerated from
+"""Web hardening: CSRF refused on every state-changing route enumerated from
 the app, cross-site requests refused, security headers, upload cap, generic errors."""
 
 from __future__ import annotations

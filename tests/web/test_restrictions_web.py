@@ -1,4 +1,4 @@
-"""Restricted cases on the web (issue 4 §5): restrict with an access list and review date,
+"""Restricted cases on the web: restrict with an access list and review date,
 break-glass with a typed reason (logged; QA lead notified), lift."""
 
 from __future__ import annotations

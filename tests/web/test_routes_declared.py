@@ -1,4 +1,4 @@
-"""Every route declares its permission, and every declared permission exists (issue 4 §3)."""
+"""Every route declares its permission, and every declared permission exists."""
 
 from __future__ import annotations
 

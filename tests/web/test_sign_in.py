@@ -1,4 +1,4 @@
-"""Sign-in, sessions, timeouts and revocation over HTTP (issue 4 §2), with a frozen clock."""
+"""Sign-in, sessions, timeouts and revocation over HTTP, with a frozen clock."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Sign-in and sign-out in a real browser, under the strict CSP (issue 4 §2, §7)."""
+"""Sign-in and sign-out in a real browser, under the strict CSP."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The audit trail (issue 4 §6): one append-only event for each read or change of a child's
+"""The audit trail: one append-only event for each read or change of a child's
 record, audit, evidence entry and export, plus sign-ins and authorisation failures.
 
 Call :func:`record_event` with an ORM session (the event commits with the caller's work) or

@@ -89,7 +89,7 @@ class SignInThrottle(Base):
 
 
 class CaseRestriction(LAOwned, Base):
-    """A case restricted to an access list (issue 4 §5). ``person_id`` is the SSD person id."""
+    """A case restricted to an access list. ``person_id`` is the SSD person id."""
 
     __restriction_exempt__ = True
     __tablename__ = "case_restriction"
@@ -126,7 +126,7 @@ class InspectionCase(LAOwned, Base):
 
 
 class BreakGlass(LAOwned, Base):
-    """Emergency access to a restricted case, with its typed reason (issue 4 §5)."""
+    """Emergency access to a restricted case, with its typed reason."""
 
     __restriction_exempt__ = True
     __tablename__ = "break_glass"
@@ -152,7 +152,7 @@ class Notification(LAOwned, Base):
 
 
 class AuditEvent(Base):
-    """One append-only audit event (issue 4 §6): who, when, what, from where, outcome.
+    """One append-only audit event: who, when, what, from where, outcome.
 
     Not ``LAOwned``: sign-in failures have no LA. LA admins see the events whose
     ``authority_code`` is their LA. Triggers (and on PostgreSQL, grants) refuse UPDATE and

@@ -1,4 +1,4 @@
-"""Sign-in through an LA's own identity provider over OpenID Connect (issue 4 §2).
+"""Sign-in through an LA's own identity provider over OpenID Connect.
 
 Authorization code flow with PKCE (S256), ``state`` and ``nonce``. The ID token is checked
 with the provider's published keys (JWKS): signature, issuer, audience, expiry, issue time

@@ -1,4 +1,4 @@
-"""Passwords: Argon2id hashes and the length-only policy of issue 4 §2 (ASVS 5.0 V6.2).
+"""Passwords: Argon2id hashes and a length-only policy (ASVS 5.0 V6.2).
 
 At least 15 characters; anything up to 128 accepted (well over the 64 asked); no composition
 rules; a shipped list of common passwords, passwords built from one repeated character or

@@ -1,4 +1,4 @@
-"""Restricted cases (issue 4 §5): a case restricted to an access list (allocated worker, their
+"""Restricted cases: a case restricted to an access list (allocated worker, their
 manager, named people), with a review date; break-glass access with a typed reason, logged
 and notified to the LA's QA leads.
 

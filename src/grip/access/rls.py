@@ -1,4 +1,4 @@
-"""PostgreSQL row-level security for LA isolation (issue 4 §4, §6).
+"""PostgreSQL row-level security for LA isolation.
 
 :func:`apply_rls` runs at the end of every ``grip db upgrade`` (``grip.store.migrate``), so
 tables that later migrations add are covered as soon as they exist. For every LA-owned table

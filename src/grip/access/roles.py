@@ -2,7 +2,7 @@
 
 A permission is ``"<capability>:<action>"``. Asking about a permission that the data does not
 list raises :class:`UnknownPermission`: a typo in a route's declaration stops the app at start
-instead of silently allowing or denying (issue 4 §3).
+instead of silently allowing or denying.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import yaml
 PERMISSIONS_FILE = Path(__file__).with_name("permissions.yaml")
 _PERMISSION_RE = re.compile(r"^[a-z_]+:[a-z_]+$")
 
-#: The role an external inspector holds: read-only, sample-only, expiring (issue 4 §1).
+#: The role an external inspector holds: read-only, sample-only, expiring.
 INSPECTOR = "inspector"
 
 

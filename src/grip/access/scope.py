@@ -1,4 +1,4 @@
-"""LA isolation and restricted cases in the data layer (issue 4 §4, §5).
+"""LA isolation and restricted cases in the data layer.
 
 Open sessions with :func:`scoped` (or :func:`scoped_session`): every ORM query on an
 ``LAOwned`` model then carries ``la_code = <the LA>`` automatically (``with_loader_criteria``
@@ -69,7 +69,7 @@ class Scope:
     user_id: int | None = None
     role: str | None = None
     # No role sees every case regardless: a restriction binds everyone not on the access
-    # list (issue 4 §5). System scopes (user_id None) are for statutory totals and imports
+    # list. System scopes (user_id None) are for statutory totals and imports
     # and see every row of the LA.
 
     @property

@@ -1,4 +1,4 @@
-"""Server-side sessions (issue 4 §2; ASVS 5.0 V7).
+"""Server-side sessions (ASVS 5.0 V7).
 
 Tokens are 256 random bits; only their SHA-256 is stored. A session ends after
 ``session_idle_minutes`` without a request or ``session_absolute_hours`` after sign-in,

@@ -1,4 +1,4 @@
-"""Throttling of failed sign-ins (issue 4 §2; ASVS 5.0 V6.3.1).
+"""Throttling of failed sign-ins (ASVS 5.0 V6.3.1).
 
 Failures are counted per typed username (whether or not it exists, so the answers for known
 and unknown usernames stay identical) and per client address. After ``USER_LIMIT`` failures

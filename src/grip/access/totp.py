@@ -1,6 +1,6 @@
 """TOTP second factor (RFC 6238): 30-second steps, six digits, a code works once.
 
-Only the current step is accepted ("within its step", issue 4 §2), and a step is accepted at
+Only the current step is accepted ("within its step"), and a step is accepted at
 most once per user: the last accepted step is stored and anything not later is refused.
 """
 

@@ -1,4 +1,4 @@
-"""Users and their roles in LAs (issue 4 §1). There are no default accounts: the first admin
+"""Users and their roles in LAs. There are no default accounts: the first admin
 comes from :func:`create_first_admin` (``grip users create-admin``), which returns a one-time
 password and TOTP secret to show once.
 

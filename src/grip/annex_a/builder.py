@@ -5,7 +5,7 @@ module knows how to read the case model (``grip.casedata``, SSD-style tables) an
 each named derivation. The state shown is the state *as known on the inspection date* ``D``:
 events after ``D`` are never counted, and an end date after ``D`` is written blank (on ``D``
 the episode was still open), so building for a past date reproduces what the LA would have sent
-then (seed 002 para 246: the lists an LA sends on notification).
+then (ILACS framework (Ofsted 170040) para 246: the lists an LA sends on notification).
 
 Engine: plain SQL selects of only the needed columns (SQLAlchemy Core, SQLite or PostgreSQL),
 grouped per child in Python. See docs/annex-a.md for the measured comparison with DuckDB.
@@ -14,19 +14,17 @@ grouped per child in Python. See docs/annex-a.md for the measured comparison wit
 from __future__ import annotations
 
 import functools
-import gc
-import sqlite3
-import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from operator import itemgetter
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
+from grip.annex_a import fastread
 from grip.annex_a.population import (
     event_is_open,
     event_predicate,
@@ -63,8 +61,8 @@ class AnnexA:
     inspection_date: date
     generated_at: datetime
     lists: list[BuiltList]
-    #: Case-model codes with no template equivalent, written as recorded (seed 002 para 248):
-    #: "List 8 / Placement Type" -> {"XX"}.
+    #: Case-model codes with no template equivalent, written as recorded (ILACS framework (Ofsted
+    #: 170040) para 248): "List 8 / Placement Type" -> {"XX"}.
     unmapped_codes: dict[str, set[str]] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
@@ -86,78 +84,6 @@ def _select(
     t = CASE_TABLES[table]
     stmt = sa.select(*(t.c[c] for c in columns)).where(t.c.la_code == la_code)
     return [tuple(r) for r in conn.execute(stmt)]
-
-
-# SQLite keeps dates as ISO text and booleans as 0/1. The driver turns them into Python values
-# itself when a column's name carries a converter name (PARSE_COLNAMES); the names are Grip's
-# own, so no other sqlite3 user in the process is affected. Dates repeat thousands of times, so
-# each distinct one is parsed once and the date object shared (at most one entry per calendar
-# day that occurs in any LA's data: a few tens of thousands).
-_SQLITE_DATE = "grip_annex_a_date"
-_SQLITE_BOOL = "grip_annex_a_bool"
-_DATE_TEXT: dict[bytes, date] = {}
-
-
-def _sqlite_date(raw: bytes) -> date:
-    d = _DATE_TEXT.get(raw)
-    if d is None:
-        d = _DATE_TEXT[raw] = date.fromisoformat(raw.decode("ascii"))
-    return d
-
-
-sqlite3.register_converter(_SQLITE_DATE, _sqlite_date)
-sqlite3.register_converter(_SQLITE_BOOL, lambda raw: raw != b"0")
-
-
-def _select_sql(table: str, columns: Iterable[str], placeholder: str, sqlite: bool) -> str:
-    """The plain SELECT of ``columns`` for one LA (names are the case model's, never input)."""
-    t = CASE_TABLES[table]
-    parts = []
-    for c in columns:
-        kind = t.c[c].type
-        if sqlite and isinstance(kind, sa.Date):
-            parts.append(f'{c} AS "{c} [{_SQLITE_DATE}]"')
-        elif sqlite and isinstance(kind, sa.Boolean):
-            parts.append(f'{c} AS "{c} [{_SQLITE_BOOL}]"')
-        else:
-            parts.append(c)
-    # Table and column names are the case model's own (CASE_TABLES above), never input; the
-    # LA code is a bound parameter.
-    return f"SELECT {', '.join(parts)} FROM {t.name} WHERE la_code = {placeholder}"  # noqa: S608
-
-
-def _read_sqlite_file(path: str, la_code: str) -> dict[str, list[tuple[Any, ...]]]:
-    # A read-only connection of our own: converters need detect_types, which is fixed when a
-    # connection opens (the engine's pooled ones have it off). One read transaction, so all
-    # tables come from the same snapshot even while an import writes (WAL).
-    uri = f"file:{urllib.parse.quote(path)}?mode=ro"
-    # The same 30 s busy timeout the engine's connections use (grip.store.db).
-    con = sqlite3.connect(uri, uri=True, detect_types=sqlite3.PARSE_COLNAMES, timeout=30)
-    try:
-        con.execute("BEGIN")
-        return {
-            t: con.execute(_select_sql(t, cols, "?", sqlite=True), (la_code,)).fetchall()
-            for t, cols in NEEDED_COLUMNS.items()
-        }
-    finally:
-        con.close()
-
-
-def _read_driver(conn: sa.Connection, la_code: str) -> dict[str, list[tuple[Any, ...]]]:
-    # PostgreSQL: psycopg's own cursor already returns dates and booleans as Python values;
-    # SQLAlchemy's result rows would only wrap them again.
-    dbapi = conn.connection.dbapi_connection
-    assert dbapi is not None
-    cur = dbapi.cursor()
-    try:
-        out: dict[str, list[tuple[Any, ...]]] = {}
-        for t, cols in NEEDED_COLUMNS.items():
-            cur.execute(_select_sql(t, cols, "%s", sqlite=False), (la_code,))
-            # psycopg's default rows are plain tuples: no copy needed.
-            out[t] = cast("list[tuple[Any, ...]]", cur.fetchall())
-        return out
-    finally:
-        cur.close()
 
 
 def _by_person(rows: list[tuple[Any, ...]]) -> dict[str, list[tuple[Any, ...]]]:
@@ -328,35 +254,14 @@ NEEDED_COLUMNS: dict[str, tuple[str, ...]] = {
 def read_tables(engine: Engine, la_code: str) -> dict[str, list[tuple[Any, ...]]]:
     """Read every needed column of every needed table for one LA (the builder's only I/O).
 
-    The fastest plain read we found, per database: SQLite through the bare ``sqlite3`` driver
-    with its own type converters, PostgreSQL through psycopg's cursor; any other database (or
-    an in-memory SQLite) through SQLAlchemy Core. All give the same values (a test holds them
-    to the Core read); on a 60,000-child LA the driver read takes about 1.0 s CPU where Core
-    took 1.44 s (docs/annex-a.md). A driver read that fails falls back to Core.
+    Through the driver's own cursor where :mod:`grip.annex_a.fastread` can (a file SQLite
+    store, or PostgreSQL through psycopg), otherwise through SQLAlchemy Core
+    (:func:`read_tables_core`, the reference the fast path is held equal to).
     """
-    # The cyclic GC stays on here. The row tuples hold only dates, strings and numbers, so the
-    # first young-generation pass that sees each one stops tracking it, and later passes never
-    # look at it again. Pausing the GC only deferred that work to one pass over all 1.16
-    # million tuples (0.14 s CPU on a 60,000-child LA, more than the read's own incremental
-    # passes cost), billed to whatever ran next: the build.
-    url = engine.url
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        assert url.database is not None
-        try:
-            return _read_sqlite_file(url.database, la_code)
-        except sqlite3.Error:
-            # E.g. a WAL database in a folder we may not write its -shm file to, or tables not
-            # migrated yet: the Core read either works or raises the error build() explains.
-            pass
+    tables = fastread.read(engine, la_code, NEEDED_COLUMNS)
+    if tables is not None:
+        return tables
     with engine.connect() as conn:
-        if url.get_backend_name() == "postgresql" and url.get_driver_name() == "psycopg":
-            try:
-                # Begun through SQLAlchemy so the engine's begin hooks run first (such as the
-                # LA setting row-level security policies check), then read on that transaction.
-                with conn.begin():
-                    return _read_driver(conn, la_code)
-            except engine.dialect.loaded_dbapi.Error:
-                pass  # rolled back; the same as above: Core either works or raises
         return read_tables_core(conn, la_code)
 
 
@@ -1191,17 +1096,9 @@ def build_from_tables(
     la_name: str = "",
 ) -> AnnexA:
     """Build all eleven lists from already-read tables (see :func:`read_tables`)."""
-    # Hundreds of thousands of small tuples, lists and dicts are made and kept: the cyclic
-    # garbage collector would rescan them again and again for nothing (none forms a cycle).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        cd = CaseData(tables, la_code, inspection_date)
-        unmapped: dict[str, set[str]] = {}
-        lists = [build_list(cd, spec, lst, unmapped) for lst in spec.lists]
-    finally:
-        if was_enabled:
-            gc.enable()
+    cd = CaseData(tables, la_code, inspection_date)
+    unmapped: dict[str, set[str]] = {}
+    lists = [build_list(cd, spec, lst, unmapped) for lst in spec.lists]
     return AnnexA(
         spec=spec,
         la_code=la_code,

@@ -3,9 +3,9 @@
 Each list is found by its headers (case, spacing, typographic quotes and real misspellings
 tolerated; the sheet name helps but is not needed). Every cell is then checked against its
 column in the spec, each row against the list's window for the inspection date, each list for
-duplicates where one row per child is required (seed 002 para 251), and the lists against each
-other (para 250: one child ID across lists). A problem names the list, the sheet row, the child
-ID, the column, the value, the rule id and what was expected.
+duplicates where one row per child is required (ILACS framework (Ofsted 170040) para 251), and the
+lists against each other (para 250: one child ID across lists). A problem names the list, the sheet
+row, the child ID, the column, the value, the rule id and what was expected.
 """
 
 from __future__ import annotations
@@ -627,7 +627,8 @@ class _ListChecker:
                     "duplicate.child",
                     f"{self.lst.sheet} has one row per "
                     f"{'adopter' if self.lst.row == 'per_adopter' else 'child'} "
-                    f"(seed 002 para 251); this ID is already on sheet row {seen[child]}",
+                    "(ILACS framework (Ofsted 170040) para 251); "
+                    f"this ID is already on sheet row {seen[child]}",
                 )
             else:
                 seen[child] = sheet_row

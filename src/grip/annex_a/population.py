@@ -2,7 +2,8 @@
 
 The builder decides membership with these functions on the row it is about to write, and the
 checker re-applies them to each row of a workbook, so a list Grip builds always passes its own
-window check (seed 002 para 249 windows; window convention in the spec files' headers).
+window check (ILACS framework (Ofsted 170040) para 249 windows; window convention in the spec files'
+headers).
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """Annex A list specs: versioned YAML data, validated on load.
 
-A spec (``specs/<id>.yaml``) describes the eleven child-level lists of seed 002 Annex A
-(paras 246-253) for one version of Ofsted's template: each list's population rule (window and
-which events count), whether it has one row per event or per child (para 251), and its columns
-in order with header text, type, whether required, allowed codes (``specs/codes-*.yaml``) and,
-for every derived column, its rule in words. A template change (say Gender renamed Sex) is a new
-spec file, never new code: the builder and checker read everything from here.
+A spec (``specs/<id>.yaml``) describes the eleven child-level lists of ILACS framework (Ofsted
+170040) Annex A (paras 246-253) for one version of Ofsted's template: each list's population rule
+(window and which events count), whether it has one row per event or per child (para 251), and its
+columns in order with header text, type, whether required, allowed codes (``specs/codes-*.yaml``)
+and, for every derived column, its rule in words. A template change (say Gender renamed Sex) is a
+new spec file, never new code: the builder and checker read everything from here.
 """
 
 from __future__ import annotations
@@ -295,7 +295,8 @@ class ListSpec:
 
 @dataclass(frozen=True)
 class CrossCheck:
-    """A consistency rule between lists (seed 002 para 250: one child ID across lists)."""
+    """A consistency rule between lists (ILACS framework (Ofsted 170040) para 250: one child ID
+    across lists)."""
 
     id: str
     when: dict[str, Any]

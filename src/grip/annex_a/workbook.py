@@ -3,7 +3,8 @@
 Sheets named and ordered as the spec says (the template's "List 1" to "List 11"), headers in
 row 1, dates as real Excel dates shown dd/mm/yyyy, codes in the template's lettered form, and a
 cover sheet first: spec, LA, inspection date, generated at, row counts per list, and the code
-metadata seed 002 para 248 asks for where the LA's codes differ from the DfE ones.
+metadata ILACS framework (Ofsted 170040) para 248 asks for where the LA's codes differ from the DfE
+ones.
 
 Formula safety: XlsxWriter never turns strings into formulas here (``strings_to_formulas``
 off) and every text cell goes through ``grip.documents.safe.neutralise`` (formula triggers get
@@ -15,7 +16,6 @@ own, so the workbook is written here rather than with ``safe.xlsx_bytes``.
 from __future__ import annotations
 
 import csv
-import gc
 import io
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +27,12 @@ from grip.annex_a.builder import AnnexA
 from grip.documents.safe import neutralise
 
 _EXCEL_EPOCH = date(1899, 12, 30).toordinal()
+
+
+_RECORDED = (
+    "Codes written as recorded (no DfE equivalent, ILACS framework (Ofsted 170040) para 248)"
+)
+_ALL_CBDS = "all codes are DfE CBDS codes (ILACS framework (Ofsted 170040) para 248)"
 
 
 def _cover_rows(annex: AnnexA) -> list[tuple[str, Any]]:
@@ -44,11 +50,11 @@ def _cover_rows(annex: AnnexA) -> list[tuple[str, Any]]:
         rows.append((f"{b.spec.sheet}: {b.spec.title}", len(b.rows)))
     rows.append(("", ""))
     if annex.unmapped_codes:
-        rows.append(("Codes written as recorded (no DfE equivalent, seed 002 para 248)", ""))
+        rows.append((_RECORDED, ""))
         for where, codes in sorted(annex.unmapped_codes.items()):
             rows.append((where, ", ".join(sorted(codes))))
     else:
-        rows.append(("Code metadata", "all codes are DfE CBDS codes (seed 002 para 248)"))
+        rows.append(("Code metadata", _ALL_CBDS))
     return rows
 
 
@@ -69,10 +75,6 @@ def write_xlsx(annex: AnnexA, path: Path) -> None:
             "default_date_format": "dd/mm/yyyy",
         },
     )
-    # Nearly half a million cell records are kept until close and none forms a cycle: the
-    # cyclic collector would rescan them again and again for nothing.
-    was_enabled = gc.isenabled()
-    gc.disable()
     try:
         bold = wb.add_format({"bold": True})
         dfmt = wb.add_format({"num_format": "dd/mm/yyyy"})
@@ -121,11 +123,7 @@ def write_xlsx(annex: AnnexA, path: Path) -> None:
                     else:
                         write_string(r, c, neutralise(str(v)))
     finally:
-        try:
-            wb.close()
-        finally:
-            if was_enabled:
-                gc.enable()
+        wb.close()
 
 
 def _csv_cell(v: Any) -> str:

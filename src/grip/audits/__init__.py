@@ -1,5 +1,5 @@
-"""Case audits: the monthly quality assurance cycle end to end (issue 7; seed 004 §3 and
-Appendix 1; seed 002 paras 59, 131-135, 147, 150-154, 257-258).
+"""Case audits: the monthly quality assurance cycle end to end (Southwark QA framework 2015, §3 and
+Appendix 1; ILACS framework (Ofsted 170040) paras 59, 131-135, 147, 150-154, 257-258).
 
 Modules: ``templates`` (audit tools as data), ``sampling`` (the monthly sample), ``lifecycle``
 (allocation, the form with optimistic locking, the state machine, moderation, exemption,

@@ -1,10 +1,10 @@
 """Improvement plan actions and immediate safety concerns raised in an audit.
 
-Improvement plan (seed 004 App. 1 §4 "Improvement Plan"; §2e, §2h): brief, specific actions,
-each with an owner, a due date and a status, completed with evidence, tracked by the QA lead
-until done. Safety concern (seed 004 App. 1 §2g): raised at once from inside the audit; the
-people told are recorded, always including the Director of children's social care; it stays
-open until a manager closes it with what was done.
+Improvement plan (Southwark QA framework 2015, appendix 1 §4 "Improvement Plan"; §2e, §2h): brief,
+specific actions, each with an owner, a due date and a status, completed with evidence, tracked by
+the QA lead until done. Safety concern (Southwark QA framework 2015, appendix 1 §2g): raised at once
+from inside the audit; the people told are recorded, always including the Director of children's
+social care; it stays open until a manager closes it with what was done.
 """
 
 from __future__ import annotations
@@ -29,14 +29,15 @@ from grip.audits.lifecycle import (
 )
 from grip.audits.models import Audit, AuditAction, SafetyConcern, SafetyNotification
 
-#: Statuses of an improvement action (issue 7 §5).
+#: Statuses of an improvement action.
 ACTION_STATUSES = {
     "open": "Not started",
     "in_progress": "In progress",
     "done": "Done",
     "cancelled": "Cancelled",
 }
-#: The title recorded for the person who must always be told (seed 004 App. 1 §2g).
+#: The title recorded for the person who must always be told (Southwark QA framework 2015, appendix
+#: 1 §2g).
 DIRECTOR = "Director of Children's Social Care"
 NOTIFY_METHODS = {
     "phone": "Telephone",
@@ -66,7 +67,9 @@ def add_action(
     if audit.state == "allocated":
         raise InvalidTransition("start the audit before adding improvement actions")
     if not description.strip():
-        raise InvalidInput("describe the action: brief and specific (seed 004 App. 1 §4)")
+        raise InvalidInput(
+            "describe the action: brief and specific (Southwark QA framework 2015, appendix 1 §4)"
+        )
     if not owner.strip():
         raise InvalidInput("say who is to do it (a job title, e.g. 'Allocated social worker')")
     action = AuditAction(
@@ -108,7 +111,7 @@ def update_action(
     evidence = (evidence or "").strip() or None
     if status == "done":
         if not evidence:
-            raise InvalidInput("record the evidence that the action is done (issue 7 §5)")
+            raise InvalidInput("record the evidence that the action is done")
         completed_on = completed_on or now.date()
     else:
         completed_on = None
@@ -184,8 +187,10 @@ def raise_safety_concern(
     others: Sequence[Told] = (),
     now: dt.datetime | None = None,
 ) -> SafetyConcern:
-    """Raise an immediate concern for the child's safety from inside an audit (seed 004 App. 1
-    §2g): the Director of children's social care is always told, and when is recorded."""
+    """Raise an immediate concern for the child's safety from inside an audit.
+
+    Southwark QA framework 2015, appendix 1 §2g: the Director of children's social care is
+    always told, and when is recorded."""
     _require("raise_safety_concern", actor)
     now = now or clock.now()
     if audit.state == "closed":

@@ -1,14 +1,14 @@
 """The child's record summary and timescale compliance shown beside the audit form
-(issue 7 §3), for the audit's 12-month period (seed 004 App. 1 §2b).
+, for the audit's 12-month period (Southwark QA framework 2015, appendix 1 §2b).
 
 The record summary (who the child is, their team, the episodes, plans and periods of care in
 the period) is read here, straight from the case store. The timescales are not worked out here:
 they come from :func:`grip.measures.compliance.child_compliance`, the one place that applies the
 rules (assessments within 45 working days, ICPC within 15 working days of the strategy
 discussion, CP/CIN plan reviews within 3 months then six-monthly, children in care reviewed
-within 20 working days, 3 months, then six-monthly, visits — seed 004 App. 1 §4, Working
-Together, Care Planning Regulations 2010), so the audit panel and the performance measures can
-never disagree about whether a review was late.
+within 20 working days, 3 months, then six-monthly, visits — Southwark QA framework 2015, appendix 1
+§4, Working Together, Care Planning Regulations 2010), so the audit panel and the performance
+measures can never disagree about whether a review was late.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from grip.store.db import la_engine
 @dataclass
 class CaseSummary:
     """What the auditor sees beside the questions. Initials only, never a full name
-    (seed 002 para 190)."""
+    (ILACS framework (Ofsted 170040) para 190)."""
 
     person_id: str
     initials: str
@@ -69,8 +69,9 @@ def timescales(
 ) -> list[ComplianceItem]:
     """The child's timescales as of the period's end that fell due, or were met, in the period.
 
-    An audit looks back over the period (seed 004 App. 1 §2b), so a review due before it is
-    history for an earlier audit and one due after it is not yet the auditor's concern.
+    An audit looks back over the period (Southwark QA framework 2015, appendix 1 §2b), so a review
+    due before it is history for an earlier audit and one due after it is not yet the auditor's
+    concern.
     """
     # la_engine: child_compliance opens its own connections, and on PostgreSQL the web app's
     # role sees the LA's rows only when each sets the LA that row-level security checks.

@@ -1,4 +1,4 @@
-"""A year of synthetic audits for the demo LA, in every state (issue 7 §8).
+"""A year of synthetic audits for the demo LA, in every state.
 
 ``grip demo`` calls :func:`seed_demo_audits` after the synthetic import: for each of the 12
 months up to ``as_of`` it samples the month as the performance team would, allocates the picks,
@@ -226,7 +226,7 @@ def _drive(
     # How far: this month mostly early states; last month mid-way; older mostly done.
     if back <= 1 and unseen:
         # The last two months' first picks take every open state once, so even a small LA
-        # shows the whole lifecycle (issue 7 §8); later picks follow the usual pattern.
+        # shows the whole lifecycle; later picks follow the usual pattern.
         target = unseen.pop(0)
     elif back == 0:
         target = ["allocated", "in_progress", "in_progress", "reflection"][i % 4]

@@ -2,12 +2,12 @@
 moderate blind, exempt, chase.
 
 allocated → in progress → reflection with the worker → family feedback → submitted →
-moderated → closed (seed 004 §3 and Appendix 1 §2; the transition × role table is data in
-``lifecycle.yaml``). Every function takes the acting user (anything with ``user_id`` and
+moderated → closed (Southwark QA framework 2015, §3 and Appendix 1 §2; the transition × role table
+is data in ``lifecycle.yaml``). Every function takes the acting user (anything with ``user_id`` and
 ``role``, such as a :class:`grip.access.principal.Principal`) and refuses what their role may not
 do with :class:`NotAllowed`, whatever the web routes already checked.
 
-Optimistic locking (issue 7 §8): every save names the audit version the editor loaded. If the
+Optimistic locking: every save names the audit version the editor loaded. If the
 audit has moved on since, :class:`StaleVersion` is raised with who saved last and when, and
 nothing is written; SQLAlchemy's ``version_id_col`` also catches a save racing between our
 check and the write.
@@ -202,7 +202,7 @@ def _touch(audit: Audit, actor: Actor | None, now: dt.datetime) -> None:
 
 
 def check_version(audit: Audit, expected_version: int | None) -> None:
-    """Refuse a save made from an older version of the audit (issue 7 §8)."""
+    """Refuse a save made from an older version of the audit."""
     if expected_version is not None and expected_version != audit.version:
         raise StaleVersion(
             audit.id, expected_version, audit.version, audit.updated_by, audit.updated_at
@@ -281,7 +281,8 @@ def allocate(
     worker_user_id: int | None = None,
     now: dt.datetime | None = None,
 ) -> Audit:
-    """Allocate an audit of ``person_id``'s case to an auditor (seed 004 App. 1 §2a).
+    """Allocate an audit of ``person_id``'s case to an auditor (Southwark QA framework 2015,
+    appendix 1 §2a).
 
     The audit covers the 12 months before allocation (§2b; the template's ``period_months``);
     the due date defaults to 20 working days on.
@@ -529,7 +530,9 @@ def _gaps_overall(grades: Mapping[str, AuditGrade]) -> list[str]:
     if g is None or g.grade is None:
         return ["grade the audit as a whole"]
     if not g.reason:
-        return ["give the reasons for the overall grade (seed 004 App. 1 §4)"]
+        return [
+            "give the reasons for the overall grade (Southwark QA framework 2015, appendix 1 §4)"
+        ]
     return []
 
 
@@ -625,7 +628,7 @@ def transition(
         mod.auditor_grade = audit.overall_grade
         mod.moderator_grade = mg[OVERALL].grade
         audit.moderated_at = now
-        # Issue 7 §6: the moderated grade is final.
+        # The moderated grade is final.
         audit.final_grade = mod.moderator_grade
     elif name in ("close", "close_unmoderated"):
         audit.closed_at = now
@@ -677,7 +680,7 @@ def appoint_moderator(
 
 def auditor_judgements_visible(db: Session, audit: Audit, actor: Actor) -> bool:
     """Whether ``actor`` may see the auditor's answers and grades: not the moderator until
-    their own blind grading is complete (issue 7 §6)."""
+    their own blind grading is complete."""
     mod = moderation_of(db, audit)
     return not (mod is not None and mod.moderator_id == actor.user_id and mod.completed_at is None)
 
@@ -737,7 +740,7 @@ def save_moderation(
     return audit
 
 
-# --- timescales: exemption and chasing (seed 004 App. 1 §2f) -------------------------------------
+# --- timescales: exemption and chasing (Southwark QA framework 2015, appendix 1 §2f) -------
 
 
 def exempt(
@@ -753,7 +756,9 @@ def exempt(
     _require("exempt", actor)
     now = now or clock.now()
     if not (reason or "").strip():
-        raise InvalidInput("an exemption needs a reason (seed 004 App. 1 §2f)")
+        raise InvalidInput(
+            "an exemption needs a reason (Southwark QA framework 2015, appendix 1 §2f)"
+        )
     if audit.state not in lifecycle().open_states:
         raise InvalidTransition(
             "only an audit not yet submitted can be exempted from its timescale"
@@ -818,7 +823,7 @@ def record_iro_copy(
     now: dt.datetime | None = None,
 ) -> Audit:
     """Record the copy of the audit and improvement plan sent to the child's IRO or CP chair
-    (seed 004 App. 1 §2j)."""
+    (Southwark QA framework 2015, appendix 1 §2j)."""
     _require("record_iro_copy", actor)
     now = now or clock.now()
     if audit.state not in ("submitted", "moderated", "closed"):
@@ -837,7 +842,7 @@ def record_hos_discussion(
     db: Session, audit: Audit, actor: Actor, on: dt.date, note: str, now: dt.datetime | None = None
 ) -> Audit:
     """Record the head of service's discussion of the audited case with the worker and manager,
-    expected in the month after the audit (seed 004 App. 1 §2i)."""
+    expected in the month after the audit (Southwark QA framework 2015, appendix 1 §2i)."""
     _require("record_hos_discussion", actor)
     now = now or clock.now()
     if audit.state not in ("submitted", "moderated", "closed"):

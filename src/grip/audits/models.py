@@ -6,7 +6,7 @@ inspector only the audits in their sample (``grip.access.scope``).
 
 ``Audit`` and ``AuditAction`` carry a version counter (SQLAlchemy ``version_id_col``): every
 save must name the version it loaded, and a stale save is refused rather than silently
-overwriting another person's work (issue 7 §8).
+overwriting another person's work.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ ID = String(32)
 
 class SamplePick(LAOwned, Base):
     """One case chosen for the monthly programme, with the reason it was chosen
-    (seed 004 App. 1 §2a; seed 002 paras 150, 153)."""
+    (Southwark QA framework 2015, appendix 1 §2a; ILACS framework (Ofsted 170040) paras 150,
+    153)."""
 
     __tablename__ = "audit_sample_pick"
 
@@ -83,14 +84,16 @@ class Audit(LAOwned, Base):
     )
     allocated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     due_date: Mapped[dt.date] = mapped_column(Date)
-    # seed 004 App. 1 §2b: the audit covers the last 12 months of involvement.
+    # Southwark QA framework 2015, appendix 1 §2b: the audit covers the last 12 months of
+    # involvement.
     period_start: Mapped[dt.date] = mapped_column(Date)
     period_end: Mapped[dt.date] = mapped_column(Date)
     overall_grade: Mapped[str | None] = mapped_column(String(24), nullable=True)
     overall_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     reflection_discussed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     family_contacted_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    # Who answered (a relationship such as "mother", never a name) and how (seed 004 §2d).
+    # Who answered (a relationship such as "mother", never a name) and how (Southwark QA framework
+    # 2015, §2d).
     family_respondent: Mapped[str | None] = mapped_column(String(100), nullable=True)
     family_method: Mapped[str | None] = mapped_column(String(20), nullable=True)
     # Why no feedback could be had, when the family declined or could not be reached.
@@ -100,7 +103,8 @@ class Audit(LAOwned, Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     # The grade that counts: the moderated grade when moderated, else the auditor's (§6).
     final_grade: Mapped[str | None] = mapped_column(String(24), nullable=True)
-    # seed 004 App. 1 §2f: exemption from the timescale, only by a head of service.
+    # Southwark QA framework 2015, appendix 1 §2f: exemption from the timescale, only by a head of
+    # service.
     exempt_by: Mapped[int | None] = mapped_column(
         ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
     )
@@ -111,10 +115,11 @@ class Audit(LAOwned, Base):
         DateTime(timezone=True), nullable=True
     )
     chase_count: Mapped[int] = mapped_column(Integer, default=0)
-    # seed 004 App. 1 §2j: the copy sent to the child's IRO or CP chair.
+    # Southwark QA framework 2015, appendix 1 §2j: the copy sent to the child's IRO or CP chair.
     iro_copy_to: Mapped[str | None] = mapped_column(String(100), nullable=True)
     iro_copy_sent_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    # seed 004 App. 1 §2i: the head of service's discussion in the following month.
+    # Southwark QA framework 2015, appendix 1 §2i: the head of service's discussion in the following
+    # month.
     hos_discussed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     hos_discussed_by: Mapped[int | None] = mapped_column(
         ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
@@ -172,8 +177,8 @@ class AuditGrade(LAOwned, Base):
 
 
 class Moderation(LAOwned, Base):
-    """The blind second grading of an audit (issue 7 §6; seed 002 paras 59, 147: inspectors
-    test the LA's audits against their own view)."""
+    """The blind second grading of an audit (ILACS framework (Ofsted 170040) paras 59, 147:
+    inspectors test the LA's audits against their own view)."""
 
     __tablename__ = "audit_moderation"
 
@@ -198,15 +203,15 @@ class Moderation(LAOwned, Base):
 
 class AuditAction(LAOwned, Base):
     """An improvement plan action: brief and specific, with who does it and by when
-    (seed 004 App. 1 §4 Improvement Plan, §2e, §2h)."""
+    (Southwark QA framework 2015, appendix 1 §4 Improvement Plan, §2e, §2h)."""
 
     __tablename__ = "audit_action"
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     audit_id: Mapped[str] = mapped_column(ID)
     description: Mapped[str] = mapped_column(Text)
-    # The owner's job title (seed 002 para 190: job titles, not names), and their account
-    # when they use Grip.
+    # The owner's job title (ILACS framework (Ofsted 170040) para 190: job titles, not names), and
+    # their account when they use Grip.
     owner: Mapped[str] = mapped_column(String(100))
     owner_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
@@ -231,8 +236,8 @@ class AuditAction(LAOwned, Base):
 
 
 class SafetyConcern(LAOwned, Base):
-    """An immediate concern for the child's safety raised during an audit (seed 004 App. 1
-    §2g). Open until a manager closes it with what was done."""
+    """An immediate concern for the child's safety raised during an audit (Southwark QA framework
+    2015, appendix 1 §2g). Open until a manager closes it with what was done."""
 
     __tablename__ = "audit_safety_concern"
 
@@ -258,7 +263,7 @@ class SafetyConcern(LAOwned, Base):
 
 class SafetyNotification(LAOwned, Base):
     """Who was told of a safety concern, and when (always the Director of children's social
-    care, seed 004 App. 1 §2g)."""
+    care, Southwark QA framework 2015, appendix 1 §2g)."""
 
     __tablename__ = "audit_safety_notification"
 

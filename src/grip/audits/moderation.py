@@ -1,9 +1,10 @@
 """Agreement between auditors and moderators: percentage agreement and Cohen's kappa, by team
-and over time, and the list of disagreements with both rationales (issue 7 §6).
+and over time, and the list of disagreements with both rationales.
 
 Why it matters: self-audits run generous, and inspectors test the LA's audits against their own
-view (seed 002 paras 59, 147, 134: "to see how effective the local authority's auditing systems
-are"). Only completed moderations count; the overall grades are compared.
+view (ILACS framework (Ofsted 170040) paras 59, 147, 134: "to see how effective the local
+authority's auditing systems are"). Only completed moderations count; the overall grades are
+compared.
 
 Cohen's kappa for two raters over the four grades::
 

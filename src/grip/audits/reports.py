@@ -1,17 +1,17 @@
-"""Audit reporting (issue 7 §7): per service and practice group, per month and quarter —
+"""Audit reporting: per service and practice group, per month and quarter —
 grade distributions and trends, recurring strengths and weaknesses by section, improvement
 action completion, overdue audits, safety concerns — and the quarterly performance and quality
-meeting pack (seed 004 §1 "Quarterly Performance and Quality Meetings"; App. 1 §2a, §2k) that
-combines audits, the key performance measures and family feedback. Exports go through the
-safe-export module ``grip.documents.safe`` (no formulas, XML-safe text).
+meeting pack (Southwark QA framework 2015, §1 "Quarterly Performance and Quality Meetings"; App. 1
+§2a, §2k) that combines audits, the key performance measures and family feedback. Exports go through
+the safe-export module ``grip.documents.safe`` (no formulas, XML-safe text).
 
 Performance: the measures flagged ``headline`` in ``grip/measures/definitions.yaml``, computed by
 the measures engine (:func:`grip.measures.engine.compute`, the same figures as ``grip measures``)
 for the whole LA at the quarter's last day, or at ``as_of`` while the quarter is still running.
-Seed 004 §1 has the quarterly meeting consider "performance data alongside audit findings", so
-the pack shows the engine's numerator and denominator, never a figure of its own.
+Southwark QA framework 2015, §1 has the quarterly meeting consider "performance data alongside audit
+findings", so the pack shows the engine's numerator and denominator, never a figure of its own.
 
-Which grade counts: the final grade (the moderated grade when moderated, issue 7 §6), for
+Which grade counts: the final grade (the moderated grade when moderated), for
 audits submitted or later. An audit belongs to the month of its programme (``Audit.month``).
 """
 
@@ -586,7 +586,8 @@ def to_xlsx(r: QuarterReport) -> bytes:
 
 
 def to_docx(r: QuarterReport) -> bytes:
-    """The pack as an editable Word document for the quarterly P&Q meeting (seed 004 §1)."""
+    """The pack as an editable Word document for the quarterly P&Q meeting (Southwark QA framework
+    2015, §1)."""
     tables = _tables(r)
     paragraphs = [
         f"{r.la_code}: single case audits for {r.quarter} ({', '.join(r.months)}), as at "
@@ -595,7 +596,7 @@ def to_docx(r: QuarterReport) -> bytes:
         f"{r.performance_on.isoformat() if r.performance_on else '-'}, from the measures engine "
         "(the same figures as 'grip measures'), with numerator, denominator and polarity.",
         "For the quarterly Performance and Quality meeting chaired by the Director of Children's "
-        "Social Care (seed 004 §1). Tables follow in this order: "
+        "Social Care (Southwark QA framework 2015, §1). Tables follow in this order: "
         + ", ".join(name for name, _, _ in tables)
         + ".",
     ]
@@ -608,7 +609,8 @@ def to_docx(r: QuarterReport) -> bytes:
 
 @dataclass(frozen=True)
 class InspectionListRow:
-    """One line of the list of audits shared with inspectors (seed 002 para 257)."""
+    """One line of the list of audits shared with inspectors (ILACS framework (Ofsted 170040) para
+    257)."""
 
     person_id: str
     theme: str
@@ -618,8 +620,9 @@ class InspectionListRow:
 
 def inspection_list(db: Session, la_code: str, as_of: dt.date) -> list[InspectionListRow]:
     """The audits completed (submitted or later) in the six months before ``as_of``: the child
-    unique ID, the audit theme and when it was completed (seed 002 para 257). Inspectors choose
-    6 to 12 of these before fieldwork (para 258), up to six on a monitoring visit (para 131)."""
+    unique ID, the audit theme and when it was completed (ILACS framework (Ofsted 170040) para 257).
+    Inspectors choose 6 to 12 of these before fieldwork (para 258), up to six on a monitoring visit
+    (para 131)."""
     since = calendar.add_months(as_of, -6)
     rows = []
     for a in db.scalars(

@@ -1,7 +1,7 @@
 """The lifecycle as data (``lifecycle.yaml``): states, transitions × roles, other actions × roles.
 
 Kept apart from the code that applies it so that the table can be read, tested and documented
-on its own (issue 7 §3: "transitions × roles as data").
+on its own (transitions × roles as data).
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
-"""Choosing the monthly audit sample from the case store (issue 7 §2).
+"""Choosing the monthly audit sample from the case store.
 
-seed 004 App. 1 §2a: each month the performance team chooses one case for every practice group
-"using the Ofsted criteria". Grip reads those criteria as the selection factors of seed 002
-para 150 (age, sex, disability, ethnicity, abuse category, exploitation or missing, type of
-placement and out-of-area, large sibling groups, delegated providers) and the thresholds of
-para 153 (the stage of the child's journey: early help, assessment, child in need, child
-protection, in care, permanence, leaving care).
+Southwark QA framework 2015, appendix 1 §2a: each month the performance team chooses one case for
+every practice group "using the Ofsted criteria". Grip reads those criteria as the selection factors
+of ILACS framework (Ofsted 170040) para 150 (age, sex, disability, ethnicity, abuse category,
+exploitation or missing, type of placement and out-of-area, large sibling groups, delegated
+providers) and the thresholds of para 153 (the stage of the child's journey: early help, assessment,
+child in need, child protection, in care, permanence, leaving care).
 
 How a month is chosen, reproducibly from a seed:
 
@@ -506,7 +506,8 @@ def choose(
                 brought = "; ".join(_describe(k, v) for k, v in new)
                 reason = (
                     f"Practice group {best.team_name}: adds {brought} to the month's sample "
-                    f"(seed 002 para 150 selection factors, para 153 thresholds); tests the "
+                    "(ILACS framework (Ofsted 170040) para 150 selection factors, "
+                    "para 153 thresholds); tests the "
                     f"{_STAGE_WORDS.get(stage, stage)} threshold; one of {len(pool)} eligible "
                     "cases."
                 )

@@ -4,11 +4,12 @@ generated from the ILACS 2017 evaluation-criteria headings.
 A template is a list of graded sections, each with questions answered yes / partly / no / not
 applicable with evidence, plus the worker's reflection sheet and the family questionnaire (seed
 004 App. 1 §1.3, §2c, §2d). Every section and the audit as a whole is graded on Ofsted's
-four-point scale with reasons required (seed 004 App. 1 §4 "comments and reasons for
-judgement"; seed 002 para 97 for the scale).
+four-point scale with reasons required (Southwark QA framework 2015, appendix 1 §4 "comments and
+reasons for judgement"; ILACS framework (Ofsted 170040) para 97 for the scale).
 
 Multi-agency templates list their agencies; each agency gets its own copy of the agency
-questions as a section, and the joint grading discussion follows (seed 004 §3 MACA).
+questions as a section, and the joint grading discussion follows (Southwark QA framework 2015, §3
+MACA).
 """
 
 from __future__ import annotations
@@ -23,21 +24,23 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 ILACS_TEMPLATE_ID = "ilacs-2017-headings"
 
-#: Answers to an audit question (issue 7 §1), in display order.
+#: Answers to an audit question, in display order.
 ANSWERS: dict[str, str] = {
     "yes": "Yes",
     "partly": "Partly",
     "no": "No",
     "not_applicable": "Not applicable",
 }
-#: Ofsted's four-point scale, best first (seed 002 para 97; seed 004 App. 1 §5).
+#: Ofsted's four-point scale, best first (ILACS framework (Ofsted 170040) para 97; Southwark QA
+#: framework 2015, appendix 1 §5).
 GRADES: dict[str, str] = {
     "outstanding": "Outstanding",
     "good": "Good",
     "requires_improvement": "Requires improvement",
     "inadequate": "Inadequate",
 }
-#: Answers on the family questionnaire's agreement scale (seed 004 App. 1 §2d).
+#: Answers on the family questionnaire's agreement scale (Southwark QA framework 2015, appendix 1
+#: §2d).
 AGREEMENT: dict[str, str] = {
     "yes": "Yes",
     "partly": "Partly",
@@ -232,7 +235,8 @@ def parse_template(path: Path) -> Template:
 
 def ilacs_template() -> Template:
     """A case audit with one section per ILACS 2017 evaluation-criteria heading (17 headings,
-    seed 002 paras 60, 239–241): each heading's criteria become its questions."""
+    ILACS framework (Ofsted 170040) paras 60, 239–241): each heading's criteria become its
+    questions."""
     from grip import frameworks
 
     framework = frameworks.load("ilacs-2017")
@@ -261,9 +265,10 @@ def ilacs_template() -> Template:
         kind="ilacs",
         summary=(
             "A case audit under the 17 headings inspectors record their evidence against, so the "
-            "LA's own evaluation can be compared with the inspectors' (seed 002 paras 59, 147)."
+            "LA's own evaluation can be compared with the inspectors' "
+            "(ILACS framework (Ofsted 170040) paras 59, 147)."
         ),
-        source="seed 002 paras 60, 239-241 (framework ilacs-2017)",
+        source="ILACS framework (Ofsted 170040) paras 60, 239-241 (framework ilacs-2017)",
         period_months=12,
         sections=sections,
         reflection=single.reflection,

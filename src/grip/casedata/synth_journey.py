@@ -10,10 +10,10 @@ adoption), then leaving care. Nothing happens after ``as_of``; anything still go
 left open (no end date).
 
 Timescales follow Working Together and the Care Planning Regulations 2010 as summarised in
-seed 004 ("Are key meetings held in timescale?": CIN first review within 3 months then six
-monthly; ICPC within 15 working days of the strategy discussion, first review conference within
-3 months then six monthly; CIC first review within 4 weeks, second within three months, then six
-monthly), with a controlled share late so measures have something to find.
+Southwark QA framework 2015 ("Are key meetings held in timescale?": CIN first review within 3 months
+then six monthly; ICPC within 15 working days of the strategy discussion, first review conference
+within 3 months then six monthly; CIC first review within 4 weeks, second within three months, then
+six monthly), with a controlled share late so measures have something to find.
 """
 
 from __future__ import annotations
@@ -696,7 +696,7 @@ class Journeys:
             return None
         icpc_required = rng.random() < 0.41
         if icpc_required:
-            # ICPC within 15 working days of the strategy discussion (seed 004).
+            # ICPC within 15 working days of the strategy discussion (Southwark QA framework 2015).
             if rng.random() < LATE_ICPC:
                 icpc = add_working_days(strategy, rng.randint(16, 32))
             else:
@@ -1179,7 +1179,7 @@ class Journeys:
         cla_id = self.next_id("cla")
         ceased = self._ceased_code(prng, outcome, c)
         # Reviews: first within 20 working days, second within 3 months, then 6-monthly
-        # (Care Planning regs 2010 reg 33; seed 004). The IRO chairs each one.
+        # (Care Planning regs 2010 reg 33; Southwark QA framework 2015). The IRO chairs each one.
         cla_reviews = self._reviews(rng, start, None, 20, 3, end)
         # Episodes: a new one at each change of legal status or placement (SSDA903).
         legal_days = {d for _, d in legal}

@@ -32,6 +32,8 @@ from itertools import compress, count, repeat
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from grip.casedata.format import Column, ExtractFormat, Table, load_format
 
 #: ``progress(phase, done, total)``: called as work advances (``check`` counts bytes of CSV,
@@ -230,13 +232,7 @@ class _Checker:
         self.int_memo: dict[str, Any] = {}
         self.code_memo: dict[str, dict[str, Any]] = {}
         self.dob: dict[str, str] = {}
-        self.duck: Any = None
-        try:
-            import duckdb
-
-            self.duck = duckdb.connect(config={"threads": 2, "memory_limit": "1GB"})
-        except Exception:  # no DuckDB: the csv module reads everything, more slowly
-            self.duck = None
+        self.duck = duckdb.connect(config={"threads": 2, "memory_limit": "1GB"})
 
     # --- reading -----------------------------------------------------------------------
 
@@ -327,8 +323,6 @@ class _Checker:
         count and the file's line count disagree (blank lines, line breaks inside values),
         None sends the caller to the csv module, which numbers and reports every row.
         """
-        if self.duck is None:
-            return None
         # Names are the format's own (check_header passed), so safe to quote into SQL.
         columns = ", ".join(f"'{h}': 'VARCHAR'" for h in header)
         select = ", ".join(f"coalesce(\"{h}\", '')" for h in header)
@@ -339,7 +333,7 @@ class _Checker:
         )
         try:
             rows: list[Any] = self.duck.execute(query, [str(path)]).fetchall()
-        except Exception:  # any parse trouble: the csv module will say exactly what and where
+        except duckdb.Error:  # any parse trouble: the csv module will say exactly what and where
             return None
         return rows if len(rows) + 1 == lines else None
 

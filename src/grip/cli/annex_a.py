@@ -32,7 +32,7 @@ def _spec(spec_id: str | None):  # type: ignore[no-untyped-def]
 
 @click.group("annex-a")
 def annex_a() -> None:
-    """Annex A child-level lists (seed 002 paras 246-253)."""
+    """Annex A child-level lists (ILACS framework (Ofsted 170040) paras 246-253)."""
 
 
 @annex_a.command("build")

@@ -19,7 +19,7 @@ from grip.store.db import make_engine
 
 @click.group("audits")
 def audits() -> None:
-    """Case audits: sampling, moderation agreement (issue 7)."""
+    """Case audits: sampling, moderation agreement."""
 
 
 def _parse_include(values: tuple[str, ...]) -> dict[str, str]:
@@ -60,7 +60,8 @@ def sample(
     dry_run: bool,
     as_json: bool,
 ) -> None:
-    """Choose the month's audit sample (seed 004 App. 1 §2a; seed 002 paras 150, 153)."""
+    """Choose the month's audit sample (Southwark QA framework 2015, appendix 1 §2a; ILACS framework
+    (Ofsted 170040) paras 150, 153)."""
     settings = settings_from_env()
     engine = make_engine(settings.resolved_database_url)
     try:

@@ -35,7 +35,7 @@ def measures(
 ) -> None:
     """Every measure for an LA at a date and each month before it; pack or JSON.
 
-    Writing the pack (child-level lists) is recorded in the audit trail (issue 4 §6).
+    Writing the pack (child-level lists) is recorded in the audit trail.
     """
     from grip.access import audit
     from grip.measures.engine import MeasuresError, compute

@@ -1,4 +1,4 @@
-"""``grip users``: accounts and roles (issue 4 §1). No default accounts exist: ``create-admin``
+"""``grip users``: accounts and roles. No default accounts exist: ``create-admin``
 makes the first LA admin and prints their one-time credentials once."""
 
 from __future__ import annotations

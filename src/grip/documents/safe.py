@@ -1,4 +1,4 @@
-"""The one module every XLSX, CSV and DOCX export goes through (issue 4 §8; OWASP CSV
+"""The one module every XLSX, CSV and DOCX export goes through (OWASP CSV
 injection guidance).
 
 * No cell or field can become a formula: text starting with ``=``, ``+``, ``-``, ``@``, a tab

@@ -1,4 +1,4 @@
-"""One child's timescale compliance on a date: the API audits (issue 7) use for pre-fill.
+"""One child's timescale compliance on a date: the API audits use for pre-fill.
 
 ``child_compliance(engine, la_code, person_id, on)`` reads only that child's rows from the case
 store and applies the per-child rules in :mod:`grip.measures.rules`; it does not run the LA-wide

@@ -15,8 +15,8 @@ _INTRO = """\
      tests/measures/test_docs.py fails when this file differs from the definitions. -->
 
 Grip computes every statutory timescale and indicator below from the case store, for each child
-and up to the whole LA, at a date and at each month before it (seed 002 para 241: leaders have
-"an accurate and systematically updated understanding" of their effectiveness).
+and up to the whole LA, at a date and at each month before it (ILACS framework (Ofsted 170040) para
+241: leaders have "an accurate and systematically updated understanding" of their effectiveness).
 
 - **Command**: `grip measures --la CODE --date YYYY-MM-DD [--months 12] [--out pack.xlsx
   [--all-children]] [--json]`. `--json` prints every measure's value, numerator and denominator
@@ -45,7 +45,7 @@ and up to the whole LA, at a date and at each month before it (seed 002 para 241
 - **Short breaks**: periods of care that are short breaks only (legal status V3/V4
   throughout) are left out of every children-in-care measure, as out of Annex A list 8: the
   Care Planning regulations apply to them as modified by reg 48 (`grip.casedata.care`).
-- **Python API** (for audits, issue 7): `grip.measures.compliance.child_compliance(engine,
+- **Python API** (for audits): `grip.measures.compliance.child_compliance(engine,
   la_code, person_id, on)` returns the child's timescales (`items`, each with `measure_id`,
   `due.what`, `due.due`, `due.done`, `due.status` one of on_time / late / overdue / not_yet_due,
   and `due.working_days_late`), and `failing` (late or overdue, worst first). The LA-wide engine

@@ -113,6 +113,16 @@ def _weaknesses(sec: Section, se: SelfEvaluation, actions: dict[str, Any]) -> No
         )
         rows.append((w["text"], plan))
     sec.add(Table(header=["Weakness", "Action"], rows=rows, caption="Weaknesses and plans"))
+    latest = actions.get("plan")
+    if latest:
+        visits = "; ".join(f"{v['title']} ({v['on']})" for v in latest["updated_after"])
+        sec.add(
+            Paragraph(
+                f"Action plan after the last inspection: due {latest['due_text']}"
+                + (f", updated after the focused visit(s): {visits}" if visits else "")
+                + " (ILACS framework (Ofsted 170040) para 220)."
+            )
+        )
     sec.add(
         Paragraph(
             f"Improvement actions: {actions['total']}, done {actions['done']}, "

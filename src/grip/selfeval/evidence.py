@@ -6,6 +6,7 @@ they be refreshed with the most up-to-date data."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -13,6 +14,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from grip import calendar
+from grip.actionplans import actions as plan_actions
+from grip.actionplans import plans
 from grip.audits import actions as audit_actions
 from grip.audits import reports
 from grip.audits.models import Audit, AuditAction
@@ -203,15 +206,84 @@ def area_audit_panels(
     return out
 
 
+@dataclass(frozen=True)
+class OpenAction:
+    """An open action a weakness can link to (para 38): an audit's improvement action or an
+    action plan's action (paras 219-220)."""
+
+    id: str
+    description: str
+    owner: str
+    due_date: dt.date
+    status: str
+    source: str  # audit | plan
+
+
+def open_actions(db: Session, la_code: str) -> list[OpenAction]:
+    """The LA's open audit actions and open action-plan actions, by due date."""
+    audit_rows = db.scalars(
+        sa.select(AuditAction).where(
+            AuditAction.la_code == la_code, AuditAction.status.in_(("open", "in_progress"))
+        )
+    )
+    out = [
+        OpenAction(a.id, a.description, a.owner, a.due_date, a.status, "audit") for a in audit_rows
+    ]
+    plan_rows = plan_actions.open_actions(db, la_code)
+    roles = plan_actions.owner_roles(
+        db, la_code, {a.owner_user_id for a in plan_rows if a.owner_user_id}
+    )
+    out += [
+        OpenAction(
+            a.id, a.description, roles.get(a.owner_user_id or 0, ""), a.due_date, a.status, "plan"
+        )
+        for a in plan_rows
+    ]
+    return sorted(out, key=lambda a: (a.due_date, a.id))
+
+
+def action_exists(db: Session, la_code: str, action_id: str) -> bool:
+    """Whether ``action_id`` is an audit action or an action-plan action of the LA."""
+    found = db.scalar(
+        sa.select(AuditAction.id).where(AuditAction.la_code == la_code, AuditAction.id == action_id)
+    )
+    return found is not None or plan_actions.find_action(db, la_code, action_id) is not None
+
+
+def _plan_panel(db: Session, la_code: str) -> dict[str, Any] | None:
+    """The LA's latest action plan, with the focused visits after which it was updated: shared
+    with the self-evaluation (ILACS framework (Ofsted 170040) para 220)."""
+    plan = plans.latest_plan(db, la_code)
+    if plan is None:
+        return None
+    updated = [v for v in plans.visits(db, plan) if v.type == "focused-visit"]
+    return {
+        "id": plan.id,
+        "due": plan.due_date.isoformat(),
+        "due_text": f"{plan.due_date:%-d %B %Y}",
+        "submitted": plan.submitted_on.isoformat() if plan.submitted_on else None,
+        "updated_after": [
+            {
+                "title": v.title or v.type,
+                "on": f"{v.fieldwork_start:%-d %B %Y}" if v.fieldwork_start else "undated",
+            }
+            for v in updated
+        ],
+    }
+
+
 def action_panel(db: Session, la_code: str, on: dt.date) -> dict[str, Any]:
-    """Open improvement actions and their progress (grip.audits actions)."""
-    rows = list(db.scalars(sa.select(AuditAction).where(AuditAction.la_code == la_code)))
-    open_ = [a for a in rows if a.status in ("open", "in_progress")]
-    overdue = audit_actions.overdue_actions(db, la_code, on)
+    """Open improvement actions and their progress: the audits' actions and the action plans'
+    (grip.audits actions, grip.actionplans), and the latest action plan (para 220)."""
+    audit_rows = list(db.scalars(sa.select(AuditAction).where(AuditAction.la_code == la_code)))
+    plan_rows = plan_actions.all_actions(db, la_code)
+    overdue = [a.id for a in audit_actions.overdue_actions(db, la_code, on)]
+    overdue += [a.id for a in plan_rows if a.status in ("open", "in_progress") and a.due_date < on]
+    statuses = [a.status for a in audit_rows] + [a.status for a in plan_rows]
     return {
         "id": "actions",
-        "total": len(rows),
-        "done": sum(1 for a in rows if a.status == "done"),
+        "total": len(statuses),
+        "done": statuses.count("done"),
         "open": [
             {
                 "id": a.id,
@@ -219,10 +291,12 @@ def action_panel(db: Session, la_code: str, on: dt.date) -> dict[str, Any]:
                 "owner": a.owner,
                 "due": a.due_date.isoformat(),
                 "status": a.status,
+                "source": a.source,
             }
-            for a in sorted(open_, key=lambda a: (a.due_date, a.id))
+            for a in open_actions(db, la_code)
         ],
-        "overdue": [a.id for a in overdue],
+        "overdue": overdue,
+        "plan": _plan_panel(db, la_code),
     }
 
 

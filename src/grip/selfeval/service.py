@@ -19,8 +19,7 @@ from grip.access.audit import Actor as EventActor
 from grip.access.audit import record_event
 from grip.access.models import User
 from grip.access.roles import policy
-from grip.audits.actions import get_action
-from grip.audits.lifecycle import Actor, AuditError
+from grip.audits.lifecycle import Actor
 from grip.selfeval import evidence
 from grip.selfeval.models import SelfEvaluation, SelfEvaluationVersion
 from grip.selfeval.structure import load_structure
@@ -178,13 +177,11 @@ def _validate(db: Session, la_code: str, edit: Edit) -> None:
     for i, w in enumerate(edit.weaknesses, start=1):
         if not w.get("text", "").strip():
             raise SelfEvalError(f"weakness {i}: the text is empty; say what the weakness is")
-        if w.get("action_id"):
-            try:
-                get_action(db, la_code, w["action_id"])
-            except AuditError as exc:
-                raise SelfEvalError(
-                    f"weakness {i}: action {w['action_id']!r} is not an action of this LA ({exc})"
-                ) from exc
+        if w.get("action_id") and not evidence.action_exists(db, la_code, w["action_id"]):
+            raise SelfEvalError(
+                f"weakness {i}: action {w['action_id']!r} is not an action of this LA (neither "
+                "an audit's improvement action nor an action plan's)"
+            )
 
 
 def _check_version(db: Session, se: SelfEvaluation, loaded: int) -> None:

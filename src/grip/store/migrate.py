@@ -36,7 +36,7 @@ def upgrade_engine(engine: Engine, revision: str = "heads") -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
-        # Row-level security covers every LA-owned table, including later branches' (issue 4).
+        # Row-level security covers every LA-owned table, including later branches'.
         from grip.access.rls import apply_rls
 
         apply_rls(conn)

@@ -1,4 +1,4 @@
-"""Web hardening (issue 4 §7): security headers, a per-request CSP nonce, Origin and
+"""Web hardening: security headers, a per-request CSP nonce, Origin and
 Sec-Fetch-Site checks on state-changing requests, the upload size cap, and generic error pages.
 
 ``install(app)`` is called by the app factory. The CSRF *token* is checked by the route
@@ -59,7 +59,7 @@ def content_security_policy(nonce: str) -> str:
 
 
 def security_headers(nonce: str, path: str, hsts: bool) -> dict[str, str]:
-    """The headers every response carries (issue 4 §7)."""
+    """The headers every response carries."""
     headers = {
         "content-security-policy": content_security_policy(nonce),
         "x-content-type-options": "nosniff",
@@ -208,7 +208,7 @@ def error_response(request: Request, status: int, detail: str | None = None) -> 
 
 class DropQueryStrings(logging.Filter):
     """Access-log filter: log the path without its query string (search terms and filters may
-    hold child data; issue 4 §7)."""
+    hold child data)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args

@@ -1,4 +1,4 @@
-"""Route permissions, declared on every route and enforced (issue 4 §3).
+"""Route permissions, declared on every route and enforced.
 
 Every route states the permission it needs with ``dependencies=[requires("capability:action")]``;
 ``tests/web/test_routes_declared.py`` walks the app and fails on a route without one. The few
@@ -271,7 +271,7 @@ def record(
     detail: str | None = None,
     db: Session | None = None,
 ) -> None:
-    """Record an audit event for this request's principal (issue 4 §6): call it for every
+    """Record an audit event for this request's principal: call it for every
     read or change of a child's record, audit or evidence entry, and every export, e.g.
     ``record(request, "case.read", "case", person_id)``. With ``db`` the event commits with
     the route's own work; without, it is written at once in its own transaction."""

@@ -300,7 +300,7 @@ def audit_trail_export(
 
 @router.get("/admin/restrictions", dependencies=[requires("casedata:restrict")])
 def restrictions_page(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
-    """The LA's restricted cases, their access lists and review dates (issue 4 §5)."""
+    """The LA's restricted cases, their access lists and review dates."""
     return _restrictions(request, db, principal)
 
 

@@ -1,12 +1,12 @@
 """Annex A pages: build the lists for a date and download them; upload a workbook and see its
 problems, filterable by list, column and rule.
 
-Restricted cases: the built workbook is the statutory return sent to Ofsted (seed 002 paras
-246-249) and must be complete, so it includes every child of the LA; it is only available to
-roles holding ``annex_a:build`` and every build is written to the audit trail. The pages never
-list children from the case store (they show counts only), so there is no drill-down from which
-a restricted case would have to be hidden. The checker's problem rows echo only the uploaded
-file's own content, kept for 24 hours and shown only to the user who uploaded it.
+Restricted cases: the built workbook is the statutory return sent to Ofsted (ILACS framework (Ofsted
+170040) paras 246-249) and must be complete, so it includes every child of the LA; it is only
+available to roles holding ``annex_a:build`` and every build is written to the audit trail. The
+pages never list children from the case store (they show counts only), so there is no drill-down
+from which a restricted case would have to be hidden. The checker's problem rows echo only the
+uploaded file's own content, kept for 24 hours and shown only to the user who uploaded it.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Audit pages: the monthly sample and allocation, the audit form (save as you go, with
 optimistic locking), reflection, family feedback, moderation, improvement actions, safety
-concerns, agreement and reports (issue 7 §8). A thin shell over ``grip.audits``: every rule is
+concerns, agreement and reports. A thin shell over ``grip.audits``: every rule is
 checked by the library, whatever the route's declared permission already admitted.
 
 A stale save answers 409 with a page (or, for the save-as-you-go script, JSON) saying who
@@ -156,7 +156,7 @@ def index(
 
 @router.get("/actions", response_class=HTMLResponse, dependencies=[requires("audits:read")])
 def actions_page(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> HTMLResponse:
-    """Overdue improvement actions and open safety concerns (issue 7 §4, §5)."""
+    """Overdue improvement actions and open safety concerns."""
     today = clock.now().date()
     return render(
         request,
@@ -316,7 +316,8 @@ def reports_page(
 def report_export(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, quarter: str, fmt: str
 ) -> Response:
-    """The quarterly performance and quality pack as XLSX or DOCX (seed 004 §1)."""
+    """The quarterly performance and quality pack as XLSX or DOCX (Southwark QA framework 2015,
+    §1)."""
     today = clock.now().date()
     try:
         report = reports.build(db, principal.la_code, quarter, today, hidden=_blind(db, principal))
@@ -462,7 +463,7 @@ def audit_page(
         object_id=audit.id,
     )
     # The page shows the child's record summary beside the form: that is a read of the
-    # child's record too (issue 4 §6).
+    # child's record too.
     trail.record_event(
         db,
         action="case.read",
@@ -554,7 +555,7 @@ async def save(
 async def save_reflection(
     request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
 ) -> Response:
-    """Save the worker's reflection sheet (seed 004 App. 1 §1.3, §2c)."""
+    """Save the worker's reflection sheet (Southwark QA framework 2015, appendix 1 §1.3, §2c)."""
     return await _save(request, audit_id, principal, db, reflection=True)
 
 

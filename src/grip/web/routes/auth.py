@@ -1,4 +1,4 @@
-"""Sign-in (password, then TOTP), sign-out, the account page and password change (issue 4 §2).
+"""Sign-in (password, then TOTP), sign-out, the account page and password change.
 
 Unknown and known usernames get identical answers (same page, same words, same status; the
 password is hashed against a dummy for unknown names so timing matches too). Failures are

@@ -5,7 +5,7 @@ a slice leave out restricted children for everyone (grip.measures.engine); the w
 leaves out cases the signed-in user may not see (restricted cases, or for an inspector
 everything outside their sample), using the same rules as the data layer
 (``grip.access.scope``). No page says how many were left out. Every child list
-shown is an audit event (``child_list.read``, issue 4 §6), and drill-down links carry only ids
+shown is an audit event (``child_list.read``), and drill-down links carry only ids
 and codes: a worker slice is chosen by the worker's id, never by name.
 """
 

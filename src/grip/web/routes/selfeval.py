@@ -15,11 +15,10 @@ from sqlalchemy.orm import Session
 
 from grip.access import audit, clock
 from grip.access.principal import Principal
-from grip.audits.models import AuditAction
 from grip.documents.render import render as render_document
 from grip.selfeval import meeting, service
 from grip.selfeval.document import to_document
-from grip.selfeval.evidence import EvidenceError
+from grip.selfeval.evidence import EvidenceError, open_actions
 from grip.selfeval.models import EngagementMeeting, SelfEvaluation
 from grip.selfeval.readiness import readiness as readiness_of
 from grip.selfeval.structure import load_structure
@@ -111,16 +110,6 @@ async def open_year(request: Request, principal: CurrentPrincipal, db: ScopedDB)
     return RedirectResponse(f"/selfeval/{se.year}", status_code=303)
 
 
-def _open_actions(db: Session, la_code: str) -> list[AuditAction]:
-    return list(
-        db.scalars(
-            sa.select(AuditAction)
-            .where(AuditAction.la_code == la_code, AuditAction.status.in_(("open", "in_progress")))
-            .order_by(AuditAction.due_date)
-        )
-    )
-
-
 def _page(
     request: Request,
     principal: Principal,
@@ -139,7 +128,7 @@ def _page(
         "panels": json.loads(se.panels),
         "edit": edit,
         "weaknesses": weaknesses,
-        "actions": _open_actions(db, principal.la_code),
+        "actions": open_actions(db, principal.la_code),
         "versions": versions,
         "people": service.people(db, (v.changed_by for v in versions)),
         "may_write": principal.can("selfeval:write"),

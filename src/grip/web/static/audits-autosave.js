@@ -1,4 +1,4 @@
-// Save as you go for audit forms (issue 7 §8), as progressive enhancement: the forms work
+// Save as you go for audit forms, as progressive enhancement: the forms work
 // without this script through their Save buttons. On each change the form is posted with the
 // version it was loaded from; the server answers with the new version, or 409 when someone
 // else saved first — then we stop saving and say so, so nothing is lost silently.

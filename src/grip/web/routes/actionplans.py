@@ -1,0 +1,479 @@
+"""Action plan pages: the LA's plans, one plan (deadlines, actions, progress record of later
+visits, the inspector's review and the monitoring programme of an inadequate LA), one action
+(progress, evidence of impact, status), what changed since the report, and the plan's DOCX.
+A thin shell over ``grip.actionplans`` (ILACS framework (Ofsted 170040) paras 112-128,
+219-221): the library checks every rule; a refusal shows the form again with the error summary
+linked to the field and what the person typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from grip.access import audit, clock
+from grip.access.principal import Principal
+from grip.actionplans import actions as acts
+from grip.actionplans import changes, plans, schedule
+from grip.actionplans.models import ActionPlan, PlanAction
+from grip.audits.actions import ACTION_STATUSES
+from grip.documents.render import to_docx
+from grip.inspections.records import list_inspections
+from grip.measures.definitions import load_definitions
+from grip.store.base import LocalAuthority
+from grip.web.deps import render
+from grip.web.security import CurrentPrincipal, ScopedDB, client_actor, csrf_token, requires
+
+router = APIRouter(prefix="/action-plans")
+READ = [requires("actionplans:read")]
+WRITE = [requires("actionplans:write")]
+PROGRESS = [requires("actionplans:progress")]
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _base(request: Request, principal: Principal, **ctx: Any) -> dict[str, Any]:
+    return {
+        "principal": principal,
+        "csrf_token": csrf_token(request),
+        "may_write": principal.can("actionplans:write"),
+        "may_progress": principal.can("actionplans:progress"),
+        "statuses": ACTION_STATUSES,
+        "plan_days": schedule.plan_days(),
+        "errors": {},
+        "values": {},
+        **ctx,
+    }
+
+
+def _text(form: FormData, name: str) -> str:
+    return str(form.get(name) or "").strip()
+
+
+def _date(form: FormData, name: str, errors: dict[str, str], label: str) -> dt.date | None:
+    """The field as a date; a non-date is put in ``errors`` with what was expected."""
+    raw = _text(form, name)
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = f"{label} {raw!r}: expected a date as YYYY-MM-DD, for example 2027-04-02"
+        return None
+
+
+def _missing(request: Request, principal: Principal, what: str) -> Response:
+    return render(
+        request,
+        "actionplans/missing.html",
+        404,
+        **_base(request, principal, title="Not found", message=what),
+    )
+
+
+def _index(
+    request: Request, principal: Principal, db: Session, status: int = 200, **ctx: Any
+) -> Response:
+    rows = plans.list_plans(db, principal.la_code)
+    with_plan = {p.inspection_id for p in rows}
+    inspections = list_inspections(db, principal.la_code)
+    by_id = {i.id: i for i in inspections}
+    choices = [
+        i for i in inspections if schedule.plan_rule(i.type)[0] == "new" and i.id not in with_plan
+    ]
+    return render(
+        request,
+        "actionplans/index.html",
+        status,
+        **_base(
+            request,
+            principal,
+            title="Action plans",
+            rows=rows,
+            by_id=by_id,
+            choices=choices,
+            **ctx,
+        ),
+    )
+
+
+@router.get("", dependencies=READ)
+def index(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
+    """The LA's action plans and the form to open one."""
+    return _index(request, principal, db)
+
+
+@router.post("", dependencies=WRITE)
+async def create(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
+    """Open the plan answering a standard or short inspection (para 219)."""
+    form = await request.form()
+    values = {k: _text(form, k) for k in ("inspection_id", "report_received_on", "inadequate")}
+    errors: dict[str, str] = {}
+    received = _date(form, "report_received_on", errors, "Date the final report was received")
+    try:
+        if errors:
+            raise plans.Invalid(errors)
+        flag = {"yes": True, "no": False}.get(values["inadequate"])
+        plan = plans.create_plan(
+            db, principal.la_code, values["inspection_id"], received, principal, flag
+        )
+    except plans.NotFound:
+        db.rollback()
+        errors = {"inspection_id": f"inspection {values['inspection_id']!r}: choose one listed"}
+        return _index(request, principal, db, 400, errors=errors, values=values)
+    except plans.Invalid as exc:
+        db.rollback()
+        return _index(request, principal, db, 400, errors={**exc.errors, **errors}, values=values)
+    return RedirectResponse(f"/action-plans/{plan.id}", status_code=303)
+
+
+def _plan_page(
+    request: Request,
+    principal: Principal,
+    db: Session,
+    plan: ActionPlan,
+    status: int = 200,
+    **ctx: Any,
+) -> Response:
+    inspection = plans.inspection_of(db, plan)
+    rows = acts.actions_of(db, plan)
+    areas = acts.areas(db, plan, principal)
+    later = [
+        i
+        for i in list_inspections(db, principal.la_code)
+        if i.type in ("focused-visit", "monitoring-visit")
+    ]
+    return render(
+        request,
+        "actionplans/plan.html",
+        status,
+        **_base(
+            request,
+            principal,
+            title=f"Action plan: {inspection.title or inspection.type}",
+            plan=plan,
+            inspection=inspection,
+            deadlines=plans.deadlines(plan),
+            monitoring=plans.monitoring(db, plan),
+            visits=plans.visits(db, plan),
+            later=later,
+            actions=rows,
+            areas=areas,
+            area_text={a.finding.id: a.finding.text for a in areas},
+            owners=acts.owners(db, principal.la_code),
+            owner_roles=acts.owner_roles(
+                db, plan.la_code, {a.owner_user_id for a in rows if a.owner_user_id}
+            ),
+            review_outcomes=schedule.data()["review_outcomes"],
+            today=clock.now().date(),
+            **ctx,
+        ),
+    )
+
+
+def _load(db: Session, principal: Principal, plan_id: str) -> ActionPlan | None:
+    try:
+        return plans.get_plan(db, principal.la_code, plan_id)
+    except plans.NotFound:
+        return None
+
+
+@router.get("/{plan_id}", dependencies=READ)
+def plan_page(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, plan_id: str
+) -> Response:
+    """One plan: deadlines, actions, progress record, review and monitoring."""
+    plan = _load(db, principal, plan_id)
+    if plan is None:
+        return _missing(request, principal, f"No action plan {plan_id!r} in {principal.la_code}.")
+    return _plan_page(request, principal, db, plan)
+
+
+async def _plan_post(
+    request: Request, principal: Principal, db: Session, plan_id: str, work: Any
+) -> Response:
+    """Run ``work(plan, form, errors)``; on a refusal roll back and show the plan page again
+    with the errors beside the fields and the values typed."""
+    plan = _load(db, principal, plan_id)
+    if plan is None:
+        return _missing(request, principal, f"No action plan {plan_id!r} in {principal.la_code}.")
+    form = await request.form()
+    errors: dict[str, str] = {}
+    try:
+        work(plan, form, errors)
+    except (plans.Invalid, plans.NotFound) as exc:
+        db.rollback()
+        found = exc.errors if isinstance(exc, plans.Invalid) else {"visit_id": str(exc)}
+        values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+        plan = plans.get_plan(db, principal.la_code, plan_id)
+        return _plan_page(
+            request, principal, db, plan, 400, errors={**found, **errors}, values=values
+        )
+    return RedirectResponse(f"/action-plans/{plan_id}", status_code=303)
+
+
+def _owner_id(form: FormData, errors: dict[str, str]) -> int | None:
+    raw = _text(form, "owner")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        errors["owner"] = f"owner {raw!r}: expected one of the people listed"
+        return None
+    return int(raw)
+
+
+@router.post("/{plan_id}/actions", dependencies=WRITE)
+async def add_action(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, plan_id: str
+) -> Response:
+    """Add an action answering one area for improvement; owner and due date required."""
+
+    def work(plan: ActionPlan, form: FormData, errors: dict[str, str]) -> None:
+        due = _date(form, "due_date", errors, "Due date")
+        owner = _owner_id(form, errors)
+        try:
+            acts.add_action(
+                db,
+                plan,
+                principal,
+                finding_id=_text(form, "finding_id"),
+                description=_text(form, "description"),
+                owner_user_id=owner,
+                due_date=due,
+            )
+        except plans.Invalid as exc:
+            raise plans.Invalid({**exc.errors, **errors}) from exc
+        if errors:
+            raise plans.Invalid(errors)
+
+    return await _plan_post(request, principal, db, plan_id, work)
+
+
+@router.post("/{plan_id}/dates", dependencies=WRITE)
+async def dates(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, plan_id: str
+) -> Response:
+    """Correct the report date, record the action planning visit and submission dates."""
+
+    def work(plan: ActionPlan, form: FormData, errors: dict[str, str]) -> None:
+        received = _date(form, "report_received_on", errors, "Date the final report was received")
+        visit = _date(form, "visit_on", errors, "Action planning visit")
+        submitted = _date(form, "submitted_on", errors, "Date submitted")
+        if received is None:
+            errors.setdefault("report_received_on", "enter the date, as YYYY-MM-DD")
+        if errors:
+            raise plans.Invalid(errors)
+        assert received is not None
+        plans.set_dates(
+            db, plan, principal, report_received_on=received, visit_on=visit, submitted_on=submitted
+        )
+
+    return await _plan_post(request, principal, db, plan_id, work)
+
+
+@router.post("/{plan_id}/visits", dependencies=WRITE)
+async def add_visit(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, plan_id: str
+) -> Response:
+    """Add a focused visit (para 220) or monitoring visit letter (para 128) to the record."""
+
+    def work(plan: ActionPlan, form: FormData, errors: dict[str, str]) -> None:
+        if not _text(form, "visit_id"):
+            raise plans.Invalid({"visit_id": "choose the visit"})
+        plans.add_visit(db, plan, _text(form, "visit_id"), principal, _text(form, "visit_note"))
+
+    return await _plan_post(request, principal, db, plan_id, work)
+
+
+@router.post("/{plan_id}/review", dependencies=WRITE)
+async def review(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, plan_id: str
+) -> Response:
+    """Record the inspector's review of the plan (paras 124-126)."""
+
+    def work(plan: ActionPlan, form: FormData, errors: dict[str, str]) -> None:
+        on = _date(form, "review_on", errors, "Date of the letter")
+        try:
+            plans.record_review(
+                db, plan, principal, on, _text(form, "review_outcome"), _text(form, "review_note")
+            )
+        except plans.Invalid as exc:
+            raise plans.Invalid({**exc.errors, **errors}) from exc
+
+    return await _plan_post(request, principal, db, plan_id, work)
+
+
+def _action_page(
+    request: Request,
+    principal: Principal,
+    db: Session,
+    plan: ActionPlan,
+    action: PlanAction,
+    status: int = 200,
+    **ctx: Any,
+) -> Response:
+    area = {a.finding.id: a for a in acts.areas(db, plan, principal)}.get(action.finding_id)
+    return render(
+        request,
+        "actionplans/action.html",
+        status,
+        **_base(
+            request,
+            principal,
+            title="Action",
+            plan=plan,
+            action=action,
+            area=area,
+            owner_role=acts.owner_roles(db, plan.la_code, {action.owner_user_id or 0}).get(
+                action.owner_user_id or 0, "no owner"
+            ),
+            progress=acts.progress_of(db, action),
+            impact=acts.impact_of(db, plan.la_code, [action.id]).get(action.id, []),
+            measures=load_definitions().measures,
+            today=clock.now().date(),
+            **ctx,
+        ),
+    )
+
+
+def _load_action(
+    db: Session, principal: Principal, plan_id: str, action_id: str
+) -> tuple[ActionPlan, PlanAction] | None:
+    plan = _load(db, principal, plan_id)
+    if plan is None:
+        return None
+    try:
+        return plan, acts.get_action(db, plan, action_id)
+    except plans.NotFound:
+        return None
+
+
+@router.get("/{plan_id}/actions/{action_id}", dependencies=READ)
+def action_page(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, plan_id: str, action_id: str
+) -> Response:
+    """One action: its area, owner, progress, evidence of impact and status."""
+    found = _load_action(db, principal, plan_id, action_id)
+    if found is None:
+        return _missing(request, principal, f"No action {action_id!r} in this plan.")
+    return _action_page(request, principal, db, *found)
+
+
+async def _action_post(
+    request: Request, principal: Principal, db: Session, plan_id: str, action_id: str, work: Any
+) -> Response:
+    found = _load_action(db, principal, plan_id, action_id)
+    if found is None:
+        return _missing(request, principal, f"No action {action_id!r} in this plan.")
+    form = await request.form()
+    errors: dict[str, str] = {}
+    try:
+        work(*found, form, errors)
+    except plans.Invalid as exc:
+        db.rollback()
+        values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+        found = _load_action(db, principal, plan_id, action_id)
+        assert found is not None
+        return _action_page(
+            request, principal, db, *found, 400, errors={**exc.errors, **errors}, values=values
+        )
+    return RedirectResponse(f"/action-plans/{plan_id}/actions/{action_id}", status_code=303)
+
+
+@router.post("/{plan_id}/actions/{action_id}/progress", dependencies=PROGRESS)
+async def progress(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, plan_id: str, action_id: str
+) -> Response:
+    """Record a dated progress update."""
+
+    def work(plan: ActionPlan, action: PlanAction, form: FormData, errors: dict[str, str]) -> None:
+        on = _date(form, "progress_on", errors, "Date of the update")
+        try:
+            acts.add_progress(db, plan, action, principal, on, _text(form, "progress_note"))
+        except plans.Invalid as exc:
+            raise plans.Invalid({**exc.errors, **errors}) from exc
+
+    return await _action_post(request, principal, db, plan_id, action_id, work)
+
+
+@router.post("/{plan_id}/actions/{action_id}/status", dependencies=PROGRESS)
+async def status(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, plan_id: str, action_id: str
+) -> Response:
+    """Change the action's status."""
+
+    def work(plan: ActionPlan, action: PlanAction, form: FormData, errors: dict[str, str]) -> None:
+        acts.set_status(db, plan, action, principal, _text(form, "status"))
+
+    return await _action_post(request, principal, db, plan_id, action_id, work)
+
+
+@router.post("/{plan_id}/actions/{action_id}/impact", dependencies=WRITE)
+async def impact(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, plan_id: str, action_id: str
+) -> Response:
+    """Link a measure or an audit as evidence of the action's impact."""
+
+    def work(plan: ActionPlan, action: PlanAction, form: FormData, errors: dict[str, str]) -> None:
+        measure, audit_id = _text(form, "measure"), _text(form, "audit")
+        if not measure and not audit_id:
+            raise plans.Invalid({"measure": "choose a measure or enter an audit reference"})
+        if measure:
+            acts.add_impact(db, plan, action, principal, "measure", measure)
+        if audit_id:
+            acts.add_impact(db, plan, action, principal, "audit", audit_id)
+
+    return await _action_post(request, principal, db, plan_id, action_id, work)
+
+
+def _changed(request: Request, db: Session, principal: Principal, plan: ActionPlan) -> Any:
+    return changes.what_changed(
+        db, plan, clock.now().date(), request.app.state.settings, viewer=principal
+    )
+
+
+@router.get("/{plan_id}/what-changed", dependencies=READ)
+def what_changed(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, plan_id: str
+) -> Response:
+    """Each area for improvement beside its measures and audit grades, then and now."""
+    plan = _load(db, principal, plan_id)
+    if plan is None:
+        return _missing(request, principal, f"No action plan {plan_id!r} in {principal.la_code}.")
+    wc = _changed(request, db, principal, plan)
+    return render(
+        request,
+        "actionplans/changed.html",
+        **_base(request, principal, title="What changed since the report", plan=plan, wc=wc),
+    )
+
+
+@router.get("/{plan_id}/plan.docx", dependencies=READ)
+def plan_docx(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, plan_id: str
+) -> Response:
+    """The plan as an editable DOCX: deadlines, actions and what changed."""
+    plan = _load(db, principal, plan_id)
+    if plan is None:
+        return _missing(request, principal, f"No action plan {plan_id!r} in {principal.la_code}.")
+    name = db.scalar(sa.select(LocalAuthority.name).where(LocalAuthority.code == principal.la_code))
+    inspection = plans.inspection_of(db, plan)
+    doc = changes.to_document(
+        _changed(request, db, principal, plan),
+        name or principal.la_code,
+        inspection.title or inspection.type,
+    )
+    audit.record_event(
+        request.app.state.engine,
+        action="export.actionplan_docx",
+        actor=client_actor(request, principal),
+        la_code=principal.la_code,
+        object_type="action_plan",
+        object_id=plan.id,
+    )
+    headers = {"Content-Disposition": f'attachment; filename="action-plan-{plan.id}.docx"'}
+    return Response(to_docx(doc), media_type=DOCX, headers=headers)

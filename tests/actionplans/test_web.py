@@ -1,0 +1,126 @@
+"""Action plan pages: opening a plan, refusals shown in place with the GOV.UK error summary,
+LA isolation, and the plan's DOCX opened with python-docx."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import docx
+
+from grip.actionplans import actions as acts
+from grip.actionplans import plans
+
+from .conftest import AREAS, LA, World, add_inspection
+
+
+def _post(client: Any, user: Any, url: str, **data: str) -> Any:
+    return client.post(url, data={"csrf_token": user.csrf_token, **data}, follow_redirects=False)
+
+
+def _open(client: Any, user: Any, w: World) -> str:
+    r = _post(
+        client,
+        user,
+        "/action-plans",
+        inspection_id=w.inspection_id,
+        report_received_on="2026-12-18",
+    )
+    assert r.status_code == 303, r.text
+    return str(r.headers["location"])
+
+
+def test_open_a_plan_and_see_its_deadline(client: Any, world: World, signed_in: Any) -> None:
+    qa = signed_in("qa_lead")
+    url = _open(client, qa, world)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "2 April 2027" in page.text  # 70 working days after 18 December 2026 (para 219)
+    assert AREAS[0] in page.text
+
+
+def test_action_without_owner_or_due_date_shown_in_place(
+    client: Any, world: World, signed_in: Any
+) -> None:
+    qa = signed_in("qa_lead")
+    url = _open(client, qa, world)
+    with world.session(world.qa) as db:
+        plan = plans.get_plan(db, LA, url.rsplit("/", 1)[1])
+        finding = acts.areas(db, plan)[0].finding.id
+    r = _post(client, qa, f"{url}/actions", finding_id=finding, description="Weekly checks")
+    assert r.status_code == 400
+    assert "Error: " in r.text and 'href="#owner"' in r.text and 'href="#due_date"' in r.text
+    assert "Weekly checks</textarea>" in r.text  # what was typed is kept
+    r = _post(
+        client,
+        qa,
+        f"{url}/actions",
+        finding_id=finding,
+        description="Weekly checks",
+        owner=str(world.other_la_user.id),
+        due_date="2027-03-01",
+    )
+    assert r.status_code == 400 and "not a person of LA1 who may own an action" in r.text
+    r = _post(
+        client,
+        qa,
+        f"{url}/actions",
+        finding_id=finding,
+        description="x",
+        owner="7x",
+        due_date="soon",
+    )
+    assert r.status_code == 400 and "expected a date as YYYY-MM-DD" in r.text
+
+
+def test_no_plan_after_a_monitoring_visit(client: Any, world: World, signed_in: Any) -> None:
+    qa = signed_in("qa_lead")
+    mv = add_inspection(world.engine, world.qa, "monitoring-visit", dt.date(2027, 5, 4))
+    r = _post(client, qa, "/action-plans", inspection_id=mv, report_received_on="2027-05-20")
+    assert r.status_code == 400 and "para 221" in r.text
+
+
+def test_other_la_and_roles(client: Any, world: World, signed_in: Any, app: Any) -> None:
+    qa = signed_in("qa_lead")
+    url = _open(client, qa, world)
+    client.cookies.clear()
+    signed_in("head_of_service", "LA2")
+    assert client.get(url).status_code == 404
+    assert client.get(f"{url}/plan.docx").status_code == 404
+    client.cookies.clear()
+    signed_in("social_worker")
+    assert client.get("/action-plans").status_code == 403
+
+
+def test_plan_docx_has_the_actions_and_what_changed(
+    client: Any, world: World, signed_in: Any
+) -> None:
+    qa = signed_in("qa_lead")
+    url = _open(client, qa, world)
+    with world.session(world.qa) as db:
+        plan = plans.get_plan(db, LA, url.rsplit("/", 1)[1])
+        finding = acts.areas(db, plan)[0].finding.id
+    r = _post(
+        client,
+        qa,
+        f"{url}/actions",
+        finding_id=finding,
+        description="Weekly oversight checks",
+        owner=str(world.hos.id),
+        due_date="2027-03-01",
+    )
+    assert r.status_code == 303, r.text
+    r = client.get(f"{url}/plan.docx")
+    assert r.status_code == 200
+    d = docx.Document(io.BytesIO(r.content))
+    headings = [p.text for p in d.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:3] == ["Deadlines", "Actions", "What changed since the report"]
+    assert f"1. {AREAS[0]}" in headings
+    cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
+    assert "Weekly oversight checks" in cells
+    assert "Head of service" in cells  # the owner by job title, not name (para 190)
+    assert world.hos.username not in " ".join(cells)
+    assert "2 April 2027" in cells
+    page = client.get(f"{url}/what-changed")
+    assert page.status_code == 200 and AREAS[0] in page.text
