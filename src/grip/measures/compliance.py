@@ -149,6 +149,26 @@ def _plan_items(
     return items
 
 
+def _core_group_items(
+    plans: list[dict[str, Any]], conferences: dict[str, date], on: date
+) -> list[ComplianceItem]:
+    """Each plan's first core group against the initial conference that made it (the plan's
+    start where no conference is linked). A plan that ended by its due day with no core group
+    held by ``on`` is left out, as the engine leaves it out."""
+    out = []
+    for p in plans:
+        conference = conferences.get(p["cppl_icpc_id"], p["cppl_cp_plan_start_date"])
+        if conference > on:
+            continue
+        held = p["cppl_first_core_group_date"]
+        due = rules.core_group(conference, held, on)
+        end = p["cppl_cp_plan_end_date"]
+        if end is not None and end <= due.due and due.done is None:
+            continue
+        out.append(ComplianceItem("CP_CORE_GROUP_10WD", "child_protection", due))
+    return out
+
+
 def child_compliance(
     engine: Engine,
     la_code: str,
@@ -187,7 +207,8 @@ def child_compliance(
             s["s47e_s47_enquiry_id"]: s
             for s in _rows(conn, "ssd_s47_enquiry", "s47e_person_id", la_code, person_id)
         }
-        for i in _rows(conn, "ssd_initial_cp_conference", "icpc_person_id", la_code, person_id):
+        icpcs = _rows(conn, "ssd_initial_cp_conference", "icpc_person_id", la_code, person_id)
+        for i in icpcs:
             s = s47s.get(i["icpc_s47_enquiry_id"])
             if s is None or i["icpc_icpc_transfer_in"] or s["s47e_strategy_discussion_date"] > on:
                 continue
@@ -198,6 +219,11 @@ def child_compliance(
                     rules.icpc(s["s47e_strategy_discussion_date"], i["icpc_icpc_date"], on),
                 )
             )
+        items += _core_group_items(
+            _rows(conn, "ssd_cp_plans", "cppl_person_id", la_code, person_id),
+            {i["icpc_icpc_id"]: i["icpc_icpc_date"] for i in icpcs},
+            on,
+        )
         items += _plan_items(
             conn, la_code, person_id, on, "cp", ("ssd_cp_plans", "cppl"),
             ("ssd_cp_reviews", "cppr"), ("ssd_cp_visits", "cppv"),
