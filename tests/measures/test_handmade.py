@@ -161,7 +161,8 @@ def cp_book(engine: Engine) -> Engine:
     r8 = b.referral(c8, date(2025, 11, 1))
     # Plan from 30 Nov 2025: first review due 3 months on, clamped to 28 Feb 2026 (WT; Southwark QA
     # framework 2015)
-    p8 = b.cp_plan(c8, r8, date(2025, 11, 30), category="NEG")
+    # First core group Wed 10 Dec 2025: the 8th working day after the plan began (Sun 30 Nov).
+    p8 = b.cp_plan(c8, r8, date(2025, 11, 30), category="NEG", core_group=date(2025, 12, 10))
     b.cp_review(c8, p8, date(2026, 2, 27))  # in time
     # Next due 27 Aug 2026 (6 months); held Tue 1 Sep: 28 Aug is working day 1, 31 Aug a bank
     # holiday, 1 Sep working day 2: late by 2.
@@ -216,6 +217,7 @@ def test_child_compliance_api(cp_book: Engine) -> None:
     cc = child_compliance(cp_book, "T01", "C8", date(2027, 1, 29))
     got = [(i.measure_id, i.due.due, i.due.status, i.due.working_days_late) for i in cc.items]
     assert got == [
+        ("CP_CORE_GROUP_10WD", date(2025, 12, 12), "on_time", 0),
         ("CP_REVIEW_FIRST", date(2026, 2, 28), "on_time", 0),
         ("CP_REVIEW_LATER", date(2026, 8, 27), "late", 2),
         ("CP_REVIEW_LATER", date(2027, 3, 1), "not_yet_due", 0),
