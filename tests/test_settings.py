@@ -44,3 +44,30 @@ def test_a_copy_with_another_database_url_uses_it(tmp_path: Path) -> None:
     assert s.resolved_database_url.startswith("sqlite:///")
     copy = s.model_copy(update={"database_url": "postgresql://grip_web@db/grip"})
     assert copy.resolved_database_url == "postgresql://grip_web@db/grip"
+
+
+#: The shells: the only modules that may build or read ``Settings``.
+SHELLS = (
+    "grip.web",
+    "grip.cli",
+    "grip.settings",
+    "grip.demo",
+    "grip.access.sessions",
+    "grip.access.oidc",
+)
+
+
+def test_domain_code_never_reads_settings() -> None:
+    """Domain functions take what they need as arguments; only the shells build Settings."""
+    src = Path(__file__).resolve().parents[1] / "src"
+    readers = [
+        str(p.relative_to(src))
+        for p in (src / "grip").rglob("*.py")
+        if re.search(
+            r"^\s*(from grip\.settings import|import grip\.settings)",
+            p.read_text(encoding="utf-8"),
+            re.M,
+        )
+        and not ".".join(p.relative_to(src).with_suffix("").parts).startswith(SHELLS)
+    ]
+    assert readers == []

@@ -12,6 +12,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from grip.measures.standards import DefaultVisitStandards
+
 _REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -44,12 +46,12 @@ class Settings(BaseSettings):
         description="Folder of the GOV.UK Frontend build installed from npm (make install).",
     )
     cp_visit_working_days: int = Field(
-        default=10,
+        default=DefaultVisitStandards.cp_visit_working_days,
         ge=1,
         description="LA-local standard: visit a child on a CP plan at least every N working days.",
     )
     cin_visit_working_days: int = Field(
-        default=20,
+        default=DefaultVisitStandards.cin_visit_working_days,
         ge=1,
         description="LA-local standard: visit a child on a CIN plan at least every N working days.",
     )
@@ -63,6 +65,19 @@ class Settings(BaseSettings):
         default=20 * 1024 * 1024,
         ge=1024,
         description="Largest upload accepted; larger bodies are refused before reading.",
+    )
+    heavy_jobs_overall: int = Field(
+        default=2,
+        ge=1,
+        description=(
+            "Heavy jobs (Annex A builds, workbook checks) run at once in one Grip process; "
+            "more are refused with a page saying to try again shortly."
+        ),
+    )
+    heavy_jobs_per_user: int = Field(
+        default=1,
+        ge=1,
+        description="Heavy jobs one user may have unfinished at once.",
     )
     secure_cookies: bool = Field(
         default=True,

@@ -34,7 +34,13 @@ def _strict_scoping() -> Iterator[None]:
 
 
 def add_inspection(
-    engine: Engine, user: Any, type_: str, start: dt.date, areas: tuple[str, ...] = (), la: str = LA
+    engine: Engine,
+    user: Any,
+    type_: str,
+    start: dt.date,
+    areas: tuple[str, ...] = (),
+    la: str = LA,
+    kind: str = "area-for-improvement",
 ) -> str:
     """A real inspection of ``type_`` whose feedback was given, with ``areas`` for improvement
     (a focused visit records them too; a standard inspection as its report's)."""
@@ -65,7 +71,7 @@ def add_inspection(
                     la_code=la,
                     id=new_id(),
                     inspection_id=insp.id,
-                    kind="area-for-improvement",
+                    kind=kind,
                     text=text,
                     entry_ids=json.dumps([]),
                     recorded_at=clock.now(),

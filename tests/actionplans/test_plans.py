@@ -103,6 +103,8 @@ def test_action_progress_impact_and_status(world: World) -> None:
             acts.add_impact(db, plan, action, world.actor(world.hos), "measure", "no_such")
         with pytest.raises(plans.Invalid):
             acts.add_impact(db, plan, action, world.actor(world.hos), "audit", "nope")
+        with pytest.raises(plans.Invalid, match="already linked"):
+            acts.add_impact(db, plan, action, world.actor(world.hos), "measure", "FD_REFERRALS")
         acts.set_status(db, plan, action, world.actor(world.hos), "in_progress")
         [p] = acts.progress_of(db, action)
         assert (p.on, p.recorded_by, p.note) == (D(2026, 12, 1), world.hos.id, "Started")
@@ -111,14 +113,22 @@ def test_action_progress_impact_and_status(world: World) -> None:
 
 def test_inadequate_programme(world: World) -> None:
     pid = _plan(world, inadequate=True)
-    mv = add_inspection(world.engine, world.qa, "monitoring-visit", D(2027, 4, 26))
+    progress = ("Oversight is now recorded in most children in need plans",)
+    mv = add_inspection(
+        world.engine, world.qa, "monitoring-visit", D(2027, 4, 26), progress, kind="progress"
+    )
     with world.session(world.qa) as db:
         plan = plans.get_plan(db, LA, pid)
         got = {d.paragraph: d.on for d in plans.deadlines(plan)}
         assert got == {"219": D(2027, 4, 2), "116": D(2027, 2, 3), "121": D(2027, 1, 27)}
         plans.add_visit(db, plan, mv, world.actor(world.qa))
+        with pytest.raises(plans.Invalid, match="already on the plan's progress record"):
+            plans.add_visit(db, plan, mv, world.actor(world.qa))
         slots = plans.monitoring(db, plan)
         assert slots[0].held_on == D(2027, 4, 26)
+        # para 115: the visit's letter (its progress findings) adds to the progress record
+        [entry] = plans.progress_record(db, plan, world.actor(world.qa))
+        assert [f.text for f in entry.findings] == list(progress)
         assert slots[1].latest == D(2027, 7, 26)
         plans.record_review(db, plan, world.actor(world.qa), D(2027, 4, 20), "reflects", "")
         with pytest.raises(plans.Invalid) as exc:
@@ -141,3 +151,21 @@ def test_another_la_sees_nothing(world: World) -> None:
         assert plans.list_plans(db, "LA2") == []
         with pytest.raises(plans.NotFound):
             plans.create_plan(db, "LA2", world.inspection_id, RECEIVED, world.actor(world.qa))
+
+
+def test_the_report_record_gives_the_date_received(world: World) -> None:
+    # When grip.reports has sent the final version (table after para 216), its day is taken.
+    from grip.reports.models import Report, ReportEvent
+
+    sent = dt.datetime(2026, 12, 18, 15, 0, tzinfo=dt.UTC)
+    with world.session(world.qa) as db:
+        db.add(Report(la_code=LA, id="r1", inspection_id=world.inspection_id,
+                      kind="inspection-report", state="final_sent", created_at=sent,
+                      updated_at=sent, version=1))  # fmt: skip
+        db.flush()
+        db.add(ReportEvent(la_code=LA, id="e1", report_id="r1", move="send_final",
+                           from_state="factual_accuracy", to_state="final_sent",
+                           at=sent))  # fmt: skip
+        db.flush()
+        plan = plans.create_plan(db, LA, world.inspection_id, None, world.actor(world.qa))
+        assert (plan.report_received_on, plan.due_date) == (D(2026, 12, 18), D(2027, 4, 2))

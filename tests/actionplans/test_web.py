@@ -31,6 +31,13 @@ def _open(client: Any, user: Any, w: World) -> str:
     return str(r.headers["location"])
 
 
+def _first_area(w: World, url: str) -> str:
+    """The id of the first area for improvement of the plan at ``url``."""
+    with w.session(w.qa) as db:
+        plan = plans.get_plan(db, LA, url.rsplit("/", 1)[1])
+        return acts.areas(db, plan)[0].finding.id
+
+
 def test_open_a_plan_and_see_its_deadline(client: Any, world: World, signed_in: Any) -> None:
     qa = signed_in("qa_lead")
     url = _open(client, qa, world)
@@ -45,9 +52,7 @@ def test_action_without_owner_or_due_date_shown_in_place(
 ) -> None:
     qa = signed_in("qa_lead")
     url = _open(client, qa, world)
-    with world.session(world.qa) as db:
-        plan = plans.get_plan(db, LA, url.rsplit("/", 1)[1])
-        finding = acts.areas(db, plan)[0].finding.id
+    finding = _first_area(world, url)
     r = _post(client, qa, f"{url}/actions", finding_id=finding, description="Weekly checks")
     assert r.status_code == 400
     assert "Error: " in r.text and 'href="#owner"' in r.text and 'href="#due_date"' in r.text
@@ -98,9 +103,7 @@ def test_plan_docx_has_the_actions_and_what_changed(
 ) -> None:
     qa = signed_in("qa_lead")
     url = _open(client, qa, world)
-    with world.session(world.qa) as db:
-        plan = plans.get_plan(db, LA, url.rsplit("/", 1)[1])
-        finding = acts.areas(db, plan)[0].finding.id
+    finding = _first_area(world, url)
     r = _post(
         client,
         qa,
@@ -115,7 +118,12 @@ def test_plan_docx_has_the_actions_and_what_changed(
     assert r.status_code == 200
     d = docx.Document(io.BytesIO(r.content))
     headings = [p.text for p in d.paragraphs if p.style.name.startswith("Heading")]
-    assert headings[:3] == ["Deadlines", "Actions", "What changed since the report"]
+    assert headings[:4] == [
+        "Deadlines",
+        "Actions",
+        "Progress record: later visits",
+        "What changed since the report",
+    ]
     assert f"1. {AREAS[0]}" in headings
     cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
     assert "Weekly oversight checks" in cells

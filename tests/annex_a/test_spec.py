@@ -19,6 +19,7 @@ from grip.annex_a.spec import (
     load_spec,
     match_headers,
     normalise_header,
+    read_spec,
 )
 
 SPECS = available_specs()
@@ -181,3 +182,38 @@ def test_unknown_spec_id_is_a_clear_error() -> None:
         load_spec("ofsted-1999")
     with pytest.raises(SpecError, match="not a valid name"):
         load_spec("../etc/passwd")
+
+
+@pytest.mark.parametrize("spec_id", ["ofsted-2024", "ilacs-2017"])
+def test_the_kept_spec_equals_a_fresh_read(spec_id: str) -> None:
+    """``load_spec`` keeps what it read (pages name every spec); it must equal the plain read."""
+    assert load_spec(spec_id) == read_spec(spec_id)
+    assert load_spec(spec_id) is load_spec(spec_id)
+
+
+def test_a_changed_spec_file_is_read_again(tmp_path: Path) -> None:
+    for p in SPECS_DIR.glob("*"):
+        shutil.copy(p, tmp_path / p.name)
+    before = load_spec("ofsted-2024", tmp_path)
+    path = tmp_path / "ofsted-2024.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(before.title, before.title + " (changed)", 1),
+        encoding="utf-8",
+    )
+    after = load_spec("ofsted-2024", tmp_path)
+    assert after.title == before.title + " (changed)"
+    assert after == read_spec("ofsted-2024", tmp_path)
+
+
+@pytest.mark.parametrize("spec_id", ["ofsted-2024"])
+def test_every_care_leaver_activity_the_import_accepts_has_a_template_code(spec_id: str) -> None:
+    """SSDA903 activity codes (children looked after return guide: F4/P4 apprenticeship, F5/P5
+    other training or employment) all reach list 9 as a template code: a built workbook must
+    pass its own check (a 20,000-child build once wrote F5 as recorded and failed it)."""
+    from grip.annex_a.spec import load_codes
+    from grip.casedata.format import load_format
+
+    accepted = set(load_format().codes["care_leaver_activity"].values)
+    spec = load_spec(spec_id)
+    mapped = set(load_codes(spec.codes_id)["activity"]._by_source)
+    assert accepted - mapped == set()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy import Engine
 
 from grip.annex_a.guard import read_workbook
+from grip.jobs import user_owner
 
+from . import jobs
 from .caseset import LA, make_caseset
 from .test_guard import _cell, _sheet_xml, _xlsx
 
@@ -30,7 +32,12 @@ def test_build_page_and_download(analyst: Any, client: Any, tmp_path: Path) -> N
     page = client.get("/annex-a")
     assert page.status_code == 200
     assert 'name="date"' in page.text and "ofsted-2024" in page.text
-    r = client.post("/annex-a/build", data={"date": "2024-06-14", "spec": "ofsted-2024"})
+    started = client.post(
+        "/annex-a/build", data={"date": "2024-06-14", "spec": "ofsted-2024"}, follow_redirects=False
+    )
+    ready = jobs.finish(client, started)
+    assert ready.status_code == 200 and "Download the workbook" in ready.text
+    r = client.get(started.headers["location"] + "/download")
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == XLSX
     assert "annex-a-T01-2024-06-14-ofsted-2024.xlsx" in r.headers["content-disposition"]
@@ -48,18 +55,11 @@ def test_build_with_a_bad_date_shows_the_error(analyst: Any, client: Any) -> Non
 
 
 def test_upload_check_and_filter(analyst: Any, client: Any, tmp_path: Path) -> None:
-    built = client.post("/annex-a/build", data={"date": "2024-06-14", "spec": "ofsted-2024"})
+    built = jobs.build(client)
     # Checked against a year later, the lists fall outside their windows.
-    r = client.post(
-        "/annex-a/check",
-        data={"date": "2025-06-14", "spec": "ofsted-2024"},
-        files={"workbook": ("our annex.xlsx", io.BytesIO(built.content), XLSX)},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
-    url = r.headers["location"]
-    page = client.get(url)
+    page = jobs.check(client, "our annex.xlsx", built.content, date="2025-06-14")
     assert page.status_code == 200
+    url = str(page.url)
     assert "our annex.xlsx" in page.text
     assert "window.outside" in page.text
     filtered = client.get(url, params={"list": "8", "rule": "age.mismatch"})
@@ -72,11 +72,7 @@ def test_a_hostile_upload_is_refused_and_the_server_lives(
     analyst: Any, client: Any, tmp_path: Path
 ) -> None:
     p = _xlsx(tmp_path / "evil.xlsx", _sheet_xml(_cell("A1", 1) + _cell("XFD1048576", 2)))
-    r = client.post(
-        "/annex-a/check",
-        data={"spec": "ofsted-2024"},
-        files={"workbook": ("evil.xlsx", p.read_bytes(), XLSX)},
-    )
+    r = jobs.check(client, "evil.xlsx", p.read_bytes())
     assert r.status_code == 400
     assert "evil.xlsx: refused" in r.text
     assert client.get("/annex-a/check").status_code == 200
@@ -89,15 +85,10 @@ def test_a_report_is_only_for_its_uploader(
 
     from grip.access.testing import sign_in
 
-    built = client.post("/annex-a/build", data={"date": "2024-06-14", "spec": "ofsted-2024"})
-    r = client.post(
-        "/annex-a/check",
-        data={"spec": "ofsted-2024"},
-        files={"workbook": ("a.xlsx", built.content, XLSX)},
-        follow_redirects=False,
-    )
-    url = r.headers["location"]
-    assert client.get(url).status_code == 200
+    built = jobs.build(client)
+    page = jobs.check(client, "a.xlsx", built.content)
+    url = str(page.url)
+    assert page.status_code == 200 and "/annex-a/check/" in url
     with TestClient(app, base_url="http://127.0.0.1") as other:
         sign_in(other, engine, make_user("qa_lead", la=LA))
         assert other.get(url).status_code == 404
@@ -117,3 +108,43 @@ def test_roles_without_annex_a_permission_are_refused(
 def test_signed_out_is_sent_to_sign_in(client: Any) -> None:
     r = client.get("/annex-a", follow_redirects=False)
     assert r.status_code in (302, 303, 401)
+
+
+def test_a_second_heavy_job_is_refused_with_a_page_saying_what_to_do(
+    analyst: Any, client: Any
+) -> None:
+    """Heavy jobs are limited per user (issue 10 §6): while one runs, another build answers 429
+    with a link to the running one; when the service is full, 503. Both say when to retry."""
+    release = threading.Event()
+    registry = client.app.state.jobs
+    running = registry.submit(
+        "annex_a.build", user_owner(analyst.id), "Annex A as at 14 June 2024",
+        lambda report: release.wait(10), scope=LA, url="/annex-a/jobs/{id}",
+    )  # fmt: skip
+    try:
+        r = client.post(
+            "/annex-a/build", data={"date": "2024-06-14"}, headers={"accept": "text/html"}
+        )
+        assert r.status_code == 429 and r.headers["retry-after"]
+        assert "You already have a heavy job running" in r.text
+        assert f'href="/annex-a/jobs/{running.id}"' in r.text
+        page = client.get(f"/annex-a/jobs/{running.id}")
+        assert page.status_code == 200 and 'data-grip-job="/annex-a/jobs/' in page.text
+        state = client.get(f"/annex-a/jobs/{running.id}", headers={"accept": "application/json"})
+        assert state.json()["state"] in ("queued", "running")
+        with registry.slot("user:someone-else"):
+            other = client.post(
+                "/annex-a/check",
+                data={"spec": "ofsted-2024"},
+                files={"workbook": ("a.xlsx", b"PK", XLSX)},
+                headers={"accept": "text/html"},
+            )
+        assert other.status_code == 429  # still this user's own limit first
+    finally:
+        release.set()
+    registry.wait(running.id, 5)
+    with registry.slot("user:a"), registry.slot("user:b"):
+        full = client.post(
+            "/annex-a/build", data={"date": "2024-06-14"}, headers={"accept": "text/html"}
+        )
+    assert full.status_code == 503 and "Try again in a minute" in full.text

@@ -262,11 +262,13 @@ def test_cli_imports_and_prints_json(
     engine: Engine, tmp_path: Path, cli_env: dict[str, str]
 ) -> None:
     folder = extract(tmp_path / "a")
-    run = CliRunner().invoke(main, ["import", str(folder), "--la", LA, "--json"], env=cli_env)
+    run = CliRunner().invoke(
+        main, ["casedata", "import", str(folder), "--la", LA, "--json"], env=cli_env
+    )
     assert run.exit_code == 0, run.output
     body = json.loads(run.stdout)
     assert body["outcome"] == "loaded" and body["rows_loaded"]["ssd_person"] == 3
-    again = CliRunner().invoke(main, ["import", str(folder), "--la", LA], env=cli_env)
+    again = CliRunner().invoke(main, ["casedata", "import", str(folder), "--la", LA], env=cli_env)
     assert again.exit_code == 0 and "unchanged: already loaded" in again.stdout
 
 
@@ -280,7 +282,9 @@ def test_cli_reports_problems_and_writes_them_all(
     folder = extract(tmp_path / "a", change=spoil)
     errors = tmp_path / "errors.csv"
     run = CliRunner().invoke(
-        main, ["import", str(folder), "--la", LA, "--errors-out", str(errors)], env=cli_env
+        main,
+        ["casedata", "import", str(folder), "--la", LA, "--errors-out", str(errors)],
+        env=cli_env,
     )
     assert run.exit_code == 1
     assert "ssd_contacts.csv: code x3" in run.stdout
@@ -300,14 +304,20 @@ def test_cli_check_only_writes_nothing(
     engine: Engine, tmp_path: Path, cli_env: dict[str, str]
 ) -> None:
     folder = extract(tmp_path / "a")
-    run = CliRunner().invoke(main, ["import", str(folder), "--la", LA, "--check-only"], env=cli_env)
+    run = CliRunner().invoke(
+        main, ["casedata", "import", str(folder), "--la", LA, "--check-only"], env=cli_env
+    )
     assert run.exit_code == 0 and "would load" in run.stdout
     assert stored(engine, "ssd_person") == []
 
 
 def test_cli_usage_errors(tmp_path: Path, cli_env: dict[str, str]) -> None:
     folder = extract(tmp_path / "a")
-    bad_la = CliRunner().invoke(main, ["import", str(folder), "--la", "no good"], env=cli_env)
+    bad_la = CliRunner().invoke(
+        main, ["casedata", "import", str(folder), "--la", "no good"], env=cli_env
+    )
     assert bad_la.exit_code == 2 and "LA code" in bad_la.output
-    missing = CliRunner().invoke(main, ["import", str(tmp_path / "nope"), "--la", LA], env=cli_env)
+    missing = CliRunner().invoke(
+        main, ["casedata", "import", str(tmp_path / "nope"), "--la", LA], env=cli_env
+    )
     assert missing.exit_code == 2

@@ -47,7 +47,16 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 def run_and_kill(folder: Path, env: dict[str, str], delay: float) -> int:
     """Start ``grip import``; SIGKILL it ``delay`` seconds after it starts loading rows."""
     proc = subprocess.Popen(
-        [str(GRIP), "import", str(folder), "--la", LA, "--skip-invalid", "--no-progress"],
+        [
+            str(GRIP),
+            "casedata",
+            "import",
+            str(folder),
+            "--la",
+            LA,
+            "--skip-invalid",
+            "--no-progress",
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

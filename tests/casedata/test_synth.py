@@ -875,7 +875,7 @@ def test_output_that_is_a_file_is_refused(tmp_path: Path) -> None:
 
 def test_cli_writes_the_extract(tmp_path: Path) -> None:
     out = tmp_path / "extract"
-    args = ["synth", "--children", "120", "--seed", "9", "--as-of", "2024-03-31"]
+    args = ["casedata", "synth", "--children", "120", "--seed", "9", "--as-of", "2024-03-31"]
     result = CliRunner().invoke(main, [*args, "--out", str(out), "--la", "Y07"])
     assert result.exit_code == 0, result.output
     assert "120 children" in result.output and "Y07" in result.output
@@ -902,7 +902,17 @@ def test_cli_writes_the_extract(tmp_path: Path) -> None:
     ],
 )
 def test_cli_refuses_bad_arguments(tmp_path: Path, extra: list[str], message: str) -> None:
-    args = ["synth", "--children", "10", "--seed", "1", "--out", str(tmp_path / "o"), *extra]
+    args = [
+        "casedata",
+        "synth",
+        "--children",
+        "10",
+        "--seed",
+        "1",
+        "--out",
+        str(tmp_path / "o"),
+        *extra,
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
     assert message in result.output

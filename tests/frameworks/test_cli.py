@@ -1,4 +1,4 @@
-"""``grip framework list|show|search`` and ``grip judge``."""
+"""``grip frameworks list|show|search|judge``."""
 
 from __future__ import annotations
 
@@ -28,16 +28,16 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def test_framework_list() -> None:
-    code, out = run("framework", "list")
+    code, out = run("frameworks", "list")
     assert code == 0
     lines = [line.split()[0] for line in out.splitlines() if not line.startswith(" ")]
     assert lines == ["ilacs-2023", "ilacs-2017", "sif-2013", "cp-2012"]
-    code, out = run("framework", "list", "--json")
+    code, out = run("frameworks", "list", "--json")
     assert [f["id"] for f in json.loads(out)] == ["ilacs-2023", "ilacs-2017", "sif-2013", "cp-2012"]
 
 
 def test_framework_show_text_has_headings_criteria_descriptors_and_rules() -> None:
-    code, out = run("framework", "show", "ilacs-2017")
+    code, out = run("frameworks", "show", "ilacs-2017")
     assert code == 0
     assert "[ilacs-2017/help-protection/early-help]" in out
     assert "Requires improvement to be good: Requires improvement when" in out
@@ -47,7 +47,7 @@ def test_framework_show_text_has_headings_criteria_descriptors_and_rules() -> No
 
 def test_framework_show_json_validates_against_the_published_schema() -> None:
     for framework_id in frameworks.framework_ids():
-        code, out = run("framework", "show", framework_id, "--json")
+        code, out = run("frameworks", "show", framework_id, "--json")
         assert code == 0
         data = json.loads(out)
         assert list(Draft202012Validator(frameworks.show_schema()).iter_errors(data)) == []
@@ -55,23 +55,24 @@ def test_framework_show_json_validates_against_the_published_schema() -> None:
 
 
 def test_framework_show_unknown_id_is_a_usage_error() -> None:
-    code, out = run("framework", "show", "ilacs-2099")
+    code, out = run("frameworks", "show", "ilacs-2099")
     assert code == 2
     assert "no framework 'ilacs-2099'" in out and "ilacs-2017" in out
 
 
 def test_framework_search() -> None:
-    code, out = run("framework", "search", "privately", "fostered")
+    code, out = run("frameworks", "search", "privately", "fostered")
     assert code == 0
     assert "sif-2013/help-protection/good/private-fostering" in out
-    code, out = run("framework", "search", "zzzqqq")
+    code, out = run("frameworks", "search", "zzzqqq")
     assert code == 0 and "nothing found" in out
-    code, out = run("framework", "search", "adoption", "--framework", "sif-2013", "--json")
+    code, out = run("frameworks", "search", "adoption", "--framework", "sif-2013", "--json")
     assert {h["framework_id"] for h in json.loads(out)} == {"sif-2013"}
 
 
 def test_judge_allowed_set_exits_zero() -> None:
     code, out = run(
+        "frameworks",
         "judge",
         "--framework",
         "ilacs-2017",
@@ -87,6 +88,7 @@ def test_judge_violation_exits_non_zero_and_says_why_with_the_paragraph() -> Non
     """ILACS framework (Ofsted 170040) para 101: an inadequate practice judgement makes overall
     inadequate."""
     code, out = run(
+        "frameworks",
         "judge",
         "--framework",
         "ilacs-2017",
@@ -106,13 +108,14 @@ def test_judge_violation_exits_non_zero_and_says_why_with_the_paragraph() -> Non
 
 
 def test_judge_incomplete_names_the_missing_finding() -> None:
-    code, out = run("judge", "--framework", "ilacs-2017", *ILACS_GOOD)
+    code, out = run("frameworks", "judge", "--framework", "ilacs-2017", *ILACS_GOOD)
     assert code == 3
     assert "depends on: widespread-or-serious-failure" in out
 
 
 def test_judge_json() -> None:
     code, out = run(
+        "frameworks",
         "judge",
         "--framework",
         "sif-2013",
@@ -132,13 +135,13 @@ def test_judge_json() -> None:
 
 
 def test_judge_bad_input_is_a_clear_usage_error() -> None:
-    code, out = run("judge", "--framework", "ilacs-2017", "--adoption", "good")
+    code, out = run("frameworks", "judge", "--framework", "ilacs-2017", "--adoption", "good")
     assert code == 2 and "--adoption is not a judgement of ilacs-2017" in out
-    code, out = run("judge", "--framework", "ilacs-2017", "--overall", "adequate")
+    code, out = run("frameworks", "judge", "--framework", "ilacs-2017", "--overall", "adequate")
     assert code == 2 and "'adequate' is not a grade of ilacs-2017" in out
-    code, out = run("judge", "--framework", "ilacs-2017", "--fact", "sunny")
+    code, out = run("frameworks", "judge", "--framework", "ilacs-2017", "--fact", "sunny")
     assert code == 2 and "expected NAME=yes or NAME=no" in out
-    code, out = run("judge", "--framework", "ilacs-2017", "--fact", "sunny=yes")
+    code, out = run("frameworks", "judge", "--framework", "ilacs-2017", "--fact", "sunny=yes")
     assert code == 2 and "'sunny' is not a fact of ilacs-2017" in out
-    code, out = run("judge", "--framework", "nope")
+    code, out = run("frameworks", "judge", "--framework", "nope")
     assert code == 2 and "no framework 'nope'" in out

@@ -51,7 +51,7 @@ def test_pack_lists_children_not_meeting_and_is_audited(
 ) -> None:
     _book(engine)
     out = tmp_path / "pack.xlsx"
-    _invoke(settings, monkeypatch, "measures", "--la", "T01", "--date", "2027-03-31",
+    _invoke(settings, monkeypatch, "measures", "compute", "--la", "T01", "--date", "2027-03-31",
             "--out", str(out))  # fmt: skip
     wb = openpyxl.load_workbook(out, read_only=True)
     assert wb.sheetnames[0] == "Summary" and "Drift" in wb.sheetnames
@@ -83,7 +83,7 @@ def test_pack_with_all_children_lists_those_meeting_too(
 ) -> None:
     _book(engine)
     out = tmp_path / "pack.xlsx"
-    _invoke(settings, monkeypatch, "measures", "--la", "T01", "--date", "2027-03-31",
+    _invoke(settings, monkeypatch, "measures", "compute", "--la", "T01", "--date", "2027-03-31",
             "--out", str(out), "--all-children")  # fmt: skip
     rows = _sheet_rows(out, "Children")
     assert rows[0][3:5] == ("In numerator", "In denominator")

@@ -51,6 +51,8 @@ EXCLUDED: dict[str, str] = {
     "/inspections/{inspection_id}/analysis.docx": "DOCX download of the analysis, not a page",
     "/api/outcomes/stats": "JSON API",
     "/selfeval/{year}/export.{fmt}": "self-evaluation download (DOCX or PDF), not a page",
+    "/annex-a/jobs/{job_id}/download": "XLSX download of a finished Annex A build",
+    "/inspections/{inspection_id}/report/files/{name}.{fmt}": "report download (DOCX or PDF)",
     "/action-plans/{plan_id}/plan.docx": "DOCX download of the action plan, not a page",
 }
 
@@ -77,6 +79,7 @@ class Data:
     audit_open: str
     restricted_person: str
     check_token: str = ""
+    built_job: str = ""  # the page of a finished Annex A build
     outcome_report: int = 0
     inspection: str = ""  # a mock inspection the QA lead leads, with evidence (grip.evidence)
     evidence_entry: str = ""
@@ -311,6 +314,8 @@ def _visits(data: Data) -> list[Visit]:
         Visit("qa_lead", "/annex-a/check"),
         Visit("qa_lead", f"/annex-a/check/{data.check_token}", why="a checked workbook"),
         Visit("qa_lead", "/annex-a/check/expired-token", 404, "expired check"),
+        Visit("qa_lead", data.built_job, why="a finished Annex A build"),
+        Visit("qa_lead", "/annex-a/jobs/no-such-job", 404, "expired job"),
         Visit("qa_lead", "/measures"),
         Visit("qa_lead", f"/measures/{headline}"),
         Visit("qa_lead", "/measures/AS_45WD?failing=true", why="the children behind a figure"),
@@ -360,7 +365,14 @@ def _visits(data: Data) -> list[Visit]:
                 "findings",
                 "feedback",
                 "agreement",
+                "report",
             )
+        ),
+        Visit(
+            "qa_lead",
+            f"/inspections/{data.inspection}/report/sections/leaders",
+            404,
+            "no report drafted here; tests/reports/test_browser.py checks the drafted pages",
         ),
         Visit(
             "qa_lead",
@@ -460,6 +472,16 @@ def _upload_workbook(page: Any, base: str) -> str:
     return urlsplit(page.url).path.rsplit("/", 1)[1]
 
 
+def _build_annex_a(page: Any, base: str) -> str:
+    """Build Annex A through the real form; its job page moves on by itself (grip.js polls
+    it) to the download. Returns the job page's path."""
+    page.goto(f"{base}/annex-a")
+    page.click("form[action='/annex-a/build'] button[type=submit]")
+    page.wait_for_url(f"{base}/annex-a/jobs/*")
+    page.get_by_text("Download the workbook").wait_for(timeout=60_000)
+    return urlsplit(page.url).path
+
+
 def _axe_sign_in_journey(browser: Any, base: str, engine: Engine, failures: list[str]) -> None:
     """The sign-in journey's pages in their error states and the second-factor page: only a
     person part-way through signing in can reach these."""
@@ -516,6 +538,7 @@ def test_every_page_meets_wcag_22_aa(
 
     try:
         data.check_token = _upload_workbook(page_for("qa_lead"), live_server)
+        data.built_job = _build_annex_a(page_for("qa_lead"), live_server)
         visits = _visits(data)
         _check_coverage(app, visits)
         for v in visits:

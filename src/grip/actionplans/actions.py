@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -149,29 +150,28 @@ def _guard(db: Session, la_code: str, fields: dict[str, str]) -> None:
         raise Invalid({exc.hits[0].field: str(exc)}) from exc
 
 
-def get_action(db: Session, plan: ActionPlan, action_id: str) -> PlanAction:
-    """The plan's action, or :class:`NotFound`."""
-    found = db.scalar(
-        select(PlanAction).where(
-            PlanAction.la_code == plan.la_code,
-            PlanAction.plan_id == plan.id,
-            PlanAction.id == action_id,
+def _actions(db: Session, la_code: str, *where: Any) -> list[PlanAction]:
+    """The LA's actions matching ``where``, by due date."""
+    return list(
+        db.scalars(
+            select(PlanAction)
+            .where(PlanAction.la_code == la_code, *where)
+            .order_by(PlanAction.due_date, PlanAction.id)
         )
     )
-    if found is None:
+
+
+def get_action(db: Session, plan: ActionPlan, action_id: str) -> PlanAction:
+    """The plan's action, or :class:`NotFound`."""
+    found = find_action(db, plan.la_code, action_id)
+    if found is None or found.plan_id != plan.id:
         raise NotFound(f"no action {action_id!r} in this plan")
     return found
 
 
 def actions_of(db: Session, plan: ActionPlan) -> list[PlanAction]:
     """The plan's actions, by due date."""
-    return list(
-        db.scalars(
-            select(PlanAction)
-            .where(PlanAction.la_code == plan.la_code, PlanAction.plan_id == plan.id)
-            .order_by(PlanAction.due_date, PlanAction.id)
-        )
-    )
+    return _actions(db, plan.la_code, PlanAction.plan_id == plan.id)
 
 
 def set_status(
@@ -247,7 +247,13 @@ def add_impact(
             raise Invalid({"audit": f"audit {ref!r}: not an audit of {plan.la_code}"}) from None
     else:
         raise Invalid({"kind": f"kind {kind!r}: expected measure or audit"})
-    if db.get(ActionImpact, (plan.la_code, action.id, kind, ref)) is not None:
+    if (
+        db.get(
+            ActionImpact,
+            {"la_code": plan.la_code, "action_id": action.id, "kind": kind, "ref": ref},
+        )
+        is not None
+    ):
         raise Invalid({kind: f"{kind} {ref!r} is already linked to this action"})
     row = ActionImpact(
         la_code=plan.la_code,
@@ -280,27 +286,12 @@ def impact_of(db: Session, la_code: str, action_ids: list[str]) -> dict[str, lis
 def open_actions(db: Session, la_code: str) -> list[PlanAction]:
     """The LA's action-plan actions not yet done or cancelled, by due date (for the
     self-evaluation's action panel, ILACS framework (Ofsted 170040) paras 38, 220)."""
-    return list(
-        db.scalars(
-            select(PlanAction)
-            .where(
-                PlanAction.la_code == la_code,
-                PlanAction.status.in_(schedule.data()["open_statuses"]),
-            )
-            .order_by(PlanAction.due_date, PlanAction.id)
-        )
-    )
+    return _actions(db, la_code, PlanAction.status.in_(schedule.data()["open_statuses"]))
 
 
 def all_actions(db: Session, la_code: str) -> list[PlanAction]:
     """Every action of the LA's plans, whatever its status, by due date."""
-    return list(
-        db.scalars(
-            select(PlanAction)
-            .where(PlanAction.la_code == la_code)
-            .order_by(PlanAction.due_date, PlanAction.id)
-        )
-    )
+    return _actions(db, la_code)
 
 
 def find_action(db: Session, la_code: str, action_id: str) -> PlanAction | None:

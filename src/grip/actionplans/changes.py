@@ -27,7 +27,7 @@ from grip.audits.reports import GRADED_STATES
 from grip.documents.content import Document, Paragraph, Section, Table
 from grip.measures.definitions import load_definitions
 from grip.measures.engine import MeasuresError, compute
-from grip.settings import Settings
+from grip.measures.standards import VisitDefaults
 from grip.store.db import la_engine
 
 MOVES = {1: "better", -1: "worse", 0: "no change"}
@@ -78,10 +78,11 @@ class WhatChanged:
     problems: list[str] = field(default_factory=list)
     #: Each owner's role in the LA (documents give job titles, not names: para 190).
     owner_roles: dict[int, str] = field(default_factory=dict)
+    record: list[plans.RecordEntry] = field(default_factory=list)
 
 
 def _values(
-    engine: Engine, la_code: str, on: dt.date, ids: list[str], settings: Settings | None
+    engine: Engine, la_code: str, on: dt.date, ids: list[str], settings: VisitDefaults | None
 ) -> tuple[dict[str, float | None], str | None]:
     """Each measure's whole-LA value at ``on``, from the measures engine."""
     if not ids:
@@ -125,7 +126,7 @@ def what_changed(
     db: Session,
     plan: ActionPlan,
     today: dt.date,
-    settings: Settings | None = None,
+    settings: VisitDefaults | None = None,
     viewer: Actor | None = None,
 ) -> WhatChanged:
     """Each area for improvement beside its linked measures and audits, at the report date
@@ -240,5 +241,13 @@ def to_document(wc: WhatChanged, la_name: str, title: str) -> Document:
             caption="Each action answers one area for improvement of the report (para 219)",
         )
     )
+    progress = doc.section("Progress record: later visits")
+    for e in wc.record:
+        v = e.visit
+        when = f", {v.fieldwork_start:%-d %B %Y}" if v.fieldwork_start else ""
+        sub = progress.subsection(f"{v.title or v.type} ({v.type.replace('-', ' ')}{when})")
+        sub.add(*[Paragraph(f"{f.kind_label}: {f.text}") for f in e.findings])
+    if not wc.record:
+        progress.add(Paragraph("No later visit recorded."))
     doc.sections.append(to_section(wc))
     return doc

@@ -36,6 +36,13 @@ def _user() -> Any:
     return mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True)
 
 
+def _of(column: str, table: str) -> ForeignKeyConstraint:
+    """The (LA, ``column``) key of a row that belongs to one row of ``table`` (same LA)."""
+    return ForeignKeyConstraint(
+        ["la_code", column], [f"{table}.la_code", f"{table}.id"], ondelete="CASCADE"
+    )
+
+
 class ActionPlan(LAOwned, Base):
     """The LA's action plan after one standard or short inspection (para 219), with the
     monitoring arrangements when the LA was judged inadequate (paras 112-128)."""
@@ -62,11 +69,7 @@ class ActionPlan(LAOwned, Base):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's API
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["la_code", "inspection_id"],
-            ["inspection.la_code", "inspection.id"],
-            ondelete="CASCADE",
-        ),
+        _of("inspection_id", "inspection"),
         UniqueConstraint("la_code", "inspection_id", name="uq_action_plan_inspection"),
     )
 
@@ -84,14 +87,8 @@ class ActionPlanVisit(LAOwned, Base):
     added_by: Mapped[int | None] = _user()
 
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["la_code", "plan_id"], ["action_plan.la_code", "action_plan.id"], ondelete="CASCADE"
-        ),
-        ForeignKeyConstraint(
-            ["la_code", "inspection_id"],
-            ["inspection.la_code", "inspection.id"],
-            ondelete="CASCADE",
-        ),
+        _of("plan_id", "action_plan"),
+        _of("inspection_id", "inspection"),
     )
 
 
@@ -114,14 +111,8 @@ class PlanAction(LAOwned, Base):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's API
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["la_code", "plan_id"], ["action_plan.la_code", "action_plan.id"], ondelete="CASCADE"
-        ),
-        ForeignKeyConstraint(
-            ["la_code", "finding_id"],
-            ["evidence_finding.la_code", "evidence_finding.id"],
-            ondelete="CASCADE",
-        ),
+        _of("plan_id", "action_plan"),
+        _of("finding_id", "evidence_finding"),
         Index("ix_action_plan_action_plan", "la_code", "plan_id"),
     )
 
@@ -139,11 +130,7 @@ class ActionProgress(LAOwned, Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["la_code", "action_id"],
-            ["action_plan_action.la_code", "action_plan_action.id"],
-            ondelete="CASCADE",
-        ),
+        _of("action_id", "action_plan_action"),
         Index("ix_action_plan_progress_action", "la_code", "action_id"),
     )
 
@@ -159,10 +146,4 @@ class ActionImpact(LAOwned, Base):
     added_by: Mapped[int | None] = _user()
     added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["la_code", "action_id"],
-            ["action_plan_action.la_code", "action_plan_action.id"],
-            ondelete="CASCADE",
-        ),
-    )
+    __table_args__ = (_of("action_id", "action_plan_action"),)

@@ -25,9 +25,12 @@ from grip.access import clock
 from grip.actionplans import schedule
 from grip.actionplans.models import ActionPlan, ActionPlanVisit
 from grip.audits.lifecycle import Actor, new_id
+from grip.evidence.findings import FindingView, can_read_findings, findings
 from grip.evidence.judgements import confirmed_judgements
 from grip.inspections.models import Inspection
 from grip.inspections.records import InspectionNotFound, get_inspection
+from grip.reports.clearing import events
+from grip.reports.drafting import get_report
 
 SOURCE = "ILACS framework (Ofsted 170040)"
 
@@ -76,6 +79,18 @@ def _inspection(db: Session, la_code: str, inspection_id: str) -> Inspection:
         raise NotFound(str(exc)) from exc
 
 
+def report_received(db: Session, inspection: Inspection) -> dt.date | None:
+    """The day Grip's report record says the final report reached the LA: the final version
+    sent (table after para 216), else its publication; None when Grip holds neither."""
+    report = get_report(db, inspection)
+    if report is None:
+        return None
+    sent = [e.at.date() for e in events(db, report) if e.to_state == "final_sent"]
+    if sent:
+        return sent[-1]
+    return report.published_at.date() if report.published_at else None
+
+
 def _check_new(db: Session, inspection: Inspection, received: dt.date | None) -> dict[str, str]:
     errors: dict[str, str] = {}
     rule, para = schedule.plan_rule(inspection.type)
@@ -93,7 +108,8 @@ def _check_new(db: Session, inspection: Inspection, received: dt.date | None) ->
         errors["inspection_id"] = "this inspection already has an action plan: open it instead"
     if received is None:
         errors["report_received_on"] = (
-            "enter the date the final report was received, as YYYY-MM-DD: the plan is due "
+            "enter the date the final report was received, as YYYY-MM-DD (Grip's report record "
+            "has not sent it): the plan is due "
             f"{schedule.plan_days()} working days after it ({SOURCE} para 219)"
         )
     elif inspection.fieldwork_start and received < inspection.fieldwork_start:
@@ -114,8 +130,10 @@ def create_plan(
 ) -> ActionPlan:
     """Open the plan answering a standard or short inspection. Refuses a monitoring visit (para
     221), a focused visit (para 220: update the existing plan), a second plan, and a missing or
-    impossible report date. ``inadequate`` defaults to Grip's confirmed judgement (para 112)."""
+    impossible report date; without a date, the day Grip's report record sent the final version
+    is taken. ``inadequate`` defaults to Grip's confirmed judgement (para 112)."""
     inspection = _inspection(db, la_code, inspection_id)
+    report_received_on = report_received_on or report_received(db, inspection)
     errors = _check_new(db, inspection, report_received_on)
     if errors:
         raise Invalid(errors)
@@ -251,7 +269,13 @@ def add_visit(
         and visit.fieldwork_start < base.fieldwork_start
     ):
         errors["visit_id"] = "the visit came before the inspection the plan answers"
-    if db.get(ActionPlanVisit, (plan.la_code, plan.id, visit.id)) is not None:
+    if (
+        db.get(
+            ActionPlanVisit,
+            {"la_code": plan.la_code, "plan_id": plan.id, "inspection_id": visit.id},
+        )
+        is not None
+    ):
         errors["visit_id"] = "the visit is already on the plan's progress record"
     if errors:
         raise Invalid(errors)
@@ -281,6 +305,25 @@ def visits(db: Session, plan: ActionPlan) -> list[Inspection]:
         .where(ActionPlanVisit.la_code == plan.la_code, ActionPlanVisit.plan_id == plan.id)
     )
     return sorted(rows, key=lambda i: (i.fieldwork_start or dt.date.max, i.id))
+
+
+@dataclass(frozen=True)
+class RecordEntry:
+    """A later visit on the progress record with what its letter found: a monitoring visit's
+    progress since the last visit (para 115), a focused visit's findings (paras 108-110)."""
+
+    visit: Inspection
+    findings: list[FindingView]
+    shared: bool  # False until the findings are shared with the LA (feedback, para 197)
+
+
+def progress_record(db: Session, plan: ActionPlan, viewer: Actor | None) -> list[RecordEntry]:
+    """The later visits on the plan's record, each with the findings ``viewer`` may read."""
+    out = []
+    for visit in visits(db, plan):
+        shared = viewer is None or can_read_findings(db, visit, viewer.user_id)
+        out.append(RecordEntry(visit, findings(db, visit) if shared else [], shared))
+    return out
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -463,8 +463,29 @@ def _check_list(lst: ListSpec, sets: dict[str, CodeSet], path: Path) -> None:
 def load_spec(spec_id: str = DEFAULT_SPEC, directory: Path = SPECS_DIR) -> Spec:
     """Load, validate and return the spec ``<directory>/<spec_id>.yaml``.
 
-    Raises :class:`SpecError` naming the file and the first problem found.
+    Kept once read: parsing and validating a spec costs about 150 ms, and every Annex A page
+    names the specs. The copy is read again whenever a spec or code-list file in
+    ``directory`` changes (its name, size or modification time); :func:`read_spec` is the
+    plain, uncached path and ``tests/annex_a/test_spec.py`` holds the two equal. Raises
+    :class:`SpecError` naming the file and the first problem found.
     """
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", spec_id):
+        raise SpecError(f"spec id {spec_id!r} is not a valid name")
+    stamp = tuple(
+        (p.name, st.st_mtime_ns, st.st_size)
+        for p in sorted(directory.glob("*.yaml"))
+        for st in (p.stat(),)
+    )
+    return _kept_spec(spec_id, directory, stamp)
+
+
+@lru_cache(maxsize=16)
+def _kept_spec(spec_id: str, directory: Path, _stamp: tuple[tuple[str, int, int], ...]) -> Spec:
+    return read_spec(spec_id, directory)
+
+
+def read_spec(spec_id: str = DEFAULT_SPEC, directory: Path = SPECS_DIR) -> Spec:
+    """Read and validate the spec ``<directory>/<spec_id>.yaml`` from disk (uncached)."""
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", spec_id):
         raise SpecError(f"spec id {spec_id!r} is not a valid name")
     path = directory / f"{spec_id}.yaml"

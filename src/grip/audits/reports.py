@@ -44,7 +44,7 @@ from grip.audits.rules import lifecycle
 from grip.audits.templates import AGREEMENT, GRADES, load_template
 from grip.casedata.models import CASE_TABLES
 from grip.documents.safe import Sheet, docx_bytes, xlsx_bytes
-from grip.settings import Settings
+from grip.measures.standards import VisitDefaults
 from grip.store.db import la_engine
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -145,7 +145,7 @@ def _num(v: float | None) -> str:
 
 
 def performance(
-    db: Session, la_code: str, on: dt.date, settings: Settings | None = None
+    db: Session, la_code: str, on: dt.date, settings: VisitDefaults | None = None
 ) -> list[PerformanceRow]:
     """The headline measures for the whole LA at ``on``, in definitions order.
 
@@ -294,7 +294,7 @@ def build(
     la_code: str,
     quarter: str,
     as_of: dt.date,
-    settings: Settings | None = None,
+    settings: VisitDefaults | None = None,
     hidden: Collection[str] = (),
 ) -> QuarterReport:
     """The quarter's report for ``la_code`` as it stands on ``as_of``.

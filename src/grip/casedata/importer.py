@@ -1,6 +1,6 @@
 """Import an LA's case extract: validate every row, then replace the LA's case data atomically.
 
-The nightly import (``grip import DIR --la CODE``) calls :func:`import_extract`:
+The nightly import (``grip casedata import DIR --la CODE``) calls :func:`import_extract`:
 
 1. :func:`grip.casedata.validate.validate_extract` checks every file and row; nothing is written
    while it runs. Any problem refuses the extract, unless ``skip_invalid``: then rows with a

@@ -1,4 +1,4 @@
-"""The import-run log: one row per ``grip import`` of an LA's extract.
+"""The import-run log: one row per ``grip casedata import`` of an LA's extract.
 
 The importer decides from this log whether an extract is already loaded (same content hash),
 newer (replaces the LA's case rows) or older (refused unless asked). A run that loads data is

@@ -9,16 +9,7 @@ from pathlib import Path
 
 import click
 
-from grip.cli.common import settings_from_env
-
-
-def _date(value: str | None, what: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{what} must be a date as YYYY-MM-DD, got {value!r}") from None
+from grip.cli.common import DATE, engine_from_env
 
 
 def _spec(spec_id: str | None):  # type: ignore[no-untyped-def]
@@ -37,24 +28,20 @@ def annex_a() -> None:
 
 @annex_a.command("build")
 @click.option("--la", "la_code", required=True, help="Local authority code.")
-@click.option("--date", "when", required=True, help="Inspection date, YYYY-MM-DD.")
+@click.option("--date", "d", required=True, type=DATE, help="Inspection date, YYYY-MM-DD.")
 @click.option("--spec", "spec_id", default=None, help="Spec id (default ofsted-2024).")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--csv", "csv_dir", default=None, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the row counts per list as JSON.")
 def build_cmd(
-    la_code: str, when: str, spec_id: str | None, out: Path, csv_dir: Path | None, as_json: bool
+    la_code: str, d: date, spec_id: str | None, out: Path, csv_dir: Path | None, as_json: bool
 ) -> None:
     """Build all eleven lists for an LA as at a date and write them to an XLSX workbook."""
     from grip.annex_a.builder import BuildError, build
     from grip.annex_a.workbook import write_csv, write_xlsx
-    from grip.store.db import make_engine
 
-    d = _date(when, "--date")
-    assert d is not None
     spec = _spec(spec_id)
-    settings = settings_from_env()
-    engine = make_engine(settings.resolved_database_url)
+    engine = engine_from_env()
     try:
         annex = build(engine, la_code, d, spec)
     except BuildError as exc:
@@ -87,15 +74,14 @@ def build_cmd(
 @annex_a.command("check")
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--spec", "spec_id", default=None, help="Spec id (default ofsted-2024).")
-@click.option("--date", "when", default=None, help="Inspection date, YYYY-MM-DD.")
+@click.option("--date", "d", default=None, type=DATE, help="Inspection date, YYYY-MM-DD.")
 @click.option("--report", "report", default=None, type=click.Path(dir_okay=False, path_type=Path))
-def check_cmd(workbook: Path, spec_id: str | None, when: str | None, report: Path | None) -> None:
+def check_cmd(workbook: Path, spec_id: str | None, d: date | None, report: Path | None) -> None:
     """Check a workbook and report every problem; exit status 1 when there are errors."""
     from grip.annex_a.checker import check_workbook, write_report
     from grip.annex_a.guard import WorkbookRefused
 
     spec = _spec(spec_id)
-    d = _date(when, "--date")
     if report is not None and report.suffix.lower() not in (".json", ".html", ".htm", ".xlsx"):
         raise click.BadParameter("--report must end .json, .html or .xlsx")
     try:
@@ -122,6 +108,3 @@ def check_cmd(workbook: Path, spec_id: str | None, when: str | None, report: Pat
     )
     if result.errors:
         sys.exit(1)
-
-
-commands = [annex_a]

@@ -13,8 +13,7 @@ from grip.audits.moderation import AgreementRow
 from grip.audits.moderation import agreement as agreement_report
 from grip.audits.sampling import sample_month
 from grip.audits.templates import all_templates
-from grip.cli.common import settings_from_env
-from grip.store.db import make_engine
+from grip.cli.common import engine_from_env
 
 
 @click.group("audits")
@@ -62,8 +61,7 @@ def sample(
 ) -> None:
     """Choose the month's audit sample (Southwark QA framework 2015, appendix 1 §2a; ILACS framework
     (Ofsted 170040) paras 150, 153)."""
-    settings = settings_from_env()
-    engine = make_engine(settings.resolved_database_url)
+    engine = engine_from_env()
     try:
         with scoped(engine, Scope(la_code=la_code)) as db:
             result = sample_month(
@@ -104,8 +102,7 @@ def agreement(
     la_code: str, date_from: dt.datetime | None, date_to: dt.datetime | None, as_json: bool
 ) -> None:
     """Moderation agreement: percentage agreement and Cohen's kappa, by team and over time."""
-    settings = settings_from_env()
-    engine = make_engine(settings.resolved_database_url)
+    engine = engine_from_env()
     try:
         with scoped(engine, Scope(la_code=la_code)) as db:
             report = agreement_report(
@@ -156,8 +153,7 @@ def inspection_list_cmd(la_code: str, on: dt.datetime, as_json: bool) -> None:
     """Audits of the six months before an inspection: child ID, theme, date (ILACS para 257)."""
     from grip.audits.reports import inspection_list
 
-    settings = settings_from_env()
-    engine = make_engine(settings.resolved_database_url)
+    engine = engine_from_env()
     try:
         with scoped(engine, Scope(la_code=la_code)) as db:
             rows = inspection_list(db, la_code, on.date())
@@ -190,6 +186,3 @@ def templates() -> None:
         click.echo(
             f"{t.id:<22} {t.title} ({len(t.sections)} sections, {len(t.question_keys())} questions)"
         )
-
-
-commands = [audits]

@@ -20,6 +20,3 @@ def db_upgrade() -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.resolved_database_url)
     click.echo(f"database at {settings.resolved_database_url} is up to date")
-
-
-commands = [db]

@@ -7,7 +7,6 @@ from datetime import datetime
 import click
 import uvicorn
 
-from grip.access import clock, totp
 from grip.cli.common import settings_from_env
 from grip.demo import DEMO_LA, build_demo, demo_settings, reset_demo_database
 from grip.web.app import create_app
@@ -58,16 +57,3 @@ def demo(
         return
     click.echo(f"\nServing on http://{host}:{port}/ (Ctrl-C to stop)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
-
-
-@click.command("demo-code")
-@click.argument("secret")
-def demo_code(secret: str) -> None:
-    """Print the current 6-digit sign-in code for a demo account's TOTP SECRET."""
-    try:
-        click.echo(totp.code_at(secret, clock.now()))
-    except (ValueError, TypeError) as exc:  # pyotp's message names what is wrong
-        raise click.BadParameter(f"not a TOTP secret: {exc}", param_hint="SECRET") from exc
-
-
-commands = [demo, demo_code]

@@ -9,10 +9,9 @@ from pathlib import Path
 import click
 
 from grip.access.scope import Scope, scoped
-from grip.cli.common import settings_from_env
+from grip.cli.common import engine_from_env
 from grip.evidence import name_guard
 from grip.evidence.headings import evidence_headings
-from grip.store.db import make_engine
 
 EXIT_FOUND = 1
 
@@ -50,7 +49,7 @@ def check(file: Path, la_code: str, as_json: bool) -> None:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise click.ClickException(f"{file}: not UTF-8 text ({exc.reason})") from exc
-    engine = make_engine(settings_from_env().resolved_database_url)
+    engine = engine_from_env()
     with scoped(engine, Scope(la_code)) as db:
         index = name_guard.NameIndex.from_store(db, la_code)
     if not len(index):
@@ -65,6 +64,3 @@ def check(file: Path, la_code: str, as_json: bool) -> None:
         click.echo(f"{len(hits)} found" if hits else "nothing found")
     if hits:
         raise SystemExit(EXIT_FOUND)
-
-
-commands = [evidence]

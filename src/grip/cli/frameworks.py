@@ -1,4 +1,4 @@
-"""``grip framework`` (list, show, search) and ``grip judge``: inspection frameworks as data."""
+"""``grip frameworks`` (list, show, search, judge): inspection frameworks as data."""
 
 from __future__ import annotations
 
@@ -24,12 +24,12 @@ def _load(framework_id: str) -> Framework:
         raise click.ClickException(str(exc)) from exc
 
 
-@click.group("framework")
-def framework() -> None:
+@click.group("frameworks")
+def frameworks_group() -> None:
     """Browse the inspection frameworks: judgements, headings, criteria, descriptors, rules."""
 
 
-@framework.command("list")
+@frameworks_group.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def framework_list(as_json: bool) -> None:
     """List the frameworks, the one in force first."""
@@ -60,7 +60,7 @@ def framework_list(as_json: bool) -> None:
         click.echo(f"{'':<12} judgements: {', '.join(j.id for j in f.judgements)}")
 
 
-@framework.command("show")
+@frameworks_group.command("show")
 @click.argument("framework_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (schema: show.schema.json).")
 def framework_show(framework_id: str, as_json: bool) -> None:
@@ -119,7 +119,7 @@ def framework_show(framework_id: str, as_json: bool) -> None:
             click.echo(f"  - {aspect}")
 
 
-@framework.command("search")
+@frameworks_group.command("search")
 @click.argument("words", nargs=-1, required=True)
 @click.option("--framework", "framework_id", help="Search only this framework.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -191,7 +191,7 @@ def _make_judge() -> click.Command:
         "fact_args",
         multiple=True,
         metavar="NAME=yes|no",
-        help="A finding the rules depend on (see `grip framework show ID`).",
+        help="A finding the rules depend on (see `grip frameworks show ID`).",
     )
     @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
     @click.pass_context
@@ -252,6 +252,4 @@ def _make_judge() -> click.Command:
     return judge
 
 
-judge_command = _make_judge()
-
-commands = [framework, judge_command]
+frameworks_group.add_command(_make_judge())

@@ -1,4 +1,4 @@
-"""``grip import``: validate an LA's case extract and load it (docs/import.md).
+"""``grip casedata import``: validate an LA's case extract and load it (docs/import.md).
 
 A thin shell over :func:`grip.casedata.importer.import_extract`. Exit code 0 when the LA's
 data now matches the extract (loaded, or already loaded) or, with ``--check-only``, when the
@@ -215,6 +215,3 @@ def import_command(
 def _outcome_line(result: ImportResult) -> str:
     took = result.timings.get("total", result.timings.get("validate", 0.0))
     return f"{result.outcome}: {result.message} ({took:.1f} s)"
-
-
-commands = [import_command]

@@ -9,26 +9,16 @@ import click
 
 from grip.access import clock
 from grip.access.scope import Scope, scoped
-from grip.cli.common import settings_from_env
+from grip.cli.common import DATE, engine_from_env
 from grip.inspections.pathway import plan_for
 from grip.inspections.records import list_inspections
 from grip.inspections.rules import rules
 from grip.inspections.timeline import TimelineError, compute, date_problems, type_ids
-from grip.store.db import make_engine
 
 
 @click.group("inspections")
 def inspections() -> None:
     """Inspections and visits under the ILACS framework (Ofsted 170040)."""
-
-
-def _iso_date(value: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r}: expected a date as YYYY-MM-DD", param_hint=option
-        ) from None
 
 
 @inspections.command("timeline")
@@ -42,20 +32,21 @@ def _iso_date(value: str, option: str) -> dt.date:
 @click.option(
     "--fieldwork-start",
     required=True,
+    type=DATE,
     help="YYYY-MM-DD: Monday of week 1 (standard, short), the first day on site (focused "
     "visit), the Monday of the visit week (monitoring visit), the day of an action planning "
     "visit.",
 )
 @click.option("--framework", default="ilacs-2017", show_default=True, help="Framework id.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def timeline(type_id: str, fieldwork_start: str, framework: str, as_json: bool) -> None:
+def timeline(type_id: str, fieldwork_start: dt.date, framework: str, as_json: bool) -> None:
     """Every date from the notification to the published report, with its paragraph.
 
     A date the rules forbid (a bank holiday or weekend, the wrong weekday for the type,
     Christmas and New Year, August for inspections) exits non-zero with the reason and the
     paragraph of the ILACS framework (Ofsted 170040).
     """
-    start = _iso_date(fieldwork_start, "--fieldwork-start")
+    start = fieldwork_start
     try:
         problems = date_problems(type_id, start, framework)
         if problems:
@@ -79,7 +70,7 @@ def timeline(type_id: str, fieldwork_start: str, framework: str, as_json: bool) 
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def plan(la_code: str, as_json: bool) -> None:
     """The LA's pathway (paras 17-24) and what is due next, from its inspection history."""
-    engine = make_engine(settings_from_env().resolved_database_url)
+    engine = engine_from_env()
     try:
         with scoped(engine, Scope(la_code=la_code)) as db:
             result = plan_for(db, la_code, clock.now().date())
@@ -111,7 +102,7 @@ def _window(earliest: dt.date | None, latest: dt.date | None) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def list_(la_code: str, as_json: bool) -> None:
     """The LA's inspections and visits."""
-    engine = make_engine(settings_from_env().resolved_database_url)
+    engine = engine_from_env()
     try:
         with scoped(engine, Scope(la_code=la_code)) as db:
             rows = [
@@ -134,6 +125,3 @@ def list_(la_code: str, as_json: bool) -> None:
     for r in rows:
         start = r["fieldwork_start"] or "undated"
         click.echo(f"{r['id']}  {start:<10}  {r['type']:<22} {r['kind']:<5} {r['state']}")
-
-
-commands = [inspections]

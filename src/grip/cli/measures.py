@@ -9,19 +9,32 @@ from pathlib import Path
 
 import click
 
-from grip.cli.common import settings_from_env
+from grip.cli.common import DATE, engine_from_env, settings_from_env
 
 
-def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+class _MeasuresGroup(click.Group):
+    """``grip measures``; the previous release's ``grip measures compute --la …`` runs
+    ``compute``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0].startswith("-") and args[0] not in ("-h", "--help"):
+            click.echo(
+                "DeprecationWarning: 'grip measures compute --la …' is deprecated; "
+                "use 'grip measures compute --la …' instead.",
+                err=True,
+            )
+            args = ["compute", *args]
+        return super().parse_args(ctx, args)
 
 
-@click.command("measures")
+@click.group("measures", cls=_MeasuresGroup)
+def measures() -> None:
+    """Statutory timescales, DfE indicators and drift lists for an LA."""
+
+
+@measures.command("compute")
 @click.option("--la", "la_code", required=True, help="LA code.")
-@click.option("--date", "on", required=True, callback=_parse_date, help="Date, YYYY-MM-DD.")
+@click.option("--date", "on", required=True, type=DATE, help="Date, YYYY-MM-DD.")
 @click.option("--months", default=12, show_default=True, type=click.IntRange(1, 60),
               help="Monthly points ending on the date.")  # fmt: skip
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
@@ -30,7 +43,7 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str) -> dat
               help="List every child behind every figure in the pack, not only those not "
               "meeting a measure.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print every measure as JSON.")
-def measures(
+def compute(
     la_code: str, on: date, months: int, out: Path | None, all_children: bool, as_json: bool
 ) -> None:
     """Every measure for an LA at a date and each month before it; pack or JSON.
@@ -40,10 +53,9 @@ def measures(
     from grip.access import audit
     from grip.measures.engine import MeasuresError, compute
     from grip.measures.pack import pack_bytes
-    from grip.store.db import make_engine
 
     settings = settings_from_env()
-    engine = make_engine(settings.resolved_database_url)
+    engine = engine_from_env()
     try:
         try:
             run = compute(engine, la_code, on, months, settings=settings)
@@ -74,7 +86,7 @@ def measures(
         engine.dispose()
 
 
-@click.command("measures-settings")
+@measures.command("settings")
 @click.option("--la", "la_code", required=True, help="LA code.")
 @click.option("--population", type=click.IntRange(min=1), help="Children aged 0-17 in the LA.")
 @click.option(
@@ -90,10 +102,9 @@ def measures_settings(
     from sqlalchemy.exc import IntegrityError
 
     from grip.measures.engine import la_standards, set_la_standards
-    from grip.store.db import make_engine
 
     settings = settings_from_env()
-    engine = make_engine(settings.resolved_database_url)
+    engine = engine_from_env()
     try:
         set_la_standards(
             engine,
@@ -113,12 +124,9 @@ def measures_settings(
     )
 
 
-@click.command("measures-docs")
+@measures.command("docs")
 def measures_docs() -> None:
     """Regenerate docs/measures.md from the measure definitions."""
     from grip.measures.docs import write
 
     click.echo(f"wrote {write()}")
-
-
-commands = [measures, measures_settings, measures_docs]

@@ -15,37 +15,14 @@ from typing import Any
 
 import click
 
-from grip.cli.common import settings_from_env
+from grip.cli.common import DATE, engine_from_env
 
 GRADE_CHOICE = click.Choice(["outstanding", "good", "requires-improvement", "inadequate"])
 
 
 def _engine() -> Any:
     """The database engine, after checking that the register's tables are there."""
-    from sqlalchemy import inspect
-
-    from grip.store.db import make_engine
-
-    url = settings_from_env().resolved_database_url
-    engine = make_engine(url)
-    try:
-        present = inspect(engine).has_table("outcome_report")
-    except Exception as exc:  # the driver's own errors: unreachable server, bad file
-        raise click.ClickException(f"cannot open the database at {url}: {exc}") from exc
-    if not present:
-        raise click.ClickException(
-            f"the database at {url} has no outcomes register yet: run `grip db upgrade` first"
-        )
-    return engine
-
-
-def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+    return engine_from_env("outcome_report")
 
 
 def _la_code(text: str) -> str:
@@ -122,10 +99,8 @@ def import_cmd(paths: tuple[Path, ...]) -> None:
 @click.option(
     "--judgement", default="overall", show_default=True, help="Judgement --grade applies to."
 )
-@click.option(
-    "--from", "date_from", callback=_date, help="Fieldwork ended on or after, YYYY-MM-DD."
-)
-@click.option("--to", "date_to", callback=_date, help="Fieldwork ended on or before, YYYY-MM-DD.")
+@click.option("--from", "date_from", type=DATE, help="Fieldwork ended on or after, YYYY-MM-DD.")
+@click.option("--to", "date_to", type=DATE, help="Fieldwork ended on or before, YYYY-MM-DD.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def list_cmd(
     region: str | None, framework: str | None, grade: str | None, judgement: str,
@@ -267,6 +242,3 @@ def neighbours_cmd(la: str, as_json: bool) -> None:
         )
     for t, count, _ in view.themes[:5]:
         click.echo(f"  theme among improved neighbours: {t} ({count})")
-
-
-commands = [outcomes]

@@ -13,14 +13,13 @@ from sqlalchemy.orm import Session
 from grip.access.models import Membership, User
 from grip.access.scope import Scope, scoped
 from grip.audits.lifecycle import As
-from grip.cli.common import settings_from_env
+from grip.cli.common import engine_from_env
 from grip.documents.render import render
 from grip.selfeval import service
 from grip.selfeval.document import to_document
 from grip.selfeval.evidence import EvidenceError
 from grip.selfeval.readiness import readiness as readiness_of
 from grip.store.base import LocalAuthority
-from grip.store.db import make_engine
 
 DATE = click.DateTime(["%Y-%m-%d"])
 
@@ -49,7 +48,7 @@ def _actor(db: Session, la_code: str, username: str) -> As:
 @click.option("--refresh", is_flag=True, help="Re-draw the evidence of an existing one at --on.")
 def draft(la_code: str, year: int, on: dt.datetime, username: str, refresh: bool) -> None:
     """Open the year's self-evaluation (drafting its evidence if new), or refresh it."""
-    engine = make_engine(settings_from_env().resolved_database_url)
+    engine = engine_from_env()
     try:
         with scoped(engine, Scope(la_code=la_code)) as db:
             actor = _actor(db, la_code, username)
@@ -75,7 +74,7 @@ def draft(la_code: str, year: int, on: dt.datetime, username: str, refresh: bool
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder to write to.")
 def export(la_code: str, year: int, out: Path) -> None:
     """Write the self-evaluation as DOCX and PDF."""
-    engine = make_engine(settings_from_env().resolved_database_url)
+    engine = engine_from_env()
     try:
         with scoped(engine, Scope(la_code=la_code)) as db:
             se = service.get(db, la_code, year)
@@ -100,7 +99,7 @@ def export(la_code: str, year: int, out: Path) -> None:
 @click.option("--on", type=DATE, default=None, help="Date (default today).")
 def readiness(la_code: str, on: dt.datetime | None) -> None:
     """Readiness at a glance: self-evaluation age, Annex A, audited cases, actions, measures."""
-    engine = make_engine(settings_from_env().resolved_database_url)
+    engine = engine_from_env()
     try:
         with scoped(engine, Scope(la_code=la_code)) as db:
             r = readiness_of(db, la_code, on.date() if on else dt.date.today())
@@ -115,6 +114,3 @@ def readiness(la_code: str, on: dt.datetime | None) -> None:
     click.echo(f"overdue actions: {r.overdue_actions}")
     click.echo("measures worse than a year ago: " + (", ".join(r.worse_measures) or "none"))
     click.echo("inspections: " + ("; ".join(r.inspections) or "no inspection history recorded"))
-
-
-commands = [selfeval]

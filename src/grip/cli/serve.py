@@ -19,6 +19,3 @@ def serve(host: str, port: int) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.resolved_database_url)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
-
-
-commands = [serve]

@@ -1,20 +1,15 @@
-"""``grip synth``: write a synthetic authority's case extract (see docs/synthetic-authority.md)."""
+"""``grip casedata synth``: write a synthetic authority's case extract (see
+docs/synthetic-authority.md)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
 from grip.casedata.synth import DEFAULT_LA_CODE, MAX_DEFECT_RATE, SynthError, synthesise
-
-
-def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str) -> date:
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+from grip.cli.common import DATE
 
 
 @click.command("synth")
@@ -29,7 +24,7 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str) -> dat
     "--as-of",
     "as_of",
     required=True,
-    callback=_parse_date,
+    type=DATE,
     help="Extract date, YYYY-MM-DD: nothing happens after it.",
 )
 @click.option(
@@ -77,6 +72,3 @@ def synth(
     )
     if result.defects:
         click.echo(f"{len(result.defects)} planted defects listed in {result.defects_path}")
-
-
-commands = [synth]

@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 from grip.access import audit, users
 from grip.access.models import Membership, User
 from grip.access.roles import UnknownRole, policy
-from grip.cli.common import settings_from_env
-from grip.store.db import make_engine, transaction
+from grip.cli.common import DATE, engine_from_env
+from grip.store.db import transaction
 
 _CLI_ACTOR = audit.Actor(username="cli", source_ip="local")
 
 
 def _engine() -> Engine:
-    return make_engine(settings_from_env().resolved_database_url)
+    return engine_from_env()
 
 
 def _show(creds: users.NewCredentials) -> None:
@@ -30,13 +30,9 @@ def _show(creds: users.NewCredentials) -> None:
     click.echo("These are shown once. The password must be changed at first sign-in.")
 
 
-def _expiry(value: str | None) -> dt.datetime | None:
-    if not value:
+def _expiry(day: dt.date | None) -> dt.datetime | None:
+    if day is None:
         return None
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r}: expected a date as YYYY-MM-DD") from None
     return dt.datetime(day.year, day.month, day.day, 23, 59, tzinfo=dt.UTC)
 
 
@@ -81,8 +77,12 @@ def create_admin(username: str, la_code: str, la_name: str | None) -> None:
 @click.option("--la", "la_code", required=True)
 @click.option("--role", required=True, help=f"One of: {', '.join(policy().roles)}.")
 @click.option("--name", "display_name", default="", help="Full name.")
-@click.option("--expires", default=None, help="Access ends on YYYY-MM-DD (inspectors: needed).")
-def create(username: str, la_code: str, role: str, display_name: str, expires: str | None) -> None:
+@click.option(
+    "--expires", default=None, type=DATE, help="Access ends on YYYY-MM-DD (inspectors: needed)."
+)
+def create(
+    username: str, la_code: str, role: str, display_name: str, expires: dt.date | None
+) -> None:
     """Create a user with a role in an LA; prints one-time credentials."""
     engine = _engine()
     try:
@@ -135,7 +135,7 @@ def _change(
     username: str,
     la_code: str | None = None,
     role: str | None = None,
-    expires: str | None = None,
+    expires: dt.date | None = None,
 ) -> users.NewCredentials | None:
     engine = _engine()
     creds = None
@@ -189,8 +189,10 @@ def enable(username: str) -> None:
 @click.argument("username")
 @click.option("--la", "la_code", required=True)
 @click.option("--role", required=True)
-@click.option("--expires", default=None, help="Access ends on YYYY-MM-DD (inspectors: needed).")
-def grant(username: str, la_code: str, role: str, expires: str | None) -> None:
+@click.option(
+    "--expires", default=None, type=DATE, help="Access ends on YYYY-MM-DD (inspectors: needed)."
+)
+def grant(username: str, la_code: str, role: str, expires: dt.date | None) -> None:
     """Give a user a role in an LA (replacing their role there)."""
     _change("grant", username, la_code, role, expires)
     click.echo(f"{username} is {role} in {la_code}")
@@ -237,6 +239,3 @@ def inspection_sample(username: str, la_code: str, person_ids: tuple[str, ...]) 
     finally:
         engine.dispose()
     click.echo(f"{username} may see {len(set(person_ids))} cases in {la_code}")
-
-
-commands = [users_group]

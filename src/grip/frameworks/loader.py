@@ -66,7 +66,7 @@ def input_schema() -> dict[str, Any]:
 
 
 def show_schema() -> dict[str, Any]:
-    """The JSON schema of ``grip framework show --json`` (a framework as loaded)."""
+    """The JSON schema of ``grip frameworks show --json`` (a framework as loaded)."""
     schema: dict[str, Any] = json.loads(SHOW_SCHEMA_PATH.read_text(encoding="utf-8"))
     return schema
 

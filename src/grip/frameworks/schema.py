@@ -1,7 +1,7 @@
 """Write the published JSON schemas from the models: ``python -m grip.frameworks.schema``.
 
 ``framework.schema.json`` is what a framework YAML file must satisfy; ``show.schema.json`` is the
-shape of ``grip framework show --json``. A test fails when the files and the models differ.
+shape of ``grip frameworks show --json``. A test fails when the files and the models differ.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 from grip.casedata.models import CASE_TABLES
 from grip.measures import rules
 from grip.measures.engine import LAStandards, la_standards
-from grip.settings import Settings
+from grip.measures.standards import VisitDefaults
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,7 @@ def child_compliance(
     person_id: str,
     on: date,
     *,
-    settings: Settings | None = None,
+    settings: VisitDefaults | None = None,
     standards: LAStandards | None = None,
 ) -> ChildCompliance:
     """The child's timescale compliance on ``on``: assessments, ICPC, plan and care reviews, visits.

@@ -53,8 +53,13 @@ from grip.measures.results import (
     value_of,
 )
 from grip.measures.sqlkit import SqlContext
-from grip.measures.standards import LAStandards, MeasuresError, la_standards, set_la_standards
-from grip.settings import Settings
+from grip.measures.standards import (
+    LAStandards,
+    MeasuresError,
+    VisitDefaults,
+    la_standards,
+    set_la_standards,
+)
 
 __all__ = [
     "ADOPTION_PLACEMENTS",
@@ -235,7 +240,7 @@ def compute(
     on: date,
     months: int = 12,
     *,
-    settings: Settings | None = None,
+    settings: VisitDefaults | None = None,
     definitions: Definitions | None = None,
     measure_ids: Sequence[str] | None = None,
 ) -> MeasuresRun:

@@ -9,7 +9,8 @@ from grip.store.base import Base, LAOwned
 
 
 class MeasuresLASetting(LAOwned, Base):
-    """One row per LA. Empty fields fall back to ``grip.settings.Settings`` defaults.
+    """One row per LA. Empty fields fall back to the defaults the caller passes
+    (``grip.measures.standards.la_standards``).
 
     ``child_population`` is the LA's resident population aged 0-17 (ONS mid-year estimate), the
     denominator of every "per 10,000 children" measure; it is not in the case extract.

@@ -7,10 +7,9 @@ use them without importing the engine.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import Engine, insert, select, update
-
-from grip.settings import Settings
 
 
 class MeasuresError(ValueError):
@@ -26,11 +25,32 @@ class LAStandards:
     cin_visit_working_days: int
 
 
-def la_standards(engine: Engine, la_code: str, settings: Settings | None = None) -> LAStandards:
-    """The LA's measures settings, falling back to ``Settings`` for the visit standards."""
+class VisitDefaults(Protocol):
+    """The visit standards to use where an LA has set none (``grip.settings.Settings`` is one;
+    the shells pass it, so domain code never reads the environment)."""
+
+    @property
+    def cp_visit_working_days(self) -> int: ...
+
+    @property
+    def cin_visit_working_days(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class DefaultVisitStandards:
+    """The defaults Grip ships with (the same as ``Settings``' own defaults)."""
+
+    cp_visit_working_days: int = 10
+    cin_visit_working_days: int = 20
+
+
+def la_standards(
+    engine: Engine, la_code: str, settings: VisitDefaults | None = None
+) -> LAStandards:
+    """The LA's measures settings, falling back to ``settings`` for the visit standards."""
     from grip.measures.models import MeasuresLASetting
 
-    settings = settings or Settings()
+    settings = settings or DefaultVisitStandards()
     t = MeasuresLASetting.__table__
     # Core, not ORM: a system read of the LA's own settings, outside any user's case scope.
     with engine.connect() as conn:

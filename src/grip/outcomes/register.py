@@ -44,7 +44,7 @@ def _now() -> dt.datetime:
 
 
 def check_judgements(framework_id: str, judgements: dict[str, str]) -> None:
-    """Every judgement id and grade must be the framework's (``grip framework show ID``)."""
+    """Every judgement id and grade must be the framework's (``grip frameworks show ID``)."""
     try:
         fw = frameworks.load(framework_id)
     except KeyError as exc:

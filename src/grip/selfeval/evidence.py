@@ -24,8 +24,8 @@ from grip.audits.reports import quarter_months
 from grip.casedata.models import CASE_TABLES
 from grip.measures.definitions import load_definitions
 from grip.measures.engine import MeasuresError, compute
+from grip.measures.standards import VisitDefaults
 from grip.selfeval.structure import load_structure
-from grip.settings import Settings
 from grip.store.db import la_engine
 
 TREND_MONTHS = 12
@@ -65,7 +65,7 @@ def check_date(db: Session, la_code: str, on: dt.date, today: dt.date) -> None:
 
 
 def measure_panels(
-    engine: Engine, la_code: str, on: dt.date, settings: Settings | None = None
+    engine: Engine, la_code: str, on: dt.date, settings: VisitDefaults | None = None
 ) -> dict[str, list[dict[str, Any]]]:
     """Per judgement area, each headline measure at ``on``: value, 12-month trend and the
     value a year earlier, exactly as :func:`grip.measures.engine.compute` gives them."""
@@ -120,7 +120,7 @@ def audit_panel(
     db: Session,
     la_code: str,
     on: dt.date,
-    settings: Settings | None = None,
+    settings: VisitDefaults | None = None,
     hidden: frozenset[str] = frozenset(),
     panel_id: str = "audits",
 ) -> dict[str, Any]:
@@ -190,7 +190,7 @@ def audit_cohorts(db: Session, la_code: str, quarter: str) -> dict[str, str]:
 
 
 def area_audit_panels(
-    db: Session, la_code: str, on: dt.date, everyone: dict[str, Any], settings: Settings | None
+    db: Session, la_code: str, on: dt.date, everyone: dict[str, Any], settings: VisitDefaults | None
 ) -> dict[str, dict[str, Any]]:
     """Per judgement area, the audit panel of the audits of its cohort (``structure.yaml``):
     the same report, with the other cohort's audits left out. An area whose cohort is ``all``
@@ -301,7 +301,7 @@ def action_panel(db: Session, la_code: str, on: dt.date) -> dict[str, Any]:
 
 
 def draft(
-    db: Session, la_code: str, on: dt.date, settings: Settings | None = None
+    db: Session, la_code: str, on: dt.date, settings: VisitDefaults | None = None
 ) -> dict[str, Any]:
     """Every evidence panel at ``on``."""
     engine = cast(Engine, db.get_bind())

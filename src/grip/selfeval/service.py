@@ -20,10 +20,10 @@ from grip.access.audit import record_event
 from grip.access.models import User
 from grip.access.roles import policy
 from grip.audits.lifecycle import Actor
+from grip.measures.standards import VisitDefaults
 from grip.selfeval import evidence
 from grip.selfeval.models import SelfEvaluation, SelfEvaluationVersion
 from grip.selfeval.structure import load_structure
-from grip.settings import Settings
 
 WRITE = "selfeval:write"
 
@@ -92,7 +92,7 @@ def open_year(
     year: int,
     actor: Actor,
     on: dt.date,
-    settings: Settings | None = None,
+    settings: VisitDefaults | None = None,
 ) -> tuple[SelfEvaluation, bool]:
     """The year's self-evaluation and whether it was created now: an existing one is opened,
     never duplicated; a new one is drafted with evidence at ``on``."""
@@ -128,7 +128,7 @@ def refresh(
     actor: Actor,
     on: dt.date,
     loaded_version: int,
-    settings: Settings | None = None,
+    settings: VisitDefaults | None = None,
 ) -> list[str]:
     """Re-draw every panel at ``on`` (para 35), never touching the author's text; returns
     what moved."""

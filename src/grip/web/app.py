@@ -22,6 +22,7 @@ from jinja2 import (
 from starlette.routing import BaseRoute, Mount, Route
 
 from grip import __version__
+from grip.jobs import JobRegistry
 from grip.settings import Settings
 from grip.store.db import make_engine, session_factory
 from grip.web import navigation, routes
@@ -67,6 +68,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = make_engine(settings.resolved_database_url)
     app.state.sessions = session_factory(app.state.engine)
     app.state.templates = make_templates()
+    # Heavy work (Annex A builds, workbook checks) runs here, off the request.
+    app.state.jobs = JobRegistry(settings.heavy_jobs_overall, settings.heavy_jobs_per_user)
     install_security(app)
     if settings.frontend_dir.is_dir():
         app.mount(

@@ -26,6 +26,7 @@ from fastapi.responses import (
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from grip.jobs import Busy, user_owner
 from grip.web import navigation
 from grip.web.security import (
     UNSAFE_METHODS,
@@ -206,6 +207,27 @@ def error_response(request: Request, status: int, detail: str | None = None) -> 
     return JSONResponse({"detail": message}, status_code=status)
 
 
+def busy_response(request: Request, exc: Busy) -> Response:
+    """The page for a heavy job over its limit: 429 when it is the user's own limit (with
+    links to their running jobs), 503 when the whole service is at its limit; both say what to
+    do and when to try again (``Retry-After``)."""
+    status = 429 if exc.per_user else 503
+    principal = getattr(request.state, "principal", None)
+    running = request.app.state.jobs.active_for(user_owner(principal.user_id)) if principal else []
+    headers = {"Retry-After": str(exc.retry_after)}
+    if not _wants_html(request):
+        return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
+    html = request.app.state.templates.get_template("jobs/busy.html").render(
+        request=request,
+        title="Too many jobs running",
+        message=str(exc),
+        running=running,
+        status=status,
+        principal=principal,
+    )
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
 class DropQueryStrings(logging.Filter):
     """Access-log filter: log the path without its query string (search terms and filters may
     hold child data)."""
@@ -283,6 +305,11 @@ def install(app: FastAPI) -> None:
         )
         return response
 
+    async def busy(request: Request, exc: Exception) -> Any:
+        assert isinstance(exc, Busy)
+        return busy_response(request, exc)
+
+    app.add_exception_handler(Busy, busy)
     app.add_exception_handler(SignInRequired, sign_in_required)
     app.add_exception_handler(PasswordChangeRequired, password_change)
     app.add_exception_handler(StarletteHTTPException, http_error)

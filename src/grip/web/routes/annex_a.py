@@ -13,30 +13,30 @@ from __future__ import annotations
 
 import json
 import secrets
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
-from starlette.datastructures import UploadFile
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.datastructures import FormData, UploadFile
 
 from grip.access import audit
-from grip.annex_a import guard
-from grip.annex_a.builder import BuildError, build
-from grip.annex_a.checker import check_workbook
-from grip.annex_a.spec import DEFAULT_SPEC, SpecError, available_specs, load_spec
-from grip.annex_a.workbook import write_xlsx
+from grip.access.principal import Principal
+from grip.annex_a import guard, tasks
+from grip.annex_a.spec import DEFAULT_SPEC, Spec, SpecError, available_specs, load_spec
+from grip.jobs import DONE, FAILED, Busy, Job, Progress, user_owner
 from grip.store.db import la_engine
 from grip.web.deps import render
-from grip.web.security import CurrentPrincipal, client_actor, csrf_token, requires
+from grip.web.security import CurrentPrincipal, FormBody, client_actor, csrf_token, requires
 
 router = APIRouter()
 
 REPORT_SECONDS = 24 * 3600
 PAGE_ROWS = 500
+BUILD, CHECK = "annex_a.build", "annex_a.check"
+JOB_URL = "/annex-a/jobs/{id}"
 
 
 def _reports_dir(request: Request) -> Path:
@@ -47,6 +47,17 @@ def _reports_dir(request: Request) -> Path:
         if now - old.stat().st_mtime > REPORT_SECONDS:
             old.unlink(missing_ok=True)
     return d
+
+
+def _owner(principal: Principal) -> str:
+    """Whose job limit a job counts against: the user's, whichever LA they are working in."""
+    return user_owner(principal.user_id)
+
+
+def _job(request: Request, principal: Principal, job_id: str) -> Job | None:
+    """The principal's own job in this LA, if it exists and has not been forgotten."""
+    job: Job | None = request.app.state.jobs.get(job_id, _owner(principal))
+    return job if job is not None and job.scope == principal.la_code else None
 
 
 def _specs() -> list[tuple[str, str]]:
@@ -74,12 +85,11 @@ def build_page(request: Request, principal: CurrentPrincipal) -> Response:
     return _page(request, principal, "annex_a/build.html", title="Annex A", today=date.today())
 
 
-@router.post("/annex-a/build", dependencies=[requires("annex_a:build")])
-async def build_download(request: Request, principal: CurrentPrincipal) -> Response:
-    """Build all eleven lists for the principal's LA and return the workbook as a download."""
-    form = await request.form()
+def _build_form(form: FormData) -> tuple[str, date | None, Spec | None, dict[str, str]]:
+    """The build form's date and spec, and an error per field that is wrong."""
     when, spec_id = str(form.get("date") or ""), str(form.get("spec") or DEFAULT_SPEC)
     errors: dict[str, str] = {}
+    d = spec = None
     try:
         d = date.fromisoformat(when)
     except ValueError:
@@ -88,7 +98,14 @@ async def build_download(request: Request, principal: CurrentPrincipal) -> Respo
         spec = load_spec(spec_id)
     except SpecError:
         errors["spec"] = "Choose one of the listed specs"
-    if errors:
+    return when, d, spec, errors
+
+
+@router.post("/annex-a/build", dependencies=[requires("annex_a:build")])
+def build_download(request: Request, principal: CurrentPrincipal, form: FormBody) -> Response:
+    """Start building all eleven lists for the principal's LA; show the job's page."""
+    when, d, spec, errors = _build_form(form)
+    if errors or d is None or spec is None:
         return _page(
             request,
             principal,
@@ -99,43 +116,29 @@ async def build_download(request: Request, principal: CurrentPrincipal) -> Respo
             errors=errors,
             value=when,
         )
-    try:
-        # la_engine: on PostgreSQL the app's role sees an LA's rows only with its LA set.
-        engine = la_engine(request.app.state.engine, principal.la_code)
-        annex = build(engine, principal.la_code, d, spec)
-    except BuildError as exc:
-        return _page(
-            request,
-            principal,
-            "annex_a/build.html",
-            400,
-            title="Annex A",
-            today=date.today(),
-            errors={"date": str(exc)},
-            value=when,
+    # la_engine: on PostgreSQL the app's role sees an LA's rows only with its LA set.
+    engine = la_engine(request.app.state.engine, principal.la_code)
+    actor = client_actor(request, principal)
+    on, loaded = d, spec
+
+    def job(report: Progress) -> tasks.BuiltWorkbook:
+        built = tasks.build_workbook(engine, principal.la_code, on, loaded, report)
+        audit.record_event(
+            request.app.state.engine,
+            action="export.annex_a",
+            actor=actor,
+            la_code=principal.la_code,
+            object_type="annex_a",
+            object_id=on.isoformat(),
+            detail=f"spec {loaded.id}; rows {built.rows}",
         )
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "annex-a.xlsx"
-        write_xlsx(annex, out)
-        data = out.read_bytes()
-    audit.record_event(
-        request.app.state.engine,
-        action="export.annex_a",
-        actor=client_actor(request, principal),
-        la_code=principal.la_code,
-        object_type="annex_a",
-        object_id=d.isoformat(),
-        detail=f"spec {spec.id}; rows {sum(annex.counts().values())}",
-    )
-    name = f"annex-a-{principal.la_code}-{d.isoformat()}-{spec.id}.xlsx"
-    return Response(
-        data,
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
-        },
-    )
+        return built
+
+    started = request.app.state.jobs.submit(
+        BUILD, _owner(principal), f"Annex A as at {on:%-d %B %Y}", job,
+        scope=principal.la_code, url=JOB_URL,
+    )  # fmt: skip
+    return RedirectResponse(started.url, status_code=303)
 
 
 @router.get("/annex-a/check", dependencies=[requires("annex_a:check")])
@@ -144,15 +147,11 @@ def check_page(request: Request, principal: CurrentPrincipal) -> Response:
     return _page(request, principal, "annex_a/check.html", title="Check an Annex A workbook")
 
 
-@router.post("/annex-a/check", dependencies=[requires("annex_a:check")])
-async def check_upload(request: Request, principal: CurrentPrincipal) -> Response:
-    """Check an uploaded workbook (guarded, parsed in a limited child process)."""
-    form = await request.form()
-    upload = form.get("workbook")
-    spec_id = str(form.get("spec") or DEFAULT_SPEC)
-    when = str(form.get("date") or "")
+def _check_form(form: FormData) -> tuple[str, date | None, Spec | None, dict[str, str]]:
+    """The check form's date (optional) and spec, and an error per field that is wrong."""
+    spec_id, when = str(form.get("spec") or DEFAULT_SPEC), str(form.get("date") or "")
     errors: dict[str, str] = {}
-    d: date | None = None
+    d = spec = None
     if when:
         try:
             d = date.fromisoformat(when)
@@ -162,51 +161,107 @@ async def check_upload(request: Request, principal: CurrentPrincipal) -> Respons
         spec = load_spec(spec_id)
     except SpecError:
         errors["spec"] = "Choose one of the listed specs"
+    upload = form.get("workbook")
     if not isinstance(upload, UploadFile) or not upload.filename:
         errors["workbook"] = "Choose an Excel workbook (.xlsx) to check"
-    if errors:
+    return when, d, spec, errors
+
+
+def _save_upload(request: Request, upload: UploadFile, display: str) -> Path | str:
+    """Copy the upload to the uploads folder (kept only until its check ends); or the error."""
+    folder = Path(request.app.state.settings.data_dir) / "annex_a_uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{secrets.token_urlsafe(12)}.xlsx"
+    size = 0
+    upload.file.seek(0)
+    with path.open("wb") as fh:
+        while chunk := upload.file.read(1 << 20):
+            size += len(chunk)
+            if size > guard.MAX_FILE_BYTES:
+                fh.close()
+                path.unlink(missing_ok=True)
+                return f"{display} is larger than {guard.MAX_FILE_BYTES // (1024 * 1024)} MB"
+            fh.write(chunk)
+    return path
+
+
+@router.post("/annex-a/check", dependencies=[requires("annex_a:check")])
+def check_upload(request: Request, principal: CurrentPrincipal, form: FormBody) -> Response:
+    """Start checking an uploaded workbook (guarded, parsed in a limited child process); show
+    the job's page, which moves on to the problems when the check is done."""
+    when, d, spec, errors = _check_form(form)
+    upload = form.get("workbook")
+    if not errors and isinstance(upload, UploadFile) and spec is not None:
+        display = Path(upload.filename or "workbook.xlsx").name[:120]
+        saved = _save_upload(request, upload, display)
+        if isinstance(saved, str):
+            errors["workbook"] = saved
+    if errors or spec is None or not isinstance(saved, Path):
         return _page(
-            request,
-            principal,
-            "annex_a/check.html",
-            400,
-            title="Check an Annex A workbook",
-            errors=errors,
-            value=when,
+            request, principal, "annex_a/check.html", 400,
+            title="Check an Annex A workbook", errors=errors, value=when,
+        )  # fmt: skip
+    reports, owner, loaded, path = _reports_dir(request), _owner(principal), spec, saved
+
+    def job(report: Progress) -> str:
+        checked = tasks.check_upload(path, loaded, d, display, report)
+        token = secrets.token_urlsafe(18)
+        payload = {"user_id": principal.user_id, "la": principal.la_code}
+        payload["report"] = checked.to_dict()
+        (reports / f"{token}.json").write_text(json.dumps(payload), encoding="utf-8")
+        return token
+
+    try:
+        started = request.app.state.jobs.submit(
+            CHECK, owner, f"Check of {display}", job, scope=principal.la_code, url=JOB_URL
         )
-    assert isinstance(upload, UploadFile)
-    display = Path(upload.filename or "workbook.xlsx").name[:120]
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "upload.xlsx"
-        size = 0
-        with path.open("wb") as fh:
-            while chunk := await upload.read(1 << 20):
-                size += len(chunk)
-                if size > guard.MAX_FILE_BYTES:
-                    errors["workbook"] = (
-                        f"{display} is larger than {guard.MAX_FILE_BYTES // (1024 * 1024)} MB"
-                    )
-                    break
-                fh.write(chunk)
-        if not errors:
-            try:
-                report = check_workbook(path, spec, d, display)
-            except guard.WorkbookRefused as exc:
-                errors["workbook"] = str(exc)
-    if errors:
+    except Busy:
+        path.unlink(missing_ok=True)
+        raise
+    return RedirectResponse(started.url, status_code=303)
+
+
+@router.get("/annex-a/jobs/{job_id}", dependencies=[requires("annex_a:read")])
+def job_page(request: Request, principal: CurrentPrincipal, job_id: str) -> Response:
+    """A build or check in progress: its state (as JSON for the page's own polling), then its
+    result: the download for a build, the problems for a check, or why it failed."""
+    job = _job(request, principal, job_id)
+    if job is None:
         return _page(
-            request,
-            principal,
-            "annex_a/check.html",
-            400,
-            title="Check an Annex A workbook",
-            errors=errors,
-            value=when,
+            request, principal, "annex_a/job.html", 404, title="Annex A job not found", job=None
         )
-    token = secrets.token_urlsafe(18)
-    payload = {"user_id": principal.user_id, "la": principal.la_code, "report": report.to_dict()}
-    (_reports_dir(request) / f"{token}.json").write_text(json.dumps(payload), encoding="utf-8")
-    return Response(status_code=303, headers={"Location": f"/annex-a/check/{token}"})
+    state = job.state  # read once: the job moves on in its own thread meanwhile
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"state": state, "progress": job.progress, "seconds": job.elapsed()})
+    if state == DONE and job.kind == CHECK:
+        return RedirectResponse(f"/annex-a/check/{job.result}", status_code=303)
+    if state == FAILED:
+        template, field = ("annex_a/check.html", "workbook") if job.kind == CHECK else (
+            "annex_a/build.html", "date")  # fmt: skip
+        return _page(
+            request, principal, template, 400, title=job.label, errors={field: job.error},
+            today=date.today(),
+        )  # fmt: skip
+    return _page(request, principal, "annex_a/job.html", title=job.label, job=job, state=state)
+
+
+@router.get("/annex-a/jobs/{job_id}/download", dependencies=[requires("annex_a:build")])
+def job_download(request: Request, principal: CurrentPrincipal, job_id: str) -> Response:
+    """The workbook a finished build made."""
+    job = _job(request, principal, job_id)
+    if job is None or job.kind != BUILD or job.state != DONE:
+        return _page(
+            request, principal, "annex_a/job.html", 404, title="Annex A job not found", job=None
+        )
+    built: tasks.BuiltWorkbook = job.result
+    return Response(
+        built.data,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f'attachment; filename="{built.filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @router.get("/annex-a/check/{token}", dependencies=[requires("annex_a:check")])

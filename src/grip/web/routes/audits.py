@@ -32,7 +32,14 @@ from grip.audits.rules import lifecycle
 from grip.audits.sampling import picks_for, sample_month
 from grip.audits.templates import AGREEMENT, ANSWERS, GRADES, all_templates, load_template
 from grip.web.deps import render
-from grip.web.security import CurrentPrincipal, ScopedDB, client_actor, csrf_token, requires
+from grip.web.security import (
+    CurrentPrincipal,
+    FormBody,
+    ScopedDB,
+    client_actor,
+    csrf_token,
+    requires,
+)
 
 router = APIRouter(prefix="/audits")
 
@@ -202,9 +209,10 @@ def sample_page(
 
 
 @router.post("/sample", dependencies=[requires("audits:sample")])
-async def sample_run(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
+def sample_run(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
+) -> Response:
     """Choose and store the month's sample."""
-    form = await request.form()
     month = str(form.get("month") or "")
     try:
         sample_month(
@@ -223,9 +231,10 @@ async def sample_run(request: Request, principal: CurrentPrincipal, db: ScopedDB
 
 
 @router.post("/allocate", dependencies=[requires("audits:manage")])
-async def allocate(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
+def allocate(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
+) -> Response:
     """Allocate a picked case (or a case chosen on the page) to an auditor."""
-    form = await request.form()
     month = str(form.get("month") or "")
     try:
         auditor = _int(form, "auditor_id")
@@ -516,10 +525,14 @@ def _form_input(form: FormData, audit: Audit) -> lc.FormInput:
     return data
 
 
-async def _save(
-    request: Request, audit_id: str, principal: Principal, db: Session, reflection: bool
+def _save(
+    request: Request,
+    audit_id: str,
+    principal: Principal,
+    db: Session,
+    form: FormData,
+    reflection: bool,
 ) -> Response:
-    form = await request.form()
     try:
         audit = lc.get_audit(db, principal.la_code, audit_id)
         version = _int(form, "version")
@@ -544,25 +557,24 @@ async def _save(
 
 
 @router.post("/{audit_id}/save", dependencies=[requires("audits:write")])
-async def save(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def save(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Save the questions, grades or family feedback (and optionally move on a step)."""
-    return await _save(request, audit_id, principal, db, reflection=False)
+    return _save(request, audit_id, principal, db, form, reflection=False)
 
 
 @router.post("/{audit_id}/reflection", dependencies=[requires("audits:reflect")])
-async def save_reflection(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def save_reflection(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Save the worker's reflection sheet (Southwark QA framework 2015, appendix 1 §1.3, §2c)."""
-    return await _save(request, audit_id, principal, db, reflection=True)
+    return _save(request, audit_id, principal, db, form, reflection=True)
 
 
-async def _act(
-    request: Request, audit_id: str, principal: Principal, db: Session, fn: Any
+def _act(
+    request: Request, audit_id: str, principal: Principal, db: Session, form: FormData, fn: Any
 ) -> Response:
-    form = await request.form()
     try:
         audit = lc.get_audit(db, principal.la_code, audit_id)
         fn(audit, form)
@@ -573,8 +585,8 @@ async def _act(
 
 
 @router.post("/{audit_id}/transition", dependencies=[requires("audits:write")])
-async def do_transition(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def do_transition(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Move the audit on (or back) one step."""
 
@@ -588,12 +600,12 @@ async def do_transition(
             note=str(form.get("note") or "") or None,
         )
 
-    return await _act(request, audit_id, principal, db, fn)
+    return _act(request, audit_id, principal, db, form, fn)
 
 
 @router.post("/{audit_id}/moderator", dependencies=[requires("audits:manage")])
-async def appoint(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def appoint(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Appoint the moderator who will grade blind."""
 
@@ -603,12 +615,12 @@ async def appoint(
             raise lc.InvalidInput("choose the moderator")
         lc.appoint_moderator(db, audit, principal, mid, str(form.get("kind") or "second_auditor"))
 
-    return await _act(request, audit_id, principal, db, fn)
+    return _act(request, audit_id, principal, db, form, fn)
 
 
 @router.post("/{audit_id}/moderation", dependencies=[requires("audits:moderate")])
-async def moderate(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def moderate(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """The moderator's blind grades; with ``complete`` set, completes the moderation."""
 
@@ -623,34 +635,34 @@ async def moderate(
         if form.get("complete"):
             lc.transition(db, audit, "complete_moderation", principal, audit.version)
 
-    return await _act(request, audit_id, principal, db, fn)
+    return _act(request, audit_id, principal, db, form, fn)
 
 
 @router.post("/{audit_id}/exempt", dependencies=[requires("audits:exempt")])
-async def exempt(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def exempt(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Exempt the audit from its timescale (head of service, with a reason; §2f)."""
 
     def fn(audit: Audit, form: FormData) -> None:
         lc.exempt(db, audit, principal, str(form.get("reason") or ""), _date(form, "until"))
 
-    return await _act(request, audit_id, principal, db, fn)
+    return _act(request, audit_id, principal, db, form, fn)
 
 
 @router.post("/{audit_id}/chase", dependencies=[requires("audits:manage")])
-async def chase(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def chase(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Record a chase of an overdue audit."""
-    return await _act(
-        request, audit_id, principal, db, lambda audit, _f: lc.chase(db, audit, principal)
+    return _act(
+        request, audit_id, principal, db, form, lambda audit, _f: lc.chase(db, audit, principal)
     )
 
 
 @router.post("/{audit_id}/actions", dependencies=[requires("audits:write")])
-async def add_action(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def add_action(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Add an improvement action."""
 
@@ -667,12 +679,17 @@ async def add_action(
             due_date=due,
         )
 
-    return await _act(request, audit_id, principal, db, fn)
+    return _act(request, audit_id, principal, db, form, fn)
 
 
 @router.post("/{audit_id}/actions/{action_id}", dependencies=[requires("audits:write")])
-async def update_action(
-    request: Request, audit_id: str, action_id: str, principal: CurrentPrincipal, db: ScopedDB
+def update_action(
+    request: Request,
+    audit_id: str,
+    action_id: str,
+    principal: CurrentPrincipal,
+    db: ScopedDB,
+    form: FormBody,
 ) -> Response:
     """Change an action's status, with evidence when done."""
 
@@ -690,12 +707,12 @@ async def update_action(
             completed_on=_date(form, "completed_on"),
         )
 
-    return await _act(request, audit_id, principal, db, fn)
+    return _act(request, audit_id, principal, db, form, fn)
 
 
 @router.post("/{audit_id}/safety", dependencies=[requires("audits:safety")])
-async def raise_concern(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def raise_concern(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Raise an immediate safety concern (§2g): the Director is always told."""
 
@@ -725,12 +742,17 @@ async def raise_concern(
             others=others,
         )
 
-    return await _act(request, audit_id, principal, db, fn)
+    return _act(request, audit_id, principal, db, form, fn)
 
 
 @router.post("/{audit_id}/safety/{concern_id}/close", dependencies=[requires("audits:safety")])
-async def close_concern(
-    request: Request, audit_id: str, concern_id: str, principal: CurrentPrincipal, db: ScopedDB
+def close_concern(
+    request: Request,
+    audit_id: str,
+    concern_id: str,
+    principal: CurrentPrincipal,
+    db: ScopedDB,
+    form: FormBody,
 ) -> Response:
     """Close a safety concern with what was done (a manager)."""
 
@@ -740,12 +762,12 @@ async def close_concern(
             raise lc.NotFound("that concern belongs to another audit")
         ac.close_safety_concern(db, concern, principal, str(form.get("action_taken") or ""))
 
-    return await _act(request, audit_id, principal, db, fn)
+    return _act(request, audit_id, principal, db, form, fn)
 
 
 @router.post("/{audit_id}/iro-copy", dependencies=[requires("audits:write")])
-async def iro_copy(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def iro_copy(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Record the copy sent to the IRO or CP chair (§2j)."""
 
@@ -755,12 +777,12 @@ async def iro_copy(
             raise lc.InvalidInput("give the date the copy was sent")
         lc.record_iro_copy(db, audit, principal, str(form.get("to") or ""), sent)
 
-    return await _act(request, audit_id, principal, db, fn)
+    return _act(request, audit_id, principal, db, form, fn)
 
 
 @router.post("/{audit_id}/hos-discussion", dependencies=[requires("audits:manage")])
-async def hos_discussion(
-    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB
+def hos_discussion(
+    request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Record the head of service's discussion of the case (§2i)."""
 
@@ -770,4 +792,4 @@ async def hos_discussion(
             raise lc.InvalidInput("give the date of the discussion")
         lc.record_hos_discussion(db, audit, principal, on, str(form.get("note") or ""))
 
-    return await _act(request, audit_id, principal, db, fn)
+    return _act(request, audit_id, principal, db, form, fn)

@@ -33,7 +33,7 @@ from grip.evidence.name_guard import NameIndex, NamesFound
 from grip.inspections import InspectionError, InspectionNotFound, get_inspection
 from grip.inspections.models import Inspection
 from grip.web.deps import render
-from grip.web.security import CurrentPrincipal, ScopedDB, csrf_token, record, requires
+from grip.web.security import CurrentPrincipal, FormBody, ScopedDB, csrf_token, record, requires
 
 router = APIRouter(prefix="/inspections/{inspection_id}")
 
@@ -52,7 +52,8 @@ def _status(exc: Exception) -> int:
     return next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 422)
 
 
-def _nav(inspection_id: str) -> list[dict[str, str]]:
+def inspection_nav(inspection_id: str) -> list[dict[str, str]]:
+    """The "This inspection" navigation of an inspection's evidence and report pages."""
     base = f"/inspections/{inspection_id}"
     return [
         {"href": f"{base}/evidence", "text": "Evidence record"},
@@ -60,6 +61,7 @@ def _nav(inspection_id: str) -> list[dict[str, str]]:
         {"href": f"{base}/findings", "text": "Findings"},
         {"href": f"{base}/feedback", "text": "Feedback"},
         {"href": f"{base}/agreement", "text": "Agreement with audits"},
+        {"href": f"{base}/report", "text": "Report"},
     ]
 
 
@@ -70,7 +72,7 @@ def _base(request: Request, principal: Principal, insp: Inspection) -> dict[str,
         "csrf_token": csrf_token(request),
         "inspection": insp,
         "subnav_label": "This inspection",
-        "subnav_items": _nav(insp.id),
+        "subnav_items": inspection_nav(insp.id),
         "sources": r.sources,
         "markers": r.markers,
         "headings": evidence_headings(insp.framework_id),
@@ -89,7 +91,7 @@ def _error(request: Request, principal: Principal, exc: Exception, iid: str) -> 
         not_found=_status(exc) == 404,
         principal=principal,
         subnav_label="This inspection",
-        subnav_items=_nav(iid),
+        subnav_items=inspection_nav(iid),
     )
 
 
@@ -203,11 +205,10 @@ def new_entry_page(
 
 
 @router.post("/evidence/new", dependencies=WRITE)
-async def new_entry(
-    request: Request, inspection_id: str, principal: CurrentPrincipal, db: ScopedDB
+def new_entry(
+    request: Request, inspection_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Save a new entry, or show the form again with every problem and the text kept."""
-    form = await request.form()
     data = _form_entry(form)
     try:
         insp = get_inspection(db, principal.la_code, inspection_id)
@@ -280,11 +281,10 @@ def _entry_detail(
 
 
 @router.post("/evidence/notes", dependencies=WRITE)
-async def add_record_note(
-    request: Request, inspection_id: str, principal: CurrentPrincipal, db: ScopedDB
+def add_record_note(
+    request: Request, inspection_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """The quality assurance manager's note on the whole record once reviewed (para 190)."""
-    form = await request.form()
     try:
         insp = get_inspection(db, principal.la_code, inspection_id)
         names = NameIndex.from_store(db, insp.la_code)
@@ -296,11 +296,15 @@ async def add_record_note(
 
 
 @router.post("/evidence/{entry_id}", dependencies=WRITE)
-async def edit_entry(
-    request: Request, inspection_id: str, entry_id: str, principal: CurrentPrincipal, db: ScopedDB
+def edit_entry(
+    request: Request,
+    inspection_id: str,
+    entry_id: str,
+    principal: CurrentPrincipal,
+    db: ScopedDB,
+    form: FormBody,
 ) -> Response:
     """Save a new version of the entry (the earlier ones are kept)."""
-    form = await request.form()
     data = _form_entry(form)
     version = str(form.get("version") or "")
     try:
@@ -321,11 +325,15 @@ async def edit_entry(
 
 
 @router.post("/evidence/{entry_id}/notes", dependencies=WRITE)
-async def add_note(
-    request: Request, inspection_id: str, entry_id: str, principal: CurrentPrincipal, db: ScopedDB
+def add_note(
+    request: Request,
+    inspection_id: str,
+    entry_id: str,
+    principal: CurrentPrincipal,
+    db: ScopedDB,
+    form: FormBody,
 ) -> Response:
     """The quality assurance manager's note on the entry (para 190)."""
-    form = await request.form()
     try:
         insp = get_inspection(db, principal.la_code, inspection_id)
         names = NameIndex.from_store(db, insp.la_code)
@@ -409,11 +417,10 @@ def _meeting_error(
 
 
 @router.post("/judgements", dependencies=WRITE)
-async def save_meeting(
-    request: Request, inspection_id: str, principal: CurrentPrincipal, db: ScopedDB
+def save_meeting(
+    request: Request, inspection_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Save the proposed grades, their evidence and the findings the rules depend on."""
-    form = await request.form()
     try:
         insp = get_inspection(db, principal.la_code, inspection_id)
         fw = frameworks.load(insp.framework_id)
@@ -437,7 +444,7 @@ async def save_meeting(
 
 
 @router.post("/judgements/confirm", dependencies=WRITE)
-async def confirm_meeting(
+def confirm_meeting(
     request: Request, inspection_id: str, principal: CurrentPrincipal, db: ScopedDB
 ) -> Response:
     """Confirm the grades (lead inspector), only when the engine allows the set."""
@@ -498,11 +505,10 @@ def _findings(
 
 
 @router.post("/findings", dependencies=WRITE)
-async def add_finding(
-    request: Request, inspection_id: str, principal: CurrentPrincipal, db: ScopedDB
+def add_finding(
+    request: Request, inspection_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Record a finding tied to evidence; any grade is refused (para 108)."""
-    form = await request.form()
     kind, text = str(form.get("kind") or ""), str(form.get("text") or "")
     against, ids = str(form.get("against") or ""), [str(i) for i in form.getlist("entries")]
     kept: dict[str, Any] = {"kind": kind, "text": text, "against": against, "entries": ids}
@@ -562,11 +568,10 @@ def feedback_page(
 
 
 @router.post("/feedback", dependencies=WRITE)
-async def give_feedback(
-    request: Request, inspection_id: str, principal: CurrentPrincipal, db: ScopedDB
+def give_feedback(
+    request: Request, inspection_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Record the feedback meeting and lock it (paras 197-201)."""
-    form = await request.form()
     kept = {"attendees": str(form.get("attendees") or ""), "note": str(form.get("note") or "")}
     try:
         insp = get_inspection(db, principal.la_code, inspection_id)
@@ -623,11 +628,10 @@ def _agreement(
 
 
 @router.post("/agreement", dependencies=WRITE)
-async def grade_case(
-    request: Request, inspection_id: str, principal: CurrentPrincipal, db: ScopedDB
+def grade_case(
+    request: Request, inspection_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Record an inspector's grade of an LA-audited case."""
-    form = await request.form()
     try:
         insp = get_inspection(db, principal.la_code, inspection_id)
         person = str(form.get("case") or "")

@@ -153,6 +153,6 @@ def api_frameworks() -> list[dict[str, Any]]:
 
 @router.get("/api/frameworks/{framework_id}", dependencies=READ)
 def api_framework(framework_id: str) -> dict[str, Any]:
-    """One framework as ``grip framework show --json`` prints it (schema: show.schema.json)."""
+    """One framework as ``grip frameworks show --json`` prints it (schema: show.schema.json)."""
     result: dict[str, Any] = _framework(framework_id).model_dump(mode="json", by_alias=True)
     return result

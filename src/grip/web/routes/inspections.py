@@ -44,7 +44,14 @@ from grip.inspections.rules import rules
 from grip.inspections.team import add_member, remove_member, team
 from grip.inspections.timeline import date_problems, type_ids
 from grip.web.deps import render
-from grip.web.security import CurrentPrincipal, ScopedDB, client_actor, csrf_token, requires
+from grip.web.security import (
+    CurrentPrincipal,
+    FormBody,
+    ScopedDB,
+    client_actor,
+    csrf_token,
+    requires,
+)
 
 router = APIRouter(prefix="/inspections")
 #: The area's own pages (the service navigation's "Inspections" is in grip/web/navigation.yaml).
@@ -150,9 +157,8 @@ def _new_form(
 
 
 @router.post("", dependencies=[requires("inspections:manage")])
-async def create(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
+def create(request: Request, principal: CurrentPrincipal, db: ScopedDB, form: FormBody) -> Response:
     """Open the record; every problem is shown beside its field, the input kept."""
-    form = await request.form()
     values = {k: _text(form, k) for k in ("type", "kind", "framework", "title", "topic",
                                           "fieldwork_start", "override_reason")}  # fmt: skip
     errors: dict[str, str] = {}
@@ -197,9 +203,10 @@ def plan_page(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> HT
 
 
 @router.post("/history", dependencies=[requires("inspections:manage")])
-async def add_history(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
+def add_history(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
+) -> Response:
     """Enter a past inspection or visit by hand."""
-    form = await request.form()
 
     def work() -> None:
         try:
@@ -273,11 +280,10 @@ def inspection_page(
 
 
 @router.post("/{inspection_id}/move", dependencies=[requires("inspections:run")])
-async def move(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str
+def move(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str, form: FormBody
 ) -> Response:
     """Make one move of the state machine (checked by role in the library)."""
-    form = await request.form()
     back = f"/inspections/{inspection_id}"
     return _act(
         request, principal, db, back,
@@ -286,11 +292,10 @@ async def move(
 
 
 @router.post("/{inspection_id}/milestones", dependencies=[requires("inspections:track")])
-async def milestone(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str
+def milestone(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str, form: FormBody
 ) -> Response:
     """Tick a milestone off, or undo a tick."""
-    form = await request.form()
 
     def work() -> None:
         inspection = _load(db, principal, inspection_id)
@@ -303,11 +308,10 @@ async def milestone(
 
 
 @router.post("/{inspection_id}/team", dependencies=[requires("inspections:manage")])
-async def team_change(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str
+def team_change(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str, form: FormBody
 ) -> Response:
     """Add someone to the team (granting inspector access) or take them off it."""
-    form = await request.form()
 
     def work() -> None:
         inspection = _load(db, principal, inspection_id)
@@ -324,12 +328,11 @@ async def team_change(
 
 
 @router.post("/{inspection_id}/cases", dependencies=[requires("inspections:run")])
-async def case_change(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str
+def case_change(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str, form: FormBody
 ) -> Response:
     """Add already-audited cases (the LA's managers), choose the inspectors' own sample (the
     lead inspector or QA manager), or take a case out."""
-    form = await request.form()
 
     def work() -> None:
         inspection = _load(db, principal, inspection_id)
@@ -382,11 +385,10 @@ def _choose_sample(db: Session, inspection: Inspection, principal: Principal, si
 
 
 @router.post("/{inspection_id}/households", dependencies=[requires("inspections:manage")])
-async def household_add(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str
+def household_add(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str, form: FormBody
 ) -> Response:
     """Add a foster carer or adopter household (para 85)."""
-    form = await request.form()
     return _act(
         request, principal, db, f"/inspections/{inspection_id}#households",
         lambda: add_household(db, _load(db, principal, inspection_id), _text(form, "kind"),
@@ -395,16 +397,14 @@ async def household_add(
 
 
 @router.post("/{inspection_id}/annex-a", dependencies=[requires("annex_a:build")])
-async def annex_a_handover(
+def annex_a_handover(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str
 ) -> Response:
     """Build Annex A as at the inspection's notification date, hand it over as a download, and
     tick the child-level data milestone (para 242), logged."""
-    import tempfile
-    from pathlib import Path
-
-    from grip.annex_a.builder import BuildError, build
-    from grip.annex_a.workbook import write_xlsx
+    from grip.annex_a.spec import load_spec
+    from grip.annex_a.tasks import build_workbook
+    from grip.jobs import JobFailed, user_owner
     from grip.store.db import la_engine
 
     back = f"/inspections/{inspection_id}#timeline"
@@ -413,25 +413,24 @@ async def annex_a_handover(
         timeline = cl.timeline_of(inspection)
         if timeline is None:
             raise rec.InspectionError("Annex A: the inspection has no fieldwork date yet")
-        annex = build(la_engine(request.app.state.engine, principal.la_code),
-                      principal.la_code, timeline.notification)  # fmt: skip
+        # Counts against the user's and the service's heavy-job limits (over them: 429 / 503).
+        with request.app.state.jobs.slot(user_owner(principal.user_id)):
+            built = build_workbook(la_engine(request.app.state.engine, principal.la_code),
+                                   principal.la_code, timeline.notification, load_spec(),
+                                   lambda _text: None)  # fmt: skip
         cl.tick(db, inspection, "child_level_data", principal, "Built and handed over in Grip")
-    except (rec.InspectionError, BuildError) as exc:
+    except (rec.InspectionError, JobFailed) as exc:
         db.rollback()
         return _error(request, principal, exc, back)
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "annex-a.xlsx"
-        write_xlsx(annex, out)
-        data = out.read_bytes()
     trail.record_event(
         db, action="export.annex_a", actor=client_actor(request, principal),
         la_code=principal.la_code, object_type="inspection", object_id=inspection.id,
-        detail=f"as at {timeline.notification.isoformat()}; rows {sum(annex.counts().values())}",
+        detail=f"as at {timeline.notification.isoformat()}; rows {built.rows}",
     )  # fmt: skip
     db.commit()
     name = f"annex-a-{principal.la_code}-{timeline.notification.isoformat()}.xlsx"
     return Response(
-        data,
+        built.data,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{name}"',
                  "Cache-Control": "no-store"},
@@ -499,11 +498,10 @@ def _due(text: str) -> dt.datetime:
 
 
 @router.post("/{inspection_id}/requests", dependencies=[requires("inspections:run")])
-async def request_add(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str
+def request_add(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str, form: FormBody
 ) -> Response:
     """Record a request; problems are shown beside their fields, the input kept."""
-    form = await request.form()
     values = {k: _text(form, k) for k in ("request", "reason", "request_type", "response_due",
                                           "case_id")}  # fmt: skip
     try:
@@ -538,15 +536,15 @@ def _field_errors(exc: Exception) -> dict[str, str]:
 
 
 @router.post("/{inspection_id}/requests/{request_id}", dependencies=[requires("inspections:run")])
-async def request_update(
+def request_update(
     request: Request,
     principal: CurrentPrincipal,
     db: ScopedDB,
     inspection_id: str,
     request_id: str,
+    form: FormBody,
 ) -> Response:
     """The LA's response, or the team closing or withdrawing a request."""
-    form = await request.form()
 
     def work() -> None:
         inspection = _load(db, principal, inspection_id)
@@ -613,11 +611,10 @@ def analysis_docx(
 
 
 @router.post("/{inspection_id}/lines", dependencies=[requires("inspections:run")])
-async def line_add(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str
+def line_add(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str, form: FormBody
 ) -> Response:
     """Add an initial line of enquiry (the lead inspector)."""
-    form = await request.form()
     return _act(
         request, principal, db, f"/inspections/{inspection_id}/analysis#lines",
         lambda: pia.add_line(db, _load(db, principal, inspection_id), _text(form, "text"),

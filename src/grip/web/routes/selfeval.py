@@ -24,7 +24,14 @@ from grip.selfeval.readiness import readiness as readiness_of
 from grip.selfeval.structure import load_structure
 from grip.store.base import LocalAuthority
 from grip.web.deps import render
-from grip.web.security import CurrentPrincipal, ScopedDB, client_actor, csrf_token, requires
+from grip.web.security import (
+    CurrentPrincipal,
+    FormBody,
+    ScopedDB,
+    client_actor,
+    csrf_token,
+    requires,
+)
 
 router = APIRouter()
 READ = [requires("selfeval:read")]
@@ -74,9 +81,10 @@ def index(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Respon
 
 
 @router.post("/selfeval/open", dependencies=WRITE)
-async def open_year(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
+def open_year(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
+) -> Response:
     """Open the year's self-evaluation (an existing one is opened, never duplicated)."""
-    form = await request.form()
     values = {k: str(form.get(k) or "") for k in ("year", "on")}
     errors: dict[str, str] = {}
     try:
@@ -393,12 +401,13 @@ def _edit_from(form: Any) -> service.Edit:
 
 
 @router.post("/selfeval/{year}", dependencies=WRITE)
-async def save(request: Request, principal: CurrentPrincipal, db: ScopedDB, year: int) -> Response:
+def save(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: int, form: FormBody
+) -> Response:
     """Save the author's edit, refused if someone saved since it was loaded."""
     se = _get(db, principal, year)
     if se is None:
         return _not_found(request, principal, year)
-    form = await request.form()
     edit = _edit_from(form)
     loaded = int(str(form.get("version") or "0")) if str(form.get("version") or "").isdigit() else 0
     try:
@@ -423,14 +432,13 @@ async def save(request: Request, principal: CurrentPrincipal, db: ScopedDB, year
 
 
 @router.post("/selfeval/{year}/refresh", dependencies=WRITE)
-async def refresh(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: int
+def refresh(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: int, form: FormBody
 ) -> Response:
     """Re-draw every panel at a new date; the author's text is untouched (para 35)."""
     se = _get(db, principal, year)
     if se is None:
         return _not_found(request, principal, year)
-    form = await request.form()
     raw = str(form.get("on") or "")
     loaded = int(str(form.get("version"))) if str(form.get("version") or "").isdigit() else 0
     try:
