@@ -36,6 +36,9 @@ def test_write_conflict_refresh_export_and_roles(app: Any, la: LAWorld) -> None:
     assert 'value="2030-01-01"' in bad.text and 'href="#on"' in bad.text
     opened = _post(dcs_c, dcs, "/selfeval/open", {"year": "2026", "on": "2026-06-30"})
     assert opened.status_code == 303 and opened.headers["location"] == "/selfeval/2026"
+    # A second self-evaluation for the same year opens the existing one, never a duplicate.
+    again = _post(dcs_c, dcs, "/selfeval/open", {"year": "2026", "on": "2026-05-31"})
+    assert again.status_code == 303 and again.headers["location"] == "/selfeval/2026"
     page = dcs_c.get("/selfeval/2026")
     assert page.status_code == 200 and "How do you know it?" in page.text
     assert re.search(r'name="version" value="1"', page.text)
