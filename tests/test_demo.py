@@ -63,3 +63,17 @@ def test_demo_code_refuses_a_bad_secret() -> None:
     result = CliRunner().invoke(main, ["demo-code", "short"])
     assert result.exit_code == 2
     assert "not a TOTP secret" in result.output
+
+
+def test_demo_says_how_the_command_line_reaches_its_database(tmp_path: Any) -> None:
+    """The demo keeps its own database file; it prints the setting that points the command
+    line at it, and with that setting ``grip users list`` lists the demo's accounts."""
+    env = {"GRIP_DATA_DIR": str(tmp_path)}
+    args = ["demo", "--children", "40", "--as-of", "2026-11-20", "--no-serve"]
+    built = CliRunner().invoke(main, args, env=env)
+    assert built.exit_code == 0, built.output
+    line = next(x for x in built.output.splitlines() if "export GRIP_DATABASE_URL=" in x)
+    url = line.split("=", 1)[1]
+    listed = CliRunner().invoke(main, ["users", "list"], env={**env, "GRIP_DATABASE_URL": url})
+    assert listed.exit_code == 0, listed.output
+    assert "demo" in listed.output

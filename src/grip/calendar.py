@@ -37,23 +37,28 @@ import holidays
 from holidays.countries.united_kingdom import UnitedKingdom
 
 __all__ = [
+    "EARLIEST_INPUT",
     "FIRST_DATE",
     "LAST_DATE",
+    "LATEST_INPUT",
     "AnnexAMilestone",
     "BankHoliday",
     "CalendarRangeError",
+    "DateInputError",
     "InspectionKind",
     "add_months",
     "add_working_days",
     "age_in_years",
     "annex_a_milestones",
     "bank_holidays",
+    "check_input_date",
     "date_of_age",
     "date_of_working_day_number",
     "is_bank_holiday",
     "is_working_day",
     "next_working_day",
     "notification_date",
+    "parse_date",
     "previous_working_day",
     "within_months",
     "working_day_number",
@@ -73,6 +78,43 @@ _OBSERVED_SUFFIX: Final = " (observed)"  # the ``holidays`` package's label for 
 
 class CalendarRangeError(ValueError):
     """A date (given or computed) lies outside the years whose bank holidays are known."""
+
+
+#: The dates a person may enter (filters, "as at" dates, due dates, inspection dates): inside
+#: the known calendar with decades to spare either side, so a look-back window or a deadline
+#: computed from them stays inside it too. 0001-01-01 or 9999-12-31 typed into a form used to
+#: reach date arithmetic and fail with a server error (penetration test, December 2026).
+EARLIEST_INPUT: Final = date(1900, 1, 1)
+LATEST_INPUT: Final = date(2099, 12, 31)
+
+
+class DateInputError(ValueError):
+    """A date typed by a person that is not a date, or lies outside the accepted range."""
+
+
+def parse_date(text: str, what: str = "date") -> date:
+    """``YYYY-MM-DD`` as a date between :data:`EARLIEST_INPUT` and :data:`LATEST_INPUT`;
+    raises :class:`DateInputError` naming ``what``, the value and what was expected."""
+    value = (text or "").strip()
+    expected = "a date between 1 January 1900 and 31 December 2099, written YYYY-MM-DD"
+    shown = value if len(value) <= 40 else value[:40] + "…"
+    try:
+        d = date.fromisoformat(value)
+    except ValueError:
+        raise DateInputError(f"{what}: {shown!r} is not {expected}") from None
+    check_input_date(d, what)
+    return d
+
+
+def check_input_date(d: date, what: str = "date") -> date:
+    """``d`` unchanged if it lies between :data:`EARLIEST_INPUT` and :data:`LATEST_INPUT`,
+    else :class:`DateInputError`."""
+    if not EARLIEST_INPUT <= d <= LATEST_INPUT:
+        raise DateInputError(
+            f"{what}: {d.isoformat()} is outside the dates Grip accepts "
+            "(1 January 1900 to 31 December 2099)"
+        )
+    return d
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,13 @@ is added without its documentation.
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from grip.measures.standards import DefaultVisitStandards
 
@@ -86,6 +88,39 @@ class Settings(BaseSettings):
             "local development on localhost."
         ),
     )
+    allowed_hosts: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=("127.0.0.1", "localhost", "testserver"),
+        description=(
+            "Host names the service answers to, comma-separated (a request for any other Host "
+            "is refused); '*' allows any."
+        ),
+    )
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description=(
+            "Addresses or networks (CIDR) of the reverse proxies in front of Grip, "
+            "comma-separated: X-Forwarded-For, -Proto and -Host are believed only from these."
+        ),
+    )
+
+    @field_validator("allowed_hosts", "trusted_proxies", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(v.strip().lower() for v in value.split(",") if v.strip())
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for v in value:
+            try:
+                ipaddress.ip_network(v, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"trusted_proxies: {v!r} is not an IP address or network such as 10.0.0.0/8"
+                ) from None
+        return value
 
     @property
     def resolved_database_url(self) -> str:

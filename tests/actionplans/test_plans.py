@@ -88,7 +88,9 @@ def test_owner_must_be_of_the_la_in_a_suitable_role(world: World, who: str) -> N
     uid = 999_999 if who == "unknown" else getattr(world, who).id
     with pytest.raises(plans.Invalid) as exc:
         _add(world, pid, owner_user_id=uid)
-    assert "not a person of LA1 who may own an action" in exc.value.errors["owner"]
+    assert (
+        "is not someone in this local authority who can be the owner" in exc.value.errors["owner"]
+    )
 
 
 def test_action_progress_impact_and_status(world: World) -> None:

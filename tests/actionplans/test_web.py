@@ -66,7 +66,10 @@ def test_action_without_owner_or_due_date_shown_in_place(
         owner=str(world.other_la_user.id),
         due_date="2027-03-01",
     )
-    assert r.status_code == 400 and "not a person of LA1 who may own an action" in r.text
+    assert (
+        r.status_code == 400
+        and "is not someone in this local authority who can be the owner" in r.text
+    )
     r = _post(
         client,
         qa,

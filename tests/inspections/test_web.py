@@ -33,7 +33,7 @@ def test_bad_input_is_shown_beside_its_field_and_kept(client: Any, signed_in: An
     assert "There is a problem" in r.text and 'href="#fieldwork_start"' in r.text
     assert "para 14" in r.text and 'value="Summer mock"' in r.text
     r = _create(client, fieldwork_start="3 March")
-    assert "is not a date (YYYY-MM-DD)" in r.text
+    assert "is not a date between 1 January 1900 and 31 December 2099" in r.text
     assert "No inspections or visits yet." in client.get("/inspections").text  # nothing saved
 
 

@@ -49,7 +49,7 @@ def test_referral_decisions_are_timed_from_the_referral_being_received(engine: E
 
 def test_short_breaks_are_left_out_of_care_measures_as_out_of_list_8(engine: Engine) -> None:
     """Care Planning regs 2010 reg 48: a short-breaks-only period (V3/V4 throughout) is not
-    counted as in care, for the measures and for Annex A list 8 alike (grip.casedata.care)."""
+    counted as in care, for the measures and for Annex A list 8 alike (grip.casedata.facts)."""
     b = CaseBook()
     sb, ordinary = b.child("SB", dob=date(2014, 1, 1)), b.child("V2", dob=date(2014, 1, 1))
     sb_cla = b.cla(sb, date(2026, 1, 5))

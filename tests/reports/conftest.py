@@ -117,6 +117,17 @@ def confirmed(engine: Engine, make_user: Any) -> Team:
     return team
 
 
+def pdf_text(data: bytes) -> str:
+    """The text of every page of a PDF, read with pypdfium2."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        return "\n".join(p.get_textpage().get_text_range() for p in pdf)
+    finally:
+        pdf.close()
+
+
 def next_monday() -> dt.date:
     """The first working Monday after today (so the team's access, which runs to the
     publication date, has not ended)."""

@@ -16,7 +16,7 @@ from grip.evidence.name_guard import check
 from grip.inspections import get_inspection
 from grip.reports import drafting, readability, service
 
-from .conftest import AREAS, LA, TEXT, Team, focused_visit, write
+from .conftest import AREAS, LA, TEXT, Team, focused_visit, pdf_text, write
 
 HEADINGS = [
     "Judgements and summary",
@@ -37,14 +37,6 @@ def _files(team: Team) -> Any:
         report = drafting.get_report(db, insp)
         assert report is not None
         return service.render_all(db, insp, report)
-
-
-def pdf_text(data: bytes) -> str:
-    pdf = pypdfium2.PdfDocument(data)
-    try:
-        return "\n".join(p.get_textpage().get_text_range() for p in pdf)
-    finally:
-        pdf.close()
 
 
 def test_docx_headings_order_and_judgement_table_match_the_record(confirmed: Team) -> None:

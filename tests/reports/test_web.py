@@ -21,8 +21,7 @@ from grip.inspections import get_inspection
 from grip.reports import clearing
 from grip.reports.models import ReportFile
 
-from .conftest import LA, TEXT, Team, to_state, write
-from .test_document import pdf_text
+from .conftest import LA, TEXT, Team, pdf_text, to_state, write
 
 
 def _base(team: Team) -> str:

@@ -131,3 +131,20 @@ def test_la_admin_cannot_make_a_platform_operator(client: Any, engine: Engine) -
         from grip.access.models import Membership
 
         assert db.get(Membership, (target.id, "LA1")).role == "social_worker"  # type: ignore[union-attr]
+
+
+def test_failed_sign_ins_of_the_las_users_are_in_its_trail(client: Any, engine: Engine) -> None:
+    """A wrong password for a user of LA1 is an event in LA1's trail (and not LA2's)."""
+    worker = make_user(engine, "social_worker", "LA1")
+    page = client.get("/sign-in").text
+    client.post(
+        "/sign-in",
+        data={"username": worker.username, "password": "wrong" * 4, "csrf_token": page_csrf(page)},
+    )
+    with transaction(engine) as db:
+        la1 = audit.find_events(db, audit.EventFilter(la_code="LA1", action="signin.failure"))
+        la2 = audit.find_events(db, audit.EventFilter(la_code="LA2", action="signin.failure"))
+    assert [e.username for e in la1] == [worker.username] and la2 == []
+    sign_in(client, engine, make_user(engine, "la_admin", "LA1"))
+    html = client.get("/admin/audit-trail?action=signin.failure").text
+    assert worker.username in html

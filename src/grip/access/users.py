@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, delete, func, select
@@ -264,7 +265,8 @@ class Manager:
 COMMAND_LINE = Manager(user_id=None, role=PLATFORM_OPERATOR, la_code=None)
 
 
-def _roles_by_la(db: Session, user_id: int) -> dict[str, str]:
+def roles_by_la(db: Session, user_id: int) -> dict[str, str]:
+    """Every role the user holds, expired or not: ``{la_code: role}``."""
     rows = db.scalars(select(Membership).where(Membership.user_id == user_id))
     return {m.authority_code: m.role for m in rows}
 
@@ -278,7 +280,7 @@ def check_may_change(db: Session, by: Manager, target: User, action: str) -> Non
         )
     if by.role == PLATFORM_OPERATOR:
         return
-    held = _roles_by_la(db, target.id)
+    held = roles_by_la(db, target.id)
     if PLATFORM_OPERATOR in held.values():
         raise Refused(f"{target.username} operates the platform: only a platform operator can")
     if by.la_code not in held:
@@ -368,3 +370,46 @@ def change_by(
     else:
         raise ValueError(f"unknown account action {action!r}")
     return None
+
+
+# --- people given a job by id (penetration test, December 2026) ---------------------------------
+
+#: The largest user id: ``app_user.id`` is a 32-bit integer on PostgreSQL. A larger id never
+#: reaches the database (a 25-digit id used to fail there with a server error).
+MAX_ID = 2**31 - 1
+
+
+class NotEligible(AccessError):
+    """A user id, taken from a form, that is not someone of the LA holding a role fit for the
+    job. ``field`` names the form field, so the page can link its error message to it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def check_assignee(
+    db: Session, la_code: str, user_id: int, roles: Iterable[str], *, field: str, job: str
+) -> User:
+    """The user ``user_id`` if they are active and hold, in ``la_code``, an unexpired role
+    among ``roles`` (those fit for the job); else :class:`NotEligible`.
+
+    An unknown id, a person of another LA and a person without a fit role get the same answer,
+    which never holds a name: allocating someone of another LA used to show that person's
+    name in this LA, and an unknown id gave a server error."""
+    user = db.get(User, user_id) if 0 < user_id <= MAX_ID else None
+    membership = db.get(Membership, (user_id, la_code)) if user is not None else None
+    fit = (
+        user is not None
+        and user.is_active
+        and membership is not None
+        and membership.role in set(roles)
+        and (membership.expires_at is None or clock.as_utc(membership.expires_at) > clock.now())
+    )
+    if not fit or user is None:
+        raise NotEligible(
+            field,
+            f"{job}: user {user_id} is not someone in this local authority who can be the "
+            f"{job}; choose a person from the list",
+        )
+    return user

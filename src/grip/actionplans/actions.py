@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from grip.access import clock
+from grip.access import clock, users
 from grip.access.models import Membership, User
 from grip.access.roles import policy
 from grip.actionplans import plans, schedule
@@ -86,13 +86,14 @@ def owner_roles(db: Session, la_code: str, user_ids: set[int]) -> dict[int, str]
 def _check_owner(db: Session, la_code: str, owner_user_id: int | None) -> str | None:
     if owner_user_id is None:
         return "choose the action's owner: a person in the local authority"
-    membership = db.get(Membership, (owner_user_id, la_code))
-    roles = schedule.data()["owner_roles"]
-    if membership is None or membership.role not in roles:
-        return (
-            f"owner {owner_user_id}: not a person of {la_code} who may own an action "
-            f"(expected someone holding one of the roles {', '.join(roles)})"
+    try:
+        # The one check for a user id taken from a form: someone of this LA, active, holding
+        # one of the owner roles (a 25-digit or another LA's id is refused the same way).
+        users.check_assignee(
+            db, la_code, owner_user_id, schedule.data()["owner_roles"], field="owner", job="owner"
         )
+    except users.NotEligible as exc:
+        return str(exc)
     return None
 
 

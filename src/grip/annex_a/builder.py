@@ -32,8 +32,14 @@ from grip.annex_a.population import (
     window_start,
 )
 from grip.annex_a.spec import ColumnSpec, ListSpec, Spec, load_spec
-from grip.calendar import add_months, age_in_years
-from grip.casedata.care import is_short_breaks_only
+from grip.calendar import add_months
+from grip.casedata.facts import (
+    age_on,
+    allocated_during,
+    is_short_breaks_only,
+    legal_status_on,
+    open_during,
+)
 from grip.casedata.models import CASE_TABLES
 
 CARE_LEAVER_AGES = (16, 25)
@@ -296,10 +302,6 @@ TABLE_EVENTS: dict[str, tuple[str, dict[str, int]]] = {
 }
 
 
-def _open_at(start: date | None, end: date | None, d: date) -> bool:
-    return start is not None and start <= d and (end is None or end >= d)
-
-
 class CaseData:
     """One LA's case records, indexed per child, for one inspection date."""
 
@@ -357,11 +359,7 @@ class CaseData:
             d = self.d
 
             def open_on(table: str, s: int, e: int) -> set[str]:
-                return {
-                    r[0]
-                    for r in self.raw[table]
-                    if r[s] is not None and r[s] <= d and (r[e] is None or r[e] >= d)
-                }
+                return {r[0] for r in self.raw[table] if open_during(r[s], r[e], d, d)}
 
             self._open_on_d = [
                 ("CP_PLAN", open_on("ssd_cp_plans", 2, 3)),
@@ -499,14 +497,12 @@ class CaseData:
             start = min(r[2] for r in eps)
             end = last[5]
             statuses = [
-                r
+                r[1]
                 for r in self.rows("ssd_legal_status", pid)
-                if r[2] is not None
-                and (end is None or r[2] <= end)
-                and (r[3] is None or r[3] >= start)
+                if open_during(r[2], r[3], start, end or date.max)
             ]
-            # Short breaks are decided once for Annex A and the measures (grip.casedata.care).
-            if is_short_breaks_only(r[1] for r in statuses):
+            # Short breaks are decided once for Annex A and the measures (grip.casedata.facts).
+            if is_short_breaks_only(statuses):
                 continue
             iro = [r[7] for r in eps if r[7] is not None and r[7] <= self.d]
             out.append(
@@ -529,9 +525,8 @@ class CaseData:
         lo, hi = CARE_LEAVER_AGES
         for r in self.raw["ssd_care_leavers"]:
             person = self.persons.get(r[0])
-            if person is None or person[3] is None or person[3] > self.d:
-                continue
-            if not lo <= age_in_years(person[3], self.d) <= hi:
+            age = None if person is None else age_on(person[3], self.d)
+            if age is None or not lo <= age <= hi:
                 continue
             if r[2] in NOT_RECEIVING_SERVICES:
                 continue
@@ -654,8 +649,7 @@ def _latest(rows: Iterable[tuple[Any, ...]], idx: int, upto: date) -> tuple[Any,
 
 @_derivation("age_at_date")
 def _age(cd: CaseData, ev: Event, _p: dict[str, Any]) -> int | None:
-    dob = cd.persons[ev["_p"]][3]
-    return age_in_years(dob, cd.d) if dob is not None and dob <= cd.d else None
+    return age_on(cd.persons[ev["_p"]][3], cd.d)
 
 
 @_derivation("has_disability")
@@ -679,14 +673,8 @@ def _allocation(cd: CaseData, ev: Event) -> tuple[Any, ...] | None:
 def _find_allocation(cd: CaseData, ev: Event) -> tuple[Any, ...] | None:
     r = _ref_date(cd, ev)
     start = ev.get("start") or ev.get("date") or r
-    best = None
-    for inv in cd.involvements.get(ev["_p"], []):
-        s, e = inv[4], inv[5]
-        if s is None or s > r or (e is not None and e < start):
-            continue
-        if best is None or (s, e or date.max) > (best[4], best[5] or date.max):
-            best = inv
-    return best
+    spans = ((inv, inv[4], inv[5]) for inv in cd.involvements.get(ev["_p"], []))
+    return allocated_during(spans, start, r)
 
 
 @_derivation("allocated_team")
@@ -723,7 +711,7 @@ def _count_before(cd: CaseData, ev: Event, p: dict[str, Any]) -> int:
 def _case_status(cd: CaseData, ev: Event, p: dict[str, Any]) -> str:
     """Closed, else the first status the child holds on D in the spec's priority order (the
     2017 template puts looked after first); the default order is Grip's own (see docs)."""
-    if not _open_at(ev["start"], ev["end"], cd.d):
+    if not open_during(ev["start"], ev["end"], cd.d, cd.d):
         return "CLOSED"
     pid = ev["_p"]
     held = dict(cd.open_on_d())
@@ -776,7 +764,7 @@ def _ls_window(cd: CaseData, ev: Event, p: dict[str, Any]) -> bool:
     since = window_start(cd.d, int(p["months"]))
     wanted = set(p["statuses"])
     return any(
-        r[1] in wanted and r[2] is not None and r[2] <= cd.d and (r[3] is None or r[3] >= since)
+        r[1] in wanted and open_during(r[2], r[3], since, cd.d)
         for r in cd.rows("ssd_legal_status", ev["_p"])
     )
 
@@ -798,15 +786,8 @@ def _second_period(cd: CaseData, ev: Event, _p: dict[str, Any]) -> bool:
 
 
 def _legal_status(cd: CaseData, ev: Event) -> tuple[Any, ...] | None:
-    r = _ref_date(cd, ev)
-    rows = [
-        x
-        for x in cd.rows("ssd_legal_status", ev["_p"])
-        if x[2] is not None and x[2] <= r and (x[3] is None or x[3] >= ev["start"])
-    ]
-    current = [x for x in rows if x[3] is None or x[3] >= r]
-    pool = current or rows
-    return max(pool, key=lambda x: x[2]) if pool else None
+    statuses = ((x, x[2], x[3]) for x in cd.rows("ssd_legal_status", ev["_p"]))
+    return legal_status_on(statuses, _ref_date(cd, ev), since=ev["start"])
 
 
 @_derivation("legal_status_start")

@@ -33,7 +33,7 @@ from grip.annex_a.spec import (
     normalise_header,
     sheet_list_number,
 )
-from grip.calendar import age_in_years
+from grip.casedata.facts import age_on
 
 ERROR = "error"
 WARNING = "warning"
@@ -423,69 +423,86 @@ class _ListChecker:
             return None
         t = col.type
         if t == "date":
-            d, was_text = _as_date(v)
-            if d is None:
-                self.add(
-                    sheet_row,
-                    child,
-                    col,
-                    v,
-                    "type.date",
-                    "expected a date (an Excel date shown dd/mm/yyyy)",
-                )
-                return None
-            if was_text:
-                self.add(
-                    sheet_row,
-                    child,
-                    col,
-                    v,
-                    "type.date_text",
-                    "date written as text; expected a real Excel date (dd/mm/yyyy)",
-                    WARNING,
-                )
-            return d
+            return self.date_cell(sheet_row, child, col, v)
         if t in ("integer", "number"):
             return self.numeric(sheet_row, child, col, v)
         if t == "code":
-            cs = self.spec.code_set(col)
-            s = _id_text(v)
-            canon = cs.canonical(s)
-            if canon is None:
-                shown = ", ".join(cs.allowed[:8]) + (" ..." if len(cs.allowed) > 8 else "")
-                self.add(
-                    sheet_row,
-                    child,
-                    col,
-                    v,
-                    "code.allowed",
-                    f"not an allowed code for '{col.header}'; expected one of: {shown}",
-                )
-                return None
-            if canon != s:
-                self.add(
-                    sheet_row,
-                    child,
-                    col,
-                    v,
-                    "code.alias",
-                    f"'{s}' accepted as '{canon}'; write the template's form '{canon}'",
-                    WARNING,
-                )
-            return canon
+            return self.code_cell(sheet_row, child, col, v)
         if t == "postcode":
-            s = str(v).strip().upper()
-            if not _POSTCODE.match(s):
-                self.add(
-                    sheet_row,
-                    child,
-                    col,
-                    v,
-                    "type.postcode",
-                    "expected a UK postcode or postcode district (for example 'SE1' or 'SE1 7QP')",
-                )
-                return None
-            return s
+            return self.postcode_cell(sheet_row, child, col, v)
+        return self.text_cell(sheet_row, child, col, v)
+
+    def date_cell(self, sheet_row: int, child: str, col: ColumnSpec, v: Any) -> date | None:
+        """A real Excel date (a date written as text is read, with a warning)."""
+        d, was_text = _as_date(v)
+        if d is None:
+            self.add(
+                sheet_row,
+                child,
+                col,
+                v,
+                "type.date",
+                "expected a date (an Excel date shown dd/mm/yyyy)",
+            )
+            return None
+        if was_text:
+            self.add(
+                sheet_row,
+                child,
+                col,
+                v,
+                "type.date_text",
+                "date written as text; expected a real Excel date (dd/mm/yyyy)",
+                WARNING,
+            )
+        return d
+
+    def code_cell(self, sheet_row: int, child: str, col: ColumnSpec, v: Any) -> str | None:
+        """One of the column's codes, in the template's form (an alias is read, with a warning)."""
+        cs = self.spec.code_set(col)
+        s = _id_text(v)
+        canon = cs.canonical(s)
+        if canon is None:
+            shown = ", ".join(cs.allowed[:8]) + (" ..." if len(cs.allowed) > 8 else "")
+            self.add(
+                sheet_row,
+                child,
+                col,
+                v,
+                "code.allowed",
+                f"not an allowed code for '{col.header}'; expected one of: {shown}",
+            )
+            return None
+        if canon != s:
+            self.add(
+                sheet_row,
+                child,
+                col,
+                v,
+                "code.alias",
+                f"'{s}' accepted as '{canon}'; write the template's form '{canon}'",
+                WARNING,
+            )
+        return canon
+
+    def postcode_cell(self, sheet_row: int, child: str, col: ColumnSpec, v: Any) -> str | None:
+        """A UK postcode or postcode district, in capitals."""
+        s = str(v).strip().upper()
+        if not _POSTCODE.match(s):
+            self.add(
+                sheet_row,
+                child,
+                col,
+                v,
+                "type.postcode",
+                "expected a UK postcode or postcode district (for example 'SE1' or 'SE1 7QP')",
+            )
+            return None
+        return s
+
+    def text_cell(self, sheet_row: int, child: str, col: ColumnSpec, v: Any) -> str | None:
+        """Text or an identifier (text a spreadsheet would read as a formula is warned of)."""
+        t = col.type
         if isinstance(v, date | bool):
             rule = "type.id" if t == "id" else "type.text"
             self.add(sheet_row, child, col, v, rule, "expected text, found a date or true/false")
@@ -514,8 +531,8 @@ class _ListChecker:
         return s
 
     def row_rules(self, sheet_row: int, child: str, row: dict[str, Any]) -> None:
-        lst, d = self.lst, self.d
-        dob = row.get("date_of_birth")
+        """Checks across a row's cells: required-if, date order, the age, the list's window."""
+        lst = self.lst
         for col in lst.columns:
             if col.id not in self.pos:
                 continue
@@ -530,55 +547,66 @@ class _ListChecker:
                     f"'{col.header}' is needed because '{lst.column(col.required_if).header}' "
                     "is filled",
                 )
-            if not isinstance(v, date):
-                continue
-            if col.id != "date_of_birth" and isinstance(dob, date) and v < dob:
+            if isinstance(v, date):
+                self.date_order(sheet_row, child, col, v, row)
+        self.age_agrees(sheet_row, child, row)
+        self.in_window(sheet_row, child, row)
+
+    def date_order(
+        self, sheet_row: int, child: str, col: ColumnSpec, v: date, row: dict[str, Any]
+    ) -> None:
+        """A date is not before the date of birth or the columns it follows, nor after D."""
+        lst, d, dob = self.lst, self.d, row.get("date_of_birth")
+        if col.id != "date_of_birth" and isinstance(dob, date) and v < dob:
+            self.add(
+                sheet_row,
+                child,
+                col,
+                v,
+                "date.before_birth",
+                f"date is before the date of birth {dob:%d/%m/%Y}",
+            )
+        if d is not None and v > d:
+            self.add(
+                sheet_row,
+                child,
+                col,
+                v,
+                "date.after_inspection",
+                f"date is after the inspection date {d:%d/%m/%Y}",
+            )
+        for other in col.not_before:
+            ov = row.get(other)
+            if isinstance(ov, date) and v < ov:
                 self.add(
                     sheet_row,
                     child,
                     col,
                     v,
-                    "date.before_birth",
-                    f"date is before the date of birth {dob:%d/%m/%Y}",
+                    "date.order",
+                    f"must not be before '{lst.column(other).header}' ({ov:%d/%m/%Y})",
                 )
-            if d is not None and v > d:
-                self.add(
-                    sheet_row,
-                    child,
-                    col,
-                    v,
-                    "date.after_inspection",
-                    f"date is after the inspection date {d:%d/%m/%Y}",
-                )
-            for other in col.not_before:
-                ov = row.get(other)
-                if isinstance(ov, date) and v < ov:
-                    self.add(
-                        sheet_row,
-                        child,
-                        col,
-                        v,
-                        "date.order",
-                        f"must not be before '{lst.column(other).header}' ({ov:%d/%m/%Y})",
-                    )
-        if (
-            d is not None
-            and isinstance(dob, date)
-            and dob <= d
-            and "age" in row
-            and row["age"] is not None
-        ):
-            want = age_in_years(dob, d)
-            # The template may give the age with decimals: its whole years must agree.
-            if math.floor(row["age"]) != want:
-                self.add(
-                    sheet_row,
-                    child,
-                    lst.column("age"),
-                    row["age"],
-                    "age.mismatch",
-                    f"age on the inspection date {d:%d/%m/%Y} is {want} from the date of birth",
-                )
+
+    def age_agrees(self, sheet_row: int, child: str, row: dict[str, Any]) -> None:
+        """The age given is the child's age on the inspection date (whole years)."""
+        d, dob, age = self.d, row.get("date_of_birth"), row.get("age")
+        if d is None or not isinstance(dob, date) or age is None:
+            return
+        want = age_on(dob, d)
+        # The template may give the age with decimals: its whole years must agree.
+        if want is not None and math.floor(age) != want:
+            self.add(
+                sheet_row,
+                child,
+                self.lst.column("age"),
+                age,
+                "age.mismatch",
+                f"age on the inspection date {d:%d/%m/%Y} is {want} from the date of birth",
+            )
+
+    def in_window(self, sheet_row: int, child: str, row: dict[str, Any]) -> None:
+        """The row belongs to the list's population on the inspection date."""
+        lst, d = self.lst, self.d
         if (
             d is not None
             and not self.missing_population_columns()

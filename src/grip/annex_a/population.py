@@ -14,6 +14,7 @@ from typing import Any
 
 from grip.annex_a.spec import Condition, Population
 from grip.calendar import add_months
+from grip.casedata.facts import open_during
 
 
 def window_start(inspection_date: date, months: int) -> date:
@@ -33,9 +34,7 @@ def condition_holds(cond: Condition, row: Mapping[str, Any], d: date, start: dat
         v = _d(row.get(cond.in_window))
         return v is not None and start <= v <= d
     if cond.open_at is not None:
-        s = _d(row.get(cond.open_at[0]))
-        e = _d(row.get(cond.open_at[1]))
-        return s is not None and s <= d and (e is None or e >= d)
+        return open_during(_d(row.get(cond.open_at[0])), _d(row.get(cond.open_at[1])), d, d)
     if cond.pending is not None:
         p = _d(row.get(cond.pending))
         if p is None or p > d:
@@ -112,11 +111,7 @@ def _compile_condition(
             return _never
 
         def open_at(ev: Event) -> bool:
-            s = ev[fs]
-            if s is None or s > d:
-                return False
-            e = None if fe is None else ev[fe]
-            return e is None or e >= d
+            return open_during(ev[fs], None if fe is None else ev[fe], d, d)
 
         return open_at
     if cond.pending is not None:

@@ -469,7 +469,7 @@ def load_spec(spec_id: str = DEFAULT_SPEC, directory: Path = SPECS_DIR) -> Spec:
     plain, uncached path and ``tests/annex_a/test_spec.py`` holds the two equal. Raises
     :class:`SpecError` naming the file and the first problem found.
     """
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", spec_id):
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", spec_id):
         raise SpecError(f"spec id {spec_id!r} is not a valid name")
     stamp = tuple(
         (p.name, st.st_mtime_ns, st.st_size)

@@ -21,7 +21,8 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from grip import calendar
+from grip.audits.sampling import rules
+from grip.casedata.facts import age_on, allocations_on, care_periods, open_during, open_on
 from grip.casedata.models import CASE_TABLES
 from grip.measures.compliance import ComplianceItem, child_compliance
 from grip.store.db import la_engine
@@ -88,19 +89,6 @@ def timescales(
     )
 
 
-def _care_periods(episodes: list[Any]) -> dict[str, tuple[dt.date, dt.date | None]]:
-    """Each period of care (``clae_cla_id``): entered care, and left (None while open)."""
-    periods: dict[str, tuple[dt.date, dt.date | None]] = {}
-    for e in episodes:
-        start, end = e.clae_entered_care_date, e.clae_cla_episode_ceased_date
-        if e.clae_cla_id in periods:
-            prev_start, prev_end = periods[e.clae_cla_id]
-            start = min(start, prev_start)
-            end = None if end is None or prev_end is None else max(end, prev_end)
-        periods[e.clae_cla_id] = (start, end)
-    return periods
-
-
 def summarise(
     db: Session, la_code: str, person_id: str, period_start: dt.date, period_end: dt.date
 ) -> CaseSummary | None:
@@ -119,7 +107,7 @@ def summarise(
     s = CaseSummary(
         person_id=person_id,
         initials=(p.pers_forename[:1] + p.pers_surname[:1]).upper(),
-        age=calendar.age_in_years(p.pers_dob, on) if p.pers_dob <= on else None,
+        age=age_on(p.pers_dob, on),
         sex=p.pers_sex,
         ethnicity=p.pers_ethnicity,
         disability=bool(disab),
@@ -128,51 +116,60 @@ def summarise(
         team=None,
     )
 
-    def in_period(start: dt.date, end: dt.date | None) -> bool:
-        return start <= period_end and (end is None or end >= period_start)
-
-    def still_open(end: dt.date | None) -> bool:
-        return end is None or end > on
-
-    for r in _rows(db, "ssd_cin_episodes", la_code, "cine_person_id", person_id):
-        if in_period(r.cine_referral_date, r.cine_close_date):
-            s.episodes.append(("Referral / CIN episode", r.cine_referral_date, r.cine_close_date))
-    for cp in _rows(db, "ssd_cp_plans", la_code, "cppl_person_id", person_id):
-        start, end = cp.cppl_cp_plan_start_date, cp.cppl_cp_plan_end_date
-        if in_period(start, end):
-            s.episodes.append(("Child protection plan", start, end))
-            if still_open(end):
-                s.stages.append("child protection")
-    for cin in _rows(db, "ssd_cin_plans", la_code, "cinp_person_id", person_id):
-        start, end = cin.cinp_cin_plan_start_date, cin.cinp_cin_plan_end_date
-        if in_period(start, end):
-            s.episodes.append(("Child in need plan", start, end))
-            if still_open(end):
-                s.stages.append("child in need")
-    cla = _rows(db, "ssd_cla_episodes", la_code, "clae_person_id", person_id)
-    for start, end in _care_periods(cla).values():
-        if in_period(start, end):
-            s.episodes.append(("Looked after", start, end))
-            if still_open(end):
-                s.stages.append("looked after")
-    s.episodes.sort(key=lambda e: e[1])
+    s.episodes, s.stages = _episodes(db, la_code, person_id, period_start, period_end)
     s.checks = timescales(db, la_code, person_id, period_start, period_end)
-    inv = [
-        r
-        for r in _rows(db, "ssd_involvements", la_code, "invo_person_id", person_id)
-        if still_open(r.invo_involvement_end_date)
-    ]
-    if inv:
-        team_id = max(inv, key=lambda r: r.invo_involvement_start_date).invo_professional_team_id
-        dept = CASE_TABLES["ssd_department"]
-        s.team = (
-            db.connection()
-            .execute(
-                sa.select(dept.c.dept_team_name).where(
-                    dept.c.la_code == la_code, dept.c.dept_team_id == team_id
-                )
-            )
-            .scalar()
-            or team_id
-        )
+    s.team = _team_on(db, la_code, person_id, on)
     return s
+
+
+#: The child's records a summary lists: table, person, start and end columns, what the summary
+#: calls them and the stage they stand for while open.
+_EPISODE_KINDS = (
+    ("ssd_cin_episodes", "cine_person_id", "cine_referral_date", "cine_close_date",
+     "Referral / CIN episode", None),
+    ("ssd_cp_plans", "cppl_person_id", "cppl_cp_plan_start_date", "cppl_cp_plan_end_date",
+     "Child protection plan", "child protection"),
+    ("ssd_cin_plans", "cinp_person_id", "cinp_cin_plan_start_date", "cinp_cin_plan_end_date",
+     "Child in need plan", "child in need"),
+    ("ssd_cla_episodes", "clae_person_id", "clae_entered_care_date",
+     "clae_cla_episode_ceased_date", "Looked after", "looked after"),
+)  # fmt: skip
+
+
+def _episodes(
+    db: Session, la_code: str, person_id: str, period_start: dt.date, period_end: dt.date
+) -> tuple[list[tuple[str, dt.date, dt.date | None]], list[str]]:
+    """The episodes, plans and periods of care open at some time in the period (by start), and
+    the stages of those still open at its end."""
+    episodes: list[tuple[str, dt.date, dt.date | None]] = []
+    stages: list[str] = []
+    for table, person_col, start_col, end_col, label, stage in _EPISODE_KINDS:
+        rows = _rows(db, table, la_code, person_col, person_id)
+        spans = [(getattr(r, start_col), getattr(r, end_col)) for r in rows]
+        if table == "ssd_cla_episodes":  # a period of care, not each of its episodes
+            spans = list(
+                care_periods(
+                    (r.clae_cla_id, *span) for r, span in zip(rows, spans, strict=True)
+                ).values()
+            )
+        for start, end in spans:
+            if open_during(start, end, period_start, period_end):
+                episodes.append((label, start, end))
+                if stage and open_on(start, end, period_end):
+                    stages.append(stage)
+    episodes.sort(key=lambda e: e[1])
+    return episodes, stages
+
+
+def _team_on(db: Session, la_code: str, person_id: str, on: dt.date) -> str | None:
+    """The name of the child's allocated team on ``on`` (the sampling allocation roles)."""
+    conn = db.connection()
+    alloc = allocations_on(conn, la_code, on, rules().allocation_roles, person_id=person_id)
+    team_id = alloc[person_id].team_id if person_id in alloc else None
+    if team_id is None:
+        return None
+    dept = CASE_TABLES["ssd_department"]
+    q = sa.select(dept.c.dept_team_name).where(
+        dept.c.la_code == la_code, dept.c.dept_team_id == team_id
+    )
+    return conn.execute(q).scalar() or team_id

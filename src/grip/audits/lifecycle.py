@@ -30,7 +30,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from grip import calendar
 from grip.access import audit as trail
-from grip.access import clock
+from grip.access import clock, users
+from grip.access.roles import INSPECTOR, policy
 from grip.audits.models import Audit, AuditAnswer, AuditGrade, AuditHistory, Moderation
 from grip.audits.rules import lifecycle
 from grip.audits.templates import AGREEMENT, ANSWERS, GRADES, Template, load_template
@@ -111,7 +112,37 @@ class Incomplete(AuditError):
 
 
 class InvalidInput(AuditError):
-    """A value is not one of those expected; the message names the field and the choices."""
+    """A value is not one of those expected; the message names the field and the choices.
+    ``field``, when known, is the form field at fault (the page links its error to it)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+#: The permission each job needs (the person given it must be able to open its pages), or,
+#: for an inspector moderating in a mock inspection, the role.
+JOBS = {
+    "auditor": "audits:write",
+    "worker": "audits:reflect",
+    "moderator": "audits:moderate",
+    "inspector": INSPECTOR,
+}
+
+
+def job_roles(job: str) -> frozenset[str]:
+    """The roles whose holders may be given ``job`` (``JOBS``)."""
+    need = JOBS[job]
+    return frozenset({need}) if need in policy().roles else policy().roles_for(need)
+
+
+def check_person(db: Session, la_code: str, user_id: int, job: str, field: str) -> None:
+    """Raise :class:`InvalidInput` (linked to ``field``) unless ``user_id`` is someone of
+    ``la_code`` whose role fits ``job``: see :func:`grip.access.users.check_assignee`."""
+    try:
+        users.check_assignee(db, la_code, user_id, job_roles(job), field=field, job=job)
+    except users.NotEligible as exc:
+        raise InvalidInput(str(exc), field) from None
 
 
 class NotFound(AuditError):
@@ -289,11 +320,17 @@ def allocate(
     """
     _require("allocate", actor)
     now = now or clock.now()
-    template = load_template(template_id)
+    try:
+        template = load_template(template_id)
+    except KeyError as exc:
+        raise InvalidInput(f"template: {exc.args[0]}", "template_id") from None
     if template.theme_required and not (theme or "").strip():
         raise InvalidInput(f"template {template_id} needs a theme (what the deep dive is about)")
+    check_person(db, la_code, auditor_id, "auditor", "auditor_id")
+    if worker_user_id is not None:
+        check_person(db, la_code, worker_user_id, "worker", "worker_user_id")
     if auditor_id == worker_user_id:
-        raise InvalidInput("the auditor cannot audit their own case")
+        raise InvalidInput("the auditor cannot audit their own case", "auditor_id")
     today = now.date()
     audit = Audit(
         la_code=la_code,
@@ -596,7 +633,10 @@ def transition(
     """Make lifecycle step ``name``: checks state, role (and assignment), completeness and
     version, then moves the audit and records who did it and when."""
     now = now or clock.now()
-    t = lifecycle().transition(name)
+    try:
+        t = lifecycle().transition(name)
+    except KeyError as exc:
+        raise InvalidInput(str(exc.args[0])) from None
     check_version(audit, expected_version)
     if audit.state not in t.from_states:
         raise InvalidTransition(
@@ -659,8 +699,12 @@ def appoint_moderator(
         raise InvalidInput(f"moderator kind {kind!r} is not one of {', '.join(MODERATOR_KINDS)}")
     if audit.state != "submitted":
         raise InvalidTransition("a moderator is appointed once the audit is submitted")
+    job = "inspector" if kind == "inspector" else "moderator"
+    check_person(db, audit.la_code, moderator_id, job, "moderator_id")
     if moderator_id in (audit.auditor_id, audit.worker_user_id):
-        raise InvalidInput("the moderator must be someone other than the auditor and the worker")
+        raise InvalidInput(
+            "the moderator must be someone other than the auditor and the worker", "moderator_id"
+        )
     if moderation_of(db, audit) is not None:
         raise InvalidInput("this audit already has a moderator")
     mod = Moderation(

@@ -43,6 +43,7 @@ from grip.audits.moderation import agreement, quarter_of
 from grip.audits.rules import lifecycle
 from grip.audits.templates import AGREEMENT, GRADES, load_template
 from grip.casedata.models import CASE_TABLES
+from grip.casedata.summary import headline_counts
 from grip.documents.safe import Sheet, docx_bytes, xlsx_bytes
 from grip.measures.standards import VisitDefaults
 from grip.store.db import la_engine
@@ -72,6 +73,12 @@ def quarter_months(quarter: str) -> list[str]:
     if not m:
         raise lc.InvalidInput(f"quarter {quarter!r}: expected YYYY-Qn, e.g. 2026-Q3")
     year, q = int(m.group(1)), int(m.group(2))
+    if not calendar.EARLIEST_INPUT.year <= year <= calendar.LATEST_INPUT.year:
+        # 9999-Q4 used to reach date arithmetic beyond the calendar (a server error).
+        raise lc.InvalidInput(
+            f"quarter {quarter!r}: expected a year from {calendar.EARLIEST_INPUT.year} "
+            f"to {calendar.LATEST_INPUT.year}"
+        )
     return [f"{year}-{3 * (q - 1) + i:02d}" for i in (1, 2, 3)]
 
 
@@ -306,9 +313,8 @@ def build(
     settings win); without it they come from the environment, as for ``grip measures``.
     """
     months = quarter_months(quarter)
-    teams, services = _names(db, la_code)
-    trend_quarters = previous_quarters(quarter, 4)
-    trend_months = {m: q for q in trend_quarters for m in quarter_months(q)}
+    names = _Names(*_names(db, la_code))
+    trend_months = {m: q for q in previous_quarters(quarter, 4) for m in quarter_months(q)}
     all_rows = [
         a
         for a in db.scalars(
@@ -317,62 +323,117 @@ def build(
         if a.id not in hidden
     ]
     rows = [a for a in all_rows if a.month in months]
-    graded = [a for a in rows if a.state in GRADED_STATES and a.final_grade]
-
-    def team(a: Audit) -> str:
-        return teams.get(a.team_id or "", a.team_id or "(no team)")
-
-    def service(a: Audit) -> str:
-        return services.get(a.service_id or "", a.service_id or "(no service)")
-
-    q = quarter
-    grade_rows = (
-        _grade_rows("all", [("All", q, a.final_grade or "") for a in graded])
-        + _grade_rows("service", [(service(a), q, a.final_grade or "") for a in graded])
-        + _grade_rows("service", [(service(a), a.month, a.final_grade or "") for a in graded])
-        + _grade_rows("team", [(team(a), q, a.final_grade or "") for a in graded])
-        + _grade_rows("team", [(team(a), a.month, a.final_grade or "") for a in graded])
-    )
-    trend = _grade_rows(
-        "all",
-        [
-            ("All", trend_months[a.month], a.final_grade or "")
-            for a in all_rows
-            if a.state in GRADED_STATES and a.final_grade
+    graded = [a for a in rows if _graded(a)]
+    actions = _actions(db, la_code, [a.id for a in rows])
+    start = dt.date.fromisoformat(months[0] + "-01")
+    end = calendar.add_months(start, 3)
+    concerns = [
+        c
+        for c in db.scalars(sa.select(SafetyConcern).where(SafetyConcern.la_code == la_code))
+        if start <= c.raised_at.date() < end
+    ]
+    agree = agreement(db, la_code, start, end - dt.timedelta(days=1)).overall
+    # A quarter still running is shown as it stands today: a snapshot dated in the future would
+    # count plans and placements as open that may yet end.
+    perf_on = min(as_of, quarter_end(quarter))
+    return QuarterReport(
+        la_code=la_code,
+        quarter=quarter,
+        months=months,
+        as_of=as_of,
+        audits=len(rows),
+        by_state=dict(Counter(a.state for a in rows)),
+        grades=_grades(graded, quarter, names),
+        trend=_grade_rows(
+            "all",
+            [("All", trend_months[a.month], a.final_grade or "") for a in all_rows if _graded(a)],
+        ),
+        sections=_sections(db, la_code, graded),
+        actions_total=len(actions),
+        actions_done=sum(1 for x in actions if x.status == "done"),
+        actions_overdue=sum(1 for x in actions if ac.is_action_overdue(x, as_of)),
+        overdue_audits=[
+            (a.id, a.person_id, names.team(a), lc.effective_due(a))
+            for a in rows
+            if lc.is_overdue(a, as_of)
         ],
+        concerns_raised=len(concerns),
+        concerns_open=sum(1 for c in concerns if c.closed_at is None),
+        concerns_closed=sum(1 for c in concerns if c.closed_at is not None),
+        moderation_n=agree.n,
+        moderation_percent=agree.percent,
+        moderation_kappa=agree.kappa,
+        iro_copies=sum(1 for a in graded if a.iro_copy_sent_on is not None),
+        hos_discussed_in_time=sum(1 for a in graded if lc.discussed_in_following_month(a)),
+        submitted=len(graded),
+        family=_family_feedback(db, la_code, graded),
+        family_not_obtained=sum(1 for a in graded if a.family_not_obtained_reason),
+        caseload=_caseload(db, la_code, min(as_of, end - dt.timedelta(days=1))),
+        performance_on=perf_on,
+        performance=performance(db, la_code, perf_on, settings),
     )
-    # Sections: the moderator's section grades where moderation is complete, else the auditor's.
+
+
+def _graded(a: Audit) -> bool:
+    """The audit has a final grade that counts (submitted or later)."""
+    return a.state in GRADED_STATES and bool(a.final_grade)
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Practice group (team) and service names by id."""
+
+    teams: dict[str, str]
+    services: dict[str, str]
+
+    def team(self, a: Audit) -> str:
+        return self.teams.get(a.team_id or "", a.team_id or "(no team)")
+
+    def service(self, a: Audit) -> str:
+        return self.services.get(a.service_id or "", a.service_id or "(no service)")
+
+
+def _grades(graded: list[Audit], quarter: str, names: _Names) -> list[GradeRow]:
+    """Grade counts for the LA, each service and each team, by quarter and by month."""
+    q = quarter
+    return (
+        _grade_rows("all", [("All", q, a.final_grade or "") for a in graded])
+        + _grade_rows("service", [(names.service(a), q, a.final_grade or "") for a in graded])
+        + _grade_rows("service", [(names.service(a), a.month, a.final_grade or "") for a in graded])
+        + _grade_rows("team", [(names.team(a), q, a.final_grade or "") for a in graded])
+        + _grade_rows("team", [(names.team(a), a.month, a.final_grade or "") for a in graded])
+    )
+
+
+def _sections(db: Session, la_code: str, graded: list[Audit]) -> list[SectionRow]:
+    """Section grades and the questions most often answered "no" or "partly"."""
     ids = [a.id for a in graded]
-    moderated = {
-        m.audit_id
-        for m in db.scalars(
-            sa.select(Moderation).where(
+    if not ids:
+        return []
+    # Sections: the moderator's section grades where moderation is complete, else the auditor's.
+    moderated = set(
+        db.scalars(
+            sa.select(Moderation.audit_id).where(
                 Moderation.la_code == la_code, Moderation.completed_at.is_not(None)
             )
         )
-    }
+    )
     sec_counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     weak_q: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     template_of = {a.id: a.template_id for a in graded}
-    if ids:
-        for g in db.scalars(
-            sa.select(AuditGrade).where(AuditGrade.la_code == la_code, AuditGrade.audit_id.in_(ids))
-        ):
-            want = "moderator" if g.audit_id in moderated else "auditor"
-            if g.grader == want and g.section_id != lc.OVERALL and g.grade:
-                sec_counts[(template_of[g.audit_id], g.section_id)][g.grade] += 1
-        for ans in db.scalars(
-            sa.select(AuditAnswer).where(
-                AuditAnswer.la_code == la_code, AuditAnswer.audit_id.in_(ids)
-            )
-        ):
-            if ans.item.startswith("q:") and ans.answer in ("no", "partly"):
-                section, _, qid = ans.item[2:].partition(".")
-                weak_q[(template_of[ans.audit_id], section)][qid] += 1
+    for g in db.scalars(
+        sa.select(AuditGrade).where(AuditGrade.la_code == la_code, AuditGrade.audit_id.in_(ids))
+    ):
+        want = "moderator" if g.audit_id in moderated else "auditor"
+        if g.grader == want and g.section_id != lc.OVERALL and g.grade:
+            sec_counts[(template_of[g.audit_id], g.section_id)][g.grade] += 1
+    for ans in _answers(db, la_code, ids):
+        if ans.item.startswith("q:") and ans.answer in ("no", "partly"):
+            section, _, qid = ans.item[2:].partition(".")
+            weak_q[(template_of[ans.audit_id], section)][qid] += 1
     sections: list[SectionRow] = []
     for (tid, sid), counts in sorted(sec_counts.items()):
-        tmpl = load_template(tid)
-        sec = tmpl.section(sid)
+        sec = load_template(tid).section(sid)
         qtext = {x.id: x.text for x in sec.questions}
         sections.append(
             SectionRow(
@@ -383,26 +444,30 @@ def build(
                 [(qtext.get(k, k), n) for k, n in weak_q[(tid, sid)].most_common(3)],
             )
         )
-    row_ids = [a.id for a in rows]
-    actions = (
-        list(
-            db.scalars(
-                sa.select(AuditAction).where(
-                    AuditAction.la_code == la_code, AuditAction.audit_id.in_(row_ids)
-                )
+    return sections
+
+
+def _answers(db: Session, la_code: str, audit_ids: list[str]) -> list[AuditAnswer]:
+    return list(
+        db.scalars(
+            sa.select(AuditAnswer).where(
+                AuditAnswer.la_code == la_code, AuditAnswer.audit_id.in_(audit_ids)
             )
         )
-        if row_ids
-        else []
     )
-    start = dt.date.fromisoformat(months[0] + "-01")
-    end = calendar.add_months(start, 3)
-    concerns = [
-        c
-        for c in db.scalars(sa.select(SafetyConcern).where(SafetyConcern.la_code == la_code))
-        if start <= c.raised_at.date() < end
-    ]
-    agree = agreement(db, la_code, start, end - dt.timedelta(days=1))
+
+
+def _actions(db: Session, la_code: str, audit_ids: list[str]) -> list[AuditAction]:
+    if not audit_ids:
+        return []
+    q = sa.select(AuditAction).where(
+        AuditAction.la_code == la_code, AuditAction.audit_id.in_(audit_ids)
+    )
+    return list(db.scalars(q))
+
+
+def _family_feedback(db: Session, la_code: str, graded: list[Audit]) -> dict[str, dict[str, int]]:
+    """Answers to the family's scaled questions, counted per question text."""
     family: dict[str, dict[str, int]] = {}
     scale_qs = {
         (a.id, f"family:{fq.id}"): fq.text
@@ -410,65 +475,25 @@ def build(
         for fq in load_template(a.template_id).family.questions
         if fq.scale
     }
-    if ids:
-        for ans in db.scalars(
-            sa.select(AuditAnswer).where(
-                AuditAnswer.la_code == la_code, AuditAnswer.audit_id.in_(ids)
-            )
-        ):
-            text = scale_qs.get((ans.audit_id, ans.item))
-            if text and ans.answer:
-                family.setdefault(text, {k: 0 for k in AGREEMENT})[ans.answer] += 1
-    # A quarter still running is shown as it stands today: a snapshot dated in the future would
-    # count plans and placements as open that may yet end.
-    perf_on = min(as_of, quarter_end(quarter))
-    caseload: dict[str, int] = {}
-    try:
-        from grip.casedata.summary import headline_counts
+    if not graded:
+        return family
+    for ans in _answers(db, la_code, [a.id for a in graded]):
+        text = scale_qs.get((ans.audit_id, ans.item))
+        if text and ans.answer:
+            family.setdefault(text, {k: 0 for k in AGREEMENT})[ans.answer] += 1
+    return family
 
-        h = headline_counts(db.connection(), la_code, min(as_of, end - dt.timedelta(days=1)))
-        caseload = {
-            "Children known": h.children,
-            "Open child in need episodes": h.open_cin_episodes,
-            "Child protection plans": h.cp_plans,
-            "Children looked after": h.looked_after,
-            "Care leavers": h.care_leavers,
-        }
-    except ImportError:  # pragma: no cover - the case store summary ships with casedata
-        caseload = {}
-    return QuarterReport(
-        la_code=la_code,
-        quarter=quarter,
-        months=months,
-        as_of=as_of,
-        audits=len(rows),
-        by_state=dict(Counter(a.state for a in rows)),
-        grades=grade_rows,
-        trend=trend,
-        sections=sections,
-        actions_total=len(actions),
-        actions_done=sum(1 for x in actions if x.status == "done"),
-        actions_overdue=sum(1 for x in actions if ac.is_action_overdue(x, as_of)),
-        overdue_audits=[
-            (a.id, a.person_id, team(a), lc.effective_due(a))
-            for a in rows
-            if lc.is_overdue(a, as_of)
-        ],
-        concerns_raised=len(concerns),
-        concerns_open=sum(1 for c in concerns if c.closed_at is None),
-        concerns_closed=sum(1 for c in concerns if c.closed_at is not None),
-        moderation_n=agree.overall.n,
-        moderation_percent=agree.overall.percent,
-        moderation_kappa=agree.overall.kappa,
-        iro_copies=sum(1 for a in graded if a.iro_copy_sent_on is not None),
-        hos_discussed_in_time=sum(1 for a in graded if lc.discussed_in_following_month(a)),
-        submitted=len(graded),
-        family=family,
-        family_not_obtained=sum(1 for a in graded if a.family_not_obtained_reason),
-        caseload=caseload,
-        performance_on=perf_on,
-        performance=performance(db, la_code, perf_on, settings),
-    )
+
+def _caseload(db: Session, la_code: str, on: dt.date) -> dict[str, int]:
+    """The headline caseload counts on ``on``."""
+    h = headline_counts(db.connection(), la_code, on)
+    return {
+        "Children known": h.children,
+        "Open child in need episodes": h.open_cin_episodes,
+        "Child protection plans": h.cp_plans,
+        "Children looked after": h.looked_after,
+        "Care leavers": h.care_leavers,
+    }
 
 
 def _pct(v: float | None) -> str:
@@ -482,60 +507,15 @@ def _cell(v: float | None) -> int | float | None:
     return int(v) if float(v).is_integer() else v
 
 
-def _tables(r: QuarterReport) -> list[tuple[str, list[str], list[list[Any]]]]:
+Table = tuple[str, list[str], list[list[Any]]]
+
+
+def _tables(r: QuarterReport) -> list[Table]:
+    """The pack's tables, in order: (title, header, rows)."""
     grade_header = ["Level", "Group", "Period", *GRADES.values(), "Total"]
     return [
-        (
-            "Summary",
-            ["Figure", "Value"],
-            [
-                ["Audits in the quarter", r.audits],
-                ["Graded (submitted or later)", r.submitted],
-                *[[f"In state: {lifecycle().states[s]}", n] for s, n in sorted(r.by_state.items())],
-                ["Improvement actions", r.actions_total],
-                ["Actions done", r.actions_done],
-                ["Action completion", _pct(r.action_completion)],
-                ["Actions overdue", r.actions_overdue],
-                ["Audits overdue", len(r.overdue_audits)],
-                ["Safety concerns raised", r.concerns_raised],
-                ["Safety concerns open", r.concerns_open],
-                ["Moderated audits", r.moderation_n],
-                ["Moderation agreement", _pct(r.moderation_percent)],
-                [
-                    "Cohen's kappa",
-                    "-" if r.moderation_kappa is None else round(r.moderation_kappa, 3),
-                ],
-                ["Copies sent to IRO or CP chair", r.iro_copies],
-                ["Discussed by head of service in the following month", r.hos_discussed_in_time],
-                ["Family feedback not obtained", r.family_not_obtained],
-            ],
-        ),
-        (
-            "Performance",
-            [
-                "Area",
-                "Measure",
-                "Measure id",
-                "Value",
-                "Numerator",
-                "Denominator",
-                "Polarity",
-                "At",
-            ],
-            [
-                [
-                    p.area,
-                    p.name,
-                    p.measure_id,
-                    p.shown,
-                    _cell(p.numerator),
-                    _cell(p.denominator),
-                    p.direction,
-                    r.performance_on,
-                ]
-                for p in r.performance
-            ],
-        ),
+        ("Summary", ["Figure", "Value"], _summary_rows(r)),
+        _performance_table(r),
         (
             "Grades",
             grade_header,
@@ -546,26 +526,7 @@ def _tables(r: QuarterReport) -> list[tuple[str, list[str], list[list[Any]]]]:
             grade_header,
             [[g.level, g.group, g.period, *g.counts.values(), g.total] for g in r.trend],
         ),
-        (
-            "Sections",
-            [
-                "Template",
-                "Section",
-                "Strength (outstanding/good)",
-                "Weakness (RI/inadequate)",
-                "Questions most often 'no' or 'partly'",
-            ],
-            [
-                [
-                    s.template_id,
-                    s.title,
-                    s.strength,
-                    s.weakness,
-                    "; ".join(f"{t} ({n})" for t, n in s.weak_questions),
-                ]
-                for s in r.sections
-            ],
-        ),
+        _sections_table(r),
         (
             "Overdue audits",
             ["Audit", "Child", "Practice group", "Due"],
@@ -578,6 +539,85 @@ def _tables(r: QuarterReport) -> list[tuple[str, list[str], list[list[Any]]]]:
         ),
         ("Caseload", ["Measure", "Children"], [[k, v] for k, v in r.caseload.items()]),
     ]
+
+
+def _summary_rows(r: QuarterReport) -> list[list[Any]]:
+    """The summary figures: audits, actions, concerns, moderation, the follow-up steps."""
+    return [
+        ["Audits in the quarter", r.audits],
+        ["Graded (submitted or later)", r.submitted],
+        *[[f"In state: {lifecycle().states[s]}", n] for s, n in sorted(r.by_state.items())],
+        ["Improvement actions", r.actions_total],
+        ["Actions done", r.actions_done],
+        ["Action completion", _pct(r.action_completion)],
+        ["Actions overdue", r.actions_overdue],
+        ["Audits overdue", len(r.overdue_audits)],
+        ["Safety concerns raised", r.concerns_raised],
+        ["Safety concerns open", r.concerns_open],
+        ["Moderated audits", r.moderation_n],
+        ["Moderation agreement", _pct(r.moderation_percent)],
+        [
+            "Cohen's kappa",
+            "-" if r.moderation_kappa is None else round(r.moderation_kappa, 3),
+        ],
+        ["Copies sent to IRO or CP chair", r.iro_copies],
+        ["Discussed by head of service in the following month", r.hos_discussed_in_time],
+        ["Family feedback not obtained", r.family_not_obtained],
+    ]
+
+
+def _performance_table(r: QuarterReport) -> Table:
+    """The headline measures with their numerators and denominators."""
+    return (
+        "Performance",
+        [
+            "Area",
+            "Measure",
+            "Measure id",
+            "Value",
+            "Numerator",
+            "Denominator",
+            "Polarity",
+            "At",
+        ],
+        [
+            [
+                p.area,
+                p.name,
+                p.measure_id,
+                p.shown,
+                _cell(p.numerator),
+                _cell(p.denominator),
+                p.direction,
+                r.performance_on,
+            ]
+            for p in r.performance
+        ],
+    )
+
+
+def _sections_table(r: QuarterReport) -> Table:
+    """Strengths and weaknesses by template section."""
+    return (
+        "Sections",
+        [
+            "Template",
+            "Section",
+            "Strength (outstanding/good)",
+            "Weakness (RI/inadequate)",
+            "Questions most often 'no' or 'partly'",
+        ],
+        [
+            [
+                s.template_id,
+                s.title,
+                s.strength,
+                s.weakness,
+                "; ".join(f"{t} ({n})" for t, n in s.weak_questions),
+            ]
+            for s in r.sections
+        ],
+    )
 
 
 def to_xlsx(r: QuarterReport) -> bytes:

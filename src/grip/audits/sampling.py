@@ -34,12 +34,14 @@ from typing import Any
 
 import sqlalchemy as sa
 import yaml
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from grip import calendar
 from grip.access import clock
 from grip.audits.lifecycle import Actor, InvalidInput, _require, new_id
 from grip.audits.models import Audit, SamplePick
+from grip.casedata.facts import age_on, allocations_on, open_on_clause
 from grip.casedata.models import CASE_TABLES
 
 RULES_FILE = Path(__file__).with_name("sampling.yaml")
@@ -212,10 +214,6 @@ class SampleResult:
         }
 
 
-def _open_on(t: sa.Table, start: str, end: str, on: dt.date) -> sa.ColumnElement[bool]:
-    return sa.and_(t.c[start] <= on, sa.or_(t.c[end].is_(None), t.c[end] > on))
-
-
 def _ethnic_group(code: str) -> str:
     if code in ("REFU", "NOBT"):
         return "not recorded"
@@ -229,196 +227,188 @@ def candidates(
     r: Rules | None = None,
     delegated_team_ids: Sequence[str] = (),
 ) -> list[Candidate]:
-    """Every child with an open allocation on ``on``, with their para 150 / 153 factors."""
+    """Every child with an open allocation on ``on``, with their para 150 / 153 factors.
+
+    The allocation is the case fact :func:`grip.casedata.facts.allocations_on` in the rules'
+    allocation roles; a child whose allocation names no team is in no practice group.
+    """
     r = r or rules()
-    t = CASE_TABLES
-    inv, dept = t["ssd_involvements"], t["ssd_department"]
     conn = db.connection()
-    teams = {
-        row.dept_team_id: (row.dept_team_name, row.dept_team_parent_id)
-        for row in conn.execute(
-            sa.select(dept.c.dept_team_id, dept.c.dept_team_name, dept.c.dept_team_parent_id).where(
-                dept.c.la_code == la_code
-            )
-        )
+    alloc = {
+        pid: a
+        for pid, a in allocations_on(conn, la_code, on, r.allocation_roles).items()
+        if a.team_id is not None
     }
-    alloc: dict[str, tuple[str, str | None, dt.date]] = {}
-    for row in conn.execute(
-        sa.select(
-            inv.c.invo_person_id,
-            inv.c.invo_professional_team_id,
-            inv.c.invo_professional_id,
-            inv.c.invo_involvement_start_date,
-        ).where(
-            inv.c.la_code == la_code,
-            inv.c.invo_professional_role.in_(r.allocation_roles),
-            inv.c.invo_professional_team_id.is_not(None),
-            _open_on(inv, "invo_involvement_start_date", "invo_involvement_end_date", on),
-        )
-    ):
-        # The most recent open allocation decides the practice group.
-        prev = alloc.get(row.invo_person_id)
-        if prev is None or row.invo_involvement_start_date > prev[2]:
-            alloc[row.invo_person_id] = (
-                row.invo_professional_team_id,
-                row.invo_professional_id,
-                row.invo_involvement_start_date,
-            )
     if not alloc:
         return []
-    ids = set(alloc)
-
-    def rows(table: str, *cols: str, where: sa.ColumnElement[bool] | None = None) -> list[Any]:
-        tb = t[table]
-        q = sa.select(*(tb.c[c] for c in cols)).where(tb.c.la_code == la_code)
-        if where is not None:
-            q = q.where(where)
-        return [x for x in conn.execute(q) if x[0] in ids]
-
-    people = {
-        x[0]: x
-        for x in rows("ssd_person", "pers_person_id", "pers_sex", "pers_ethnicity", "pers_dob")
-    }
-    disabled = {
-        x[0]
-        for x in rows("ssd_disability", "disa_person_id", "disa_disability_code")
-        if x[1] != "NONE"
-    }
-    fam_of = {x[0]: x[1] for x in rows("ssd_family", "fami_person_id", "fami_family_id")}
-    fam_tb = t["ssd_family"]
-    fam_size: dict[str, int] = dict(
-        conn.execute(
-            sa.select(fam_tb.c.fami_family_id, sa.func.count())
-            .where(fam_tb.c.la_code == la_code)
-            .group_by(fam_tb.c.fami_family_id)
-        ).all()
-    )
-    cp = t["ssd_cp_plans"]
-    cp_cat = {
-        x[0]: x[1]
-        for x in rows(
-            "ssd_cp_plans",
-            "cppl_person_id",
-            "cppl_cp_plan_latest_category",
-            where=_open_on(cp, "cppl_cp_plan_start_date", "cppl_cp_plan_end_date", on),
-        )
-    }
-    since = calendar.add_months(on, -r.missing_lookback_months)
-    missing = {
-        x[0]
-        for x in rows(
-            "ssd_missing",
-            "miss_person_id",
-            where=sa.and_(
-                t["ssd_missing"].c.miss_missing_episode_start_date >= since,
-                t["ssd_missing"].c.miss_missing_episode_start_date <= on,
-            ),
-        )
-    }
-    cla = t["ssd_cla_episodes"]
-    in_care = {
-        x[0]
-        for x in rows(
-            "ssd_cla_episodes",
-            "clae_person_id",
-            where=_open_on(cla, "clae_cla_episode_start_date", "clae_cla_episode_ceased_date", on),
-        )
-    }
-    pl = t["ssd_cla_placement"]
-    placement: dict[str, tuple[str, str | None, float | None]] = {
-        x[0]: (x[1], x[2], x[3])
-        for x in rows(
-            "ssd_cla_placement",
-            "clap_person_id",
-            "clap_cla_placement_type",
-            "clap_cla_placement_la",
-            "clap_cla_placement_distance",
-            where=_open_on(pl, "clap_cla_placement_start_date", "clap_cla_placement_end_date", on),
-        )
-    }
-    perm = {
-        x[0]
-        for x in rows("ssd_permanence", "perm_person_id", "perm_permanence_plan")
-        if x[1] is not None
-    }
-    leavers = {x[0] for x in rows("ssd_care_leavers", "clea_person_id")}
-    cinp = t["ssd_cin_plans"]
-    on_cin = {
-        x[0]
-        for x in rows(
-            "ssd_cin_plans",
-            "cinp_person_id",
-            where=_open_on(cinp, "cinp_cin_plan_start_date", "cinp_cin_plan_end_date", on),
-        )
-    }
-    cine = t["ssd_cin_episodes"]
-    open_ref = {
-        x[0]
-        for x in rows(
-            "ssd_cin_episodes",
-            "cine_person_id",
-            where=_open_on(cine, "cine_referral_date", "cine_close_date", on),
-        )
-    }
-    eh = t["ssd_early_help_episodes"]
-    early = {
-        x[0]
-        for x in rows(
-            "ssd_early_help_episodes",
-            "earl_person_id",
-            where=_open_on(eh, "earl_episode_start_date", "earl_episode_end_date", on),
-        )
-    }
+    teams = _teams(conn, la_code)
+    records = _Records.read(conn, la_code, on, r, set(alloc))
     delegated = set(delegated_team_ids)
     out: list[Candidate] = []
     for pid in sorted(alloc):
-        team_id, worker, _start = alloc[pid]
+        team_id, worker = str(alloc[pid].team_id), alloc[pid].worker_id
         name, service = teams.get(team_id, (team_id, None))
         c = Candidate(pid, team_id, name, service, worker)
-        person = people.get(pid)
-        if person is not None:
-            age = calendar.age_in_years(person.pers_dob, on) if person.pers_dob <= on else 0
-            for band, lo, hi in r.age_bands:
-                if lo <= age <= hi:
-                    c.factors.append(("age", band))
-            c.factors.append(("sex", person.pers_sex))
-            c.factors.append(("ethnicity", _ethnic_group(person.pers_ethnicity)))
-        if pid in disabled:
-            c.factors.append(("disability", ""))
-        if pid in cp_cat:
-            c.factors.append(("abuse", cp_cat[pid]))
-        if pid in missing:
-            c.factors.append(("missing", ""))
-        if pid in placement:
-            ptype, pla, dist = placement[pid]
-            c.factors.append(("placement", r.placement_groups.get(ptype, "other")))
-            if (pla and pla != la_code) or (dist is not None and dist > r.out_of_area_miles):
-                c.factors.append(("out_of_area", ""))
-        fam = fam_of.get(pid)
-        if fam is not None and fam_size.get(fam, 0) >= r.large_sibling_group:
-            c.factors.append(("sibling_group", ""))
+        c.factors += records.factors(pid, la_code, on, r)
         if team_id in delegated:
             c.factors.append(("delegated", ""))
-        # The furthest stage reached is the threshold this case tests (para 153).
-        if pid in leavers and pid not in in_care:
-            stage = "care-leaver"
-        elif pid in in_care and pid in perm:
-            stage = "permanence"
-        elif pid in in_care:
-            stage = "cla"
-        elif pid in cp_cat:
-            stage = "cp"
-        elif pid in on_cin:
-            stage = "cin"
-        elif pid in open_ref:
-            stage = "assessment"
-        elif pid in early:
-            stage = "early-help"
-        else:
-            stage = "assessment"
-        c.factors.append(("stage", stage))
+        c.factors.append(("stage", records.stage(pid)))
         out.append(c)
     return out
+
+
+def _teams(conn: Connection, la_code: str) -> dict[str, tuple[str, str | None]]:
+    """Each team's name and parent (its service), by team id."""
+    dept = CASE_TABLES["ssd_department"]
+    q = sa.select(dept.c.dept_team_id, dept.c.dept_team_name, dept.c.dept_team_parent_id).where(
+        dept.c.la_code == la_code
+    )
+    return {
+        row.dept_team_id: (row.dept_team_name, row.dept_team_parent_id) for row in conn.execute(q)
+    }
+
+
+@dataclass
+class _Records:
+    """What the candidates' case records say, read once for every candidate (para 150 / 153)."""
+
+    people: dict[str, Any]
+    disabled: set[str]
+    family_of: dict[str, str]
+    family_size: dict[str, int]
+    cp_category: dict[str, str]
+    missing: set[str]
+    in_care: set[str]
+    placement: dict[str, tuple[str, str | None, float | None]]
+    permanence: set[str]
+    leavers: set[str]
+    on_cin_plan: set[str]
+    open_referral: set[str]
+    early_help: set[str]
+
+    @classmethod
+    def read(cls, conn: Connection, la_code: str, on: dt.date, r: Rules, ids: set[str]) -> _Records:
+        """The records of the children ``ids`` as they stand on ``on``."""
+
+        def rows(table: str, *cols: str, where: sa.ColumnElement[bool] | None = None) -> list[Any]:
+            tb = CASE_TABLES[table]
+            q = sa.select(*(tb.c[c] for c in cols)).where(tb.c.la_code == la_code)
+            if where is not None:
+                q = q.where(where)
+            return [x for x in conn.execute(q) if x[0] in ids]
+
+        def open_rows(span: tuple[str, str, str], *cols: str) -> list[Any]:
+            table, start, end = span
+            return rows(table, *cols, where=_open(table, start, end, on))
+
+        since = calendar.add_months(on, -r.missing_lookback_months)
+        missing_start = CASE_TABLES["ssd_missing"].c.miss_missing_episode_start_date
+        cp_cols = ("cppl_person_id", "cppl_cp_plan_latest_category")
+        return cls(
+            people={x[0]: x for x in rows("ssd_person", *_PERSON_COLUMNS)},
+            disabled={
+                x[0]
+                for x in rows("ssd_disability", "disa_person_id", "disa_disability_code")
+                if x[1] != "NONE"
+            },
+            family_of={x[0]: x[1] for x in rows("ssd_family", "fami_person_id", "fami_family_id")},
+            family_size=_family_sizes(conn, la_code),
+            cp_category={x[0]: x[1] for x in open_rows(_CP_PLAN, *cp_cols)},
+            missing={
+                x[0]
+                for x in rows(
+                    "ssd_missing",
+                    "miss_person_id",
+                    where=sa.and_(missing_start >= since, missing_start <= on),
+                )
+            },
+            in_care={x[0] for x in open_rows(_CLA_EPISODE, "clae_person_id")},
+            placement={
+                x[0]: (x[1], x[2], x[3]) for x in open_rows(_PLACEMENT, *_PLACEMENT_COLUMNS)
+            },
+            permanence={
+                x[0]
+                for x in rows("ssd_permanence", "perm_person_id", "perm_permanence_plan")
+                if x[1] is not None
+            },
+            leavers={x[0] for x in rows("ssd_care_leavers", "clea_person_id")},
+            on_cin_plan={x[0] for x in open_rows(_CIN_PLAN, "cinp_person_id")},
+            open_referral={x[0] for x in open_rows(_REFERRAL, "cine_person_id")},
+            early_help={x[0] for x in open_rows(_EARLY_HELP, "earl_person_id")},
+        )
+
+    def factors(self, pid: str, la_code: str, on: dt.date, r: Rules) -> list[tuple[str, str]]:
+        """The child's para 150 factors, in the order they are reported."""
+        out: list[tuple[str, str]] = []
+        person = self.people.get(pid)
+        if person is not None:
+            age = age_on(person.pers_dob, on) or 0  # a child not yet born counts as under 1
+            out += [("age", band) for band, lo, hi in r.age_bands if lo <= age <= hi]
+            out.append(("sex", person.pers_sex))
+            out.append(("ethnicity", _ethnic_group(person.pers_ethnicity)))
+        if pid in self.disabled:
+            out.append(("disability", ""))
+        if pid in self.cp_category:
+            out.append(("abuse", self.cp_category[pid]))
+        if pid in self.missing:
+            out.append(("missing", ""))
+        if pid in self.placement:
+            ptype, pla, dist = self.placement[pid]
+            out.append(("placement", r.placement_groups.get(ptype, "other")))
+            if (pla and pla != la_code) or (dist is not None and dist > r.out_of_area_miles):
+                out.append(("out_of_area", ""))
+        fam = self.family_of.get(pid)
+        if fam is not None and self.family_size.get(fam, 0) >= r.large_sibling_group:
+            out.append(("sibling_group", ""))
+        return out
+
+    def stage(self, pid: str) -> str:
+        """The furthest stage of the journey reached: the threshold the case tests (para 153)."""
+        in_care = pid in self.in_care
+        if pid in self.leavers and not in_care:
+            return "care-leaver"
+        if in_care:
+            return "permanence" if pid in self.permanence else "cla"
+        if pid in self.cp_category:
+            return "cp"
+        if pid in self.on_cin_plan:
+            return "cin"
+        if pid in self.open_referral:
+            return "assessment"
+        if pid in self.early_help:
+            return "early-help"
+        return "assessment"
+
+
+#: Records open on the sampling date: (table, start column, end column).
+_CP_PLAN = ("ssd_cp_plans", "cppl_cp_plan_start_date", "cppl_cp_plan_end_date")
+_CLA_EPISODE = ("ssd_cla_episodes", "clae_cla_episode_start_date", "clae_cla_episode_ceased_date")
+_PLACEMENT = ("ssd_cla_placement", "clap_cla_placement_start_date", "clap_cla_placement_end_date")
+_CIN_PLAN = ("ssd_cin_plans", "cinp_cin_plan_start_date", "cinp_cin_plan_end_date")
+_REFERRAL = ("ssd_cin_episodes", "cine_referral_date", "cine_close_date")
+_EARLY_HELP = ("ssd_early_help_episodes", "earl_episode_start_date", "earl_episode_end_date")
+_PERSON_COLUMNS = ("pers_person_id", "pers_sex", "pers_ethnicity", "pers_dob")
+_PLACEMENT_COLUMNS = (
+    "clap_person_id",
+    "clap_cla_placement_type",
+    "clap_cla_placement_la",
+    "clap_cla_placement_distance",
+)
+
+
+def _open(table: str, start: str, end: str, on: dt.date) -> sa.ColumnElement[bool]:
+    return open_on_clause(CASE_TABLES[table], start, end, on)
+
+
+def _family_sizes(conn: Connection, la_code: str) -> dict[str, int]:
+    """Children in each family (``ssd_family``)."""
+    fam = CASE_TABLES["ssd_family"]
+    q = (
+        sa.select(fam.c.fami_family_id, sa.func.count())
+        .where(fam.c.la_code == la_code)
+        .group_by(fam.c.fami_family_id)
+    )
+    return {str(k): int(n) for k, n in conn.execute(q)}
 
 
 def recently_audited(db: Session, la_code: str, on: dt.date, months: int) -> set[str]:
@@ -458,28 +448,20 @@ def choose(
     picks: list[Pick] = []
     taken: set[str] = set()
     counts: dict[str, int] = defaultdict(int)
+
+    def take(c: Candidate, reason: str, on_purpose: bool) -> None:
+        picks.append(_pick(c, reason, on_purpose))
+        covered.update(c.tags())
+        taken.add(c.person_id)
+        counts[c.team_id] += 1
+
     for pid, why in sorted((deliberate or {}).items()):
         found = next((x for x in cands if x.person_id == pid), None)
         if found is None:
             raise InvalidInput(
                 f"case {pid!r} chosen on purpose has no open allocation on the sampling date"
             )
-        c = found
-        picks.append(
-            Pick(
-                c.person_id,
-                c.team_id,
-                c.team_name,
-                c.service_id,
-                c.worker_professional_id,
-                f"Chosen on purpose: {why.strip()}",
-                c.tags(),
-                True,
-            )
-        )
-        covered.update(c.tags())
-        taken.add(pid)
-        counts[c.team_id] += 1
+        take(found, f"Chosen on purpose: {why.strip()}", True)
     for _round in range(per_group):
         for team in sorted(by_team):
             if counts[team] >= per_group:
@@ -487,52 +469,52 @@ def choose(
             pool = [c for c in by_team[team] if c.person_id not in taken]
             if not pool:
                 continue
-
-            def gain(c: Candidate) -> int:
-                return sum(
-                    r.weights[k]
-                    for (k, v), tag in zip(c.factors, c.tags(), strict=True)
-                    if tag not in covered
-                )
-
-            best = max(pool, key=lambda c: (gain(c), rank[c.person_id]))
-            new = [
-                (k, v)
-                for (k, v), tag in zip(best.factors, best.tags(), strict=True)
-                if tag not in covered
-            ]
-            stage = next(v for k, v in best.factors if k == "stage")
-            if new:
-                brought = "; ".join(_describe(k, v) for k, v in new)
-                reason = (
-                    f"Practice group {best.team_name}: adds {brought} to the month's sample "
-                    "(ILACS framework (Ofsted 170040) para 150 selection factors, "
-                    "para 153 thresholds); tests the "
-                    f"{_STAGE_WORDS.get(stage, stage)} threshold; one of {len(pool)} eligible "
-                    "cases."
-                )
-            else:
-                reason = (
-                    f"Practice group {best.team_name}: its factors were already in the month's "
-                    f"sample, so chosen at random (seed {seed}) from {len(pool)} eligible cases; "
-                    f"tests the {_STAGE_WORDS.get(stage, stage)} threshold."
-                )
-            picks.append(
-                Pick(
-                    best.person_id,
-                    best.team_id,
-                    best.team_name,
-                    best.service_id,
-                    best.worker_professional_id,
-                    reason,
-                    best.tags(),
-                    False,
-                )
-            )
-            covered.update(best.tags())
-            taken.add(best.person_id)
-            counts[team] += 1
+            best = max(pool, key=lambda c: (_gain(c, covered, r), rank[c.person_id]))
+            take(best, _reason(best, covered, len(pool), seed), False)
     return picks
+
+
+def _pick(c: Candidate, reason: str, deliberate: bool) -> Pick:
+    return Pick(
+        c.person_id,
+        c.team_id,
+        c.team_name,
+        c.service_id,
+        c.worker_professional_id,
+        reason,
+        c.tags(),
+        deliberate,
+    )
+
+
+def _new_factors(c: Candidate, covered: set[str]) -> list[tuple[str, str]]:
+    """The case's factors not yet in the month's sample."""
+    return [(k, v) for (k, v), tag in zip(c.factors, c.tags(), strict=True) if tag not in covered]
+
+
+def _gain(c: Candidate, covered: set[str], r: Rules) -> int:
+    """The weight of what the case would add to the month's sample."""
+    return sum(r.weights[k] for k, _v in _new_factors(c, covered))
+
+
+def _reason(best: Candidate, covered: set[str], eligible: int, seed: int) -> str:
+    """Why the case was chosen: the factors it brings, or the seeded draw when it brings none."""
+    new = _new_factors(best, covered)
+    stage = next(v for k, v in best.factors if k == "stage")
+    if new:
+        brought = "; ".join(_describe(k, v) for k, v in new)
+        return (
+            f"Practice group {best.team_name}: adds {brought} to the month's sample "
+            "(ILACS framework (Ofsted 170040) para 150 selection factors, "
+            "para 153 thresholds); tests the "
+            f"{_STAGE_WORDS.get(stage, stage)} threshold; one of {eligible} eligible "
+            "cases."
+        )
+    return (
+        f"Practice group {best.team_name}: its factors were already in the month's "
+        f"sample, so chosen at random (seed {seed}) from {eligible} eligible cases; "
+        f"tests the {_STAGE_WORDS.get(stage, stage)} threshold."
+    )
 
 
 def sample_month(

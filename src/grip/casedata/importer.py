@@ -159,14 +159,8 @@ def import_extract(
     name = la_name or str(report.manifest.get("la_name") or "") or None
 
     if report.fatal or (report.problems and not skip_invalid):
-        whole = [p for p in report.problems if p.whole_file]
-        why = (
-            f"{len(whole)} problem{'s' if len(whole) > 1 else ''} with whole files"
-            if whole
-            else f"{report.rows_invalid:,} rows have problems (--skip-invalid loads the others)"
-        )
         result = ImportResult(
-            la_code, "rejected", f"nothing loaded: {why}", report, timings=timings
+            la_code, "rejected", f"nothing loaded: {_rejected_why(report)}", report, timings=timings
         )
         result.run_id = _log_rejection(engine, result, source, started)
         return result
@@ -181,34 +175,9 @@ def import_extract(
             conn.commit()
         with conn.begin():
             _lock_la(conn, la_code, name)
-            current = current_extract(conn, la_code)
-            rows_loaded: dict[str, int] = {}
-            if current is not None and current.content_hash == report.content_hash:
-                outcome = "unchanged"
-                message = (
-                    f"already loaded: {la_code}'s data is this extract (as of "
-                    f"{current.as_of}); nothing changed"
-                )
-                rows_loaded = dict(current.rows)
-            elif (
-                current is not None
-                and current.as_of is not None
-                and report.as_of is not None
-                and report.as_of < current.as_of
-                and not allow_older
-            ):
-                outcome = "refused_older"
-                message = (
-                    f"refused: this extract is as of {report.as_of}, older than {la_code}'s "
-                    f"current data (as of {current.as_of}); --allow-older loads it anyway"
-                )
-            else:
-                outcome = "loaded"
-                rows_loaded = _replace(conn, la_code, report, progress)
-                total = sum(rows_loaded.values())
-                message = f"loaded {total:,} rows into {la_code} (as of {report.as_of})"
-                if skipped:
-                    message += f"; {skipped:,} rows with problems left out"
+            outcome, message, rows_loaded = _load_unless_stale(
+                conn, la_code, report, allow_older, progress
+            )
             timings["load"] = time.perf_counter() - t1
             conn.execute(
                 _RUNS.insert().values(
@@ -228,6 +197,50 @@ def import_extract(
         rows_skipped=skipped if outcome == "loaded" else 0,
         timings=timings,
     )
+
+
+def _rejected_why(report: ValidationReport) -> str:
+    """Why an extract with problems loads nothing: its whole-file problems, else bad rows."""
+    whole = [p for p in report.problems if p.whole_file]
+    if whole:
+        return f"{len(whole)} problem{'s' if len(whole) > 1 else ''} with whole files"
+    return f"{report.rows_invalid:,} rows have problems (--skip-invalid loads the others)"
+
+
+def _load_unless_stale(
+    conn: Connection,
+    la_code: str,
+    report: ValidationReport,
+    allow_older: bool,
+    progress: Progress | None,
+) -> tuple[str, str, dict[str, int]]:
+    """Replace the LA's case data with the extract, unless it is the one already loaded or
+    older than it (without ``allow_older``): (outcome, message, rows loaded per table)."""
+    current = current_extract(conn, la_code)
+    if current is not None and current.content_hash == report.content_hash:
+        message = (
+            f"already loaded: {la_code}'s data is this extract (as of "
+            f"{current.as_of}); nothing changed"
+        )
+        return "unchanged", message, dict(current.rows)
+    if (
+        current is not None
+        and current.as_of is not None
+        and report.as_of is not None
+        and report.as_of < current.as_of
+        and not allow_older
+    ):
+        message = (
+            f"refused: this extract is as of {report.as_of}, older than {la_code}'s "
+            f"current data (as of {current.as_of}); --allow-older loads it anyway"
+        )
+        return "refused_older", message, {}
+    rows_loaded = _replace(conn, la_code, report, progress)
+    total = sum(rows_loaded.values())
+    message = f"loaded {total:,} rows into {la_code} (as of {report.as_of})"
+    if report.rows_invalid:
+        message += f"; {report.rows_invalid:,} rows with problems left out"
+    return "loaded", message, rows_loaded
 
 
 def _already_loaded(

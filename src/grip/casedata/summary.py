@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from grip.casedata.facts import open_on_clause
 from grip.casedata.models import CASE_TABLES
 
 
@@ -23,15 +24,11 @@ class HeadlineCounts:
     care_leavers: int
 
 
-def _open_on(table: sa.Table, start: str, end: str, on: date) -> sa.ColumnElement[bool]:
-    return sa.and_(table.c[start] <= on, sa.or_(table.c[end].is_(None), table.c[end] > on))
-
-
 def headline_counts(conn: Connection, la_code: str, on: date) -> HeadlineCounts:
     """Counts for ``la_code`` on date ``on``.
 
-    An episode, plan or period of care is open on ``on`` when it started on or before that day
-    and has no end date or ends after it (an end date is the first day it no longer applies).
+    An episode, plan or period of care counts when it is open on ``on``
+    (:func:`grip.casedata.facts.open_on`).
     Looked-after children are counted once each however many episodes they have.
     """
     t = CASE_TABLES
@@ -45,11 +42,15 @@ def headline_counts(conn: Connection, la_code: str, on: date) -> HeadlineCounts:
     return HeadlineCounts(
         as_of=on,
         children=count(t["ssd_person"]),
-        open_cin_episodes=count(cin, _open_on(cin, "cine_referral_date", "cine_close_date", on)),
-        cp_plans=count(cp, _open_on(cp, "cppl_cp_plan_start_date", "cppl_cp_plan_end_date", on)),
+        open_cin_episodes=count(
+            cin, open_on_clause(cin, "cine_referral_date", "cine_close_date", on)
+        ),
+        cp_plans=count(
+            cp, open_on_clause(cp, "cppl_cp_plan_start_date", "cppl_cp_plan_end_date", on)
+        ),
         looked_after=count(
             cla,
-            _open_on(cla, "clae_cla_episode_start_date", "clae_cla_episode_ceased_date", on),
+            open_on_clause(cla, "clae_cla_episode_start_date", "clae_cla_episode_ceased_date", on),
             distinct="clae_person_id",
         ),
         care_leavers=count(t["ssd_care_leavers"], distinct="clea_person_id"),

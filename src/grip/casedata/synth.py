@@ -423,6 +423,23 @@ def _adopters(rng: random.Random, journeys: Journeys, writer: _Writer, as_of: da
         emit(**row)
 
 
+def _write_defects(
+    path: Path, la_code: str, seed: int, defects: float, planted: list[PlantedDefect]
+) -> None:
+    """The list of planted defects (none written, and a stale one removed, without defects)."""
+    if defects > 0:
+        body = {
+            "la_code": la_code,
+            "seed": seed,
+            "row_convention": ROW_CONVENTION,
+            "kinds": list(DEFECT_KINDS),
+            "defects": [asdict(d) for d in planted],
+        }
+        path.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+    elif path.exists():
+        path.unlink()  # a stale list from an earlier run would describe other data
+
+
 def synthesise(
     out_dir: Path | str,
     children: int,
@@ -489,18 +506,7 @@ def synthesise(
         "rows": dict(writer.counts),
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    defects_file = out / "defects.json"
-    if defects > 0:
-        body = {
-            "la_code": la_code,
-            "seed": seed,
-            "row_convention": ROW_CONVENTION,
-            "kinds": list(DEFECT_KINDS),
-            "defects": [asdict(d) for d in planted],
-        }
-        defects_file.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
-    elif defects_file.exists():
-        defects_file.unlink()  # a stale list from an earlier run would describe other data
+    _write_defects(out / "defects.json", la_code, seed, defects, planted)
     return SynthResult(
         out_dir=out,
         la_code=la_code,

@@ -221,6 +221,148 @@ class Stats:
     adoptions: list[Adoption] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class _CarePlan:
+    """A period of care's plan as drawn at entry: the permanence plan, how it ends (the
+    SSDA903 reason ceased), when it is meant to end and its adoption milestones."""
+
+    plan: str
+    outcome: str
+    end_target: date
+    adm: date | None = None
+    po: date | None = None
+    matched: date | None = None
+    placed: date | None = None
+    order: date | None = None
+    reversed_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Period:
+    """A period of care being written: the child, its id, entry and end (None while open)."""
+
+    child: Child
+    cla_id: str
+    start: date
+    end: date | None
+
+
+def _care_length(prng: random.Random, outcome: str, start: date, eighteen: date) -> int:
+    """Days in care by how the period is to end."""
+    if outcome == "HOME":
+        return prng.choice((prng.randint(5, 120), prng.randint(60, 500), prng.randint(200, 900)))
+    if outcome in ("SGO", "CAO"):
+        return prng.randint(300, 1100)
+    if outcome == "ADOPTION":
+        return prng.randint(500, 1000)
+    if outcome == "E15":
+        return prng.randint(20, 200)
+    if outcome == "OTHER":
+        return prng.randint(30, 400)
+    return (eighteen - start).days
+
+
+def _care_plan(prng: random.Random, c: Child, start: date, route: str, age: int) -> _CarePlan:
+    """The plan and length of a period of care by age at entry, with adoption milestones."""
+    eighteen = c.eighteen
+    r = prng.random()
+    if route == "uasc":
+        plan, outcome = "SUPPORTED_LIVING", "AT18" if r < 0.93 else "E15"
+    else:
+        plan, outcome = _plan_by_age(age, r)
+    length = _care_length(prng, outcome, start, eighteen)
+    cp = _CarePlan(plan, outcome, plus(start, max(1, length)))
+    if cp.end_target >= eighteen:
+        cp.end_target, cp.outcome = eighteen, "AT18"
+        if cp.plan in ("RETURN_HOME", "SGO", "CAO", "ADOPTION"):
+            cp.plan = "LONG_TERM_FOSTERING"
+    # Adoption milestones (SSDA903 adoption fields).
+    if cp.plan == "ADOPTION":
+        cp.adm = plus(start, prng.randint(90, 260))
+        cp.po = plus(cp.adm, prng.randint(30, 150))
+        if prng.random() < 0.08:
+            cp.reversed_on = plus(cp.po, prng.randint(120, 500))
+            cp.plan, cp.outcome = "LONG_TERM_FOSTERING", "AT18"
+            cp.end_target = eighteen
+        else:
+            cp.matched = plus(cp.po, prng.randint(40, 330))
+            cp.placed = plus(cp.matched, prng.randint(7, 50))
+            cp.order = plus(cp.placed, prng.randint(150, 400))
+            cp.end_target = cp.order
+    return cp
+
+
+def _legal_statuses(
+    prng: random.Random, route: str, start: date, cp: _CarePlan, end: date | None, last: date
+) -> list[tuple[str, date]]:
+    """Legal statuses: (code, start), in date order, each ending when the next starts."""
+    po = cp.po
+    legal: list[tuple[str, date]] = []
+    if route == "uasc" or route == "s20":
+        legal.append(("V2", start))
+        # Some accommodated children later become subject to care proceedings, and every
+        # one with an adoption plan does: the placement order (Adoption and Children Act
+        # 2002 s21) is made in proceedings, so the interim care order comes before it.
+        issued = prng.random() < 0.25
+        if route == "s20" and (issued or po is not None):
+            latest = 240 if po is None else min(240, (po - start).days - 1)
+            legal.append(("C1", plus(start, prng.randint(40, latest))))
+    elif route == "emergency":
+        legal.append((prng.choice(("L1", "L2")), start))
+        legal.append(("C1", plus(start, prng.randint(1, 8))))
+    else:
+        legal.append(("C1", start))
+    if legal[-1][0] == "C1" and cp.outcome != "HOME":
+        final = plus(legal[-1][1], prng.randint(120, 300))  # 26-week proceedings, some longer
+        # With an adoption plan the care and placement orders are made at the same final
+        # hearing unless the care order came first: the placement order (E1) is then the
+        # status from that day, with no zero-length care order (C2) before it.
+        if po is None or final < po:
+            legal.append(("C2", final))
+    if po is not None:
+        legal.append(("E1", po))
+        if cp.reversed_on is not None:
+            # The adoption decision reversed, the placement order is revoked (s24) and the
+            # care order it suspended has effect again (s29(1)).
+            legal.append(("C2", cp.reversed_on))
+    legal = [legal[0]] + [
+        (code, d) for code, d in legal[1:] if d <= last and (end is None or d < end)
+    ]
+    if any(b[1] <= a[1] for a, b in pairwise(legal)):
+        raise AssertionError(f"generator bug: legal statuses out of order: {legal}")
+    return legal
+
+
+@dataclass(slots=True)
+class _Referral:
+    """A referral being written: what it is, and what its journey decided for each child."""
+
+    ref: date
+    source: str
+    need: str
+    path: str
+    uasc: bool
+    ref_ids: dict[str, str]
+    contact_ids: dict[str, str]
+    team_front: str
+    #: Per child: (close date, close reason); absent means still open at as_of.
+    closes: dict[str, tuple[date, str]] = field(default_factory=dict)
+    #: Per child: when the referral's assessment was authorised (None: not by as_of).
+    assessed: dict[str, date | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Home:
+    """What a family's children share."""
+
+    surname: str
+    ethnicity: str
+    locality: int
+    family_id: str
+    siblings: bool
+    uasc: bool
+
+
 class Journeys:
     """Generates families and their journeys, emitting rows through ``emit``."""
 
@@ -260,89 +402,94 @@ class Journeys:
         surname = self.names.surname(rng)
         ethnicity = p.w["ethnicity"].pick(rng)
         locality = rng.randrange(1000)
-        postcode = f"ZZ{1 + locality % 20}"
         if uasc:
             ethnicity = rng.choices(("BAFR", "AOTH", "OOTH", "WOTH", "BOTH"), (35, 30, 20, 10, 5))[
                 0
             ]
-            ages = [rng.choice((14, 15, 15, 16, 16, 16, 17))]
-        else:
-            band = p.w["age_at_first_contact"].pick(rng)
-            lo, _, hi = band.partition("-")
-            first_age = rng.randint(int(lo), int(hi or lo))
-            ages = [first_age]
-            while len(ages) < size:
-                a = first_age + rng.choice((-6, -5, -4, -3, -2, -1, 1, 2, 3, 4, 5, 6))
-                if 0 <= a <= 17 and a not in ages:
-                    ages.append(a)
-                elif rng.random() < 0.3:
-                    ages.append(max(0, min(17, a)))  # twins or a close age
-        ages.sort(reverse=True)
-        children: list[Child] = []
-        family_id = self.next_id("family")
-        for age in ages:
-            dob = plus(t0, -(int(age * 365.25) + rng.randrange(365)))
-            if plus(t0, ADULT_MARGIN_DAYS) >= date_of_age(dob, 18):
-                dob = plus(dob, 366)  # still a child for the whole of the first referral
-            sex = ("M" if rng.random() < 0.93 else "F") if uasc else p.w["sex"].pick(rng)
-            pid = self.next_id("ssd_person")
-            self.dobs[pid] = dob
-            self.emit(
-                "ssd_person",
-                {
-                    "pers_person_id": pid,
-                    "pers_forename": self.names.forename(rng),
-                    "pers_surname": self.names.surname(rng) if uasc else surname,
-                    "pers_sex": sex,
-                    "pers_ethnicity": ethnicity,
-                    "pers_dob": dob,
-                    "pers_upn": None if age < 4 else f"SYN{rng.randrange(10**10):010d}",
-                    "pers_is_uasc": uasc,
-                    "pers_postcode": postcode,
-                },
-            )
-            if size > 1:
-                self.emit(
-                    "ssd_family",
-                    {
-                        "fami_table_id": self.next_id("ssd_family"),
-                        "fami_family_id": family_id,
-                        "fami_person_id": pid,
-                    },
-                )
-            disabled = rng.random() < p.disability_share and not uasc
-            if disabled:
-                codes = [p.w["disability"].pick(rng)]
-                if rng.random() < 0.25:
-                    extra = p.w["disability"].pick(rng)
-                    if extra not in codes:
-                        codes.append(extra)
-                for code in codes:
-                    self.emit(
-                        "ssd_disability",
-                        {
-                            "disa_table_id": self.next_id("ssd_disability"),
-                            "disa_person_id": pid,
-                            "disa_disability_code": code,
-                        },
-                    )
-            children.append(
-                Child(
-                    pid,
-                    dob,
-                    sex,
-                    ethnicity,
-                    uasc,
-                    date_of_age(dob, 18),
-                    disabled=disabled,
-                    locality=locality,
-                )
-            )
+        home = _Home(surname, ethnicity, locality, self.next_id("family"), size > 1, uasc)
+        children = [self._child(rng, t0, age, home) for age in self._ages(rng, size, uasc)]
         self.stats.families += 1
         self._journey(rng, index, children, t0)
         for child in children:
             self._care_leaver(rng, child)
         return [c.pid for c in children]
+
+    def _ages(self, rng: random.Random, size: int, uasc: bool) -> list[int]:
+        """The children's ages at first contact, eldest first (siblings a few years apart)."""
+        if uasc:
+            return [rng.choice((14, 15, 15, 16, 16, 16, 17))]
+        band = self.p.w["age_at_first_contact"].pick(rng)
+        lo, _, hi = band.partition("-")
+        first_age = rng.randint(int(lo), int(hi or lo))
+        ages = [first_age]
+        while len(ages) < size:
+            a = first_age + rng.choice((-6, -5, -4, -3, -2, -1, 1, 2, 3, 4, 5, 6))
+            if 0 <= a <= 17 and a not in ages:
+                ages.append(a)
+            elif rng.random() < 0.3:
+                ages.append(max(0, min(17, a)))  # twins or a close age
+        ages.sort(reverse=True)
+        return ages
+
+    def _child(self, rng: random.Random, t0: date, age: int, home: _Home) -> Child:
+        """One child of the family, aged ``age`` at first contact ``t0``: their person row,
+        family membership and any disabilities."""
+        p, uasc = self.p, home.uasc
+        dob = plus(t0, -(int(age * 365.25) + rng.randrange(365)))
+        if plus(t0, ADULT_MARGIN_DAYS) >= date_of_age(dob, 18):
+            dob = plus(dob, 366)  # still a child for the whole of the first referral
+        sex = ("M" if rng.random() < 0.93 else "F") if uasc else p.w["sex"].pick(rng)
+        pid = self.next_id("ssd_person")
+        self.dobs[pid] = dob
+        self.emit(
+            "ssd_person",
+            {
+                "pers_person_id": pid,
+                "pers_forename": self.names.forename(rng),
+                "pers_surname": self.names.surname(rng) if uasc else home.surname,
+                "pers_sex": sex,
+                "pers_ethnicity": home.ethnicity,
+                "pers_dob": dob,
+                "pers_upn": None if age < 4 else f"SYN{rng.randrange(10**10):010d}",
+                "pers_is_uasc": uasc,
+                "pers_postcode": f"ZZ{1 + home.locality % 20}",
+            },
+        )
+        if home.siblings:
+            self.emit(
+                "ssd_family",
+                {
+                    "fami_table_id": self.next_id("ssd_family"),
+                    "fami_family_id": home.family_id,
+                    "fami_person_id": pid,
+                },
+            )
+        disabled = rng.random() < p.disability_share and not uasc
+        if disabled:
+            codes = [p.w["disability"].pick(rng)]
+            if rng.random() < 0.25:
+                extra = p.w["disability"].pick(rng)
+                if extra not in codes:
+                    codes.append(extra)
+            for code in codes:
+                self.emit(
+                    "ssd_disability",
+                    {
+                        "disa_table_id": self.next_id("ssd_disability"),
+                        "disa_person_id": pid,
+                        "disa_disability_code": code,
+                    },
+                )
+        return Child(
+            pid,
+            dob,
+            sex,
+            home.ethnicity,
+            uasc,
+            date_of_age(dob, 18),
+            disabled=disabled,
+            locality=home.locality,
+        )
 
     def _journey(self, rng: random.Random, index: int, children: list[Child], t0: date) -> None:
         t = t0
@@ -505,129 +652,142 @@ class Journeys:
     ) -> date | None:
         """A referral of the sibling group and everything that follows from it."""
         p = self.p
-        as_of = self.as_of
         ref_ids = {c.pid: self.next_id("ssd_cin_episodes") for c in kids}
         need = "N8" if uasc else p.w["primary_need"].pick(rng)
         path = "CLA" if uasc else p.w["referral_path"].pick(rng)
-        team_front = self.staff.team_for("FD", kids[0].locality).team_id
-        # Per child: (close date, close reason); absent means still open at as_of.
-        closes: dict[str, tuple[date, str]] = {}
-        # Per child: when the referral's assessment was authorised (None: not by as_of).
-        assessed: dict[str, date | None] = {}
-        nfa_referral = path == "NFA_REFERRAL"
-        family_end: date | None = None
+        r = _Referral(
+            ref, source, need, path, uasc, ref_ids, contact_ids,
+            self.staff.team_for("FD", kids[0].locality).team_id,
+        )  # fmt: skip
         try:
-            if nfa_referral:
+            if path == "NFA_REFERRAL":
                 for c in kids:
-                    closes[c.pid] = (ref, "RC8")
-                family_end = ref
-                return family_end
-            # Assessment: starts within a couple of working days of referral and is
-            # authorised within 45 working days of referral unless late (Working Together).
-            a_start = add_working_days(ref, rng.randint(0, 2))
-            if rng.random() < LATE_ASSESSMENT:
-                a_auth = add_working_days(ref, rng.randint(46, 95))
-            else:
-                a_auth = add_working_days(ref, rng.randint(8, 45))
-            if a_start > as_of:
-                return None
-            strategy: date | None = None
-            if path == "S47":
-                strategy = add_working_days(ref, rng.randint(0, 6))
-                if strategy > as_of:
-                    strategy = None
-            auth = self._capped(a_auth)
-            outcome_code = {
-                "NFA": "NFA",
-                "EH": "EH",
-                "CIN": "CIN",
-                "S47": "S47",
-                "CLA": "CLA",
-            }[path]
-            a_worker = self._allocate(rng, kids, "AS", a_start, auth)
-            for c in kids:
-                # An assessment still going on at the 18th birthday is concluded then (the
-                # referral closes that day): no further action from children's services unless
-                # an enquiry or care had already begun.
-                c_auth = assessed[c.pid] = self._until18(c, auth)
-                c_outcome = (
-                    None
-                    if c_auth is None
-                    else outcome_code
-                    if c_auth == auth or path in ("S47", "CLA")
-                    else "NFA"
-                )
-                self.emit(
-                    "ssd_cin_assessments",
-                    {
-                        "cina_assessment_id": self.next_id("ssd_cin_assessments"),
-                        "cina_person_id": c.pid,
-                        "cina_referral_id": ref_ids[c.pid],
-                        "cina_assessment_start_date": a_start,
-                        "cina_assessment_child_seen": rng.random() < 0.93,
-                        "cina_assessment_auth_date": c_auth,
-                        "cina_assessment_outcome": c_outcome,
-                        "cina_assessment_team_id": self.staff.team_for("AS", c.locality).team_id,
-                        "cina_assessment_worker_id": a_worker,
-                    },
-                )
-            if path == "CLA":
-                # Child becomes looked after during the assessment (or, for an
-                # unaccompanied child, on the day of referral).
-                care_start = ref if uasc else plus(ref, rng.randint(0, 20))
-                if care_start > as_of:
-                    return None
-                route = "uasc" if uasc else rng.choice(("s20", "emergency", "proceedings"))
-                family_end, group = self._into_care(
-                    rng, index, kids, care_start, route, need, ref_ids
-                )
-                self._close_after_care(kids, group, family_end, closes)
-                return family_end
-            if path in ("NFA", "EH"):
-                if auth is None:
-                    return None
-                for c in kids:
-                    closes[c.pid] = (auth, "RC8" if path == "NFA" else "RC9")
-                if path == "EH":
-                    self._early_help(rng, kids, plus(auth, rng.randint(1, 10)), "Step down")
-                return auth
-            if path == "CIN":
-                if auth is None:
-                    return None
-                end = self._cin_plan(rng, index, kids, auth, ref_ids, need)
-                return self._after_plan(rng, index, kids, end, ref_ids, need, closes)
-            # Section 47 path.
-            if strategy is None:
-                return None
-            return self._s47(rng, index, kids, strategy, ref_ids, need, closes, a_worker)
+                    r.closes[c.pid] = (ref, "RC8")
+                return ref
+            return self._assessment(rng, index, kids, r)
         finally:
+            self._emit_referrals(kids, r)
+
+    def _assessment(
+        self, rng: random.Random, index: int, kids: list[Child], r: _Referral
+    ) -> date | None:
+        """The referral's assessment and the path it leads down; when the family's involvement
+        ends (None: still open at ``as_of``)."""
+        as_of, ref, path = self.as_of, r.ref, r.path
+        # Assessment: starts within a couple of working days of referral and is
+        # authorised within 45 working days of referral unless late (Working Together).
+        a_start = add_working_days(ref, rng.randint(0, 2))
+        if rng.random() < LATE_ASSESSMENT:
+            a_auth = add_working_days(ref, rng.randint(46, 95))
+        else:
+            a_auth = add_working_days(ref, rng.randint(8, 45))
+        if a_start > as_of:
+            return None
+        strategy: date | None = None
+        if path == "S47":
+            strategy = add_working_days(ref, rng.randint(0, 6))
+            if strategy > as_of:
+                strategy = None
+        auth = self._capped(a_auth)
+        a_worker = self._allocate(rng, kids, "AS", a_start, auth)
+        self._emit_assessments(rng, kids, r, a_start, auth, a_worker)
+        if path == "CLA":
+            # Child becomes looked after during the assessment (or, for an
+            # unaccompanied child, on the day of referral).
+            care_start = ref if r.uasc else plus(ref, rng.randint(0, 20))
+            if care_start > as_of:
+                return None
+            route = "uasc" if r.uasc else rng.choice(("s20", "emergency", "proceedings"))
+            family_end, group = self._into_care(
+                rng, index, kids, care_start, route, r.need, r.ref_ids
+            )
+            self._close_after_care(kids, group, family_end, r.closes)
+            return family_end
+        if path in ("NFA", "EH"):
+            if auth is None:
+                return None
             for c in kids:
-                close = closes.get(c.pid)
-                if close is not None and c.pid in assessed:
-                    # The assessment runs alongside an enquiry, a short plan or a brief period
-                    # of care; the referral closes only once it is authorised.
-                    a = assessed[c.pid]
-                    close = None if a is None else (max(close[0], a), close[1])
-                if c.eighteen <= (as_of if close is None else close[0]):
-                    # The episode of a child who is still in need at 18 closes on the
-                    # birthday: transferred to adult social care (a disabled young person)
-                    # or services ceased (CIN census reason for closure RC6 / RC7).
-                    close = (c.eighteen, "RC6" if c.disabled else "RC7")
-                self.emit(
-                    "ssd_cin_episodes",
-                    {
-                        "cine_referral_id": ref_ids[c.pid],
-                        "cine_person_id": c.pid,
-                        "cine_contact_id": contact_ids[c.pid],
-                        "cine_referral_date": ref,
-                        "cine_referral_source_code": source,
-                        "cine_cin_primary_need_code": None if nfa_referral else need,
-                        "cine_referral_nfa": nfa_referral,
-                        "cine_close_reason": None if close is None else close[1],
-                        "cine_close_date": None if close is None else close[0],
-                        "cine_referral_team_id": team_front,
-                    },
-                )
+                r.closes[c.pid] = (auth, "RC8" if path == "NFA" else "RC9")
+            if path == "EH":
+                self._early_help(rng, kids, plus(auth, rng.randint(1, 10)), "Step down")
+            return auth
+        if path == "CIN":
+            if auth is None:
+                return None
+            end = self._cin_plan(rng, index, kids, auth, r.ref_ids, r.need)
+            return self._after_plan(rng, index, kids, end, r.ref_ids, r.need, r.closes)
+        # Section 47 path.
+        if strategy is None:
+            return None
+        return self._s47(rng, index, kids, strategy, r.ref_ids, r.need, r.closes, a_worker)
+
+    def _emit_assessments(
+        self,
+        rng: random.Random,
+        kids: list[Child],
+        r: _Referral,
+        a_start: date,
+        auth: date | None,
+        a_worker: str | None,
+    ) -> None:
+        """Each child's assessment, with its outcome once authorised."""
+        for c in kids:
+            # An assessment still going on at the 18th birthday is concluded then (the
+            # referral closes that day): no further action from children's services unless
+            # an enquiry or care had already begun.
+            c_auth = r.assessed[c.pid] = self._until18(c, auth)
+            c_outcome = (
+                None
+                if c_auth is None
+                else r.path
+                if c_auth == auth or r.path in ("S47", "CLA")
+                else "NFA"
+            )
+            self.emit(
+                "ssd_cin_assessments",
+                {
+                    "cina_assessment_id": self.next_id("ssd_cin_assessments"),
+                    "cina_person_id": c.pid,
+                    "cina_referral_id": r.ref_ids[c.pid],
+                    "cina_assessment_start_date": a_start,
+                    "cina_assessment_child_seen": rng.random() < 0.93,
+                    "cina_assessment_auth_date": c_auth,
+                    "cina_assessment_outcome": c_outcome,
+                    "cina_assessment_team_id": self.staff.team_for("AS", c.locality).team_id,
+                    "cina_assessment_worker_id": a_worker,
+                },
+            )
+
+    def _emit_referrals(self, kids: list[Child], r: _Referral) -> None:
+        """Each child's referral (episode of need), closed as its journey decided."""
+        nfa_referral = r.path == "NFA_REFERRAL"
+        for c in kids:
+            close = r.closes.get(c.pid)
+            if close is not None and c.pid in r.assessed:
+                # The assessment runs alongside an enquiry, a short plan or a brief period
+                # of care; the referral closes only once it is authorised.
+                a = r.assessed[c.pid]
+                close = None if a is None else (max(close[0], a), close[1])
+            if c.eighteen <= (self.as_of if close is None else close[0]):
+                # The episode of a child who is still in need at 18 closes on the
+                # birthday: transferred to adult social care (a disabled young person)
+                # or services ceased (CIN census reason for closure RC6 / RC7).
+                close = (c.eighteen, "RC6" if c.disabled else "RC7")
+            self.emit(
+                "ssd_cin_episodes",
+                {
+                    "cine_referral_id": r.ref_ids[c.pid],
+                    "cine_person_id": c.pid,
+                    "cine_contact_id": r.contact_ids[c.pid],
+                    "cine_referral_date": r.ref,
+                    "cine_referral_source_code": r.source,
+                    "cine_cin_primary_need_code": None if nfa_referral else r.need,
+                    "cine_referral_nfa": nfa_referral,
+                    "cine_close_reason": None if close is None else close[1],
+                    "cine_close_date": None if close is None else close[0],
+                    "cine_referral_team_id": r.team_front,
+                },
+            )
 
     def _after_plan(
         self,
@@ -710,25 +870,7 @@ class Journeys:
             icpc = strategy  # unused
             s_end = add_working_days(s_start, rng.randint(3, 15))
         s47_end = self._capped(max(s_end, s_start))
-        s47_ids: dict[str, str] = {}
-        for c in kids:
-            sid = self.next_id("ssd_s47_enquiry")
-            s47_ids[c.pid] = sid
-            self.emit(
-                "ssd_s47_enquiry",
-                {
-                    "s47e_s47_enquiry_id": sid,
-                    "s47e_person_id": c.pid,
-                    "s47e_referral_id": ref_ids[c.pid],
-                    "s47e_strategy_discussion_date": strategy,
-                    "s47e_s47_start_date": s_start,
-                    "s47e_s47_end_date": s47_end,
-                    "s47e_s47_nfa": None if s47_end is None else not icpc_required,
-                    "s47e_s47_icpc_required": None if s47_end is None else icpc_required,
-                    "s47e_s47_completed_by_team_id": self.staff.team_for("AS", c.locality).team_id,
-                    "s47e_s47_completed_by_worker_id": worker,
-                },
-            )
+        s47_ids = self._emit_s47s(kids, ref_ids, strategy, s_start, s47_end, icpc_required, worker)
         if s47_end is None:
             return None
         if not icpc_required:
@@ -744,28 +886,74 @@ class Journeys:
         if not kids:
             return icpc  # turned 18 during the enquiry: no conference for an adult
         cp = rng.random() < 0.88
-        icpc_ids: dict[str, str] = {}
-        for c in kids:
-            iid = self.next_id("ssd_initial_cp_conference")
-            icpc_ids[c.pid] = iid
-            self.emit(
-                "ssd_initial_cp_conference",
-                {
-                    "icpc_icpc_id": iid,
-                    "icpc_person_id": c.pid,
-                    "icpc_s47_enquiry_id": s47_ids[c.pid],
-                    "icpc_referral_id": ref_ids[c.pid],
-                    "icpc_icpc_transfer_in": False,
-                    "icpc_icpc_date": icpc,
-                    "icpc_icpc_outcome_cp_flag": cp,
-                    "icpc_icpc_team_id": self.staff.team_for("CPC", c.locality).team_id,
-                },
-            )
+        icpc_ids = self._emit_icpcs(kids, ref_ids, s47_ids, icpc, cp)
         if not cp:
             end = self._cin_plan(rng, index, kids, icpc, ref_ids, need)
             return self._after_plan(rng, index, kids, end, ref_ids, need, closes)
         end, then = self._cp_plan(rng, kids, icpc, ref_ids, icpc_ids)
         return self._after_plan(rng, index, kids, end, ref_ids, need, closes, then)
+
+    def _emit_each(
+        self, kids: list[Child], table: str, id_column: str, row: Callable[[Child], dict[str, Any]]
+    ) -> dict[str, str]:
+        """One row of ``table`` per child, with a new id in ``id_column``; the ids by child."""
+        ids: dict[str, str] = {}
+        for c in kids:
+            ids[c.pid] = self.next_id(table)
+            self.emit(table, {id_column: ids[c.pid], **row(c)})
+        return ids
+
+    def _emit_s47s(
+        self,
+        kids: list[Child],
+        ref_ids: dict[str, str],
+        strategy: date,
+        start: date,
+        end: date | None,
+        icpc_required: bool,
+        worker: str | None,
+    ) -> dict[str, str]:
+        """Each child's section 47 enquiry (its outcome once it ends); their ids by child."""
+        return self._emit_each(
+            kids,
+            "ssd_s47_enquiry",
+            "s47e_s47_enquiry_id",
+            lambda c: {
+                "s47e_person_id": c.pid,
+                "s47e_referral_id": ref_ids[c.pid],
+                "s47e_strategy_discussion_date": strategy,
+                "s47e_s47_start_date": start,
+                "s47e_s47_end_date": end,
+                "s47e_s47_nfa": None if end is None else not icpc_required,
+                "s47e_s47_icpc_required": None if end is None else icpc_required,
+                "s47e_s47_completed_by_team_id": self.staff.team_for("AS", c.locality).team_id,
+                "s47e_s47_completed_by_worker_id": worker,
+            },
+        )
+
+    def _emit_icpcs(
+        self,
+        kids: list[Child],
+        ref_ids: dict[str, str],
+        s47_ids: dict[str, str],
+        icpc: date,
+        cp: bool,
+    ) -> dict[str, str]:
+        """Each child's initial child protection conference; their ids by child."""
+        return self._emit_each(
+            kids,
+            "ssd_initial_cp_conference",
+            "icpc_icpc_id",
+            lambda c: {
+                "icpc_person_id": c.pid,
+                "icpc_s47_enquiry_id": s47_ids[c.pid],
+                "icpc_referral_id": ref_ids[c.pid],
+                "icpc_icpc_transfer_in": False,
+                "icpc_icpc_date": icpc,
+                "icpc_icpc_outcome_cp_flag": cp,
+                "icpc_icpc_team_id": self.staff.team_for("CPC", c.locality).team_id,
+            },
+        )
 
     def _reviews(
         self,
@@ -841,9 +1029,8 @@ class Journeys:
         icpc_ids: dict[str, str],
     ) -> tuple[date | None, str | None]:
         """A child protection plan from the ICPC; returns (end, what next)."""
-        p = self.p
         as_of = self.as_of
-        category = p.w["cp_category"].pick(rng)
+        category = self.p.w["cp_category"].pick(rng)
         # Target length: most plans last 3 months to 2 years; some drift past 2 years.
         r = rng.random()
         if r < 0.15:
@@ -870,97 +1057,122 @@ class Journeys:
                 then = "CLA"
         if end is not None and then is None:
             then = "CIN" if rng.random() < 0.6 else None
-        # Pre-proceedings (Public Law Outline) for some children on plans.
-        prep: tuple[date, date | None, str | None, date | None] | None = None
-        if rng.random() < 0.13:
-            decision = plus(start, rng.randint(40, 300))
-            if decision <= as_of and (end is None or decision < end):
-                meeting = self._capped(plus(decision, rng.randint(5, 20)))
-                o = rng.random()
-                if o < 0.2 and end is None:  # drift: no decision while the plan goes on
-                    prep = (decision, meeting, "ONGOING", None)
-                else:
-                    odate = plus(decision, rng.randint(60, 160))  # PLO: 16 weeks
-                    if odate > as_of or (end is not None and odate > end):
-                        prep = (decision, meeting, None, None)
-                    elif o < 0.6:
-                        prep = (decision, meeting, "STEP_DOWN", odate)
-                    else:
-                        prep = (decision, meeting, "PROCEEDINGS", odate)
-                        end = odate
-                        kept = [d for d in kept if d < odate]
-                        then = "CLA"
+        prep = self._pre_proceedings(rng, start, end)
+        if prep is not None and prep[2] == "PROCEEDINGS":
+            end = prep[3]
+            kept = [d for d in kept if end is not None and d < end]
+            then = "CLA"
         self._allocate(rng, kids, "LOC", start, end)
         self._allocate(rng, kids, "CPC", start, end)
         visits = self._visits(rng, start, end, 10)
         for c in kids:
-            # A child who turns 18 while the plan goes on comes off it on the birthday.
-            c_end = self._until18(c, end)
-            plan_id = self.next_id("ssd_cp_plans")
-            latest = category if rng.random() < 0.9 else p.w["cp_category"].pick(rng)
-            core_group = self._core_group(start, c)
-            if core_group is not None and c_end is not None and core_group > c_end:
-                core_group = None
+            self._emit_cp_plan(
+                rng, c, category, (start, end), ref_ids, icpc_ids, kept, visits, prep
+            )
+        return end, then
+
+    def _pre_proceedings(
+        self, rng: random.Random, start: date, end: date | None
+    ) -> tuple[date, date | None, str | None, date | None] | None:
+        """Pre-proceedings (Public Law Outline) for some children on plans: (decision,
+        meeting, outcome, outcome date); proceedings end the plan on the outcome date."""
+        as_of = self.as_of
+        if rng.random() >= 0.13:
+            return None
+        decision = plus(start, rng.randint(40, 300))
+        if decision > as_of or (end is not None and decision >= end):
+            return None
+        meeting = self._capped(plus(decision, rng.randint(5, 20)))
+        o = rng.random()
+        if o < 0.2 and end is None:  # drift: no decision while the plan goes on
+            return (decision, meeting, "ONGOING", None)
+        odate = plus(decision, rng.randint(60, 160))  # PLO: 16 weeks
+        if odate > as_of or (end is not None and odate > end):
+            return (decision, meeting, None, None)
+        if o < 0.6:
+            return (decision, meeting, "STEP_DOWN", odate)
+        return (decision, meeting, "PROCEEDINGS", odate)
+
+    def _emit_cp_plan(
+        self,
+        rng: random.Random,
+        c: Child,
+        category: str,
+        span: tuple[date, date | None],
+        ref_ids: dict[str, str],
+        icpc_ids: dict[str, str],
+        reviews: list[date],
+        visits: list[date],
+        prep: tuple[date, date | None, str | None, date | None] | None,
+    ) -> None:
+        """One child's plan with its reviews, visits and pre-proceedings."""
+        start, end = span
+        # A child who turns 18 while the plan goes on comes off it on the birthday.
+        c_end = self._until18(c, end)
+        plan_id = self.next_id("ssd_cp_plans")
+        latest = category if rng.random() < 0.9 else self.p.w["cp_category"].pick(rng)
+        core_group = self._core_group(start, c)
+        if core_group is not None and c_end is not None and core_group > c_end:
+            core_group = None
+        self.emit(
+            "ssd_cp_plans",
+            {
+                "cppl_cp_plan_id": plan_id,
+                "cppl_person_id": c.pid,
+                "cppl_referral_id": ref_ids[c.pid],
+                "cppl_icpc_id": icpc_ids[c.pid],
+                "cppl_cp_plan_start_date": start,
+                "cppl_cp_plan_end_date": c_end,
+                "cppl_first_core_group_date": core_group,
+                "cppl_cp_plan_initial_category": category,
+                "cppl_cp_plan_latest_category": latest,
+            },
+        )
+        for d in reviews:
+            if c_end is not None and d > c_end:
+                break
             self.emit(
-                "ssd_cp_plans",
+                "ssd_cp_reviews",
                 {
-                    "cppl_cp_plan_id": plan_id,
-                    "cppl_person_id": c.pid,
-                    "cppl_referral_id": ref_ids[c.pid],
-                    "cppl_icpc_id": icpc_ids[c.pid],
-                    "cppl_cp_plan_start_date": start,
-                    "cppl_cp_plan_end_date": c_end,
-                    "cppl_first_core_group_date": core_group,
-                    "cppl_cp_plan_initial_category": category,
-                    "cppl_cp_plan_latest_category": latest,
+                    "cppr_cp_review_id": self.next_id("ssd_cp_reviews"),
+                    "cppr_person_id": c.pid,
+                    "cppr_cp_plan_id": plan_id,
+                    "cppr_cp_review_date": d,
+                    "cppr_cp_review_outcome_continue_cp": d != c_end,
                 },
             )
-            for d in kept:
-                if c_end is not None and d > c_end:
-                    break
-                self.emit(
-                    "ssd_cp_reviews",
-                    {
-                        "cppr_cp_review_id": self.next_id("ssd_cp_reviews"),
-                        "cppr_person_id": c.pid,
-                        "cppr_cp_plan_id": plan_id,
-                        "cppr_cp_review_date": d,
-                        "cppr_cp_review_outcome_continue_cp": d != c_end,
-                    },
-                )
-            young = age_in_years(c.dob, start) < 3
-            for d in visits:
-                if c_end is not None and d > c_end:
-                    break
-                seen = rng.random() < 0.95
-                self.emit(
-                    "ssd_cp_visits",
-                    {
-                        "cppv_cp_visit_id": self.next_id("ssd_cp_visits"),
-                        "cppv_person_id": c.pid,
-                        "cppv_cp_plan_id": plan_id,
-                        "cppv_cp_visit_date": d,
-                        "cppv_cp_visit_seen": seen,
-                        "cppv_cp_visit_seen_alone": seen and not young and rng.random() < 0.75,
-                    },
-                )
-            if prep is not None and prep[0] < c.eighteen:
-                # Pre-proceedings for a child who turns 18 before the outcome stop there.
-                grown = prep[3] is not None and prep[3] >= c.eighteen
-                self.emit(
-                    "ssd_pre_proceedings",
-                    {
-                        "prep_table_id": self.next_id("ssd_pre_proceedings"),
-                        "prep_person_id": c.pid,
-                        "prep_pre_pro_decision_date": prep[0],
-                        "prep_initial_pre_pro_meeting_date": prep[1]
-                        if prep[1] is None or prep[1] < c.eighteen
-                        else None,
-                        "prep_pre_pro_outcome": None if grown else prep[2],
-                        "prep_outcome_date": None if grown else prep[3],
-                    },
-                )
-        return end, then
+        young = age_in_years(c.dob, start) < 3
+        for d in visits:
+            if c_end is not None and d > c_end:
+                break
+            seen = rng.random() < 0.95
+            self.emit(
+                "ssd_cp_visits",
+                {
+                    "cppv_cp_visit_id": self.next_id("ssd_cp_visits"),
+                    "cppv_person_id": c.pid,
+                    "cppv_cp_plan_id": plan_id,
+                    "cppv_cp_visit_date": d,
+                    "cppv_cp_visit_seen": seen,
+                    "cppv_cp_visit_seen_alone": seen and not young and rng.random() < 0.75,
+                },
+            )
+        if prep is not None and prep[0] < c.eighteen:
+            # Pre-proceedings for a child who turns 18 before the outcome stop there.
+            grown = prep[3] is not None and prep[3] >= c.eighteen
+            self.emit(
+                "ssd_pre_proceedings",
+                {
+                    "prep_table_id": self.next_id("ssd_pre_proceedings"),
+                    "prep_person_id": c.pid,
+                    "prep_pre_pro_decision_date": prep[0],
+                    "prep_initial_pre_pro_meeting_date": prep[1]
+                    if prep[1] is None or prep[1] < c.eighteen
+                    else None,
+                    "prep_pre_pro_outcome": None if grown else prep[2],
+                    "prep_outcome_date": None if grown else prep[3],
+                },
+            )
 
     def _cin_plan(
         self,
@@ -1075,88 +1287,59 @@ class Journeys:
         """One period of care for child ``c``: ``prng`` draws the shared plan, ``rng`` the rest.
 
         Returns False (and writes nothing) when the child is 18 by ``start``."""
-        p = self.p
-        as_of = self.as_of
         age = age_in_years(c.dob, start)
-        eighteen = c.eighteen
-        if eighteen <= start:
+        if c.eighteen <= start:
             return False
-        # Plan and length by age at entry.
-        r = prng.random()
-        if route == "uasc":
-            plan, outcome = "SUPPORTED_LIVING", "AT18" if r < 0.93 else "E15"
-        else:
-            plan, outcome = _plan_by_age(age, r)
-        if outcome == "HOME":
-            length = prng.choice(
-                (prng.randint(5, 120), prng.randint(60, 500), prng.randint(200, 900))
+        cp = _care_plan(prng, c, start, route, age)
+        end = self._capped(cp.end_target)
+        last = self.as_of if end is None else end
+        legal = _legal_statuses(prng, route, start, cp, end, last)
+        places = self._placements(rng, c, start, age, cp, end, last)
+        cla_id = self.next_id("cla")
+        ceased = self._ceased_code(prng, cp.outcome, c)
+        # Reviews: first within 20 working days, second within 3 months, then 6-monthly
+        # (Care Planning regs 2010 reg 33; Southwark QA framework 2015). The IRO chairs each one.
+        cla_reviews = self._reviews(rng, start, None, 20, 3, end)
+        period = _Period(c, cla_id, start, end)
+        self._emit_episodes(period, ref_id, need, legal, places, ceased, cla_reviews)
+        self._emit_legal_statuses(period, legal)
+        visits = self._emit_placements(rng, period, places)
+        self._emit_cla_visits(rng, period, visits, age)
+        self._emit_cla_reviews(rng, period, cla_reviews)
+        self._health(rng, c, start, end)
+        self._missing(rng, c, start, end, age)
+        # Permanence plan, recorded once the plan is made (by the second review).
+        if (last - start).days >= 90:
+            self._emit_permanence(rng, period, cp, group)
+        if cp.matched is not None and cp.placed is not None and cp.placed <= self.as_of:
+            self.stats.adoptions.append(
+                Adoption(
+                    c.pid,
+                    index,
+                    cp.matched,
+                    cp.placed,
+                    self._capped(cp.order) if cp.order else None,
+                )
             )
-        elif outcome in ("SGO", "CAO"):
-            length = prng.randint(300, 1100)
-        elif outcome == "ADOPTION":
-            length = prng.randint(500, 1000)
-        elif outcome == "E15":
-            length = prng.randint(20, 200)
-        elif outcome == "OTHER":
-            length = prng.randint(30, 400)
-        else:
-            length = (eighteen - start).days
-        end_target = plus(start, max(1, length))
-        if end_target >= eighteen:
-            end_target, outcome = eighteen, "AT18"
-            if plan in ("RETURN_HOME", "SGO", "CAO", "ADOPTION"):
-                plan = "LONG_TERM_FOSTERING"
-        # Adoption milestones (SSDA903 adoption fields).
-        adm = po = matched = placed = order = reversed_on = None
-        if plan == "ADOPTION":
-            adm = plus(start, prng.randint(90, 260))
-            po = plus(adm, prng.randint(30, 150))
-            if prng.random() < 0.08:
-                reversed_on = plus(po, prng.randint(120, 500))
-                plan, outcome = "LONG_TERM_FOSTERING", "AT18"
-                end_target = eighteen
-            else:
-                matched = plus(po, prng.randint(40, 330))
-                placed = plus(matched, prng.randint(7, 50))
-                order = plus(placed, prng.randint(150, 400))
-                end_target = order
-        end = self._capped(end_target)
-        last = as_of if end is None else end
-        # Legal statuses: (code, start), in date order, each ending when the next starts.
-        legal: list[tuple[str, date]] = []
-        if route == "uasc" or route == "s20":
-            legal.append(("V2", start))
-            # Some accommodated children later become subject to care proceedings, and every
-            # one with an adoption plan does: the placement order (Adoption and Children Act
-            # 2002 s21) is made in proceedings, so the interim care order comes before it.
-            issued = prng.random() < 0.25
-            if route == "s20" and (issued or po is not None):
-                latest = 240 if po is None else min(240, (po - start).days - 1)
-                legal.append(("C1", plus(start, prng.randint(40, latest))))
-        elif route == "emergency":
-            legal.append((prng.choice(("L1", "L2")), start))
-            legal.append(("C1", plus(start, prng.randint(1, 8))))
-        else:
-            legal.append(("C1", start))
-        if legal[-1][0] == "C1" and outcome != "HOME":
-            final = plus(legal[-1][1], prng.randint(120, 300))  # 26-week proceedings, some longer
-            # With an adoption plan the care and placement orders are made at the same final
-            # hearing unless the care order came first: the placement order (E1) is then the
-            # status from that day, with no zero-length care order (C2) before it.
-            if po is None or final < po:
-                legal.append(("C2", final))
-        if po is not None:
-            legal.append(("E1", po))
-            if reversed_on is not None:
-                # The adoption decision reversed, the placement order is revoked (s24) and the
-                # care order it suspended has effect again (s29(1)).
-                legal.append(("C2", reversed_on))
-        legal = [legal[0]] + [
-            (code, d) for code, d in legal[1:] if d <= last and (end is None or d < end)
-        ]
-        if any(b[1] <= a[1] for a, b in pairwise(legal)):
-            raise AssertionError(f"generator bug: legal statuses out of order: {legal}")
-        # Placements: (start, type, provider, long_term flag).
+        # Allocations: children in care social worker and IRO for the whole period.
+        kids = [c]
+        self._allocate(rng, kids, "CIC", start, end)
+        self._allocate(rng, kids, "IRO", start, end)
+        self._after_care_period(c, start, end, last, cp.outcome)
+        return True
+
+    def _placements(
+        self,
+        rng: random.Random,
+        c: Child,
+        start: date,
+        age: int,
+        cp: _CarePlan,
+        end: date | None,
+        last: date,
+    ) -> list[tuple[date, str, str, bool]]:
+        """The period's placements: (start, type, provider, long_term flag), by start date."""
+        p = self.p
         band = "0-4" if age < 5 else "5-11" if age < 12 else "12-15" if age < 16 else "16-17"
         places: list[tuple[date, str, str, bool]] = []
         ptype = p.w[f"first_placement:{band}"].pick(rng)
@@ -1172,16 +1355,16 @@ class Journeys:
             ptype = p.w[f"move_placement:{mband}"].pick(rng)
             places.append((t, ptype, self._provider(rng, ptype), False))
         # Long-term matches after a year in foster care for children staying to 18.
-        if outcome == "AT18" and plan == "LONG_TERM_FOSTERING":
+        if cp.outcome == "AT18" and cp.plan == "LONG_TERM_FOSTERING":
             lt_day = plus(start, rng.randint(300, 600))
             if lt_day < last:
                 cur = [pl for pl in places if pl[0] <= lt_day][-1]
                 if cur[1] in ("U6", "U3"):
                     places.append((lt_day, "U4" if cur[1] == "U6" else "U1", cur[2], True))
-        if placed is not None and placed < last:
-            places = [pl for pl in places if pl[0] < placed]
-            places.append((placed, rng.choice(("A6", "A6", "A5")), "PR1", True))
-        if outcome == "HOME" and end is not None and rng.random() < 0.3:
+        if cp.placed is not None and cp.placed < last:
+            places = [pl for pl in places if pl[0] < cp.placed]
+            places.append((cp.placed, rng.choice(("A6", "A6", "A5")), "PR1", True))
+        if cp.outcome == "HOME" and end is not None and rng.random() < 0.3:
             home = plus(end, -rng.randint(20, 90))
             if home > start:
                 places = [pl for pl in places if pl[0] < home]
@@ -1193,13 +1376,20 @@ class Journeys:
                 dedup[-1] = pl
             else:
                 dedup.append(pl)
-        places = dedup
-        cla_id = self.next_id("cla")
-        ceased = self._ceased_code(prng, outcome, c)
-        # Reviews: first within 20 working days, second within 3 months, then 6-monthly
-        # (Care Planning regs 2010 reg 33; Southwark QA framework 2015). The IRO chairs each one.
-        cla_reviews = self._reviews(rng, start, None, 20, 3, end)
-        # Episodes: a new one at each change of legal status or placement (SSDA903).
+        return dedup
+
+    def _emit_episodes(
+        self,
+        period: _Period,
+        ref_id: str,
+        need: str,
+        legal: list[tuple[str, date]],
+        places: list[tuple[date, str, str, bool]],
+        ceased: str,
+        cla_reviews: list[date],
+    ) -> None:
+        """Episodes: a new one at each change of legal status or placement (SSDA903)."""
+        c, end = period.child, period.end
         legal_days = {d for _, d in legal}
         place_days = {pl[0] for pl in places}
         changes = sorted(legal_days | place_days)
@@ -1218,9 +1408,9 @@ class Journeys:
                 {
                     "clae_cla_episode_id": self.next_id("ssd_cla_episodes"),
                     "clae_person_id": c.pid,
-                    "clae_cla_id": cla_id,
+                    "clae_cla_id": period.cla_id,
                     "clae_referral_id": ref_id,
-                    "clae_entered_care_date": start,
+                    "clae_entered_care_date": period.start,
                     "clae_cla_episode_start_date": d,
                     "clae_cla_episode_start_reason": reason,
                     "clae_cla_primary_need_code": need,
@@ -1232,23 +1422,34 @@ class Journeys:
                     "clae_cla_team_id": self.staff.team_for("CIC", c.locality).team_id,
                 },
             )
+
+    def _emit_legal_statuses(self, period: _Period, legal: list[tuple[str, date]]) -> None:
+        """Each legal status, ending when the next starts (the last when the period does)."""
         for i, (code, d) in enumerate(legal):
             self.emit(
                 "ssd_legal_status",
                 {
                     "lega_legal_status_id": self.next_id("ssd_legal_status"),
-                    "lega_person_id": c.pid,
+                    "lega_person_id": period.child.pid,
                     "lega_legal_status": code,
                     "lega_legal_status_start_date": d,
-                    "lega_legal_status_end_date": legal[i + 1][1] if i + 1 < len(legal) else end,
+                    "lega_legal_status_end_date": legal[i + 1][1]
+                    if i + 1 < len(legal)
+                    else period.end,
                 },
             )
+
+    def _emit_placements(
+        self, rng: random.Random, period: _Period, places: list[tuple[date, str, str, bool]]
+    ) -> list[date]:
+        """Each placement, ending when the next starts; returns the statutory visits due."""
+        end = period.end
         visits: list[date] = []
         for i, (d, ptype, provider, long_term) in enumerate(places):
             p_end = places[i + 1][0] if i + 1 < len(places) else end
             in_area = provider in ("PR0", "PR1") or rng.random() < 0.55
             change = (
-                p.w["placement_change_reason"].pick(rng)
+                self.p.w["placement_change_reason"].pick(rng)
                 if p_end is not None and i + 1 < len(places)
                 else None
             )
@@ -1263,8 +1464,8 @@ class Journeys:
                 "ssd_cla_placement",
                 {
                     "clap_cla_placement_id": self.next_id("ssd_cla_placement"),
-                    "clap_person_id": c.pid,
-                    "clap_cla_id": cla_id,
+                    "clap_person_id": period.child.pid,
+                    "clap_cla_id": period.cla_id,
                     "clap_cla_placement_start_date": d,
                     "clap_cla_placement_end_date": p_end,
                     "clap_cla_placement_type": ptype,
@@ -1283,86 +1484,87 @@ class Journeys:
                     "clap_cla_placement_long_term": long_term,
                 },
             )
-            visits.extend(self._cla_visits(rng, start, d, p_end, long_term))
+            visits.extend(self._cla_visits(rng, period.start, d, p_end, long_term))
+        return visits
+
+    def _emit_cla_visits(
+        self, rng: random.Random, period: _Period, visits: list[date], age: int
+    ) -> None:
+        """Statutory visits (reg 28), most seeing the child, older children often alone."""
         for d in visits:
             seen = rng.random() < 0.96
             self.emit(
                 "ssd_cla_visits",
                 {
                     "clav_cla_visit_id": self.next_id("ssd_cla_visits"),
-                    "clav_person_id": c.pid,
-                    "clav_cla_id": cla_id,
+                    "clav_person_id": period.child.pid,
+                    "clav_cla_id": period.cla_id,
                     "clav_cla_visit_date": d,
                     "clav_cla_visit_seen": seen,
                     "clav_cla_visit_seen_alone": seen and age >= 4 and rng.random() < 0.7,
                 },
             )
-        for d in cla_reviews:
-            a = age_in_years(c.dob, d)
+
+    def _emit_cla_reviews(self, rng: random.Random, period: _Period, reviews: list[date]) -> None:
+        """Reviews, with how the child took part (PN0 under 4)."""
+        for d in reviews:
+            a = age_in_years(period.child.dob, d)
             self.emit(
                 "ssd_cla_reviews",
                 {
                     "clar_cla_review_id": self.next_id("ssd_cla_reviews"),
-                    "clar_person_id": c.pid,
-                    "clar_cla_id": cla_id,
+                    "clar_person_id": period.child.pid,
+                    "clar_cla_id": period.cla_id,
                     "clar_cla_review_date": d,
                     "clar_cla_review_participation": "PN0"
                     if a < 4
                     else rng.choice(("PN1", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7")),
                 },
             )
-        self._health(rng, c, start, end)
-        self._missing(rng, c, start, end, age)
-        # Permanence plan, recorded once the plan is made (by the second review).
-        if (last - start).days >= 90:
-            sib = len(group) > 1
-            self.emit(
-                "ssd_permanence",
-                {
-                    "perm_table_id": self.next_id("ssd_permanence"),
-                    "perm_person_id": c.pid,
-                    "perm_cla_id": cla_id,
-                    "perm_permanence_plan": plan,
-                    "perm_adm_decision_date": self._capped(adm) if adm else None,
-                    "perm_part_of_sibling_group": sib if adm else None,
-                    "perm_siblings_placed_together": (len(group) - 1)
-                    if adm and sib and placed and placed <= as_of
-                    else None,
-                    "perm_siblings_placed_apart": 0
-                    if adm and sib and placed and placed <= as_of
-                    else None,
-                    "perm_ffa_cp_decision_date": None,
-                    "perm_placement_order_date": self._capped(po)
-                    if po and adm and adm <= as_of
-                    else None,
-                    "perm_matched_date": self._capped(matched) if matched else None,
-                    "perm_placed_for_adoption_date": self._capped(placed) if placed else None,
-                    "perm_placed_ffa_cp_date": None,
-                    "perm_decision_reversed_date": self._capped(reversed_on)
-                    if reversed_on
-                    else None,
-                    "perm_decision_reversed_reason": (
-                        rng.choice(("RD1", "RD3", "RD3", "RD4"))
-                        if reversed_on and reversed_on <= as_of
-                        else None
-                    ),
-                    "perm_permanence_order_date": None
-                    if end is None or outcome not in ("ADOPTION", "SGO", "CAO")
-                    else end,
-                    "perm_permanence_order_type": None
-                    if end is None or outcome not in ("ADOPTION", "SGO", "CAO")
-                    else outcome,
-                },
-            )
-        if matched is not None and placed is not None and placed <= as_of:
-            self.stats.adoptions.append(
-                Adoption(c.pid, index, matched, placed, self._capped(order) if order else None)
-            )
-        # Allocations: children in care social worker and IRO for the whole period.
-        kids = [c]
-        self._allocate(rng, kids, "CIC", start, end)
-        self._allocate(rng, kids, "IRO", start, end)
-        # Running state for later contacts and for leaving care.
+
+    def _emit_permanence(
+        self, rng: random.Random, period: _Period, cp: _CarePlan, group: list[Child]
+    ) -> None:
+        """The permanence plan and its adoption milestones (those reached by ``as_of``)."""
+        as_of, end, outcome = self.as_of, period.end, cp.outcome
+        adm, po, matched, placed = cp.adm, cp.po, cp.matched, cp.placed
+        reversed_on = cp.reversed_on
+        sib = len(group) > 1
+        placed_together = adm and sib and placed and placed <= as_of
+        order_made = end is not None and outcome in ("ADOPTION", "SGO", "CAO")
+        self.emit(
+            "ssd_permanence",
+            {
+                "perm_table_id": self.next_id("ssd_permanence"),
+                "perm_person_id": period.child.pid,
+                "perm_cla_id": period.cla_id,
+                "perm_permanence_plan": cp.plan,
+                "perm_adm_decision_date": self._capped(adm) if adm else None,
+                "perm_part_of_sibling_group": sib if adm else None,
+                "perm_siblings_placed_together": (len(group) - 1) if placed_together else None,
+                "perm_siblings_placed_apart": 0 if placed_together else None,
+                "perm_ffa_cp_decision_date": None,
+                "perm_placement_order_date": self._capped(po)
+                if po and adm and adm <= as_of
+                else None,
+                "perm_matched_date": self._capped(matched) if matched else None,
+                "perm_placed_for_adoption_date": self._capped(placed) if placed else None,
+                "perm_placed_ffa_cp_date": None,
+                "perm_decision_reversed_date": self._capped(reversed_on) if reversed_on else None,
+                "perm_decision_reversed_reason": (
+                    rng.choice(("RD1", "RD3", "RD3", "RD4"))
+                    if reversed_on and reversed_on <= as_of
+                    else None
+                ),
+                "perm_permanence_order_date": end if order_made else None,
+                "perm_permanence_order_type": outcome if order_made else None,
+            },
+        )
+
+    def _after_care_period(
+        self, c: Child, start: date, end: date | None, last: date, outcome: str
+    ) -> None:
+        """The child's running state for later contacts and for leaving care."""
         fourteen = date_of_age(c.dob, 14)
         sixteen = date_of_age(c.dob, 16)
         from_14 = max(start, fourteen)
@@ -1385,7 +1587,6 @@ class Journeys:
             "SGO": "RC4",
             "CAO": "RC3",
         }.get(outcome, "RC7")
-        return True
 
     def _latest(self, dates: list[date], until: date | None) -> date | None:
         """The latest of the sorted ``dates`` on or before ``until`` (as_of when None)."""
@@ -1513,23 +1714,9 @@ class Journeys:
             return
         p = self.p
         as_of = self.as_of
-        age = age_in_years(c.dob, as_of)
-        if age < 16 or age > 25:
+        eligibility = self._leaver_eligibility(rng, c)
+        if eligibility is None:
             return
-        if c.in_care_now:
-            if age >= 18:
-                return
-            eligibility = "ELIGIBLE"
-        elif c.left_care is None or (
-            not c.care_ends_at_18 and age_in_years(c.dob, c.left_care) < 16
-        ):
-            return
-        elif age < 18:
-            eligibility = "RELEVANT"
-        else:
-            eligibility = "FORMER_RELEVANT"
-            if age >= 21 and rng.random() > 0.35:
-                return  # most over-21s no longer receive a leaving care service
         in_touch = "YES" if eligibility == "ELIGIBLE" else p.w["care_leaver_in_touch"].pick(rng)
         touching = in_touch == "YES"
         if touching:
@@ -1555,6 +1742,45 @@ class Journeys:
             # The pathway plan is made once the young person is 16 (an eligible child), so a
             # 16-year-old's latest review falls in the months since the birthday.
             review = plus(sixteen, rng.randint(0, (as_of - sixteen).days))
+        team, current = self._personal_adviser(rng, c)
+        self.emit(
+            "ssd_care_leavers",
+            {
+                "clea_table_id": self.next_id("ssd_care_leavers"),
+                "clea_person_id": c.pid,
+                "clea_care_leaver_eligibility": eligibility,
+                "clea_care_leaver_in_touch": in_touch,
+                "clea_care_leaver_latest_contact": latest,
+                "clea_care_leaver_accommodation": accom,
+                "clea_care_leaver_accom_suitable": suitable if touching else None,
+                "clea_care_leaver_activity": activity,
+                "clea_pathway_plan_review_date": review,
+                "clea_care_leaver_personal_advisor_id": current,
+                "clea_care_leaver_allocated_team_id": team,
+            },
+        )
+
+    def _leaver_eligibility(self, rng: random.Random, c: Child) -> str | None:
+        """ELIGIBLE, RELEVANT or FORMER_RELEVANT at as_of; None for a young person who is
+        none of these, or an over-21 no longer receiving a service."""
+        age = age_in_years(c.dob, self.as_of)
+        if age < 16 or age > 25:
+            return None
+        if c.in_care_now:
+            return None if age >= 18 else "ELIGIBLE"
+        if c.left_care is None or (not c.care_ends_at_18 and age_in_years(c.dob, c.left_care) < 16):
+            return None
+        if age < 18:
+            return "RELEVANT"
+        if age >= 21 and rng.random() > 0.35:
+            return None  # most over-21s no longer receive a leaving care service
+        return "FORMER_RELEVANT"
+
+    def _personal_adviser(self, rng: random.Random, c: Child) -> tuple[str, str | None]:
+        """The leaving care team's personal advisers from 16 (or leaving care); returns the
+        team and the current adviser (None when none is allocated now)."""
+        as_of = self.as_of
+        sixteen = date_of_age(c.dob, 16)
         pa_start = max(sixteen, plus(c.left_care, 0) if c.left_care else sixteen)
         if c.in_care_now:
             pa_start = max(sixteen, plus(as_of, -rng.randint(10, 300)))
@@ -1575,19 +1801,4 @@ class Journeys:
                 },
             )
         current = allocs[-1][0] if allocs and allocs[-1][2] is None else None
-        self.emit(
-            "ssd_care_leavers",
-            {
-                "clea_table_id": self.next_id("ssd_care_leavers"),
-                "clea_person_id": c.pid,
-                "clea_care_leaver_eligibility": eligibility,
-                "clea_care_leaver_in_touch": in_touch,
-                "clea_care_leaver_latest_contact": latest,
-                "clea_care_leaver_accommodation": accom,
-                "clea_care_leaver_accom_suitable": suitable if touching else None,
-                "clea_care_leaver_activity": activity,
-                "clea_pathway_plan_review_date": review,
-                "clea_care_leaver_personal_advisor_id": current,
-                "clea_care_leaver_allocated_team_id": team.team_id,
-            },
-        )
+        return team.team_id, current

@@ -26,7 +26,7 @@ import json
 import operator
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import compress, count, repeat
 from pathlib import Path
@@ -58,6 +58,10 @@ FILE_RULES: frozenset[str] = frozenset(
         "format_version",
         "la_mismatch",
         "row_count",
+        # A NUL or other control character in a value: a corrupt or hostile file, so
+        # nothing loads even skipping rows (penetration test, December 2026).
+        "control_character",
+        "outside_folder",
     }
 )
 
@@ -83,6 +87,9 @@ _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INT_RE = re.compile(r"-?[0-9]{1,10}")
 _DEC_RE = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _ID_MAX = 48
+#: C0 controls except tab, line feed and carriage return (free text may hold line breaks),
+#: DEL and the C1 controls.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _INT_MAX = 2**31 - 1
 _BAD: Any = object()
 _UNSEEN: Any = object()
@@ -239,63 +246,17 @@ class _Checker:
     def read(self, table: Table, hasher: Any) -> tuple[list[str], list[Any]] | None:
         """The file's header and data rows, or None after recording why it cannot be read."""
         path = self.folder / table.filename
-        if not path.is_file():
-            self.problems.append(
-                Problem(
-                    table.name,
-                    None,
-                    None,
-                    "",
-                    "missing_file",
-                    f"a file {table.filename} (every table must be present; "
-                    "a table with no rows has just its header)",
-                )
-            )
-            _hash_file(hasher, table, None)
+        data = self.file_bytes(table, path, hasher)
+        if data is None:
             return None
-        data = path.read_bytes()
-        _hash_file(hasher, table, data)
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            self.problems.append(
-                Problem(
-                    table.name,
-                    line - 1 if line > 1 else None,
-                    None,
-                    data[exc.start : exc.start + 4].hex(" "),
-                    "not_utf8",
-                    f"UTF-8 text: byte {exc.start} (line {line}) is not UTF-8; "
-                    "save the file as UTF-8",
-                )
-            )
+        text = self.decode(table, data)
+        if text is None:
             return None
         lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
         del data
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        try:
-            first = next(reader, [])
-        except csv.Error as exc:
-            first = []
-            self.problems.append(
-                Problem(table.name, None, None, "", "malformed_csv", f"a CSV header row ({exc})")
-            )
-            return None
-        if not any(first):
-            self.problems.append(
-                Problem(
-                    table.name,
-                    None,
-                    None,
-                    "",
-                    "empty_file",
-                    "a header row naming the columns: " + ", ".join(table.columns),
-                )
-            )
-            return None
-        header = [h.strip() for h in first]
-        if not self.check_header(table, header):
+        header = self.header(table, reader)
+        if header is None or not self.check_header(table, header):
             return None
         rows = self._read_fast(path, header, lines)
         if rows is not None:
@@ -314,6 +275,73 @@ class _Checker:
                 )
             )
             return None
+
+    def file_bytes(self, table: Table, path: Path, hasher: Any) -> bytes | None:
+        """The file's bytes (added to the extract's hash), or None when it is outside the
+        folder or missing."""
+        if outside_folder(self.folder, path):
+            self.problems.append(_outside_problem(table.name, table.filename))
+            _hash_file(hasher, table, None)
+            return None
+        if not path.is_file():
+            self.problems.append(
+                Problem(
+                    table.name,
+                    None,
+                    None,
+                    "",
+                    "missing_file",
+                    f"a file {table.filename} (every table must be present; "
+                    "a table with no rows has just its header)",
+                )
+            )
+            _hash_file(hasher, table, None)
+            return None
+        data = path.read_bytes()
+        _hash_file(hasher, table, data)
+        return data
+
+    def decode(self, table: Table, data: bytes) -> str | None:
+        """The file as UTF-8 text (a byte order mark allowed), or None naming the bad byte."""
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            self.problems.append(
+                Problem(
+                    table.name,
+                    line - 1 if line > 1 else None,
+                    None,
+                    data[exc.start : exc.start + 4].hex(" "),
+                    "not_utf8",
+                    f"UTF-8 text: byte {exc.start} (line {line}) is not UTF-8; "
+                    "save the file as UTF-8",
+                )
+            )
+            return None
+
+    def header(self, table: Table, reader: Iterator[list[str]]) -> list[str] | None:
+        """The header row's column names, or None when it is malformed or empty."""
+        try:
+            first: list[str] = next(reader, [])
+        except csv.Error as exc:
+            self.problems.append(
+                Problem(table.name, None, None, "", "malformed_csv", f"a CSV header row ({exc})")
+            )
+            return None
+        if not any(first):
+            self.problems.append(
+                Problem(
+                    table.name,
+                    None,
+                    None,
+                    "",
+                    "empty_file",
+                    "a header row naming the columns: " + ", ".join(table.columns),
+                )
+            )
+            return None
+        return [h.strip() for h in first]
 
     def _read_fast(self, path: Path, header: list[str], lines: int) -> list[Any] | None:
         """Rows read by DuckDB's CSV reader (about twice as fast as the csv module).
@@ -400,6 +428,8 @@ class _Checker:
                 if not v
             )
         if col.type in ("id", "text"):
+            if _CONTROL_RE.search("".join(distinct)):
+                problems.extend(_control_problems(tname, cname, vals))
             if col.type == "id" and max(map(len, distinct), default=0) > _ID_MAX:
                 problems.extend(
                     Problem(
@@ -464,39 +494,74 @@ class _Checker:
     # --- per table ---------------------------------------------------------------------
 
     def check_table(self, table: Table, header: list[str], rows: list[Any]) -> None:
+        """Convert and check one table's rows: values, keys, date order and birth, references."""
         first_problem = len(self.problems)
         width = len(header)
-        blank: set[int] = set()
-        suppressed: set[int] = set()
-        if set(map(len, rows)) - {width}:
-            for i, r in enumerate(rows):
-                if len(r) == width:
-                    continue
-                if not r or (len(r) == 1 and not r[0]):
-                    blank.add(i)
-                else:
-                    suppressed.add(i)
-                    self.problems.append(
-                        Problem(
-                            table.name,
-                            i + 1,
-                            None,
-                            f"{len(r)} fields",
-                            "ragged_row",
-                            f"{width} fields, as in the header",
-                        )
-                    )
-                rows[i] = [""] * width
+        blank, suppressed = self.pad_ragged(table, rows, width)
         n = len(rows)
         raw = dict(zip(header, zip(*rows, strict=True) if rows else [()] * width, strict=True))
         del rows
         names = list(table.columns)
         values = [self.convert(table, table.columns[c], raw[c]) for c in names]
         cols = dict(zip(names, values, strict=True))
+        first = self.unique_keys(table, cols[table.key], n)
+        self.date_order(table, cols, raw)
+        if table.name == "ssd_person":
+            dob = cols["pers_dob"]
+            self.dob = {
+                k: dob[j] for k, j in first.items() if dob[j] is not None and j not in suppressed
+            }
+        elif table.person is not None:
+            self.not_before_birth(table, table.person, cols, raw)
+        del raw
 
-        # Identifiers unique in their table (the first occurrence keeps the key): built
-        # backwards so the first occurrence's row is the one kept.
-        keys = cols[table.key]
+        # Ragged rows and blank lines were padded with blanks: only the ragged_row problem
+        # stands for them, not the blanks it implies.
+        quiet = suppressed | blank
+        if quiet:
+            self.problems[first_problem:] = [
+                p
+                for p in self.problems[first_problem:]
+                if p.rule == "ragged_row" or p.row is None or p.row - 1 not in quiet
+            ]
+        invalid = {p.row - 1 for p in self.problems[first_problem:] if p.row is not None}
+        data = TableData(table.name, names, values, n, invalid, blank)
+        self.tables[table.name] = data
+        if table.name in self.referenced:
+            self.first_row[table.name] = first
+        self.references(table, cols, data)
+
+    def pad_ragged(self, table: Table, rows: list[Any], width: int) -> tuple[set[int], set[int]]:
+        """Pad rows whose width differs from the header's with blanks, reporting all but blank
+        lines; returns (blank lines, ragged rows) by row index."""
+        blank: set[int] = set()
+        suppressed: set[int] = set()
+        if not set(map(len, rows)) - {width}:
+            return blank, suppressed
+        for i, r in enumerate(rows):
+            if len(r) == width:
+                continue
+            if not r or (len(r) == 1 and not r[0]):
+                blank.add(i)
+            else:
+                suppressed.add(i)
+                self.problems.append(
+                    Problem(
+                        table.name,
+                        i + 1,
+                        None,
+                        f"{len(r)} fields",
+                        "ragged_row",
+                        f"{width} fields, as in the header",
+                    )
+                )
+            rows[i] = [""] * width
+        return blank, suppressed
+
+    def unique_keys(self, table: Table, keys: list[Any], n: int) -> dict[Any, int]:
+        """Identifiers unique in their table: the row of each key's first occurrence (which
+        keeps the key); later ones are reported."""
+        # Built backwards so the first occurrence's row is the one kept.
         first = dict(zip(reversed(keys), range(n - 1, -1, -1), strict=True))
         first.pop(None, None)
         if len(first) < n - keys.count(None):
@@ -516,9 +581,12 @@ class _Checker:
                         )
                     )
                 seen.add(k)
+        return first
 
-        # End dates not before their start (format.yaml `after`). ISO text orders as dates
-        # do; a blank compares below every date, so flagged rows are re-checked for blanks.
+    def date_order(self, table: Table, cols: dict[str, list[Any]], raw: dict[str, Any]) -> None:
+        """End dates not before their start (format.yaml ``after``)."""
+        # ISO text orders as dates do; a blank compares below every date, so flagged rows are
+        # re-checked for blanks.
         for col in table.columns.values():
             for other in col.after:
                 a_col, b_col = cols[col.name], cols[other]
@@ -536,51 +604,33 @@ class _Checker:
                     if a_col[i] is not None and b_col[i] is not None
                 )
 
-        # No date before the person's date of birth.
-        if table.name == "ssd_person":
-            dob = cols["pers_dob"]
-            self.dob = {
-                k: dob[j] for k, j in first.items() if dob[j] is not None and j not in suppressed
-            }
-        elif table.person is not None:
-            pcol = cols[table.person]
-            dobs = list(map(self.dob.get, raw[table.person], repeat("")))
-            for col in table.columns.values():
-                if col.type != "date":
-                    continue
-                dcol = cols[col.name]
-                flagged = compress(count(), map(operator.lt, raw[col.name], dobs))
-                self.problems.extend(
-                    Problem(
-                        table.name,
-                        i + 1,
-                        col.name,
-                        dcol[i],
-                        "before_birth",
-                        f"a date on or after the person's date of birth ({dobs[i]}, "
-                        f"ssd_person {pcol[i]})",
-                    )
-                    for i in flagged
-                    if dcol[i] is not None
+    def not_before_birth(
+        self, table: Table, person: str, cols: dict[str, list[Any]], raw: dict[str, Any]
+    ) -> None:
+        """No date in a child's row (person column ``person``) before their date of birth."""
+        pcol = cols[person]
+        dobs = list(map(self.dob.get, raw[person], repeat("")))
+        for col in table.columns.values():
+            if col.type != "date":
+                continue
+            dcol = cols[col.name]
+            flagged = compress(count(), map(operator.lt, raw[col.name], dobs))
+            self.problems.extend(
+                Problem(
+                    table.name,
+                    i + 1,
+                    col.name,
+                    dcol[i],
+                    "before_birth",
+                    f"a date on or after the person's date of birth ({dobs[i]}, "
+                    f"ssd_person {pcol[i]})",
                 )
-        del raw
+                for i in flagged
+                if dcol[i] is not None
+            )
 
-        # Ragged rows and blank lines were padded with blanks: only the ragged_row problem
-        # stands for them, not the blanks it implies.
-        quiet = suppressed | blank
-        if quiet:
-            self.problems[first_problem:] = [
-                p
-                for p in self.problems[first_problem:]
-                if p.rule == "ragged_row" or p.row is None or p.row - 1 not in quiet
-            ]
-        invalid = {p.row - 1 for p in self.problems[first_problem:] if p.row is not None}
-        data = TableData(table.name, names, values, n, invalid, blank)
-        self.tables[table.name] = data
-        if table.name in self.referenced:
-            self.first_row[table.name] = first
-
-        # References: to an existing row, and to a valid one.
+    def references(self, table: Table, cols: dict[str, list[Any]], data: TableData) -> None:
+        """References: to an existing row, and to a valid one."""
         refs = [c for c in table.columns.values() if c.ref]
         self_refs = [c for c in refs if c.ref == table.name]
         for col in [c for c in refs if c.ref != table.name]:
@@ -646,6 +696,43 @@ class _Checker:
             data.invalid.add(i)
 
 
+def _control_problems(table: str, column: str, vals: tuple[str, ...]) -> Iterable[Problem]:
+    """A problem for each value holding a control character, shown escaped (``\\x00``)."""
+    for i, v in enumerate(vals):
+        found = _CONTROL_RE.search(v)
+        if found:
+            shown = _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", v)[:60]
+            yield Problem(
+                table,
+                i + 1,
+                column,
+                shown,
+                "control_character",
+                f"text without control characters (U+{ord(found.group()):04X} at character "
+                f"{found.start() + 1})",
+            )
+
+
+def outside_folder(folder: Path, path: Path) -> bool:
+    """Whether ``path`` (in the extract ``folder``) is a link that leads out of the folder:
+    the import must not read files elsewhere on the server through an extract's link."""
+    try:
+        return not path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a link loop
+        return True
+
+
+def _outside_problem(table: str, filename: str) -> Problem:
+    return Problem(
+        table,
+        None,
+        None,
+        filename,
+        "outside_folder",
+        "a file in the extract folder (this is a link to a file outside it, which is not read)",
+    )
+
+
 def _hasher(fmt: ExtractFormat) -> Any:
     return hashlib.sha256(f"grip-extract {fmt.version}\0".encode())
 
@@ -667,7 +754,8 @@ def content_hash(folder: Path | str) -> str:
     hasher = _hasher(fmt)
     for table in fmt.tables.values():
         path = Path(folder) / table.filename
-        _hash_file(hasher, table, path.read_bytes() if path.is_file() else None)
+        readable = path.is_file() and not outside_folder(Path(folder), path)
+        _hash_file(hasher, table, path.read_bytes() if readable else None)
     return str(hasher.hexdigest())
 
 
@@ -704,6 +792,9 @@ def _read_manifest(
     problems: list[Problem],
 ) -> dict[str, Any]:
     path = folder / MANIFEST
+    if outside_folder(folder, path):
+        problems.append(_outside_problem("manifest", MANIFEST))
+        return {}
     if not path.is_file():
         return {}
     try:
@@ -793,52 +884,12 @@ def validate_extract(
                 f"the extract's date: as_of in {MANIFEST}, or --as-of",
             )
         )
-
-    known = {t.filename for t in fmt.tables.values()}
-    for path in sorted(folder.glob("*.csv")):
-        if path.name not in known:
-            problems.append(
-                Problem(
-                    path.stem,
-                    None,
-                    None,
-                    path.name,
-                    "unknown_file",
-                    "only the format's tables (a misspelt file name?): see docs/import-format.md",
-                )
-            )
-
+    problems += _unknown_files(folder, fmt)
     checker = _Checker(fmt, folder, progress)
     checker.problems = problems
-    sizes = {
-        t.name: (folder / t.filename).stat().st_size if (folder / t.filename).is_file() else 0
-        for t in fmt.tables.values()
-    }
-    total, done = sum(sizes.values()), 0
     hasher = _hasher(fmt)
-    for table in fmt.tables.values():
-        read = checker.read(table, hasher)
-        if read is not None:
-            checker.check_table(table, *read)
-        done += sizes[table.name]
-        if progress is not None:
-            progress("check", done, total)
-
-    expected_rows = manifest.get("rows")
-    if isinstance(expected_rows, dict):
-        for name, data in checker.tables.items():
-            want = expected_rows.get(name)
-            if isinstance(want, int) and want != data.data_rows:
-                problems.append(
-                    Problem(
-                        name,
-                        None,
-                        None,
-                        str(data.data_rows),
-                        "row_count",
-                        f"{want} rows, as {MANIFEST} says (a truncated or mixed-up file?)",
-                    )
-                )
+    _check_tables(checker, fmt, folder, hasher, progress)
+    problems += _row_counts(manifest, checker.tables)
     return ValidationReport(
         folder=folder,
         la_code=la_code,
@@ -849,6 +900,63 @@ def validate_extract(
         problems=problems,
         tables=checker.tables,
     )
+
+
+def _unknown_files(folder: Path, fmt: ExtractFormat) -> list[Problem]:
+    """CSV files in the folder that are not a table of the format."""
+    known = {t.filename for t in fmt.tables.values()}
+    return [
+        Problem(
+            path.stem,
+            None,
+            None,
+            path.name,
+            "unknown_file",
+            "only the format's tables (a misspelt file name?): see docs/import-format.md",
+        )
+        for path in sorted(folder.glob("*.csv"))
+        if path.name not in known
+    ]
+
+
+def _check_tables(
+    checker: _Checker, fmt: ExtractFormat, folder: Path, hasher: Any, progress: Progress | None
+) -> None:
+    """Read and check each table in the format's order, reporting progress by bytes read."""
+    sizes = {
+        t.name: (folder / t.filename).stat().st_size if (folder / t.filename).is_file() else 0
+        for t in fmt.tables.values()
+    }
+    total, done = sum(sizes.values()), 0
+    for table in fmt.tables.values():
+        read = checker.read(table, hasher)
+        if read is not None:
+            checker.check_table(table, *read)
+        done += sizes[table.name]
+        if progress is not None:
+            progress("check", done, total)
+
+
+def _row_counts(manifest: dict[str, Any], tables: dict[str, TableData]) -> list[Problem]:
+    """Tables whose row count differs from the manifest's (a truncated or mixed-up file)."""
+    expected_rows = manifest.get("rows")
+    if not isinstance(expected_rows, dict):
+        return []
+    out: list[Problem] = []
+    for name, data in tables.items():
+        want = expected_rows.get(name)
+        if isinstance(want, int) and want != data.data_rows:
+            out.append(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    str(data.data_rows),
+                    "row_count",
+                    f"{want} rows, as {MANIFEST} says (a truncated or mixed-up file?)",
+                )
+            )
+    return out
 
 
 # --- reporting ---------------------------------------------------------------------------

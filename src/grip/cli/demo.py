@@ -53,7 +53,13 @@ def demo(
         "\nSign in with a username and password, then the 6-digit code from an authenticator"
         " app set up with the TOTP secret (or: grip demo-code SECRET)."
     )
+    click.echo(
+        "\nTo use the command line on this demo's database (for example `grip users list`):\n"
+        f"  export GRIP_DATABASE_URL={result.database_url}"
+    )
     if no_serve:
         return
     click.echo(f"\nServing on http://{host}:{port}/ (Ctrl-C to stop)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(settings), host=host, port=port, proxy_headers=False, log_level="warning"
+    )

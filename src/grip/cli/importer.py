@@ -159,8 +159,7 @@ def import_command(
                 )
                 result = None
             else:
-                settings = settings_from_env()
-                engine = make_engine(settings.resolved_database_url)
+                engine = make_engine(settings_from_env().resolved_database_url)
                 try:
                     result = import_extract(
                         engine,
@@ -185,31 +184,35 @@ def import_command(
 
     extra = _report_problems(report, errors_out, as_json, quiet)
     if result is None:
-        ok = not report.problems
-        payload: dict[str, Any] = {
-            "la_code": la_code,
-            "outcome": "valid" if ok else "invalid",
-            "ok": ok,
-            "rows_read": report.rows_read,
-            "rows_valid": report.rows_valid,
-            "problems": len(report.problems),
-        }
-        message = (
-            "no problems: the extract would load"
-            if ok
-            else f"{len(report.problems):,} problems: the extract would not load"
-            + ("" if report.fatal else " (--skip-invalid would load the other rows)")
-        )
+        ok, payload, message = _check_only_outcome(report, la_code)
     else:
-        ok = result.ok
-        payload = result.as_dict()
-        message = result.message
+        ok, payload, message = result.ok, result.as_dict(), result.message
     if as_json:
         click.echo(json.dumps({**payload, **extra}, indent=2, default=str))
     else:
         click.echo(message if result is None else _outcome_line(result))
     if not ok:
         sys.exit(1)
+
+
+def _check_only_outcome(report: ValidationReport, la_code: str) -> tuple[bool, dict[str, Any], str]:
+    """Whether a checked extract would load, as a JSON payload and a sentence."""
+    ok = not report.problems
+    payload: dict[str, Any] = {
+        "la_code": la_code,
+        "outcome": "valid" if ok else "invalid",
+        "ok": ok,
+        "rows_read": report.rows_read,
+        "rows_valid": report.rows_valid,
+        "problems": len(report.problems),
+    }
+    message = (
+        "no problems: the extract would load"
+        if ok
+        else f"{len(report.problems):,} problems: the extract would not load"
+        + ("" if report.fatal else " (--skip-invalid would load the other rows)")
+    )
+    return ok, payload, message
 
 
 def _outcome_line(result: ImportResult) -> str:

@@ -18,4 +18,4 @@ def serve(host: str, port: int) -> None:
     settings = settings_from_env()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.resolved_database_url)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=False, log_level="info")

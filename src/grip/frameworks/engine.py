@@ -226,48 +226,88 @@ def evaluate(
     facts = dict(facts or {})
     grades = dict(grades)
     _validate_input(framework, grades, facts)
-    scale = [g.id for g in framework.scale]
-
-    outcomes: list[RuleOutcome] = []
-    for rule in framework.rules:
-        applies, allows = _rule_allows(framework, rule, grades, facts)
-        state: RuleState
-        if applies is None:
-            state = "undetermined"
-            js, fs = rule_vars(rule)
-            needed = [f for f in sorted(fs) if f not in facts] + [
-                j for j in sorted(js) if j not in grades
-            ]
-            message = f"cannot yet say: record {', '.join(needed)}"
-        elif not applies:
-            state, message = "not-applicable", "its condition does not hold"
-        else:
-            broken = [j for j, ok in allows.items() if j in grades and grades[j] not in ok]
-            state = "broken" if broken else "kept"
-            parts = [
-                f"{j} may be {' or '.join(ok) if ok else 'no grade'}" for j, ok in allows.items()
-            ]
-            message = "; ".join(parts)
-            if broken:
-                message += "; recorded " + ", ".join(f"{j} {grades[j]}" for j in broken)
-        outcomes.append(
-            RuleOutcome(
-                rule_id=rule.id,
-                title=rule.title,
-                citation=rule.source.cite(),
-                explanation=rule.explanation,
-                state=state,
-                allows=allows if applies else {},
-                message=message,
+    outcomes = [_rule_outcome(framework, rule, grades, facts) for rule in framework.rules]
+    search = _search(framework, grades, facts)
+    missing_judgements = [j.id for j in framework.judgements if j.id not in grades]
+    status: Status
+    if not search.feasible:
+        status, reasons = "violation", _violations(outcomes, search.broken)
+    elif missing_judgements or not search.every_completion_ok:
+        status = "incomplete"
+        reasons = []
+        if missing_judgements:
+            reasons.append("not yet graded: " + ", ".join(missing_judgements))
+        needed_j = search.needed_judgements - set(grades)
+        if not search.every_completion_ok and (search.needed_facts or needed_j):
+            reasons.append(
+                "whether the set keeps every rule depends on: "
+                + ", ".join(sorted(search.needed_facts) + sorted(needed_j))
             )
-        )
+    else:
+        status, reasons = "allowed", ["every rule is kept"]
+    return Evaluation(
+        framework_id=framework.id,
+        grades=grades,
+        facts=facts,
+        status=status,
+        rules=outcomes,
+        allowed=search.allowed,
+        missing_judgements=missing_judgements,
+        missing_facts=sorted(search.needed_facts),
+        reasons=reasons,
+    )
 
-    allowed: dict[str, list[str]] = {j.id: list(scale) for j in framework.judgements}
-    feasible = True
-    every_completion_ok = True
-    needed_facts: set[str] = set()
-    needed_judgements: set[str] = set()
-    broken_somehow: list[str] = []
+
+def _rule_outcome(
+    framework: Framework, rule: Rule, grades: Mapping[str, str], facts: Mapping[str, bool]
+) -> RuleOutcome:
+    """One rule on the grades and facts recorded so far: kept, broken, not applicable, or
+    undetermined (what is still to record)."""
+    applies, allows = _rule_allows(framework, rule, grades, facts)
+    state: RuleState
+    if applies is None:
+        state = "undetermined"
+        js, fs = rule_vars(rule)
+        needed = [f for f in sorted(fs) if f not in facts] + [
+            j for j in sorted(js) if j not in grades
+        ]
+        message = f"cannot yet say: record {', '.join(needed)}"
+    elif not applies:
+        state, message = "not-applicable", "its condition does not hold"
+    else:
+        broken = [j for j, ok in allows.items() if j in grades and grades[j] not in ok]
+        state = "broken" if broken else "kept"
+        parts = [f"{j} may be {' or '.join(ok) if ok else 'no grade'}" for j, ok in allows.items()]
+        message = "; ".join(parts)
+        if broken:
+            message += "; recorded " + ", ".join(f"{j} {grades[j]}" for j in broken)
+    return RuleOutcome(
+        rule_id=rule.id,
+        title=rule.title,
+        citation=rule.source.cite(),
+        explanation=rule.explanation,
+        state=state,
+        allows=allows if applies else {},
+        message=message,
+    )
+
+
+@dataclass
+class _Search:
+    """What trying every completion of the missing grades and facts found."""
+
+    allowed: dict[str, list[str]]
+    feasible: bool = True
+    every_completion_ok: bool = True
+    needed_facts: set[str] = field(default_factory=set)
+    needed_judgements: set[str] = field(default_factory=set)
+    broken: list[str] = field(default_factory=list)
+
+
+def _search(framework: Framework, grades: Mapping[str, str], facts: Mapping[str, bool]) -> _Search:
+    """Each group of linked rules, tried with every way of completing what is not recorded."""
+    scale = [g.id for g in framework.scale]
+    out = _Search(allowed={j.id: list(scale) for j in framework.judgements})
     for rules, group_js, group_fs in _groups(framework):
         recorded = {j: grades[j] for j in group_js if j in grades}
         ok_here = False
@@ -281,54 +321,29 @@ def evaluate(
             else:
                 ok_here = True
         for j in group_js:
-            allowed[j] = _options(framework, rules, j, grades, facts)
+            out.allowed[j] = _options(framework, rules, j, grades, facts)
         if not ok_here:
-            feasible = False
-            broken_somehow.extend(broken_here)
+            out.feasible = False
+            out.broken.extend(broken_here)
         elif any_bad:
-            every_completion_ok = False
+            out.every_completion_ok = False
             need_j, need_f = _deciding_vars(framework, rules, grades, facts)
-            needed_facts |= need_f
-            needed_judgements |= need_j
+            out.needed_facts |= need_f
+            out.needed_judgements |= need_j
+    return out
 
-    missing_judgements = [j.id for j in framework.judgements if j.id not in grades]
-    reasons: list[str] = []
-    status: Status
-    if not feasible:
-        status = "violation"
-        definite = [o for o in outcomes if o.state == "broken"]
-        if definite:
-            reasons = [f"{o.title} ({o.citation}): {o.message}" for o in definite]
-        else:
-            by_id = {o.rule_id: o for o in outcomes}
-            reasons = [
-                "however the missing grades or facts are recorded, a rule is broken; "
-                "the rules in conflict: "
-                + "; ".join(f"{by_id[r].title} ({by_id[r].citation})" for r in broken_somehow)
-            ]
-    elif missing_judgements or not every_completion_ok:
-        status = "incomplete"
-        if missing_judgements:
-            reasons.append("not yet graded: " + ", ".join(missing_judgements))
-        if not every_completion_ok and (needed_facts or needed_judgements - set(grades)):
-            reasons.append(
-                "whether the set keeps every rule depends on: "
-                + ", ".join(sorted(needed_facts) + sorted(needed_judgements - set(grades)))
-            )
-    else:
-        status = "allowed"
-        reasons = ["every rule is kept"]
-    return Evaluation(
-        framework_id=framework.id,
-        grades=grades,
-        facts=facts,
-        status=status,
-        rules=outcomes,
-        allowed=allowed,
-        missing_judgements=missing_judgements,
-        missing_facts=sorted(needed_facts),
-        reasons=reasons,
-    )
+
+def _violations(outcomes: list[RuleOutcome], broken_somehow: list[str]) -> list[str]:
+    """Why the grades break the rules: the rules broken outright, else those in conflict."""
+    definite = [o for o in outcomes if o.state == "broken"]
+    if definite:
+        return [f"{o.title} ({o.citation}): {o.message}" for o in definite]
+    by_id = {o.rule_id: o for o in outcomes}
+    return [
+        "however the missing grades or facts are recorded, a rule is broken; "
+        "the rules in conflict: "
+        + "; ".join(f"{by_id[r].title} ({by_id[r].citation})" for r in broken_somehow)
+    ]
 
 
 def _options(

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from grip.access import clock
 from grip.access.models import InspectionCase, Membership, User
 from grip.access.roles import INSPECTOR, policy
-from grip.access.users import grant_role, revoke_role, set_inspection_sample
+from grip.access.users import MAX_ID, grant_role, revoke_role, set_inspection_sample
 from grip.audits.lifecycle import Actor
 from grip.inspections.models import Inspection, InspectionSampleCase, InspectionTeamMember
 from grip.inspections.records import InspectionError, log_event
@@ -93,6 +93,8 @@ def add_member(
 
 def remove_member(db: Session, inspection: Inspection, user_id: int, actor: Actor) -> None:
     """Take ``user_id`` off the team; their inspector access is recomputed at once."""
+    if not 0 < user_id <= MAX_ID:  # a 25-digit id used to fail in the database
+        raise InspectionError(f"person: user {user_id} is not on the team")
     member = db.get(
         InspectionTeamMember,
         {"la_code": inspection.la_code, "inspection_id": inspection.id, "user_id": user_id},

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from grip.casedata.facts import care_periods, open_on
 from grip.casedata.models import CASE_TABLES
 from grip.measures import rules
 from grip.measures.engine import LAStandards, la_standards
@@ -132,7 +133,7 @@ def _plan_items(
         items += _review_items(
             first, later, area, f"{label} review", start, dates, end, on, review_intervals
         )
-        if end is None or end > on:
+        if open_on(start, end, on):
             seen = [
                 x[f"{v}_{kind}_visit_date"]
                 for x in visit_rows
@@ -149,14 +150,16 @@ def _plan_items(
     return items
 
 
-def _core_group_items(
-    plans: list[dict[str, Any]], conferences: dict[str, date], on: date
-) -> list[ComplianceItem]:
+def _core_group_items(conn: Any, la_code: str, person_id: str, on: date) -> list[ComplianceItem]:
     """Each plan's first core group against the initial conference that made it (the plan's
     start where no conference is linked). A plan that ended by its due day with no core group
     held by ``on`` is left out, as the engine leaves it out."""
+    conferences = {
+        i["icpc_icpc_id"]: i["icpc_icpc_date"]
+        for i in _rows(conn, "ssd_initial_cp_conference", "icpc_person_id", la_code, person_id)
+    }
     out = []
-    for p in plans:
+    for p in _rows(conn, "ssd_cp_plans", "cppl_person_id", la_code, person_id):
         conference = conferences.get(p["cppl_icpc_id"], p["cppl_cp_plan_start_date"])
         if conference > on:
             continue
@@ -185,45 +188,10 @@ def child_compliance(
     :func:`grip.measures.engine.la_standards`).
     """
     std = standards or la_standards(engine, la_code, settings)
-    items: list[ComplianceItem] = []
     with engine.connect() as conn:
-        refs = {
-            r["cine_referral_id"]: r
-            for r in _rows(conn, "ssd_cin_episodes", "cine_person_id", la_code, person_id)
-        }
-        for a in _rows(conn, "ssd_cin_assessments", "cina_person_id", la_code, person_id):
-            if a["cina_assessment_start_date"] > on:
-                continue
-            ref = refs.get(a["cina_referral_id"])
-            start = ref["cine_referral_date"] if ref else a["cina_assessment_start_date"]
-            items.append(
-                ComplianceItem(
-                    "AS_45WD",
-                    "assessments",
-                    rules.assessment(start, a["cina_assessment_auth_date"], on),
-                )
-            )
-        s47s = {
-            s["s47e_s47_enquiry_id"]: s
-            for s in _rows(conn, "ssd_s47_enquiry", "s47e_person_id", la_code, person_id)
-        }
-        icpcs = _rows(conn, "ssd_initial_cp_conference", "icpc_person_id", la_code, person_id)
-        for i in icpcs:
-            s = s47s.get(i["icpc_s47_enquiry_id"])
-            if s is None or i["icpc_icpc_transfer_in"] or s["s47e_strategy_discussion_date"] > on:
-                continue
-            items.append(
-                ComplianceItem(
-                    "S47_ICPC_15WD",
-                    "s47",
-                    rules.icpc(s["s47e_strategy_discussion_date"], i["icpc_icpc_date"], on),
-                )
-            )
-        items += _core_group_items(
-            _rows(conn, "ssd_cp_plans", "cppl_person_id", la_code, person_id),
-            {i["icpc_icpc_id"]: i["icpc_icpc_date"] for i in icpcs},
-            on,
-        )
+        items = _assessment_items(conn, la_code, person_id, on)
+        items += _icpc_items(conn, la_code, person_id, on)
+        items += _core_group_items(conn, la_code, person_id, on)
         items += _plan_items(
             conn, la_code, person_id, on, "cp", ("ssd_cp_plans", "cppl"),
             ("ssd_cp_reviews", "cppr"), ("ssd_cp_visits", "cppv"),
@@ -236,54 +204,91 @@ def child_compliance(
             ("CIN_REVIEW_FIRST", "CIN_REVIEW_LATER", "CIN_VISITS_IN_TIME"), "children_in_need",
             rules.CIN_REVIEWS, std.cin_visit_working_days,
         )  # fmt: skip
-        episodes = _rows(conn, "ssd_cla_episodes", "clae_person_id", la_code, person_id)
-        periods: dict[str, tuple[date, date | None]] = {}
-        for e in episodes:
-            cid = e["clae_cla_id"]
-            entered, ceased = e["clae_entered_care_date"], e["clae_cla_episode_ceased_date"]
-            if cid not in periods:
-                periods[cid] = (entered, ceased)
-            else:
-                prev_entered, prev_left = periods[cid]
-                left = None if ceased is None or prev_left is None else max(ceased, prev_left)
-                periods[cid] = (min(entered, prev_entered), left)
-        cla_reviews = _rows(conn, "ssd_cla_reviews", "clar_person_id", la_code, person_id)
-        cla_visits = [
-            v["clav_cla_visit_date"]
-            for v in _rows(conn, "ssd_cla_visits", "clav_person_id", la_code, person_id)
-            if v["clav_cla_visit_seen"]
-        ]
-        placements = _rows(conn, "ssd_cla_placement", "clap_person_id", la_code, person_id)
-        for cid, (entered, left) in periods.items():
-            if entered > on:
-                continue
-            revs = [r["clar_cla_review_date"] for r in cla_reviews if r["clar_cla_id"] == cid]
-            items += _review_items(
-                "CLA_REVIEW_FIRST", ("CLA_REVIEW_SECOND", "CLA_REVIEW_LATER"), "children_in_care",
-                "CLA review", entered, revs, left, on, rules.CLA_REVIEWS,
-            )  # fmt: skip
-            if left is None or left > on:
-                open_pl = [
-                    p
-                    for p in placements
-                    if p["clap_cla_placement_start_date"] <= on
-                    and (
-                        p["clap_cla_placement_end_date"] is None
-                        or p["clap_cla_placement_end_date"] > on
-                    )
-                ]
-                if open_pl:
-                    pl = max(open_pl, key=lambda p: p["clap_cla_placement_start_date"])
-                    items.append(
-                        ComplianceItem(
-                            "CLA_VISITS_IN_TIME",
-                            "children_in_care",
-                            rules.cla_visit_status(
-                                pl["clap_cla_placement_start_date"],
-                                bool(pl["clap_cla_placement_long_term"]),
-                                cla_visits,
-                                on,
-                            ),
-                        )
-                    )
+        items += _care_items(conn, la_code, person_id, on)
     return ChildCompliance(la_code, person_id, on, items)
+
+
+def _assessment_items(conn: Any, la_code: str, person_id: str, on: date) -> list[ComplianceItem]:
+    """Each assessment started by ``on``: authorised within 45 working days of the referral."""
+    referred = {
+        r["cine_referral_id"]: r["cine_referral_date"]
+        for r in _rows(conn, "ssd_cin_episodes", "cine_person_id", la_code, person_id)
+    }
+    assessments = _rows(conn, "ssd_cin_assessments", "cina_person_id", la_code, person_id)
+    return [
+        ComplianceItem(
+            "AS_45WD",
+            "assessments",
+            rules.assessment(
+                referred.get(a["cina_referral_id"], a["cina_assessment_start_date"]),
+                a["cina_assessment_auth_date"],
+                on,
+            ),
+        )
+        for a in assessments
+        if a["cina_assessment_start_date"] <= on
+    ]
+
+
+def _icpc_items(conn: Any, la_code: str, person_id: str, on: date) -> list[ComplianceItem]:
+    """Each initial conference (not a transfer in) after a strategy discussion by ``on``."""
+    strategy = {
+        s["s47e_s47_enquiry_id"]: s["s47e_strategy_discussion_date"]
+        for s in _rows(conn, "ssd_s47_enquiry", "s47e_person_id", la_code, person_id)
+    }
+    conferences = _rows(conn, "ssd_initial_cp_conference", "icpc_person_id", la_code, person_id)
+    return [
+        ComplianceItem(
+            "S47_ICPC_15WD",
+            "s47",
+            rules.icpc(strategy[i["icpc_s47_enquiry_id"]], i["icpc_icpc_date"], on),
+        )
+        for i in conferences
+        if i["icpc_s47_enquiry_id"] in strategy
+        and not i["icpc_icpc_transfer_in"]
+        and strategy[i["icpc_s47_enquiry_id"]] <= on
+    ]
+
+
+def _care_items(conn: Any, la_code: str, person_id: str, on: date) -> list[ComplianceItem]:
+    """Reviews of each period of care begun by ``on``, and visits while one is open."""
+    episodes = _rows(conn, "ssd_cla_episodes", "clae_person_id", la_code, person_id)
+    periods = care_periods(
+        (e["clae_cla_id"], e["clae_entered_care_date"], e["clae_cla_episode_ceased_date"])
+        for e in episodes
+    )
+    cla_reviews = _rows(conn, "ssd_cla_reviews", "clar_person_id", la_code, person_id)
+    cla_visits = [
+        v["clav_cla_visit_date"]
+        for v in _rows(conn, "ssd_cla_visits", "clav_person_id", la_code, person_id)
+        if v["clav_cla_visit_seen"]
+    ]
+    placements = _rows(conn, "ssd_cla_placement", "clap_person_id", la_code, person_id)
+    items: list[ComplianceItem] = []
+    for cid, (entered, left) in periods.items():
+        if entered > on:
+            continue
+        revs = [r["clar_cla_review_date"] for r in cla_reviews if r["clar_cla_id"] == cid]
+        items += _review_items(
+            "CLA_REVIEW_FIRST", ("CLA_REVIEW_SECOND", "CLA_REVIEW_LATER"), "children_in_care",
+            "CLA review", entered, revs, left, on, rules.CLA_REVIEWS,
+        )  # fmt: skip
+        if open_on(entered, left, on):
+            items += _cla_visit_item(placements, cla_visits, on)
+    return items
+
+
+def _cla_visit_item(placements: list[Any], visits: list[date], on: date) -> list[ComplianceItem]:
+    """The reg 28 visit check of the placement open on ``on`` (none without one)."""
+    open_pl = [
+        p
+        for p in placements
+        if open_on(p["clap_cla_placement_start_date"], p["clap_cla_placement_end_date"], on)
+    ]
+    if not open_pl:
+        return []
+    pl = max(open_pl, key=lambda p: p["clap_cla_placement_start_date"])
+    status = rules.cla_visit_status(
+        pl["clap_cla_placement_start_date"], bool(pl["clap_cla_placement_long_term"]), visits, on
+    )
+    return [ComplianceItem("CLA_VISITS_IN_TIME", "children_in_care", status)]

@@ -44,7 +44,7 @@ and up to the whole LA, at a date and at each month before it (ILACS framework (
   (rule, window, params); `tests/measures/test_one_place.py` changes each and sees the SQL move.
 - **Short breaks**: periods of care that are short breaks only (legal status V3/V4
   throughout) are left out of every children-in-care measure, as out of Annex A list 8: the
-  Care Planning regulations apply to them as modified by reg 48 (`grip.casedata.care`).
+  Care Planning regulations apply to them as modified by reg 48 (`grip.casedata.facts`).
 - **Python API** (for audits): `grip.measures.compliance.child_compliance(engine,
   la_code, person_id, on)` returns the child's timescales (`items`, each with `measure_id`,
   `due.what`, `due.due`, `due.done`, `due.status` one of on_time / late / overdue / not_yet_due,

@@ -9,6 +9,7 @@ from datetime import date
 import duckdb
 
 from grip.calendar import add_months
+from grip.casedata.facts import allocated_on_sql, open_on_sql
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def _queries(on: date, icpc_wd: int) -> dict[str, str]:
                 '%d/%m/%Y'), 'none') detail
           FROM cin_open_x r
           WHERE r.cine_referral_date <= DATE '{m12}'
-            AND (r.cine_close_date IS NULL OR r.cine_close_date > DATE '{d}')
+            AND {open_on_sql("r.cine_referral_date", "r.cine_close_date", f"DATE '{d}'")}
             AND NOT EXISTS (SELECT 1 FROM act a WHERE a.pid = r.cine_person_id
                             AND a.d > DATE '{m3}' AND a.d <= DATE '{d}')
           GROUP BY r.cine_person_id""",
@@ -73,7 +74,7 @@ def _queries(on: date, icpc_wd: int) -> dict[str, str]:
             (DATE '{d}' - min(prep_pre_pro_decision_date)) || ' days in pre-proceedings' detail
           FROM ssd_pre_proceedings
           WHERE prep_pre_pro_decision_date <= DATE '{d}' - 112
-            AND (prep_outcome_date IS NULL OR prep_outcome_date > DATE '{d}')
+            AND {open_on_sql("prep_pre_pro_decision_date", "prep_outcome_date", f"DATE '{d}'")}
             AND coalesce(prep_pre_pro_outcome, 'ONGOING') IN ('ONGOING', '')
           GROUP BY prep_person_id""",
         "DRIFT_PLACEMENT_MOVES": f"""
@@ -114,17 +115,9 @@ def _with_allocation(
               coalesce(dep.dept_team_name, 'Unallocated') team,
               coalesce(pr.prof_professional_name, 'Unallocated') worker
             FROM ({sql}) q
-            LEFT JOIN (SELECT i.invo_person_id pid,
-                  arg_max(i.invo_professional_id, i.invo_involvement_start_date) worker,
-                  arg_max(i.invo_professional_team_id, i.invo_involvement_start_date) team
-                FROM ssd_involvements i WHERE i.invo_professional_role = 'SW'
-                  AND i.invo_involvement_start_date <= DATE '{d}'
-                  AND (i.invo_involvement_end_date IS NULL
-                       OR i.invo_involvement_end_date > DATE '{d}')
-                GROUP BY i.invo_person_id) al ON al.pid = q.pid
+            LEFT JOIN ({allocated_on_sql(f"(SELECT DATE '{d}' AS pe)")}) al ON al.pid = q.pid
             LEFT JOIN ssd_professionals pr ON pr.prof_professional_id = al.worker
-            LEFT JOIN ssd_department dep ON dep.dept_team_id = coalesce(al.team,
-              pr.prof_professional_team_id)
+            LEFT JOIN ssd_department dep ON dep.dept_team_id = al.team
             ORDER BY q.since, q.pid"""
     ).fetchall()
     return [DriftRow(did, r[0], r[1], r[2], r[3], r[4]) for r in rows]

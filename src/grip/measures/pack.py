@@ -9,12 +9,14 @@ cells. To change how exports are made safe, change ``grip.documents.safe``.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import xlsxwriter
 
 from grip.documents.safe import clean_text, neutralise
+from grip.measures.definitions import Measure
 from grip.measures.engine import RATE_OF, MeasuresRun
 
 UNIT_LABEL = {
@@ -109,6 +111,16 @@ def _write_children(ws: Any, run: MeasuresRun, datef: Any, all_children: bool) -
     return r
 
 
+@dataclass(frozen=True)
+class _Formats:
+    """The pack's cell formats."""
+
+    bold: Any
+    title: Any
+    date: Any
+    month: Any
+
+
 def pack_bytes(
     run: MeasuresRun, la_name: str | None = None, *, all_children: bool = False
 ) -> bytes:
@@ -127,25 +139,36 @@ def pack_bytes(
             "strings_to_numbers": False,
         },
     )
-    bold = wb.add_format({"bold": True})
-    title = wb.add_format({"bold": True, "font_size": 14})
-    datef = wb.add_format({"num_format": "dd/mm/yyyy"})
-    headf = wb.add_format({"bold": True, "num_format": "mmm yyyy", "bottom": 1})
-    defs = run.definitions
-    points = run.points
-    n = len(points)
+    fmt = _Formats(
+        bold=wb.add_format({"bold": True}),
+        title=wb.add_format({"bold": True, "font_size": 14}),
+        date=wb.add_format({"num_format": "dd/mm/yyyy"}),
+        month=wb.add_format({"bold": True, "num_format": "mmm yyyy", "bottom": 1}),
+    )
+    _summary_sheet(wb, run, la_name, fmt)
+    for area, area_name in run.definitions.areas.items():
+        measures = run.definitions.in_area(area)
+        if measures:
+            _area_sheet(wb, run, area_name, measures, fmt)
+    _children_sheet(wb, run, all_children, fmt)
+    _drift_sheet(wb, run, fmt)
+    wb.close()
+    return out.getvalue()
 
-    # --- Summary ---------------------------------------------------------------------------
+
+def _summary_sheet(wb: Any, run: MeasuresRun, la_name: str | None, fmt: _Formats) -> None:
+    """The headline measures now, with a sparkline over the monthly points."""
+    defs, points, n = run.definitions, run.points, len(run.points)
     ws = wb.add_worksheet("Summary")
-    _s(ws, 0, 0, f"Performance pack: {la_name or run.la_code} at {run.on:%d/%m/%Y}", title)
+    _s(ws, 0, 0, f"Performance pack: {la_name or run.la_code} at {run.on:%d/%m/%Y}", fmt.title)
     _s(ws, 1, 0, f"Definitions version {defs.version}; {n} monthly points. Grip measures.")
     head = ["Measure", "Id", "Unit", "Better when", "Now", "Numerator", "Denominator",
             "Trend"]  # fmt: skip
     for c, h in enumerate(head):
-        _s(ws, 3, c, h, bold)
+        _s(ws, 3, c, h, fmt.bold)
     first_point_col = len(head)
     for i, p in enumerate(points):
-        _s(ws, 3, first_point_col + i, p, headf)
+        _s(ws, 3, first_point_col + i, p, fmt.month)
     headline = [m for m in defs.measures if m.headline]
     for r, m in enumerate(headline, start=4):
         now = run.at(m.id)
@@ -165,81 +188,84 @@ def pack_bytes(
     ws.set_column(2, 6, 12)
     ws.set_column(7, 7, 20)
 
-    # --- A sheet per area ------------------------------------------------------------------
-    for area, area_name in defs.areas.items():
-        measures = defs.in_area(area)
-        if not measures:
-            continue
-        ws = wb.add_worksheet(area_name[:31])
-        _s(ws, 0, 0, area_name, title)
-        cols = ["Measure", "Id", "Unit", "Now", "Numerator", "Denominator", "Rule", "Source"]
-        for c, h in enumerate(cols):
-            _s(ws, 2, c, h, bold)
-        base = len(cols)
-        for i, p in enumerate(points):
-            _s(ws, 2, base + i, p, headf)
-        for r, m in enumerate(measures, start=3):
-            now = run.at(m.id)
-            _s(ws, r, 0, m.name)
-            _s(ws, r, 1, m.id)
-            _s(ws, r, 2, UNIT_LABEL[m.unit])
-            _s(ws, r, 3, now.value)
-            _s(ws, r, 4, now.numerator)
-            _s(ws, r, 5, now.denominator)
-            _s(ws, r, 6, m.rule.describe())
-            _s(ws, r, 7, ", ".join(m.source))
-            for i, v in enumerate(run.whole(m.id)):
-                _s(ws, r, base + i, v.value)
-        pct = [(r, m) for r, m in enumerate(measures, start=3) if m.unit == "percent"][:6]
-        if pct:
-            chart = wb.add_chart({"type": "line"})
-            sheet = area_name[:31].replace("'", "''")
-            for r, m in pct:
-                chart.add_series(
-                    {
-                        "name": m.name,
-                        "categories": f"='{sheet}'!{_cell(2, base)}:{_cell(2, base + n - 1)}",
-                        "values": f"='{sheet}'!{_cell(r, base)}:{_cell(r, base + n - 1)}",
-                        "marker": {"type": "circle"},
-                    }
-                )
-            chart.set_title({"name": f"{area_name}: percentages by month"})
-            chart.set_y_axis({"min": 0, "max": 100, "name": "%"})
-            chart.set_x_axis({"date_axis": True, "num_format": "mmm yy"})
-            chart.set_size({"width": 900, "height": 360})
-            ws.insert_chart(len(measures) + 5, 0, chart)
-        ws.set_column(0, 0, 48)
-        ws.set_column(1, 1, 26)
-        ws.set_column(6, 7, 30)
 
-    # --- Children behind each figure ---------------------------------------------------------
+def _area_sheet(
+    wb: Any, run: MeasuresRun, area_name: str, measures: list[Measure], fmt: _Formats
+) -> None:
+    """An area's measures now and by month, with a chart of its percentages."""
+    points, n = run.points, len(run.points)
+    ws = wb.add_worksheet(area_name[:31])
+    _s(ws, 0, 0, area_name, fmt.title)
+    cols = ["Measure", "Id", "Unit", "Now", "Numerator", "Denominator", "Rule", "Source"]
+    for c, h in enumerate(cols):
+        _s(ws, 2, c, h, fmt.bold)
+    base = len(cols)
+    for i, p in enumerate(points):
+        _s(ws, 2, base + i, p, fmt.month)
+    for r, m in enumerate(measures, start=3):
+        now = run.at(m.id)
+        _s(ws, r, 0, m.name)
+        _s(ws, r, 1, m.id)
+        _s(ws, r, 2, UNIT_LABEL[m.unit])
+        _s(ws, r, 3, now.value)
+        _s(ws, r, 4, now.numerator)
+        _s(ws, r, 5, now.denominator)
+        _s(ws, r, 6, m.rule.describe())
+        _s(ws, r, 7, ", ".join(m.source))
+        for i, v in enumerate(run.whole(m.id)):
+            _s(ws, r, base + i, v.value)
+    pct = [(r, m) for r, m in enumerate(measures, start=3) if m.unit == "percent"][:6]
+    if pct:
+        chart = wb.add_chart({"type": "line"})
+        sheet = area_name[:31].replace("'", "''")
+        for r, m in pct:
+            chart.add_series(
+                {
+                    "name": m.name,
+                    "categories": f"='{sheet}'!{_cell(2, base)}:{_cell(2, base + n - 1)}",
+                    "values": f"='{sheet}'!{_cell(r, base)}:{_cell(r, base + n - 1)}",
+                    "marker": {"type": "circle"},
+                }
+            )
+        chart.set_title({"name": f"{area_name}: percentages by month"})
+        chart.set_y_axis({"min": 0, "max": 100, "name": "%"})
+        chart.set_x_axis({"date_axis": True, "num_format": "mmm yy"})
+        chart.set_size({"width": 900, "height": 360})
+        ws.insert_chart(len(measures) + 5, 0, chart)
+    ws.set_column(0, 0, 48)
+    ws.set_column(1, 1, 26)
+    ws.set_column(6, 7, 30)
+
+
+def _children_sheet(wb: Any, run: MeasuresRun, all_children: bool, fmt: _Formats) -> None:
+    """The children behind each figure (see :func:`_write_children`)."""
     ws = wb.add_worksheet("Children" if all_children else "Children not meeting")
     cols = ["Measure", "Person", "Item", "Due", "Done", "Working days late", "Team", "Worker"]
     if all_children:
         cols[3:3] = ["In numerator", "In denominator"]
     for c, h in enumerate(cols):
-        _s(ws, 0, c, h, bold)
-    r = _write_children(ws, run, datef, all_children)
+        _s(ws, 0, c, h, fmt.bold)
+    r = _write_children(ws, run, fmt.date, all_children)
     ws.autofilter(0, 0, max(r - 1, 1), len(cols) - 1)
     ws.freeze_panes(1, 0)
 
-    # --- Drift ------------------------------------------------------------------------------
+
+def _drift_sheet(wb: Any, run: MeasuresRun, fmt: _Formats) -> None:
+    """The drift lists, each child with why and who is allocated."""
     ws = wb.add_worksheet("Drift")
     cols = ["List", "Person", "Since", "Detail", "Team", "Worker"]
     for c, h in enumerate(cols):
-        _s(ws, 0, c, h, bold)
-    names = {d.id: d.name for d in defs.drift}
+        _s(ws, 0, c, h, fmt.bold)
+    names = {d.id: d.name for d in run.definitions.drift}
     r = 1
     for did, rows in run.drift().items():
         for d in rows:
             drow: list[object] = [names[did], d.person_id, d.since, d.detail, d.team, d.worker]
             for c, cell in enumerate(drow):
-                _s(ws, r, c, cell, datef if isinstance(cell, date) else None)
+                _s(ws, r, c, cell, fmt.date if isinstance(cell, date) else None)
             r += 1
     ws.set_column(0, 0, 40)
     ws.set_column(3, 3, 60)
-    wb.close()
-    return out.getvalue()
 
 
 def _cell(r: int, c: int) -> str:

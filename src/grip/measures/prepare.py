@@ -17,7 +17,13 @@ from datetime import date
 import duckdb
 
 from grip.calendar import bank_holidays
-from grip.casedata.care import SHORT_BREAK_STATUSES
+from grip.casedata.facts import (
+    SHORT_BREAK_STATUSES,
+    age_on_sql,
+    allocated_on_sql,
+    open_during_sql,
+    open_on_sql,
+)
 from grip.measures.definitions import Measure
 from grip.measures.sqlkit import BASE_WINDOWS, SqlContext, kth, wd
 
@@ -59,10 +65,7 @@ def setup_calendar(con: duckdb.DuckDBPyConnection) -> None:
         [CAL_START, CAL_END, hols],
     )
     con.execute("CREATE TABLE cal_k AS SELECT w AS k, d FROM cal_w WHERE working")
-    con.execute(
-        "CREATE MACRO age(dob, d) AS year(d) - year(dob) - CASE WHEN month(d) * 100 + day(d) "
-        "< month(dob) * 100 + day(dob) THEN 1 ELSE 0 END"
-    )
+    con.execute(f"CREATE MACRO age(dob, d) AS {age_on_sql('dob', 'd')}")
 
 
 def setup_periods(
@@ -80,7 +83,25 @@ def setup_periods(
     )
 
 
-HELPERS = """
+_CLA_OPEN = open_on_sql("c.entered", "c.left_care", "per.pe")
+_PLACEMENT_OPEN = open_on_sql(
+    "p.clap_cla_placement_start_date", "p.clap_cla_placement_end_date", "c.pe"
+)
+_CIN_OPEN = open_on_sql("r.cine_referral_date", "r.cine_close_date", "per.pe")
+_LEGAL_IN_PERIOD = open_during_sql(
+    "l.lega_legal_status_start_date",
+    "l.lega_legal_status_end_date",
+    "c.entered",
+    "coalesce(c.left_care, DATE '9999-12-31')",
+)
+_IN_CARE_WHEN_MISSING = open_during_sql(
+    "c.entered",
+    "c.left_care",
+    "m.miss_missing_episode_start_date",
+    "m.miss_missing_episode_start_date",
+)
+
+HELPERS = f"""
 CREATE TABLE contacts_x AS
   SELECT c.*, EXISTS (SELECT 1 FROM ssd_cin_episodes r WHERE r.cine_contact_id = c.cont_contact_id)
     AS has_ref
@@ -153,14 +174,13 @@ CREATE TABLE cla_period_all AS
 CREATE TABLE cla_period AS
   SELECT c.* FROM cla_period_all c WHERE NOT EXISTS (
     SELECT 1 FROM ssd_legal_status l WHERE l.lega_person_id = c.pid
-      AND l.lega_legal_status_start_date <= coalesce(c.left_care, DATE '9999-12-31')
-      AND (l.lega_legal_status_end_date IS NULL OR l.lega_legal_status_end_date >= c.entered)
+      AND {_LEGAL_IN_PERIOD}
     HAVING count(l.lega_legal_status) > 0
-       AND bool_and(l.lega_legal_status IN ({SHORT_BREAKS})));
+       AND bool_and(l.lega_legal_status IN ({SHORT_BREAKS_SQL})));
 CREATE TABLE cla_at AS
   SELECT per.pe, c.pid, min(c.cla_id) item, min(c.entered) entered
   FROM per JOIN cla_period c
-    ON c.entered <= per.pe AND (c.left_care IS NULL OR c.left_care > per.pe)
+    ON {_CLA_OPEN}
   GROUP BY per.pe, c.pid;
 CREATE TABLE place_at AS
   SELECT c.pe, c.pid, arg_max(p.clap_cla_placement_id, p.clap_cla_placement_start_date) item,
@@ -169,14 +189,12 @@ CREATE TABLE place_at AS
     arg_max(p.clap_cla_placement_la, p.clap_cla_placement_start_date) pl_la,
     arg_max(coalesce(p.clap_cla_placement_long_term, 0), p.clap_cla_placement_start_date) long_term
   FROM cla_at c JOIN ssd_cla_placement p ON p.clap_person_id = c.pid
-    AND p.clap_cla_placement_start_date <= c.pe
-    AND (p.clap_cla_placement_end_date IS NULL OR p.clap_cla_placement_end_date > c.pe)
+    AND {_PLACEMENT_OPEN}
   GROUP BY c.pe, c.pid;
 CREATE TABLE missing_cla AS
   SELECT m.* FROM ssd_missing m WHERE EXISTS (
     SELECT 1 FROM cla_period c WHERE c.pid = m.miss_person_id
-      AND c.entered <= m.miss_missing_episode_start_date
-      AND (c.left_care IS NULL OR c.left_care >= m.miss_missing_episode_start_date));
+      AND {_IN_CARE_WHEN_MISSING});
 CREATE TABLE adopted_x AS
   SELECT pm.perm_person_id pid, pm.perm_table_id item, pm.perm_permanence_order_date order_date,
     pm.perm_placed_for_adoption_date placed, pm.perm_matched_date matched,
@@ -189,19 +207,10 @@ CREATE TABLE adopted_x AS
 CREATE TABLE cin_open_at AS
   SELECT per.pe, r.cine_person_id pid, min(r.cine_referral_id) item,
     min(r.cine_referral_date) since
-  FROM per JOIN cin_open_x r ON r.cine_referral_date <= per.pe
-    AND (r.cine_close_date IS NULL OR r.cine_close_date > per.pe)
+  FROM per JOIN cin_open_x r ON {_CIN_OPEN}
   GROUP BY per.pe, r.cine_person_id;
 CREATE TABLE alloc AS
-  SELECT per.pe, i.invo_person_id pid,
-    arg_max(i.invo_professional_id, i.invo_involvement_start_date) worker,
-    arg_max(coalesce(i.invo_professional_team_id, pr.prof_professional_team_id),
-            i.invo_involvement_start_date) team
-  FROM per JOIN ssd_involvements i ON i.invo_professional_role = 'SW'
-    AND i.invo_involvement_start_date <= per.pe
-    AND (i.invo_involvement_end_date IS NULL OR i.invo_involvement_end_date > per.pe)
-  LEFT JOIN ssd_professionals pr ON pr.prof_professional_id = i.invo_professional_id
-  GROUP BY per.pe, i.invo_person_id;
+  {allocated_on_sql("per")};
 """
 
 
@@ -327,6 +336,6 @@ def prepare(con: duckdb.DuckDBPyConnection, points: Sequence[date], ctx: SqlCont
     setup_calendar(con)
     setup_periods(con, points, windows_of(list(ctx.measures.values())))
     # Short-breaks-only periods are not periods of care here, as in Annex A list 8.
-    con.execute(HELPERS.replace("{SHORT_BREAKS}", SHORT_BREAKS_SQL))
+    con.execute(HELPERS)
     for c in chains(ctx):
         con.execute(chain_sql(c))

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from grip.casedata.facts import open_on_sql
 from grip.measures.definitions import Measure
 from grip.measures.standards import LAStandards, MeasuresError
 
@@ -69,11 +70,6 @@ def win(m: Measure) -> str:
 def in_window(col: str, window: str) -> str:
     """``col`` falls in the window (start exclusive, the point inclusive)."""
     return f"{col} > per.{window} AND {col} <= per.pe"
-
-
-def open_at(start: str, end: str) -> str:
-    """An interval open on the point (started on or before it, not ended by it)."""
-    return f"{start} <= per.pe AND ({end} IS NULL OR {end} > per.pe)"
 
 
 def late_wd(w_start: str, w_done: str, n: int) -> str:
@@ -175,7 +171,7 @@ def review_snapshot(chain: str) -> str:
       min(CASE WHEN {ontime("per.pe", "per.wpe")} THEN 1 ELSE 0 END) AS num, 1 AS den,
       min(c.due) AS due, CAST(NULL AS DATE) AS done, max({late_chain("per.pe", "per.wpe")})
         AS late
-    FROM per JOIN {chain} c ON {open_at("c.pstart", "c.pend")} AND c.prev <= per.pe
+    FROM per JOIN {chain} c ON {open_on_sql("c.pstart", "c.pend", "per.pe")} AND c.prev <= per.pe
       AND (c.held IS NULL OR c.held > per.pe)
     GROUP BY per.pe, c.pid
     """
@@ -185,7 +181,7 @@ def visit_snapshot(plans: str, visits: str, n: int) -> str:
     """Children on an open plan visited (child seen) within n working days of the point."""
     return f"""
     WITH po AS (SELECT per.pe, per.wpe, p.* FROM per JOIN ({plans}) p
-                ON {open_at("p.pstart", "p.pend")}),
+                ON {open_on_sql("p.pstart", "p.pend", "per.pe")}),
     v AS ({visits}),
     j AS (SELECT po.pe, po.plan_id, any_value(po.wpe) wpe, any_value(po.pid) pid,
             any_value(po.pstart) pstart, max(v.vdate) vdate

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -127,15 +128,15 @@ def _set_state(db: Session, report: Report, name: str, to: str, actor: Actor, no
     log(db, report, actor, f"reports.{name}", to)
 
 
+def _of_report(db: Session, model: Any, report: Report, *order: Any) -> list[Any]:
+    """The rows of ``model`` that belong to ``report``, in ``order``."""
+    query = select(model).where(model.la_code == report.la_code, model.report_id == report.id)
+    return list(db.scalars(query.order_by(*order)))
+
+
 def events(db: Session, report: Report) -> list[ReportEvent]:
     """The report's moves through clearing, oldest first."""
-    return list(
-        db.scalars(
-            select(ReportEvent)
-            .where(ReportEvent.la_code == report.la_code, ReportEvent.report_id == report.id)
-            .order_by(ReportEvent.at, ReportEvent.id)
-        )
-    )
+    return _of_report(db, ReportEvent, report, ReportEvent.at, ReportEvent.id)
 
 
 # --- factual accuracy (para 215) ------------------------------------------------------------
@@ -143,13 +144,7 @@ def events(db: Session, report: Report) -> list[ReportEvent]:
 
 def comments(db: Session, report: Report) -> list[ReportComment]:
     """The LA's factual accuracy comments, in the order made."""
-    return list(
-        db.scalars(
-            select(ReportComment)
-            .where(ReportComment.la_code == report.la_code, ReportComment.report_id == report.id)
-            .order_by(ReportComment.made_at, ReportComment.id)
-        )
-    )
+    return _of_report(db, ReportComment, report, ReportComment.made_at, ReportComment.id)
 
 
 def add_comment(
@@ -319,10 +314,4 @@ def published_file(db: Session, report: Report, name: str) -> ReportFile:
 
 def published_files(db: Session, report: Report) -> list[ReportFile]:
     """Every file stored at publication."""
-    return list(
-        db.scalars(
-            select(ReportFile).where(
-                ReportFile.la_code == report.la_code, ReportFile.report_id == report.id
-            )
-        )
-    )
+    return _of_report(db, ReportFile, report, ReportFile.name)

@@ -36,7 +36,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url`` with Grip's connection settings for SQLite or PostgreSQL."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    engine = create_engine(url, **kwargs)
+    # hide_parameters: an error's message and log never carry the statement's values (person
+    # ids, case text); the penetration test found them in logged tracebacks.
+    engine = create_engine(url, **{**kwargs, "hide_parameters": True})
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     else:

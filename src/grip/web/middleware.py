@@ -8,8 +8,10 @@ requests before any route runs.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import secrets
+from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
@@ -84,13 +86,69 @@ class BodyTooLarge(Exception):
     """The request body passed the upload cap."""
 
 
-class SecurityMiddleware:
-    """Pure ASGI middleware: headers on every response, cross-site refusal, body cap."""
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
-    def __init__(self, app: ASGIApp, max_body: int, hsts: bool) -> None:
+
+def _in(address: str, networks: Iterable[Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in n for n in networks)
+
+
+def apply_forwarded(scope: Scope, proxies: tuple[Network, ...]) -> None:
+    """Believe X-Forwarded-For, -Proto and -Host only when the connection comes from a trusted
+    proxy (``GRIP_TRUSTED_PROXIES``); otherwise the headers are ignored. The client is the
+    right-most address of X-Forwarded-For that is not itself a trusted proxy."""
+    client = scope.get("client")
+    if not client or not _in(client[0], proxies):
+        return
+    raw = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+    chain = [a.strip() for a in raw.get("x-forwarded-for", "").split(",") if a.strip()]
+    if chain:
+        untrusted = [a for a in chain if not _in(a, proxies)]
+        scope["client"] = (untrusted[-1] if untrusted else chain[0], 0)
+    proto = raw.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    if proto in DEFAULT_PORTS:
+        scope["scheme"] = proto
+    host = raw.get("x-forwarded-host", "").split(",")[0].strip()
+    if host:
+        scope["headers"] = [(k, v) for k, v in scope["headers"] if k.lower() != b"host"]
+        scope["headers"].append((b"host", host.encode("latin-1")))
+
+
+def origin_triple(scheme: str, netloc: str) -> tuple[str, str, int] | None:
+    """(scheme, host name, port) of ``scheme://netloc``, the port defaulted by the scheme;
+    ``None`` when it cannot be read."""
+    try:
+        parts = urlsplit(f"{scheme}://{netloc}")
+        port = parts.port or DEFAULT_PORTS.get(scheme.lower())
+    except ValueError:
+        return None
+    if not parts.hostname or port is None:
+        return None
+    return scheme.lower(), parts.hostname.lower(), port
+
+
+class SecurityMiddleware:
+    """Pure ASGI middleware: forwarded headers from trusted proxies only, the Host allow-list,
+    headers on every response, cross-site refusal, body cap."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body: int,
+        hsts: bool,
+        allowed_hosts: Iterable[str] = ("*",),
+        trusted_proxies: Iterable[str] = (),
+    ) -> None:
         self.app = app
         self.max_body = max_body
         self.hsts = hsts
+        self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
+        self.proxies = tuple(ipaddress.ip_network(p, strict=False) for p in trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -99,6 +157,7 @@ class SecurityMiddleware:
         nonce = secrets.token_urlsafe(18)
         scope.setdefault("state", {})["csp_nonce"] = nonce
         path: str = scope.get("path", "")
+        apply_forwarded(scope, self.proxies)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         started = False
 
@@ -116,6 +175,11 @@ class SecurityMiddleware:
                 message["headers"] = raw
             await send(message)
 
+        if not self._host_allowed(headers.get("host", "")):
+            await PlainTextResponse(
+                "Unknown host: this service does not answer to that name", status_code=400
+            )(scope, receive, send_with_headers)
+            return
         if scope["method"] in UNSAFE_METHODS:
             refusal = self._cross_site(headers, scope)
             if refusal:
@@ -149,6 +213,13 @@ class SecurityMiddleware:
             if not started:
                 await _too_large(scope, receive, send_with_headers, self.max_body)
 
+    def _host_allowed(self, host: str) -> bool:
+        """The Host header names one of ``GRIP_ALLOWED_HOSTS`` (the port is not compared)."""
+        if "*" in self.allowed_hosts:
+            return True
+        parsed = origin_triple("http", host)
+        return parsed is not None and parsed[1] in self.allowed_hosts
+
     @staticmethod
     def _cross_site(headers: dict[str, str], scope: Scope) -> str | None:
         fetch_site = headers.get("sec-fetch-site")
@@ -156,9 +227,12 @@ class SecurityMiddleware:
             return "Cross-site request refused"
         origin = headers.get("origin")
         if origin is not None:
-            host = headers.get("host", "")
+            # Scheme, host and port must all match: http://host for an https service, or
+            # the same host on another port, is another origin.
+            own = origin_triple(scope.get("scheme", "http"), headers.get("host", ""))
             parts = urlsplit(origin)
-            if origin == "null" or parts.netloc != host:
+            theirs = origin_triple(parts.scheme, parts.netloc) if parts.scheme else None
+            if origin == "null" or own is None or theirs != own:
                 return "Cross-origin request refused"
         return None
 
@@ -249,6 +323,8 @@ def install(app: FastAPI) -> None:
         SecurityMiddleware,
         max_body=settings.max_upload_bytes,
         hsts=settings.secure_cookies,
+        allowed_hosts=settings.allowed_hosts,
+        trusted_proxies=settings.trusted_proxies,
     )
 
     async def sign_in_required(request: Request, _exc: Exception) -> Any:
@@ -286,7 +362,9 @@ def install(app: FastAPI) -> None:
         # Field names and messages only: the submitted values might hold child data.
         errors = [{"loc": list(e.get("loc", [])), "msg": e.get("msg", "")} for e in exc.errors()]
         if _wants_html(request):
-            return error_response(request, 422)
+            # Which field was wrong and what was expected (pydantic's messages hold no value).
+            said = "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in errors if e["loc"])
+            return error_response(request, 422, f"{_MESSAGES[422]}: {said}" if said else None)
         return JSONResponse({"detail": errors}, status_code=422)
 
     async def server_error(request: Request, exc: Exception) -> Any:

@@ -25,11 +25,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from grip import calendar
 from grip.access import audit, sessions
 from grip.access.principal import Principal
 from grip.access.roles import policy
@@ -250,6 +251,11 @@ CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 ScopedDB = Annotated[Session, Depends(scoped_db, scope="function")]
 #: ``db: SystemDB``: the system session (sign-in and accounts only).
 SystemDB = Annotated[Session, Depends(system_db, scope="function")]
+#: A row id in a path (``user_id: PathId``): the id columns' range, a positive 32-bit
+#: integer. A 25-digit id used to reach the database and fail there with a server error.
+PathId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+#: A year in a path (``year: PathYear``): the years people may enter dates in.
+PathYear = Annotated[int, Path(ge=calendar.EARLIEST_INPUT.year, le=calendar.LATEST_INPUT.year)]
 
 
 async def submitted_form(request: Request) -> FormData:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from grip.casedata.facts import open_on_sql
 from grip.measures.definitions import Measure
 from grip.measures.sqlkit import (
     NUL,
@@ -12,7 +13,6 @@ from grip.measures.sqlkit import (
     kth,
     late_wd,
     months_after,
-    open_at,
     review_snapshot,
     reviews_due,
     rule_n,
@@ -25,7 +25,8 @@ def cp_open(m: Measure, ctx: SqlContext) -> str:
     """Children on a plan on the point."""
     return f"""SELECT per.pe, p.pid, min(p.plan_id) item, 1 num, 0 den,
       {NUL} due, min(p.pstart) done, 0 late
-      FROM per JOIN cp_p p ON {open_at("p.pstart", "p.pend")} GROUP BY per.pe, p.pid"""
+      FROM per JOIN cp_p p ON {open_on_sql("p.pstart", "p.pend", "per.pe")}
+      GROUP BY per.pe, p.pid"""
 
 
 def core_group_timely(m: Measure, ctx: SqlContext) -> str:
@@ -97,7 +98,8 @@ def category(m: Measure, ctx: SqlContext) -> str:
     return f"""SELECT per.pe, p.pid, min(p.plan_id) item,
       max(CASE WHEN p.cat = '{m.category}' THEN 1 ELSE 0 END) num, 1 den,
       {NUL} due, min(p.pstart) done, 0 late
-      FROM per JOIN cp_p p ON {open_at("p.pstart", "p.pend")} GROUP BY per.pe, p.pid"""
+      FROM per JOIN cp_p p ON {open_on_sql("p.pstart", "p.pend", "per.pe")}
+      GROUP BY per.pe, p.pid"""
 
 
 SQL: dict[str, SqlFn] = {

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
+from grip.casedata.facts import open_on_sql
 from grip.measures.definitions import Measure
 from grip.measures.sqlkit import (
     NUL,
     SqlContext,
     SqlFn,
-    open_at,
     reviews_due,
     visit_snapshot,
 )
@@ -18,7 +18,8 @@ def cin_open(m: Measure, ctx: SqlContext) -> str:
     """Children with an episode of need open on the point."""
     return f"""SELECT per.pe, r.cine_person_id pid, min(r.cine_referral_id) item, 1 num,
       0 den, {NUL} due, min(r.cine_referral_date) done, 0 late
-      FROM per JOIN cin_open_x r ON {open_at("r.cine_referral_date", "r.cine_close_date")}
+      FROM per JOIN cin_open_x r
+        ON {open_on_sql("r.cine_referral_date", "r.cine_close_date", "per.pe")}
       GROUP BY per.pe, r.cine_person_id"""
 
 

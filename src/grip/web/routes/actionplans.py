@@ -227,7 +227,7 @@ def _owner_id(form: FormData, errors: dict[str, str]) -> int | None:
     raw = _text(form, "owner")
     if not raw:
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         errors["owner"] = f"owner {raw!r}: expected one of the people listed"
         return None
     return int(raw)

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grip import calendar
 from grip.access import audit, users
 from grip.access.models import Membership, User
 from grip.access.principal import Principal
@@ -22,7 +23,14 @@ from grip.access.roles import UnknownRole, policy
 from grip.documents import safe
 from grip.web.deps import render
 from grip.web.middleware import error_response
-from grip.web.security import CurrentPrincipal, ScopedDB, client_actor, csrf_token, requires
+from grip.web.security import (
+    CurrentPrincipal,
+    PathId,
+    ScopedDB,
+    client_actor,
+    csrf_token,
+    requires,
+)
 
 router = APIRouter()
 
@@ -64,10 +72,7 @@ def users_page(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> R
 def _expiry(value: str) -> dt.datetime | None:
     if not value:
         return None
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError("expires: not a date; expected YYYY-MM-DD, e.g. 2027-03-31") from None
+    day = calendar.parse_date(value, "expires")
     return dt.datetime(day.year, day.month, day.day, 23, 59, tzinfo=dt.UTC)
 
 
@@ -165,13 +170,17 @@ def _action(
 
 
 @router.post("/admin/users/{user_id}/disable", dependencies=[requires("admin:users")])
-def disable(request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: int) -> Response:
+def disable(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: PathId
+) -> Response:
     """Disable a user: their sessions end at once."""
     return _action(request, db, principal, user_id, "disable")
 
 
 @router.post("/admin/users/{user_id}/enable", dependencies=[requires("admin:users")])
-def enable(request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: int) -> Response:
+def enable(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: PathId
+) -> Response:
     """Re-enable a disabled user."""
     return _action(request, db, principal, user_id, "enable")
 
@@ -181,7 +190,7 @@ def set_role(
     request: Request,
     principal: CurrentPrincipal,
     db: ScopedDB,
-    user_id: int,
+    user_id: PathId,
     role: str = Form(""),
     expires: str = Form(""),
 ) -> Response:
@@ -190,13 +199,15 @@ def set_role(
 
 
 @router.post("/admin/users/{user_id}/revoke", dependencies=[requires("admin:users")])
-def revoke(request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: int) -> Response:
+def revoke(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: PathId
+) -> Response:
     """Remove a user's role in this LA: their sessions end at once."""
     return _action(request, db, principal, user_id, "revoke")
 
 
 @router.post("/admin/users/{user_id}/reset", dependencies=[requires("admin:users")])
-def reset(request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: int) -> Response:
+def reset(request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: PathId) -> Response:
     """New one-time password and TOTP secret (lost device); their sessions end."""
     return _action(request, db, principal, user_id, "reset")
 
@@ -210,20 +221,20 @@ def _filter(
     since: str,
     until: str,
 ) -> audit.EventFilter:
-    def day(value: str) -> dt.datetime | None:
+    def day(value: str, label: str) -> dt.datetime | None:
         if not value:
             return None
-        d = dt.date.fromisoformat(value)
+        d = calendar.parse_date(value, label)
         return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC)
 
-    until_at = day(until)
+    until_at = day(until, "until")
     return audit.EventFilter(
         la_code=principal.la_code,
         username=username or None,
         action=action or None,
         outcome=outcome or None,
         object_id=object_id or None,
-        since=day(since),
+        since=day(since, "since"),
         until=until_at + dt.timedelta(days=1) if until_at else None,
     )
 
@@ -243,8 +254,8 @@ def audit_trail(
     """The LA's audit trail, newest first, filtered."""
     try:
         f = _filter(principal, username, action, outcome, object_id, since, until)
-    except ValueError:
-        return error_response(request, 400, "Dates must be written as YYYY-MM-DD")
+    except calendar.DateInputError as exc:
+        return error_response(request, 400, str(exc))
     events = audit.find_events(db, f)
     return render(
         request,
@@ -274,8 +285,8 @@ def audit_trail_export(
     is recorded."""
     try:
         f = _filter(principal, username, action, outcome, object_id, since, until)
-    except ValueError:
-        return error_response(request, 400, "Dates must be written as YYYY-MM-DD")
+    except calendar.DateInputError as exc:
+        return error_response(request, 400, str(exc))
     rows = audit.event_rows(audit.find_events(db, f, limit=100_000))
     audit.record_event(
         db,
@@ -343,9 +354,9 @@ def restrict(
 
     errors: list[str] = []
     try:
-        review = dt.date.fromisoformat(review_date)
-    except ValueError:
-        return _restrictions(request, db, principal, 400, errors=["Review date must be YYYY-MM-DD"])
+        review = calendar.parse_date(review_date, "Review date")
+    except calendar.DateInputError as exc:
+        return _restrictions(request, db, principal, 400, errors=[str(exc)])
     names = [n for n in access.replace(",", " ").split() if n]
     ids = []
     for name in names:

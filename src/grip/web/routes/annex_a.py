@@ -22,6 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
+from grip import calendar
 from grip.access import audit
 from grip.access.principal import Principal
 from grip.annex_a import guard, tasks
@@ -91,7 +92,7 @@ def _build_form(form: FormData) -> tuple[str, date | None, Spec | None, dict[str
     errors: dict[str, str] = {}
     d = spec = None
     try:
-        d = date.fromisoformat(when)
+        d = calendar.parse_date(when, "inspection date")
     except ValueError:
         errors["date"] = "Enter the inspection date as YYYY-MM-DD, for example 2024-06-14"
     try:
@@ -154,7 +155,7 @@ def _check_form(form: FormData) -> tuple[str, date | None, Spec | None, dict[str
     d = spec = None
     if when:
         try:
-            d = date.fromisoformat(when)
+            d = calendar.parse_date(when, "inspection date")
         except ValueError:
             errors["date"] = "Enter the inspection date as YYYY-MM-DD, or leave it blank"
     try:
@@ -275,7 +276,9 @@ def check_result(
 ) -> Response:
     """The problems of a checked workbook, filterable by list, column and rule."""
     path = _reports_dir(request) / f"{token}.json"
-    if not token.replace("-", "").replace("_", "").isalnum() or not path.is_file():
+    # A token is 24 characters; a 300-character one made is_file() raise (name too long).
+    valid = len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum()
+    if not valid or not path.is_file():
         return _page(
             request,
             principal,

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from grip import calendar
 from grip.access import audit as trail
 from grip.access import clock
 from grip.access.models import Membership, User
@@ -67,19 +68,17 @@ def _date(form: FormData, name: str) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise lc.InvalidInput(
-            f"{name.replace('_', ' ')}: {value!r} is not a date (YYYY-MM-DD)"
-        ) from None
+        return calendar.parse_date(value, name.replace("_", " "))
+    except calendar.DateInputError as exc:
+        raise lc.InvalidInput(str(exc)) from None
 
 
 def _int(form: FormData, name: str) -> int | None:
     value = str(form.get(name) or "").strip()
     if not value:
         return None
-    if not value.isdigit():
-        raise lc.InvalidInput(f"{name}: {value!r} is not a number")
+    if not (value.isascii() and value.isdigit()):
+        raise lc.InvalidInput(f"{name}: {value[:40]!r} is not a whole number", name)
     return int(value)
 
 
@@ -92,6 +91,11 @@ def _people(db: Session, la_code: str, roles: tuple[str, ...]) -> list[tuple[int
         .order_by(User.display_name)
     ).all()
     return [(r[0], r[1], r[2]) for r in rows]
+
+
+def _fit_for(*jobs: str) -> tuple[str, ...]:
+    """The roles whose holders may be given any of ``jobs``: the rule allocation checks."""
+    return tuple(sorted(set().union(*(lc.job_roles(j) for j in jobs))))
 
 
 def _names(db: Session, ids: set[int | None]) -> dict[int, str]:
@@ -184,8 +188,36 @@ def sample_page(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, month: str | None = None
 ) -> HTMLResponse:
     """The month's sample with the reason for each pick, and allocation to auditors."""
-    month = month or clock.now().date().strftime("%Y-%m")
+    return _sample(request, principal, db, month or clock.now().date().strftime("%Y-%m"))
+
+
+#: Allocation form fields and the id prefix of their inputs on the sample page.
+ALLOCATE_FIELDS = {
+    "auditor_id": "auditor",
+    "worker_user_id": "worker",
+    "template_id": "template",
+    "theme": "theme",
+    "due_date": "due",
+}
+
+
+def _sample(
+    request: Request,
+    principal: Principal,
+    db: Session,
+    month: str,
+    status_code: int = 200,
+    kept: dict[str, str] | None = None,
+    error: lc.InvalidInput | None = None,
+) -> HTMLResponse:
+    """The sample page; after a refused allocation, with the error linked to its field and
+    what the person chose kept in the pick's form."""
     picks = picks_for(db, principal.la_code, month)
+    errors = []
+    if error is not None and kept is not None:
+        index = next((i for i, p in enumerate(picks, 1) if p.id == kept.get("pick_id")), 0)
+        href = f"#{ALLOCATE_FIELDS.get(error.field or '', 'auditor')}-{index}"
+        errors = [{"text": str(error), "href": href}]
     allocated = {
         a.pick_id
         for a in db.scalars(
@@ -199,11 +231,13 @@ def sample_page(
         month=month,
         picks=picks,
         allocated=allocated,
-        auditors=_people(
-            db, principal.la_code, ("auditor", "team_manager", "qa_lead", "head_of_service")
-        ),
+        auditors=_people(db, principal.la_code, _fit_for("auditor")),
         workers=_people(db, principal.la_code, ("social_worker", "team_manager")),
         templates=all_templates(),
+        status_code=status_code,
+        errors=errors,
+        kept=kept or {},
+        error_field=error.field if error else None,
         **_base(request, principal),
     )
 
@@ -236,11 +270,11 @@ def allocate(
 ) -> Response:
     """Allocate a picked case (or a case chosen on the page) to an auditor."""
     month = str(form.get("month") or "")
+    pick_id = str(form.get("pick_id") or "") or None
     try:
         auditor = _int(form, "auditor_id")
         if auditor is None:
-            raise lc.InvalidInput("choose the auditor")
-        pick_id = str(form.get("pick_id") or "") or None
+            raise lc.InvalidInput("choose the auditor", "auditor_id")
         person = str(form.get("person_id") or "").strip()
         team = service = None
         if pick_id:
@@ -269,6 +303,10 @@ def allocate(
         )
     except lc.AuditError as exc:
         db.rollback()
+        if isinstance(exc, lc.InvalidInput) and exc.field and pick_id and not _wants_json(request):
+            # Shown in place: the error summary links to the field, the choices are kept.
+            kept = {k: str(form.get(k) or "") for k in ("pick_id", *ALLOCATE_FIELDS)}
+            return _sample(request, principal, db, month, 400, kept, exc)
         return _error_page(request, principal, exc, back=f"/audits/sample?month={month}")
     return RedirectResponse(f"/audits/{audit.id}", status_code=303)
 
@@ -286,8 +324,8 @@ def agreement_page(
 ) -> Response:
     """Moderation agreement: percentage and Cohen's kappa by team and over time."""
     try:
-        f = dt.date.fromisoformat(date_from) if date_from else None
-        t = dt.date.fromisoformat(date_to) if date_to else None
+        f = calendar.parse_date(date_from, "date from") if date_from else None
+        t = calendar.parse_date(date_to, "date to") if date_to else None
         report = agreement(db, principal.la_code, f, t)
     except (ValueError, lc.AuditError) as exc:
         return _error_page(request, principal, lc.InvalidInput(str(exc)), back="/audits/agreement")
@@ -431,11 +469,7 @@ def _audit_context(db: Session, audit: Audit, principal: Principal) -> dict[str,
         "history": lc.history_of(db, audit),
         "overdue": lc.is_overdue(audit, clock.now().date()),
         "due": lc.effective_due(audit),
-        "moderators": _people(
-            db,
-            audit.la_code,
-            ("auditor", "team_manager", "qa_lead", "head_of_service", "inspector"),
-        ),
+        "moderators": _people(db, audit.la_code, _fit_for("moderator", "inspector")),
         "moderator_kinds": lc.MODERATOR_KINDS,
         "family_methods": lc.FAMILY_METHODS,
         "notify_methods": ac.NOTIFY_METHODS,
@@ -463,6 +497,20 @@ def audit_page(
         audit = lc.get_audit(db, principal.la_code, audit_id)
     except lc.AuditError as exc:
         return _error_page(request, principal, exc, back="/audits")
+    return _audit_view(request, principal, db, audit)
+
+
+def _audit_view(
+    request: Request,
+    principal: Principal,
+    db: Session,
+    audit: Audit,
+    status_code: int = 200,
+    errors: list[dict[str, str]] | None = None,
+    kept: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The audit page (a read of the audit and of the child's record summary); after a
+    refused change, with the error summary linked to the field and the choices kept."""
     trail.record_event(
         db,
         action="audit.read",
@@ -486,7 +534,10 @@ def audit_page(
     return render(
         request,
         "audits/audit.html",
+        status_code=status_code,
         title=f"Audit of {audit.person_id}",
+        errors=errors or [],
+        kept=kept or {},
         **ctx,
         **_base(request, principal),
     )
@@ -608,14 +659,22 @@ def appoint(
     request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Appoint the moderator who will grade blind."""
-
-    def fn(audit: Audit, form: FormData) -> None:
+    kept = {k: str(form.get(k) or "") for k in ("moderator_id", "kind")}
+    try:
+        audit = lc.get_audit(db, principal.la_code, audit_id)
         mid = _int(form, "moderator_id")
         if mid is None:
-            raise lc.InvalidInput("choose the moderator")
-        lc.appoint_moderator(db, audit, principal, mid, str(form.get("kind") or "second_auditor"))
-
-    return _act(request, audit_id, principal, db, form, fn)
+            raise lc.InvalidInput("choose the moderator", "moderator_id")
+        lc.appoint_moderator(db, audit, principal, mid, kept["kind"] or "second_auditor")
+    except lc.AuditError as exc:
+        db.rollback()
+        if isinstance(exc, lc.InvalidInput) and exc.field and not _wants_json(request):
+            # Shown in place on the audit page, linked to the moderator field.
+            audit = lc.get_audit(db, principal.la_code, audit_id)
+            errors = [{"text": str(exc), "href": f"#{exc.field}"}]
+            return _audit_view(request, principal, db, audit, 400, errors, kept)
+        return _error_page(request, principal, exc, back=f"/audits/{audit_id}")
+    return RedirectResponse(f"/audits/{audit_id}", status_code=303)
 
 
 @router.post("/{audit_id}/moderation", dependencies=[requires("audits:moderate")])
@@ -720,6 +779,8 @@ def raise_concern(
         when = str(form.get("director_told_at") or "").strip()
         try:
             told_at = dt.datetime.fromisoformat(when).replace(tzinfo=dt.UTC) if when else None
+            if told_at:
+                calendar.check_input_date(told_at.date())
         except ValueError:
             raise lc.InvalidInput(
                 f"when the Director was told: {when!r} is not a date and time"

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from grip.access import audit, clock, oidc, passwords, sessions, throttle, totp, users
 from grip.access.models import Notification, User
@@ -258,16 +259,31 @@ def sign_in(
             actor=audit.Actor(user.id, user.username, actor.source_ip, actor.user_agent),
         )
         return response
-    audit.record_event(
+    _record_failure(
         db,
-        action="signin.failure",
-        outcome="denied" if locked is not None else "failure",
-        actor=audit.Actor(failure_user_id, failure_username, actor.source_ip, actor.user_agent),
-        detail="throttled" if locked is not None else "bad credentials",
+        "signin.failure",
+        "denied" if locked is not None else "failure",
+        audit.Actor(failure_user_id, failure_username, actor.source_ip, actor.user_agent),
+        "throttled" if locked is not None else "bad credentials",
     )
     return _page(
         request, "auth/sign_in.html", errors=[message], title="Sign in", oidc_las=_oidc_las(request)
     )
+
+
+def _record_failure(
+    db: Session, action: str, outcome: str, actor: audit.Actor, detail: str | None = None
+) -> None:
+    """A failed sign-in goes into the trail of each LA the user holds a role in (expired ones
+    too), so every LA admin sees attempts on their own users; an unknown username belongs to no
+    LA and is seen by the platform operator only."""
+    las: list[str | None] = []
+    if actor.user_id is not None:
+        las += sorted(users.roles_by_la(db, actor.user_id))
+    for la_code in las or [None]:
+        audit.record_event(
+            db, action=action, outcome=outcome, actor=actor, la_code=la_code, detail=detail
+        )
 
 
 @router.get("/sign-in/code", dependencies=[public()])
@@ -301,11 +317,11 @@ def code(request: Request, db: SystemDB, code: str = Form("")) -> Response:
         if locked is not None or throttle.locked_until(db, [user_key]) is not None:
             # Too many wrong codes: this half-signed-in session ends.
             sessions.end(db, token)
-        audit.record_event(
+        _record_failure(
             db,
-            action="signin.totp_failure",
-            outcome="failure",
-            actor=audit.Actor(user.id, user.username, actor.source_ip, actor.user_agent),
+            "signin.totp_failure",
+            "failure",
+            audit.Actor(user.id, user.username, actor.source_ip, actor.user_agent),
         )
         ended = locked is not None or throttle.locked_until(db, [user_key]) is not None
     else:
@@ -413,7 +429,14 @@ def change_password(
     errors: list[str] = []
     user = db.get(User, principal.user_id)
     assert user is not None
-    if not passwords.verify_password(user.password_hash, current[:1000]):
+    # Throttled as sign-in is, on the same counters: the form must not let someone at an
+    # unattended session guess the password faster than the sign-in page would.
+    keys = [throttle.username_key(user.username), throttle.address_key(_address(request))]
+    if throttle.locked_until(db, keys) is not None:
+        errors.append(THROTTLED)
+    elif not passwords.verify_password(user.password_hash, current[:1000]):
+        throttle.record_failure(db, keys[0], throttle.USER_LIMIT)
+        throttle.record_failure(db, keys[1], throttle.ADDRESS_LIMIT)
         errors.append("Your current password is wrong")
     elif new != confirm:
         errors.append("The new passwords do not match")
@@ -423,6 +446,7 @@ def change_password(
         except passwords.WeakPassword as exc:
             errors.append(str(exc))
     if not errors:
+        throttle.clear(db, keys[0])
         audit.record_event(
             db,
             action="account.password_changed",

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from grip import calendar
 from grip.access import audit as trail
 from grip.access import clock
 from grip.access.models import Membership, User
@@ -165,11 +166,9 @@ def create(request: Request, principal: CurrentPrincipal, db: ScopedDB, form: Fo
     start = None
     if values["fieldwork_start"]:
         try:
-            start = dt.date.fromisoformat(values["fieldwork_start"])
-        except ValueError:
-            errors["fieldwork_start"] = (
-                f"Fieldwork start: {values['fieldwork_start']!r} is not a date (YYYY-MM-DD)"
-            )
+            start = calendar.parse_date(values["fieldwork_start"], "Fieldwork start")
+        except calendar.DateInputError as exc:
+            errors["fieldwork_start"] = str(exc)
     spec = rec.NewInspection(
         type=values["type"], kind=values["kind"] or "real",
         framework_id=values["framework"] or None, title=values["title"], topic=values["topic"],
@@ -210,11 +209,9 @@ def add_history(
 
     def work() -> None:
         try:
-            last = dt.date.fromisoformat(_text(form, "last_day"))
-        except ValueError:
-            raise rec.InspectionError(
-                f"last day: {_text(form, 'last_day')!r} is not a date (YYYY-MM-DD)"
-            ) from None
+            last = calendar.parse_date(_text(form, "last_day"), "last day")
+        except calendar.DateInputError as exc:
+            raise rec.InspectionError(str(exc)) from None
         past = pw.PastActivity(
             _text(form, "type"), last, _text(form, "framework") or "ilacs-2017",
             _text(form, "overall") or None,
@@ -376,8 +373,11 @@ def _choose_sample(db: Session, inspection: Inspection, principal: Principal, si
     timeline = cl.timeline_of(inspection)
     on = timeline.notification if timeline else clock.now().date()
     have = {c.person_id for c in sample_cases(db, inspection)}
-    picks = sel.inspector_sample(db, inspection.la_code, on, int(size),
-                                 sel.default_seed(inspection.id), exclude=have)  # fmt: skip
+    try:
+        picks = sel.inspector_sample(db, inspection.la_code, on, int(size),
+                                     sel.default_seed(inspection.id), exclude=have)  # fmt: skip
+    except ValueError as exc:  # a size out of range
+        raise rec.InspectionError(str(exc)) from None
     if not picks:
         raise rec.InspectionError("sample: no case was worked in the last three months")
     add_cases(db, inspection, [(p.person_id, p.reason) for p in picks], "inspector-sample",
@@ -490,6 +490,7 @@ def _requests_view(
 def _due(text: str) -> dt.datetime:
     try:
         local = dt.datetime.fromisoformat(text)
+        calendar.check_input_date(local.date())
     except ValueError:
         raise rec.InspectionError(
             f"response required by: {text!r} is not a date and time (YYYY-MM-DD HH:MM)"

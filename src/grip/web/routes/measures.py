@@ -23,6 +23,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from grip import calendar
 from grip.access.principal import Principal
 from grip.access.roles import INSPECTOR
 from grip.access.scope import hidden_person_ids, sample_person_ids
@@ -76,9 +77,9 @@ def _on(value: str | None) -> date:
     if not value:
         return date.today()
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise MeasuresError(f"date must be YYYY-MM-DD, got {value!r}") from None
+        return calendar.parse_date(value, "date")
+    except calendar.DateInputError as exc:
+        raise MeasuresError(str(exc)) from None
 
 
 def _visible(db: Session, principal: Principal) -> Callable[[str | None], bool]:

@@ -6,13 +6,12 @@ statistical neighbours. Public facts (Ofsted's published reports), readable with
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from grip import frameworks
+from grip import calendar, frameworks
 from grip.outcomes import las
 from grip.outcomes.analysis import compare_themes, neighbours
 from grip.outcomes.formats import framework_choices
@@ -74,8 +73,8 @@ def _filters(params: dict[str, str]) -> tuple[Filters, list[dict[str, str]]]:
         values[name] = None
         if raw:
             try:
-                values[name] = dt.date.fromisoformat(raw)
-            except ValueError:
+                values[name] = calendar.parse_date(raw, label)
+            except calendar.DateInputError:
                 text = f"Enter the '{label}' date as YYYY-MM-DD, for example 2023-03-31"
                 errors.append({"text": f"{text} (you entered {raw[:20]!r})", "href": f"#{name}"})
     filters = Filters(values["region"], values["framework"], values["grade"], "overall",

@@ -61,6 +61,13 @@ def _load(db: Session, principal: Principal, iid: str) -> tuple[Inspection, Repo
     return insp, report
 
 
+def _drafted(db: Session, principal: Principal, iid: str) -> tuple[Inspection, Report]:
+    insp, report = _load(db, principal, iid)
+    if report is None:
+        raise NotFound("the report is not drafted yet")
+    return insp, report
+
+
 def _problems(exc: Exception) -> tuple[list[dict[str, str]], dict[str, str]]:
     """The error summary's list (linked to fields) and each field's message."""
     if isinstance(exc, NamesFound):
@@ -241,9 +248,7 @@ def section_page(
 ) -> Response:
     """One section: its text, the edit form for the lead inspector, and every version."""
     try:
-        insp, report = _load(db, principal, inspection_id)
-        if report is None:
-            raise NotFound("the report is not drafted yet")
+        insp, report = _drafted(db, principal, inspection_id)
         return _section_page(request, principal, db, insp, report, section_id)
     except (ReportError, InspectionError) as exc:
         return _error(request, principal, exc, inspection_id)
@@ -261,9 +266,7 @@ def save_section(
     """Save a new version of the section (a stale save is refused, the text kept)."""
     typed = {"text": str(form.get("text") or ""), "version": str(form.get("version") or "")}
     try:
-        insp, report = _load(db, principal, inspection_id)
-        if report is None:
-            raise NotFound("the report is not drafted yet")
+        insp, report = _drafted(db, principal, inspection_id)
         version = int(typed["version"]) if typed["version"].isdigit() else -1
         names = NameIndex.from_store(db, insp.la_code)
         drafting.save_text(db, insp, report, section_id, typed["text"], principal, names, version)
@@ -272,8 +275,7 @@ def save_section(
         errors, fields = _problems(exc)
         fields = {"text": next(iter(fields.values()), str(exc))}
         errors = [{"text": fields["text"], "href": "#text"}]
-        insp, report = _load(db, principal, inspection_id)
-        assert report is not None
+        insp, report = _drafted(db, principal, inspection_id)
         return _section_page(
             request, principal, db, insp, report, section_id, errors, fields, typed
         )
@@ -295,16 +297,14 @@ def make_move(
     """Move the report on through clearing (checks before issue run first)."""
     note = str(form.get("note") or "")
     try:
-        insp, report = _load(db, principal, inspection_id)
-        if report is None:
-            raise NotFound("the report is not drafted yet")
+        insp, report = _drafted(db, principal, inspection_id)
         names = NameIndex.from_store(db, insp.la_code)
         engine = request.app.state.engine
         clearing.move(db, insp, report, move, principal, names, note, outcomes_engine=engine)
     except (Invalid, Refused) as exc:
         db.rollback()
         errors, fields = _problems(exc)
-        insp, report = _load(db, principal, inspection_id)
+        insp, report = _drafted(db, principal, inspection_id)
         return _page(request, principal, db, insp, report, errors=errors, fields=fields,
                      form={"note": note})  # fmt: skip
     except (ReportError, InspectionError) as exc:
@@ -320,9 +320,7 @@ def add_comment(
     """The LA's factual accuracy comment on one paragraph of the draft (para 215)."""
     kept = {k: str(form.get(k) or "") for k in ("section", "paragraph", "comment")}
     try:
-        insp, report = _load(db, principal, inspection_id)
-        if report is None:
-            raise NotFound("the report is not drafted yet")
+        insp, report = _drafted(db, principal, inspection_id)
         if not kept["paragraph"].isdigit():
             raise Invalid({"paragraph": f"{kept['paragraph']!r}: expected a paragraph number"})
         names = NameIndex.from_store(db, insp.la_code)
@@ -331,7 +329,7 @@ def add_comment(
     except (Invalid, NamesFound) as exc:
         db.rollback()
         errors, fields = _problems(exc)
-        insp, report = _load(db, principal, inspection_id)
+        insp, report = _drafted(db, principal, inspection_id)
         return _page(request, principal, db, insp, report, errors=errors, fields=fields, form=kept)
     except (ReportError, InspectionError) as exc:
         db.rollback()
@@ -351,16 +349,14 @@ def decide_comment(
     """The lead inspector accepts or declines a comment, with a reason."""
     kept = {"decision": str(form.get("decision") or ""), "reason": str(form.get("reason") or "")}
     try:
-        insp, report = _load(db, principal, inspection_id)
-        if report is None:
-            raise NotFound("the report is not drafted yet")
+        insp, report = _drafted(db, principal, inspection_id)
         clearing.decide(db, insp, report, comment_id, kept["decision"], kept["reason"], principal)
     except Invalid as exc:
         db.rollback()
         errors, fields = _problems(exc)
         fields = {f"{k}-{comment_id}": v for k, v in fields.items()}
         errors = [{"text": v, "href": f"#{k}"} for k, v in fields.items()]
-        insp, report = _load(db, principal, inspection_id)
+        insp, report = _drafted(db, principal, inspection_id)
         return _page(request, principal, db, insp, report, errors=errors, fields=fields,
                      form={f"{k}-{comment_id}": v for k, v in kept.items()})  # fmt: skip
     except (ReportError, InspectionError) as exc:

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from grip import calendar
 from grip.access import audit, clock
 from grip.access.principal import Principal
 from grip.documents.render import render as render_document
@@ -27,6 +28,7 @@ from grip.web.deps import render
 from grip.web.security import (
     CurrentPrincipal,
     FormBody,
+    PathYear,
     ScopedDB,
     client_actor,
     csrf_token,
@@ -54,9 +56,9 @@ def _base(request: Request, principal: Principal) -> dict[str, Any]:
 
 def _date(raw: str, field: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(raw.strip())
-    except ValueError:
-        raise EvidenceError(f"{field} {raw!r}: expected a date as YYYY-MM-DD") from None
+        return calendar.parse_date(raw, field)
+    except calendar.DateInputError as exc:
+        raise EvidenceError(str(exc)) from None
 
 
 @router.get("/selfeval", dependencies=READ)
@@ -370,7 +372,9 @@ async def meeting_letter(
 
 
 @router.get("/selfeval/{year}", dependencies=READ)
-def document(request: Request, principal: CurrentPrincipal, db: ScopedDB, year: int) -> Response:
+def document(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: PathYear
+) -> Response:
     """The self-evaluation: the author's text beside Grip's evidence panels."""
     se = _get(db, principal, year)
     if se is None:
@@ -402,7 +406,7 @@ def _edit_from(form: Any) -> service.Edit:
 
 @router.post("/selfeval/{year}", dependencies=WRITE)
 def save(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: int, form: FormBody
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: PathYear, form: FormBody
 ) -> Response:
     """Save the author's edit, refused if someone saved since it was loaded."""
     se = _get(db, principal, year)
@@ -433,7 +437,7 @@ def save(
 
 @router.post("/selfeval/{year}/refresh", dependencies=WRITE)
 def refresh(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: int, form: FormBody
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: PathYear, form: FormBody
 ) -> Response:
     """Re-draw every panel at a new date; the author's text is untouched (para 35)."""
     se = _get(db, principal, year)
@@ -454,7 +458,7 @@ def refresh(
 
 @router.get("/selfeval/{year}/export.{fmt}", dependencies=READ)
 def export(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: int, fmt: str
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: PathYear, fmt: str
 ) -> Response:
     """The self-evaluation as DOCX or PDF (grip.documents)."""
     se = _get(db, principal, year)
