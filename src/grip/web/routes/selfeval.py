@@ -283,9 +283,11 @@ def meetings_index(request: Request, principal: CurrentPrincipal, db: ScopedDB) 
 
 
 @router.post("/selfeval/meetings", dependencies=WRITE)
-async def meeting_record(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
+def meeting_record(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
+) -> Response:
     """Record a meeting; errors are shown in place, with what was typed kept."""
-    values, data, errors = _meeting_input(await request.form())
+    values, data, errors = _meeting_input(form)
     try:
         if data is None:
             raise meeting.MeetingError(errors)
@@ -322,14 +324,14 @@ def _meeting_missing(request: Request, principal: Principal) -> Response:
 
 
 @router.post("/selfeval/meetings/{meeting_id}", dependencies=WRITE)
-async def meeting_update(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, meeting_id: str
+def meeting_update(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, meeting_id: str, form: FormBody
 ) -> Response:
     """Change a recorded meeting (add the notes after it, correct who came)."""
     m = meeting.get_meeting(db, principal.la_code, meeting_id)
     if m is None:
         return _meeting_missing(request, principal)
-    values, data, errors = _meeting_input(await request.form())
+    values, data, errors = _meeting_input(form)
     try:
         if data is None:
             raise meeting.MeetingError(errors)
@@ -341,14 +343,13 @@ async def meeting_update(
 
 
 @router.post("/selfeval/meetings/{meeting_id}/letter", dependencies=WRITE)
-async def meeting_letter(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, meeting_id: str
+def meeting_letter(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, meeting_id: str, form: FormBody
 ) -> Response:
     """Record Ofsted's letter to the DCS (para 48)."""
     m = meeting.get_meeting(db, principal.la_code, meeting_id)
     if m is None:
         return _meeting_missing(request, principal)
-    form = await request.form()
     letter = {k: str(form.get(k) or "") for k in ("received_on", "summary")}
     try:
         try:
