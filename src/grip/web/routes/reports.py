@@ -404,10 +404,9 @@ def download(
 def _file_bytes(db: Session, insp: Inspection, report: Report, name: str, fmt: str) -> bytes:
     if report.state == "published":
         return clearing.published_file(db, report, f"{name}.{fmt}").content
-    files = service.render_all(db, insp, report)
-    if name not in files:
-        raise NotFound(f"no file {name}.{fmt}; this document has {', '.join(files)}")
-    rendered = files[name]
+    rendered = service.render_one(db, insp, report, name)
+    if rendered is None:
+        raise NotFound(f"no file {name}.{fmt} in this {report.kind.replace('-', ' ')}")
     if fmt == "pdf" and rendered.pdf is None:
         raise Refused([f"The PDF could not be made ({rendered.pdf_error}). The DOCX is still "
                        f"available: /inspections/{insp.id}/report/files/{name}.docx"])  # fmt: skip
