@@ -53,7 +53,7 @@ def _children_in(url: str) -> int:
     try:
         with engine.connect() as conn:
             n = conn.execute(
-                sa.text("SELECT count(*) FROM person WHERE la_code = :la"), {"la": LA}
+                sa.text("SELECT count(*) FROM ssd_person WHERE la_code = :la"), {"la": LA}
             ).scalar()
             return int(n or 0)
     except sa.exc.SQLAlchemyError:
@@ -316,13 +316,22 @@ def _locust_phase(spec_file: str) -> None:
     print(json.dumps(out))
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of the server process so far."""
+    import psutil
+
+    t = psutil.Process(pid).cpu_times()
+    return float(t.user + t.system)
+
+
 def run_locust(base: str, cookie: str, tokens: list[str], wanted: dict[str, str],
-               users: int, seconds: int, work: Path) -> dict[str, Any]:  # fmt: skip
+               users: int, seconds: int, work: Path, server: int) -> dict[str, Any]:  # fmt: skip
     """The pages' percentiles under ``users`` users for ``seconds``, with ratios to /healthz."""
     spec = work / "locust-spec.json"
     spec.write_text(json.dumps({"base": base, "cookie": cookie, "tokens": tokens,
                                 "pages": wanted, "users": users, "seconds": seconds}))  # fmt: skip
     load_before = os.getloadavg()
+    cpu_before = _cpu_seconds(server)
     proc = subprocess.run(
         [sys.executable, __file__, "--phase", "locust", "--spec", str(spec)],
         capture_output=True, text=True, check=True,
@@ -331,7 +340,12 @@ def run_locust(base: str, cookie: str, tokens: list[str], wanted: dict[str, str]
     base_p95 = max(stats.get("healthz (baseline)", {}).get("p95_ms") or 1, 1)
     for s in stats.values():
         s["p95_ratio_to_healthz"] = round((s["p95_ms"] or 0) / base_p95, 1)
+    requests = sum(int(v["requests"]) for v in stats.values())
+    cpu = _cpu_seconds(server) - cpu_before
     return {
+        # The server's own CPU time per request: what a page costs, whatever else the shared
+        # machine is doing (the heavy jobs' threads count too in the heavy phase).
+        "server_cpu_ms_per_request": round(cpu * 1000 / max(requests, 1), 1),
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "pages": stats,
@@ -352,11 +366,15 @@ def bench_backend(url: str, a: argparse.Namespace, work: Path) -> dict[str, Any]
     proc, base = serve(url, work)
     try:
         result["first_view_ms"] = first_views(base, made["cookie"], readers[0], wanted)
-        quiet = run_locust(base, made["cookie"], readers, wanted, a.users, a.seconds, work)
+        quiet = run_locust(
+            base, made["cookie"], readers, wanted, a.users, a.seconds, work, proc.pid
+        )
         result["quiet"] = {**quiet, **_goal(quiet, GOAL_MS)}
         heavy_jobs = HeavyJobs(base, made["cookie"], made["heavy"])
         heavy_jobs.start()
-        heavy = run_locust(base, made["cookie"], readers, wanted, a.users, a.seconds, work)
+        heavy = run_locust(
+            base, made["cookie"], readers, wanted, a.users, a.seconds, work, proc.pid
+        )
         result["heavy"] = {**heavy, **_goal(heavy, GOAL_HEAVY_MS), "jobs": heavy_jobs.end()}
     finally:
         proc.terminate()

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from grip.access import passwords, users
 from grip.access.models import User, WebSession
+from grip.access.testing import plant_rows
 from grip.cli import main
 from grip.settings import Settings
 from grip.store.db import make_engine, transaction
@@ -98,10 +99,16 @@ def test_manage_users(run: Any, settings: Settings) -> None:
         "2099-01-31",
     )
     assert too_late.exit_code != 0 and "more than 90 days" in too_late.output
-    assert (
-        run("users", "inspection-sample", "visiting.inspector", "--la", "999", "P1", "P2").exit_code
-        == 0
-    )
+    sample = ("users", "inspection-sample", "visiting.inspector", "--la", "999", "P1", "P2")
+    refused = run(*sample)  # no such children yet: only the LA's existing cases are sampled
+    assert refused.exit_code != 0 and "not a case in 999 that can be sampled" in refused.output
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        for pid in ("P1", "P2"):
+            plant_rows(engine, "999", pid, "cli")
+    finally:
+        engine.dispose()
+    assert run(*sample).exit_code == 0
     assert (
         run("users", "grant", "jo.worker", "--la", "999", "--role", "team_manager").exit_code == 0
     )

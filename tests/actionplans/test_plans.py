@@ -171,3 +171,24 @@ def test_the_report_record_gives_the_date_received(world: World) -> None:
         db.flush()
         plan = plans.create_plan(db, LA, world.inspection_id, None, world.actor(world.qa))
         assert (plan.report_received_on, plan.due_date) == (D(2026, 12, 18), D(2027, 4, 2))
+
+
+def test_the_action_planning_visit_on_the_record_sets_the_visit_date(world: World) -> None:
+    # paras 116-123: the visit Grip records (an inspection of that type) gives the plan's date;
+    # the agenda follows it (para 121: five working days before, across Easter).
+    pid = _plan(world, inadequate=True)
+    apv = add_inspection(world.engine, world.qa, "action-planning-visit", D(2027, 4, 1))
+    with world.session(world.qa) as db:
+        plan = plans.get_plan(db, LA, pid)
+        plans.add_visit(db, plan, apv, world.actor(world.qa))
+        assert plan.visit_on == D(2027, 4, 1)
+        got = {d.paragraph: (d.on, d.agreed) for d in plans.deadlines(plan)}
+        assert got["116"] == (D(2027, 4, 1), True)
+        assert got["121"] == (D(2027, 3, 23), True)
+
+
+def test_an_action_planning_visit_needs_an_inadequate_plan(world: World) -> None:
+    pid = _plan(world)
+    apv = add_inspection(world.engine, world.qa, "action-planning-visit", D(2027, 2, 3))
+    with world.session(world.qa) as db, pytest.raises(plans.Invalid, match="para 112"):
+        plans.add_visit(db, plans.get_plan(db, LA, pid), apv, world.actor(world.qa))

@@ -231,3 +231,44 @@ def test_a_workbook_of_another_template_version_is_recognised(
     assert any("--spec ilacs-2017" in p.message for p in back.problems)
     # A workbook of its own version says nothing of the kind.
     assert not any(p.rule == "workbook.other_spec" for p in check_workbook(older, SPEC, D).problems)
+
+
+def test_list_11_window_is_checked_on_the_bare_template_layout(tmp_path: Path) -> None:
+    """Para 249 list 11 on a workbook with only the template's columns (no Grip refusal date):
+    a refusal is read from the template's leaving date and reason "3 - Application refused",
+    so a refusal in the window belongs, while a withdrawal (not a rejection) or an adopter with
+    nothing in the last 12 months is outside the window."""
+    lst = SPEC.list(11)
+    cols = [c for c in lst.columns if not c.grip_extra]
+    assert "refused_date" not in {c.id for c in cols}
+    long_ago = add_months(D, -30)
+    rows = {
+        "REFUSED-IN-WINDOW": {
+            "leaving_date": EVENT_DAY,
+            "leaving_reason": "3 - Application refused",
+        },
+        "WITHDREW-IN-WINDOW": {
+            "leaving_date": EVENT_DAY,
+            "leaving_reason": "1 - Adopter withdrew from process",
+        },
+        "NOTHING-IN-WINDOW": {"stage1_start": long_ago},
+        "STAGE1-IN-WINDOW": {"stage1_start": EVENT_DAY},
+    }
+    path = tmp_path / "bare-list-11.xlsx"
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
+    dates = wb.add_format({"num_format": "dd/mm/yyyy"})
+    ws = wb.add_worksheet(lst.sheet)
+    for j, col in enumerate(cols):
+        ws.write_string(0, j, col.header)
+    for i, (aid, values) in enumerate(rows.items(), start=1):
+        full = {"adopter_id": aid, "enquiry_date": long_ago, **values}
+        for j, col in enumerate(cols):
+            v = full.get(col.id)
+            if isinstance(v, date):
+                ws.write_datetime(i, j, v, dates)
+            elif v is not None:
+                ws.write_string(i, j, v)
+    wb.close()
+    report = check_workbook(path, SPEC, D)
+    outside = {p.child_id for p in report.errors if p.list == 11 and p.rule == "window.outside"}
+    assert outside == {"WITHDREW-IN-WINDOW", "NOTHING-IN-WINDOW"}, _errors(report)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -148,3 +150,19 @@ def test_a_second_heavy_job_is_refused_with_a_page_saying_what_to_do(
             "/annex-a/build", data={"date": "2024-06-14"}, headers={"accept": "text/html"}
         )
     assert full.status_code == 503 and "Try again in a minute" in full.text
+
+
+def test_an_upload_is_kept_only_while_it_is_checked(
+    analyst: Any, client: Any, settings: Any, tmp_path: Path
+) -> None:
+    """The uploaded workbook holds children's data: it is deleted when its check ends, and one
+    a stopped server left behind is deleted by the next upload."""
+    folder = settings.data_dir / "annex_a_uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    left = folder / "left-by-a-restart.xlsx"
+    left.write_bytes(b"PK")
+    os.utime(left, (time.time() - 7200, time.time() - 7200))
+    built = jobs.build(client)
+    page = jobs.check(client, "a.xlsx", built.content)
+    assert page.status_code == 200
+    assert list(folder.glob("*.xlsx")) == []

@@ -25,6 +25,7 @@ from grip.store.db import transaction
 
 from .conftest import LA, World, caseload, quick_user
 from .helpers import to_submitted
+from .test_web import _allocated
 
 MONTH = "2026-10"
 
@@ -163,18 +164,9 @@ def test_appointing_a_foreign_moderator_is_refused_in_place(app: Any, engine: En
     auditor = make_user(engine, "auditor", LA)
     foreign = make_user(engine, "auditor", "LA2")
     foreign_name = _rename(engine, foreign.id)
-    caseload(engine, per_team=1)
+    aid = _allocated(engine, auditor)
     with scoped(engine, Scope(LA)) as db:
-        audit = lc.allocate(
-            db,
-            la_code=LA,
-            person_id="C100",
-            auditor_id=auditor.id,
-            actor=lc.As(qa.id, "qa_lead"),
-            month=MONTH,
-        )
-        to_submitted(db, audit, lc.As(auditor.id, "auditor"))
-        aid = audit.id
+        to_submitted(db, lc.get_audit(db, LA, aid), lc.As(auditor.id, "auditor"))
     r = c.post(
         f"/audits/{aid}/moderator",
         data={"csrf_token": qa.csrf_token, "moderator_id": str(foreign.id), "kind": "inspector"},

@@ -187,7 +187,7 @@ def test_reflection_by_the_worker_and_safety_concern(app: Any, engine: Engine) -
     )
     assert r.status_code == 303
     page = ac_client.get(f"/audits/{aid}").text
-    assert "Told Director of Children&#39;s Social Care at 5 October 2026 09:30" in page
+    assert "Told Director of Children&#39;s Social Care on 5 October 2026 at 09:30" in page
     r = _post(ac_client, auditor, f"/audits/{aid}/safety", {"concern": "x"})
     assert r.status_code == 422 and "Director" in r.text
 

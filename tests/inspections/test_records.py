@@ -152,7 +152,9 @@ def test_cases_are_all_or_nothing(
     iid = _create(engine, qa)
     with session_as(qa) as db:
         insp = get_inspection(db, LA, iid)
-        with pytest.raises(InspectionError, match="person id 'P99': no such child in LA1"):
+        with pytest.raises(
+            InspectionError, match="person id 'P99': not a case in LA1 that can be sampled"
+        ):
             add_cases(db, insp, [("P1", "x"), ("P99", "y")], "la-audited", As(qa.id, qa.role))
         with pytest.raises(InspectionError, match="list: unknown 'favourites'"):
             add_cases(db, insp, [("P1", "x")], "favourites", As(qa.id, qa.role))
@@ -255,3 +257,33 @@ def test_a_real_inspection_is_recorded_by_the_la_not_the_team(
             move(db, insp, "notify", As(lead.id, "inspector"))
         move(db, insp, "notify", As(qa.id, qa.role))
         assert insp.state == "notified"
+
+
+def test_the_sample_takes_only_existing_unrestricted_cases_of_the_la(
+    engine: Engine, make_user: Any, children: list[str], session_as: Any
+) -> None:
+    """Penetration test, December 2026: the inspector's sample took any id, another LA's and
+    restricted children's included. Both are refused with the words an unknown id gets."""
+    from grip.access import restrictions
+
+    from .conftest import add_children
+
+    make_user("la_admin", "LA2")
+    add_children(engine, ["Q1"], la="LA2")
+    qa = make_user("qa_lead", LA)
+    iid = _create(engine, qa)
+    with scoped(engine, Scope(LA)) as db:
+        restrictions.restrict_case(
+            db, Scope(LA), "P3", "test", dt.date.today() + dt.timedelta(days=90), [qa.id]
+        )
+    for pid in ("Q1", "P3", "P99"):
+        with session_as(qa) as db:
+            insp = get_inspection(db, LA, iid)
+            with pytest.raises(InspectionError) as exc:
+                add_cases(db, insp, [("P1", "x"), (pid, "y")], "la-audited", As(qa.id, qa.role))
+            assert str(exc.value) == (
+                f"person id {pid!r}: not a case in LA1 that can be sampled (no such child, or "
+                "restricted)"
+            )
+    with session_as(qa) as db:
+        assert cases(db, get_inspection(db, LA, iid)) == []

@@ -181,7 +181,14 @@ class CaseBook:
         return iid
 
     def cp_plan(
-        self, pid: str, rid: str, start: date, end: date | None = None, category: str = "NEG"
+        self,
+        pid: str,
+        rid: str,
+        start: date,
+        end: date | None = None,
+        category: str = "NEG",
+        icpc_id: str | None = None,
+        core_group: date | None = None,
     ) -> str:
         plan = _id("CP")
         self.add(
@@ -189,8 +196,10 @@ class CaseBook:
             cppl_cp_plan_id=plan,
             cppl_person_id=pid,
             cppl_referral_id=rid,
+            cppl_icpc_id=icpc_id,
             cppl_cp_plan_start_date=start,
             cppl_cp_plan_end_date=end,
+            cppl_first_core_group_date=core_group,
             cppl_cp_plan_initial_category=category,
             cppl_cp_plan_latest_category=category,
         )

@@ -29,6 +29,7 @@ ON = date(2026, 10, 31)
 EVENTS = (
     "AS_45WD",
     "S47_ICPC_15WD",
+    "CP_CORE_GROUP_10WD",
     "CP_REVIEW_FIRST",
     "CP_REVIEW_LATER",
     "CIN_REVIEW_FIRST",

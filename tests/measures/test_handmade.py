@@ -53,7 +53,7 @@ def test_front_door_across_easter(engine: Engine) -> None:
     assert _v(run, "FD_REREFERRAL") == (1, 2, 50.0)
     assert _v(run, "FD_DECISION_1WD") == (1, 2, 50.0)
     late = run.compliance("FD_DECISION_1WD")
-    assert [(r.person_id, r.due, r.working_days_late) for r in late] == [
+    assert sorted((r.person_id, r.due, r.working_days_late) for r in late) == [
         ("C2", date(2026, 4, 7), 1)
     ]
 
@@ -110,6 +110,48 @@ def test_s47_and_icpc_across_easter(engine: Engine) -> None:
     assert [d.person_id for d in drift] == ["C7"]
 
 
+def test_first_core_group_across_the_august_bank_holiday(engine: Engine) -> None:
+    """Working Together to Safeguard Children (2018) ch. 1: the core group first meets within 10
+    working days of the initial child protection conference. From an ICPC on Mon 17 Aug 2026
+    the working days are 18-21, 24-28 Aug (1-9), then Mon 31 Aug is the August bank holiday,
+    so the 10th working day is Tue 1 Sep (in time) and Wed 2 Sep is the 11th (late by 1)."""
+    b = CaseBook()
+    icpc = date(2026, 8, 17)
+    kids = {}
+    for pid, core_group, end in (
+        ("G1", date(2026, 9, 1), None),  # 10th working day: in time
+        ("G2", date(2026, 9, 2), None),  # 11th working day: late by 1
+        ("G3", None, None),  # never met: overdue on the date
+        ("G4", None, date(2026, 8, 25)),  # plan ended before the core group fell due: left out
+    ):
+        c = b.child(pid)
+        r = b.referral(c, date(2026, 7, 20))
+        s = b.s47(c, r, date(2026, 7, 27))
+        i = b.icpc(c, r, s, icpc, plan=True)
+        kids[pid] = b.cp_plan(c, r, icpc, end=end, icpc_id=i, core_group=core_group)
+    b.save(engine)
+
+    run = compute(engine, "T01", date(2026, 9, 30))
+    assert _v(run, "CP_CORE_GROUP_10WD") == (1, 3, 33.3)
+    # G3 on Wed 30 Sep: 9 working days in August after the ICPC and 22 in September (1-30),
+    # 31 in all, 21 past the 10.
+    late = run.compliance("CP_CORE_GROUP_10WD")
+    assert sorted((r.person_id, r.due, r.working_days_late) for r in late) == [
+        ("G2", date(2026, 9, 1), 1),
+        ("G3", date(2026, 9, 1), 21),
+    ]
+    # On Mon 31 Aug (a bank holiday, before the due day) nothing has fallen due yet.
+    assert _v(run_at := compute(engine, "T01", date(2026, 8, 31)), "CP_CORE_GROUP_10WD")[1] == 0
+    assert run_at.at("CP_CORE_GROUP_10WD").value is None
+    # The per-child statement of the rule says the same for each child.
+    g2 = child_compliance(engine, "T01", "G2", date(2026, 9, 30)).items
+    assert [
+        (i.due.status, i.due.working_days_late) for i in g2 if i.measure_id == "CP_CORE_GROUP_10WD"
+    ] == [("late", 1)]
+    g4 = child_compliance(engine, "T01", "G4", date(2026, 9, 30)).items
+    assert not [i for i in g4 if i.measure_id == "CP_CORE_GROUP_10WD"]
+
+
 @pytest.fixture
 def cp_book(engine: Engine) -> Engine:
     b = CaseBook()
@@ -119,7 +161,8 @@ def cp_book(engine: Engine) -> Engine:
     r8 = b.referral(c8, date(2025, 11, 1))
     # Plan from 30 Nov 2025: first review due 3 months on, clamped to 28 Feb 2026 (WT; Southwark QA
     # framework 2015)
-    p8 = b.cp_plan(c8, r8, date(2025, 11, 30), category="NEG")
+    # First core group Wed 10 Dec 2025: the 8th working day after the plan began (Sun 30 Nov).
+    p8 = b.cp_plan(c8, r8, date(2025, 11, 30), category="NEG", core_group=date(2025, 12, 10))
     b.cp_review(c8, p8, date(2026, 2, 27))  # in time
     # Next due 27 Aug 2026 (6 months); held Tue 1 Sep: 28 Aug is working day 1, 31 Aug a bank
     # holiday, 1 Sep working day 2: late by 2.
@@ -174,6 +217,7 @@ def test_child_compliance_api(cp_book: Engine) -> None:
     cc = child_compliance(cp_book, "T01", "C8", date(2027, 1, 29))
     got = [(i.measure_id, i.due.due, i.due.status, i.due.working_days_late) for i in cc.items]
     assert got == [
+        ("CP_CORE_GROUP_10WD", date(2025, 12, 12), "on_time", 0),
         ("CP_REVIEW_FIRST", date(2026, 2, 28), "on_time", 0),
         ("CP_REVIEW_LATER", date(2026, 8, 27), "late", 2),
         ("CP_REVIEW_LATER", date(2027, 3, 1), "not_yet_due", 0),

@@ -128,15 +128,15 @@ def _book(specs: list[dict[str, Any]]) -> CaseBook:
 def _add_compliant_child(b: CaseBook, pid: str) -> None:
     """A child who meets every timescale on ``ON``, allocated to no one (so no one's caseload
     changes): referral decided the next working day, assessment (child seen) in 10 days, ICPC
-    4 days after the strategy discussion, and an open CP plan, visited 2 days ago, whose
-    first review is not yet due."""
+    4 days after the strategy discussion, and an open CP plan, its first core group 5 working
+    days after the ICPC, visited 2 days ago, whose first review is not yet due."""
     b.child(pid, dob=date(2016, 3, 1))
     contact = b.contact(pid, date(2026, 9, 14), outcome="REFERRAL")  # Monday
     rid = b.referral(pid, date(2026, 9, 15), contact_id=contact)
     b.assessment(pid, rid, date(2026, 9, 15), date(2026, 9, 25), seen=True)
     s47 = b.s47(pid, rid, date(2026, 9, 16))
-    b.icpc(pid, rid, s47, date(2026, 9, 22))
-    plan = b.cp_plan(pid, rid, date(2026, 9, 22))
+    icpc = b.icpc(pid, rid, s47, date(2026, 9, 22))
+    plan = b.cp_plan(pid, rid, date(2026, 9, 22), icpc_id=icpc, core_group=date(2026, 9, 29))
     b.cp_visit(pid, plan, date(2026, 10, 29), seen=True, alone=True)
 
 

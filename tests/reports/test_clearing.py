@@ -196,3 +196,21 @@ def test_a_real_inspections_outcome_goes_into_the_register(
     assert call["judgements"]["overall"] == "requires-improvement"
     assert (call["fieldwork_start"], call["fieldwork_end"]) == (START, D(2026, 3, 27))
     assert call["la_code"] == LA and call["inspection_type"] == "standard"
+
+
+def test_an_outcome_the_register_refuses_stops_publication(engine: Engine, make_user: Any) -> None:
+    from .conftest import START, confirm
+
+    team = build_team(engine, make_user, fieldwork_start=START, kind="real")
+    confirm(team, feedback=False)
+    write(team)
+    to_state(team, "final_sent")
+    with team.session(team.lead) as db:
+        insp, report = _report(db, team)
+        with pytest.raises(Refused, match=r"outcomes register.*'LA1' is not a DfE LA code"):
+            clearing.move(db, insp, report, "publish", team.actor(team.lead), team.names(db),
+                          outcomes_engine=engine)  # fmt: skip
+        db.rollback()  # as the route does: nothing of the refused publication is kept
+    with team.session(team.lead) as db:
+        insp, report = _report(db, team)
+        assert report.state == "final_sent" and clearing.published_files(db, report) == []

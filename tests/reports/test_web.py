@@ -18,7 +18,7 @@ from grip.access.testing import page_csrf, sign_in
 from grip.documents import render as render_mod
 from grip.evidence.name_guard import NameIndex, check
 from grip.inspections import get_inspection
-from grip.reports import clearing
+from grip.reports import clearing, drafting
 from grip.reports.models import ReportFile
 
 from .conftest import LA, TEXT, Team, pdf_text, to_state, write
@@ -133,3 +133,29 @@ def test_la_staff_do_not_see_the_draft_before_factual_accuracy(client: Any, live
     sign_in(client, live.engine, live.la_staff)
     r = client.get(_base(live))
     assert r.status_code == 403 and "para 215" in r.text
+
+
+def test_factual_accuracy_comment_and_a_decision_without_reason(client: Any, live: Team) -> None:
+    write(live)
+    to_state(live, "factual_accuracy")
+    sign_in(client, live.engine, live.la_staff)
+    page = client.get(_base(live))
+    token = page_csrf(page.text)
+    bad = {"csrf_token": token, "section": "leaders", "paragraph": "two", "comment": "Wrong."}
+    r = client.post(f"{_base(live)}/comments", data=bad)
+    assert r.status_code == 422 and 'href="#paragraph"' in r.text and "Wrong." in r.text
+    good = {**bad, "paragraph": "1"}
+    assert (
+        client.post(f"{_base(live)}/comments", data=good, follow_redirects=False).status_code == 303
+    )
+    client.post("/sign-out", data={"csrf_token": token})
+    sign_in(client, live.engine, live.lead)
+    with live.session(live.lead) as db:
+        insp = get_inspection(db, LA, live.inspection_id)
+        report = drafting.get_report(db, insp)
+        assert report is not None
+        (comment,) = clearing.comments(db, report)
+    page = client.get(_base(live))
+    data = {"csrf_token": page_csrf(page.text), "decision": "declined", "reason": ""}
+    r = client.post(f"{_base(live)}/comments/{comment.id}", data=data)
+    assert r.status_code == 422 and f'href="#reason-{comment.id}"' in r.text

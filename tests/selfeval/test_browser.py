@@ -39,3 +39,38 @@ def test_draft_refresh_and_export_in_the_browser(
     written = docx.Document(io.BytesIO(Path(dl.value.path()).read_bytes()))
     texts = [p.text for p in written.paragraphs]
     assert "Practice is improving at the front door." in texts
+
+
+def test_record_the_engagement_meeting_and_its_letter_in_the_browser(
+    browser: Any, live_server: str, la: LAWorld, browser_sign_in: Any
+) -> None:
+    """Paras 46-48 in the browser: a meeting without Ofsted is refused in place, the recorded
+    meeting shows its letter overdue, the letter is recorded; axe checks each state."""
+    from web.a11y import a11y_context, run_axe  # tests/web/a11y.py: the suite's axe-core runner
+
+    page = a11y_context(browser).new_page()
+    browser_sign_in(page, live_server, "dcs")
+    page.goto(f"{live_server}/selfeval/meetings")
+    assert run_axe(page) == []
+    page.fill("#meeting_on", "2026-05-01")
+    page.fill("#attendee-name-1", "A. Director")
+    page.select_option("#attendee-role-1", "DCS")
+    page.check("#agenda")
+    page.click("#record")
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert "para 46" in summary.inner_text()
+    assert page.input_value("#attendee-name-1") == "A. Director"
+    assert run_axe(page) == []
+    page.fill("#attendee-name-2", "B. Inspector")
+    page.select_option("#attendee-role-2", "Senior HMI")
+    page.fill("#agenda_agreed_on", "2026-04-20")
+    page.click("#record")
+    page.wait_for_selector("#letter-status")
+    assert "Letter overdue" in page.inner_text("#letter-status")
+    assert run_axe(page) == []
+    page.fill("#received_on", "2026-05-29")
+    page.fill("#summary", "Scope of a focused visit: the front door.")
+    page.click("#record-letter")
+    page.wait_for_selector("#letter-summary")
+    assert "Letter received" in page.inner_text("#letter-status")

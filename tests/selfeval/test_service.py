@@ -211,3 +211,41 @@ def test_readiness_gives_the_pathways_next_expected_activity(la: LAWorld) -> Non
         expected = pathway.plan_for(db, LA, TODAY)
     assert r.plan == expected and r.next_step == expected.steps[0]
     assert r.next_step is not None and "short inspection" in r.next_step.what
+
+
+def test_versions_and_the_audit_trail_say_who_changed_what(la: LAWorld) -> None:
+    """Para 35: versions kept, with who changed what; each save is in the audit trail."""
+    from grip.access.models import AuditEvent
+
+    with la.session(la.dcs) as db, db.begin():
+        se, _ = service.open_year(db, LA, 2026, la.dcs, dt.date(2026, 6, 30))
+        service.save(db, se, la.dcs, 1, service.Edit({"know": "DCS text"}, {}, [], []))
+    with la.session(la.qa) as db, db.begin():
+        se = service.get(db, LA, 2026)
+        assert se is not None
+        service.refresh(db, se, la.qa, dt.date(2026, 9, 30), 2)
+        versions = service.versions(db, se)
+        names = service.people(db, (v.changed_by for v in versions))
+        snapshot = json.loads(versions[0].snapshot)
+    assert [(v.version, v.changed_by) for v in versions] == [
+        (3, la.qa.user_id),
+        (2, la.dcs.user_id),
+        (1, la.dcs.user_id),
+    ]
+    assert versions[0].change.startswith("evidence refreshed to 2026-09-30")
+    assert versions[1].change == "edited narrative"
+    assert versions[2].change == "drafted with evidence at 2026-06-30"
+    assert json.loads(snapshot["narrative"]) == {"know": "DCS text"}
+    assert snapshot["evidence_on"] == "2026-09-30"
+    assert names == {la.dcs.user_id: "Test dcs", la.qa.user_id: "Test qa_lead"}
+    with la.engine.connect() as conn:
+        events = conn.execute(
+            sa.select(AuditEvent.user_id, AuditEvent.object_id)
+            .where(AuditEvent.action == "selfeval.save")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [(u, o.rsplit("@", 1)[1]) for u, o in events] == [
+        (la.dcs.user_id, "1"),
+        (la.dcs.user_id, "2"),
+        (la.qa.user_id, "3"),
+    ]

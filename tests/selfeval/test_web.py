@@ -36,6 +36,9 @@ def test_write_conflict_refresh_export_and_roles(app: Any, la: LAWorld) -> None:
     assert 'value="2030-01-01"' in bad.text and 'href="#on"' in bad.text
     opened = _post(dcs_c, dcs, "/selfeval/open", {"year": "2026", "on": "2026-06-30"})
     assert opened.status_code == 303 and opened.headers["location"] == "/selfeval/2026"
+    # A second self-evaluation for the same year opens the existing one, never a duplicate.
+    again = _post(dcs_c, dcs, "/selfeval/open", {"year": "2026", "on": "2026-05-31"})
+    assert again.status_code == 303 and again.headers["location"] == "/selfeval/2026"
     page = dcs_c.get("/selfeval/2026")
     assert page.status_code == 200 and "How do you know it?" in page.text
     assert re.search(r'name="version" value="1"', page.text)
@@ -69,3 +72,72 @@ def test_write_conflict_refresh_export_and_roles(app: Any, la: LAWorld) -> None:
     assert _post(analyst_c, analyst, "/selfeval/2026", {"version": "3"}).status_code == 403
     social_c, _ = _client(app, la.engine, "social_worker")
     assert social_c.get("/selfeval").status_code == 403
+
+
+def _meeting_form(on: str, roles: list[str], agreed: str = "") -> dict[str, Any]:
+    return {
+        "meeting_on": on,
+        "agenda_agreed_on": agreed,
+        "attendee-name": [f"Person {i}" for i, _ in enumerate(roles, start=1)] + ["", ""],
+        "attendee-role": [*roles, "", ""],
+        "agenda": ["The possible scope of a focused visit"],
+        "agenda_other": "Front door changes",
+        "notes": "",
+    }
+
+
+def test_engagement_meeting_pages_paras_46_to_48(app: Any, la: LAWorld) -> None:
+    """Record the meeting (errors in place, typed values kept), see the letter overdue a month
+    on (para 48), record the letter, and a second meeting for the year is refused."""
+    dcs_c, dcs = _client(app, la.engine, "dcs")
+    assert "No meeting has been recorded" in dcs_c.get("/selfeval/meetings").text
+    bad = _post(dcs_c, dcs, "/selfeval/meetings", _meeting_form("2026-05-01", ["DCS"]))
+    assert bad.status_code == 400 and "para 46" in bad.text
+    assert 'href="#attendee-name-1"' in bad.text and 'value="Person 1"' in bad.text
+    assert (
+        'value="Front door changes"' not in bad.text
+        and ">Front door changes</textarea>" in bad.text
+    )
+    late = _post(
+        dcs_c, dcs, "/selfeval/meetings", _meeting_form("2026-05-01", ["DCS", "HMI"], "2026-05-03")
+    )
+    assert late.status_code == 400 and 'href="#agenda_agreed_on"' in late.text
+    assert "para 47" in late.text and 'value="2026-05-03"' in late.text
+    baddate = _post(dcs_c, dcs, "/selfeval/meetings", _meeting_form("1/5/2026", ["DCS", "HMI"]))
+    assert (
+        baddate.status_code == 400
+        and "Meeting date: &#39;1/5/2026&#39; is not a date" in baddate.text
+    )
+    ok = _post(
+        dcs_c, dcs, "/selfeval/meetings", _meeting_form("2026-05-01", ["DCS", "HMI"], "2026-04-20")
+    )
+    assert ok.status_code == 303
+    url = ok.headers["location"]
+    page = dcs_c.get(url)
+    assert page.status_code == 200 and "Person 2, HMI" in page.text
+    # Today is 15 October 2026: the letter was due by 1 June 2026 (para 48).
+    assert "Letter overdue" in page.text and "1 June 2026" in page.text
+    assert "not for publication and holds no judgement" in page.text
+    listing = dcs_c.get("/selfeval/meetings")
+    assert "Letter overdue" in listing.text and "1 May 2026" in listing.text
+    future = _post(dcs_c, dcs, f"{url}/letter", {"received_on": "2026-11-01", "summary": "x"})
+    assert future.status_code == 400 and 'href="#received_on"' in future.text
+    assert 'value="2026-11-01"' in future.text
+    letter = _post(
+        dcs_c, dcs, f"{url}/letter", {"received_on": "2026-05-28", "summary": "Focused visit scope"}
+    )
+    assert letter.status_code == 303
+    page = dcs_c.get(url)
+    assert "Letter received" in page.text and "Letter overdue" not in page.text
+    again = _post(dcs_c, dcs, "/selfeval/meetings", _meeting_form("2026-09-01", ["DCS", "HMI"]))
+    assert again.status_code == 400 and "already recorded (1 May 2026)" in again.text
+    assert f'href="{url}"' in again.text
+    notes = {**_meeting_form("2026-05-01", ["DCS", "HMI"], "2026-04-20"), "notes": "Good talk"}
+    assert _post(dcs_c, dcs, url, notes).status_code == 303
+    assert "Good talk" in dcs_c.get(url).text
+    analyst_c, analyst = _client(app, la.engine, "performance_analyst")
+    assert analyst_c.get(url).status_code == 200
+    assert (
+        _post(analyst_c, analyst, f"{url}/letter", {"received_on": "2026-05-28"}).status_code == 403
+    )
+    assert dcs_c.get("/selfeval/meetings/nope").status_code == 404

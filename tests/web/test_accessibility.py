@@ -84,6 +84,7 @@ class Data:
     inspection: str = ""  # a mock inspection the QA lead leads, with evidence (grip.evidence)
     evidence_entry: str = ""
     mock_inspection: str = ""  # a mock standard inspection led by an external inspector
+    meeting: str = ""  # an annual engagement meeting whose letter is overdue (grip.selfeval)
     action_plan: str = ""  # an inadequate LA's action plan with one action (grip.actionplans)
     plan_action: str = ""
 
@@ -147,7 +148,7 @@ def _seed(settings: Settings, engine: Engine) -> tuple[Data, dict[str, Any]]:
         )
         open_id = open_audit.id
     outcome_report = _seed_outcomes(engine)
-    _seed_selfeval(engine, lc.As(qa.id, "qa_lead"))
+    meeting_id = _seed_selfeval(engine, lc.As(qa.id, "qa_lead"))
     by_state = {a.state: a.id for a in sorted(audits)}
     assert len(by_state) >= 2, f"the demo audits should span several states: {by_state}"
     data = Data(
@@ -155,6 +156,7 @@ def _seed(settings: Settings, engine: Engine) -> tuple[Data, dict[str, Any]]:
         audit_open=open_id,
         restricted_person=people[1],
         outcome_report=outcome_report,
+        meeting=meeting_id,
     )
     data.mock_inspection = _seed_inspection(
         engine, qa, (inspector := make_user(engine, "inspector", LA))
@@ -193,12 +195,20 @@ def _seed_inspection(engine: Engine, qa: Any, lead: Any) -> str:
         return insp.id
 
 
-def _seed_selfeval(engine: Engine, qa: lc.As) -> None:
-    """This year's self-evaluation, so its page shows evidence panels and the edit form."""
+def _seed_selfeval(engine: Engine, qa: lc.As) -> str:
+    """This year's self-evaluation, so its page shows evidence panels and the edit form, and
+    last year's engagement meeting with its letter overdue; returns the meeting's id."""
+    from grip.selfeval import meeting
     from grip.selfeval import service as selfeval
 
     with scoped(engine, Scope(LA, qa.user_id, qa.role)) as db:
         selfeval.open_year(db, LA, AS_OF.year, qa, AS_OF)
+        on = AS_OF - dt.timedelta(days=370)
+        people = [{"name": "A. Director", "role": "DCS"}, {"name": "B. Hmi", "role": "HMI"}]
+        topics = ["The possible scope of a focused visit"]
+        return meeting.record_meeting(
+            db, LA, meeting.MeetingInput(on, people, topics, on, "Notes"), qa
+        ).id
 
 
 def _seed_evidence(engine: Engine, lead: Any, people: list[str]) -> tuple[str, str]:
@@ -333,6 +343,9 @@ def _visits(data: Data) -> list[Visit]:
         Visit("qa_lead", f"/selfeval/{AS_OF.year}"),
         Visit("qa_lead", "/selfeval/1999", 404, "no self-evaluation for the year"),
         Visit("qa_lead", "/selfeval/readiness"),
+        Visit("qa_lead", "/selfeval/meetings"),
+        Visit("qa_lead", f"/selfeval/meetings/{data.meeting}", why="letter overdue"),
+        Visit("qa_lead", "/selfeval/meetings/no-such", 404, "no such meeting"),
         Visit("qa_lead", "/action-plans"),
         Visit("qa_lead", f"/action-plans/{data.action_plan}"),
         Visit("qa_lead", f"/action-plans/{data.action_plan}/actions/{data.plan_action}"),

@@ -136,6 +136,14 @@ def test_upload_cap_refused_before_reading(settings: Settings) -> None:
             headers={"content-type": "application/x-www-form-urlencoded"},
         )
         assert r.status_code == 413
+        # A browser gets the service's own error page, in the layout, saying what the limit is.
+        r = c.post(
+            "/sign-in",
+            content=b"x" * 5000,
+            headers={"content-type": "application/x-www-form-urlencoded", "accept": "text/html"},
+        )
+        assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
+        assert "govuk-template" in r.text and "the most Grip accepts is 2,048 bytes" in r.text
 
         def chunks() -> Any:
             for _ in range(10):

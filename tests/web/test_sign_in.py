@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
 from grip.access import clock, totp, users
@@ -267,3 +268,34 @@ def test_public_paths_all_exist(app: Any) -> None:
 
     paths = {getattr(r, "path", None) for r in iter_routes(app)}
     assert paths >= PUBLIC_PATHS
+
+
+def test_the_password_change_form_is_throttled_like_sign_in(client: Any, engine: Engine) -> None:
+    """Penetration test, December 2026: the change-password form checked the current password
+    without limit, so anyone at an unattended session could guess it there."""
+    clock.freeze(T0)
+    user = sign_in(client, engine, make_user(engine, "qa_lead"))
+    new = "a brand new passphrase for grip"
+
+    def change(current: str) -> Any:
+        return client.post(
+            "/account/password",
+            data={
+                "csrf_token": user.csrf_token,
+                "current": current,
+                "new": new,
+                "confirm": new,
+            },
+            follow_redirects=False,
+        )
+
+    for _ in range(5):
+        assert "Your current password is wrong" in change("wrong wrong wrong wrong").text
+    # Locked: even the right password is refused, and sign-in is locked for the name too.
+    r = change(PASSWORD)
+    assert r.status_code == 400 and "Too many failed attempts" in r.text
+    other = TestClient(client.app, base_url="http://127.0.0.1")
+    assert "Too many failed attempts" in _try(other, user.username, PASSWORD).text
+    # After the lock has passed, the right password changes it.
+    clock.freeze(T0 + dt.timedelta(minutes=20))
+    assert change(PASSWORD).status_code == 303

@@ -141,6 +141,14 @@ def lift_restriction(
     )
 
 
+def restricted_ids(db: Session, la_code: str) -> set[str]:
+    """The person ids restricted in ``la_code`` (for choosing samples: never a restricted
+    child)."""
+    return set(
+        db.scalars(select(CaseRestriction.person_id).where(CaseRestriction.la_code == la_code))
+    )
+
+
 def is_restricted(db: Session, la_code: str, person_id: str) -> bool:
     """Whether ``person_id`` is restricted in ``la_code``."""
     return db.get(CaseRestriction, {"la_code": la_code, "person_id": person_id}) is not None

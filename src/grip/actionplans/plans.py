@@ -250,33 +250,40 @@ def record_review(
     return plan
 
 
+#: Later visits a plan's progress record takes, and whether only an inadequate LA has them.
+RECORD_TYPES = {"focused-visit": False, "monitoring-visit": True, "action-planning-visit": True}
+
+
+def _visit_errors(db: Session, plan: ActionPlan, visit: Inspection) -> dict[str, str]:
+    base = inspection_of(db, plan)
+    errors: dict[str, str] = {}
+    if visit.type not in RECORD_TYPES:
+        errors["visit_id"] = (
+            "choose a focused visit (para 220), the action planning visit (para 116) or a "
+            "monitoring visit (para 128)"
+        )
+    elif RECORD_TYPES[visit.type] and not plan.inadequate:
+        errors["visit_id"] = (
+            f"a {visit.type.replace('-', ' ')} follows an inadequate judgement ({SOURCE} para 112)"
+        )
+    started, base_started = visit.fieldwork_start, base.fieldwork_start
+    if started and base_started and started < base_started:
+        errors["visit_id"] = "the visit came before the inspection the plan answers"
+    key = {"la_code": plan.la_code, "plan_id": plan.id, "inspection_id": visit.id}
+    if db.get(ActionPlanVisit, key) is not None:
+        errors["visit_id"] = "the visit is already on the plan's progress record"
+    return errors
+
+
 def add_visit(
     db: Session, plan: ActionPlan, inspection_id: str, actor: Actor, note: str = ""
 ) -> ActionPlanVisit:
     """Add a later visit to the plan's progress record: a focused visit after which the plan is
-    updated (para 220), or a monitoring visit of an inadequate LA (paras 115, 128)."""
+    updated (para 220); for an inadequate LA the action planning visit (paras 116-123; its date
+    becomes the plan's visit date unless one was agreed) and each monitoring visit, whose letter
+    adds to the record (paras 115, 128)."""
     visit = _inspection(db, plan.la_code, inspection_id)
-    base = inspection_of(db, plan)
-    rule, para = schedule.plan_rule(visit.type)
-    errors: dict[str, str] = {}
-    if visit.type == "monitoring-visit" and not plan.inadequate:
-        errors["visit_id"] = f"monitoring visits follow an inadequate judgement ({SOURCE} para 112)"
-    elif visit.type not in ("focused-visit", "monitoring-visit"):
-        errors["visit_id"] = "choose a focused visit (para 220) or a monitoring visit (para 128)"
-    if (
-        visit.fieldwork_start
-        and base.fieldwork_start
-        and visit.fieldwork_start < base.fieldwork_start
-    ):
-        errors["visit_id"] = "the visit came before the inspection the plan answers"
-    if (
-        db.get(
-            ActionPlanVisit,
-            {"la_code": plan.la_code, "plan_id": plan.id, "inspection_id": visit.id},
-        )
-        is not None
-    ):
-        errors["visit_id"] = "the visit is already on the plan's progress record"
+    errors = _visit_errors(db, plan, visit)
     if errors:
         raise Invalid(errors)
     row = ActionPlanVisit(
@@ -288,7 +295,10 @@ def add_visit(
         added_by=actor.user_id,
     )
     db.add(row)
+    if visit.type == "action-planning-visit" and plan.visit_on is None:
+        plan.visit_on = visit.fieldwork_start
     db.flush()
+    rule, para = schedule.plan_rule(visit.type)
     log(db, plan, actor, "visit", f"{visit.type} {visit.id} (para {para}, {rule})")
     return row
 

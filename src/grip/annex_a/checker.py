@@ -368,6 +368,7 @@ class _ListChecker:
                 if (r, p) in self.sheet.formulas:
                     self.formula(sheet_row, child, col, v)
                 row[col.id] = self.cell(sheet_row, child, col, v)
+            self.fill_absent(row)
             self.report.rows_checked += 1
             self.row_rules(sheet_row, child, row)
             self.values.append((sheet_row, child, row))
@@ -631,8 +632,28 @@ class _ListChecker:
                     out.append(x)
         return out
 
+    def when_absent(self, col_id: str) -> dict[str, Any] | None:
+        """How to read a Grip column the workbook lacks from the template's own columns
+        (``params.when_absent``: a date column, a code column and the codes that mean it), if
+        the spec says and those columns are present."""
+        rule = self.lst.column(col_id).params.get("when_absent")
+        if rule and rule["date"] in self.pos and rule["code"] in self.pos:
+            return dict(rule)
+        return None
+
+    def fill_absent(self, row: dict[str, Any]) -> None:
+        """Fill the Grip columns a workbook in the template's bare layout lacks, where the
+        template's own columns say the same thing (list 11: a refusal is the leaving date
+        with the leaving reason "Application refused")."""
+        for c in self.population_columns():
+            rule = self.when_absent(c) if c not in self.pos else None
+            if rule is not None:
+                row[c] = row.get(rule["date"]) if row.get(rule["code"]) in rule["codes"] else None
+
     def missing_population_columns(self) -> bool:
-        return any(c not in self.pos for c in self.population_columns())
+        return any(
+            c not in self.pos and self.when_absent(c) is None for c in self.population_columns()
+        )
 
     def first_population_column(self) -> ColumnSpec | None:
         cols = self.population_columns()

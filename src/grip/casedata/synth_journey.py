@@ -50,6 +50,8 @@ HISTORY_YEARS = 8
 LATE_ASSESSMENT = 0.17  # CIN census: about 83% of assessments within 45 working days
 LATE_ICPC = 0.22  # about 78% of ICPCs within 15 working days of the strategy discussion
 LATE_REVIEW = 0.09
+LATE_CORE_GROUP = 0.12  # first core group later than 10 working days after the ICPC
+MISSING_CORE_GROUP = 0.05  # no core group date recorded at all
 LATE_VISIT = 0.08
 
 # Re-contact after an episode closes: "soon" lands within a year, which makes the next
@@ -1006,6 +1008,18 @@ class Journeys:
                 return out
             out.append(v)
 
+    def _core_group(self, icpc: date, c: Child) -> date | None:
+        """The first core group after the ICPC that made the plan: within 10 working days
+        (Working Together) for most, late for some, never recorded for a few. Drawn from its
+        own generator, so adding it left every other synthetic value unchanged."""
+        rng = random.Random(f"grip-synth|{self.seed}|{self.la}|core-group|{c.pid}|{icpc}")
+        r = rng.random()
+        if r < MISSING_CORE_GROUP:
+            return None
+        late = r < MISSING_CORE_GROUP + LATE_CORE_GROUP
+        day = add_working_days(icpc, rng.randint(11, 25) if late else rng.randint(2, 10))
+        return self._capped(day)
+
     def _cp_plan(
         self,
         rng: random.Random,
@@ -1097,6 +1111,9 @@ class Journeys:
         c_end = self._until18(c, end)
         plan_id = self.next_id("ssd_cp_plans")
         latest = category if rng.random() < 0.9 else self.p.w["cp_category"].pick(rng)
+        core_group = self._core_group(start, c)
+        if core_group is not None and c_end is not None and core_group > c_end:
+            core_group = None
         self.emit(
             "ssd_cp_plans",
             {
@@ -1106,6 +1123,7 @@ class Journeys:
                 "cppl_icpc_id": icpc_ids[c.pid],
                 "cppl_cp_plan_start_date": start,
                 "cppl_cp_plan_end_date": c_end,
+                "cppl_first_core_group_date": core_group,
                 "cppl_cp_plan_initial_category": category,
                 "cppl_cp_plan_latest_category": latest,
             },

@@ -226,6 +226,11 @@ def inspection_sample(username: str, la_code: str, person_ids: tuple[str, ...]) 
     try:
         with transaction(engine) as db:
             user = _user(db, username)
+            from grip.inspections.cases import unsampleable  # loaded only when run
+
+            problems = unsampleable(db, la_code, list(person_ids))
+            if problems:
+                raise click.UsageError("; ".join(problems))
             users.set_inspection_sample(db, user, la_code, list(person_ids))
             audit.record_event(
                 db,

@@ -101,6 +101,18 @@ def page_count(pdf: bytes) -> int:
         pdf_doc.close()
 
 
+def page_texts(pdf: bytes) -> list[str]:
+    """The text of each page of ``pdf`` (read with pypdfium2), for checks on what a page
+    holds (an inspection report's first page, for example)."""
+    import pypdfium2
+
+    pdf_doc = pypdfium2.PdfDocument(pdf)
+    try:
+        return [page.get_textpage().get_text_range() for page in pdf_doc]
+    finally:
+        pdf_doc.close()
+
+
 def chart_png(chart: Chart) -> bytes:
     """``chart`` alone as a PNG image (for the DOCX), drawn by the same template."""
     from grip.documents.content import block_data

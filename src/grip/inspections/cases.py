@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grip.access import clock
+from grip.access.restrictions import restricted_ids
 from grip.audits.lifecycle import Actor
 from grip.casedata.models import CASE_TABLES
 from grip.inspections.models import Inspection, InspectionHousehold, InspectionSampleCase
@@ -54,6 +55,21 @@ def _existing_people(db: Session, la_code: str, person_ids: Sequence[str]) -> se
     return set(db.connection().scalars(stmt))
 
 
+def unsampleable(db: Session, la_code: str, person_ids: Sequence[str]) -> list[str]:
+    """The problems with ``person_ids`` as cases of an inspection's sample: each must be a child
+    in ``la_code``'s case data and not restricted. An unknown and a restricted id get the same
+    words, so the answer does not say that a restricted child exists (penetration test,
+    December 2026: the inspector's sample took any id, restricted children's included)."""
+    known = _existing_people(db, la_code, person_ids)
+    restricted = restricted_ids(db, la_code)
+    return [
+        f"person id {p!r}: not a case in {la_code} that can be sampled (no such child, or "
+        "restricted)"
+        for p in person_ids
+        if p not in known or p in restricted
+    ]
+
+
 def add_cases(
     db: Session,
     inspection: Inspection,
@@ -66,8 +82,9 @@ def add_cases(
 ) -> list[InspectionSampleCase]:
     """Add ``picks`` (person id, reason) to the inspection's ``source`` list, all or nothing.
 
-    Refuses an unknown list, a closed inspection, a child not in the LA's case data and a case
-    already in the sample, naming each. The team's inspector access follows at once.
+    Refuses an unknown list, a closed inspection, a child not in the LA's case data or
+    restricted (:func:`unsampleable`) and a case already in the sample, naming each.
+    The team's inspector access follows at once.
     """
     if source not in SOURCES:
         raise InspectionError(f"list: unknown {source!r}; expected one of {', '.join(SOURCES)}")
@@ -75,10 +92,7 @@ def add_cases(
         raise InspectionError("the inspection is closed: its cases can no longer change")
     ids = [pid.strip() for pid, _ in picks]
     have = {c.person_id for c in _all_case_rows(db, inspection)}
-    known = _existing_people(db, inspection.la_code, ids)
-    problems = [
-        f"person id {p!r}: no such child in {inspection.la_code}" for p in ids if p not in known
-    ]
+    problems = unsampleable(db, inspection.la_code, ids)
     problems += [f"person id {p!r}: already in the sample" for p in ids if p in have]
     if len(set(ids)) != len(ids):
         problems.append("person ids: the same child is listed twice")

@@ -23,6 +23,7 @@ import yaml
 from sqlalchemy.orm import Session
 
 from grip import calendar
+from grip.access.restrictions import restricted_ids
 from grip.audits.reports import inspection_list
 from grip.audits.sampling import MAX_SEED, Pick, candidates, choose
 from grip.audits.sampling import rules as sampling_rules
@@ -98,6 +99,7 @@ def inspector_sample(
         raise ValueError(f"sample size {size}: expected 1 to {limits()['inspector_sample_max']}")
     r = sampling_rules()
     months = int(limits()["inspector_sample_months"])
+    exclude = set(exclude) | restricted_ids(db, la_code)  # never a restricted child
     pool: dict[str, Any] = {}
     for back in range(months, -1, -1):  # the latest allocation's team and factors win
         for c in candidates(db, la_code, calendar.add_months(on, -back), r):

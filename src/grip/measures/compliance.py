@@ -150,6 +150,28 @@ def _plan_items(
     return items
 
 
+def _core_group_items(conn: Any, la_code: str, person_id: str, on: date) -> list[ComplianceItem]:
+    """Each plan's first core group against the initial conference that made it (the plan's
+    start where no conference is linked). A plan that ended by its due day with no core group
+    held by ``on`` is left out, as the engine leaves it out."""
+    conferences = {
+        i["icpc_icpc_id"]: i["icpc_icpc_date"]
+        for i in _rows(conn, "ssd_initial_cp_conference", "icpc_person_id", la_code, person_id)
+    }
+    out = []
+    for p in _rows(conn, "ssd_cp_plans", "cppl_person_id", la_code, person_id):
+        conference = conferences.get(p["cppl_icpc_id"], p["cppl_cp_plan_start_date"])
+        if conference > on:
+            continue
+        held = p["cppl_first_core_group_date"]
+        due = rules.core_group(conference, held, on)
+        end = p["cppl_cp_plan_end_date"]
+        if end is not None and end <= due.due and due.done is None:
+            continue
+        out.append(ComplianceItem("CP_CORE_GROUP_10WD", "child_protection", due))
+    return out
+
+
 def child_compliance(
     engine: Engine,
     la_code: str,
@@ -169,6 +191,7 @@ def child_compliance(
     with engine.connect() as conn:
         items = _assessment_items(conn, la_code, person_id, on)
         items += _icpc_items(conn, la_code, person_id, on)
+        items += _core_group_items(conn, la_code, person_id, on)
         items += _plan_items(
             conn, la_code, person_id, on, "cp", ("ssd_cp_plans", "cppl"),
             ("ssd_cp_reviews", "cppr"), ("ssd_cp_visits", "cppv"),

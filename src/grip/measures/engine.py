@@ -257,6 +257,8 @@ def compute(
 
     t0 = time.perf_counter()
     con = duckdb.connect(config={"threads": 2})
+    # No progress bar: it would be written to the web server's log on every long computation.
+    con.execute("SET enable_progress_bar = false")
     counts = load_la(engine, la_code, con)
     _load_restricted(engine, la_code, con)
     t1 = time.perf_counter()

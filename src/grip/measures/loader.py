@@ -95,9 +95,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "ssd_cp_plans": (
         "cppl_cp_plan_id",
         "cppl_person_id",
+        "cppl_icpc_id",
         "cppl_cp_plan_start_date",
         "cppl_cp_plan_end_date",
         "cppl_cp_plan_initial_category",
+        "cppl_first_core_group_date",
     ),
     "ssd_cp_reviews": (
         "cppr_person_id",

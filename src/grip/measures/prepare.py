@@ -158,6 +158,14 @@ CREATE TABLE cp_p AS
     row_number() OVER w AS seq, lag(cppl_cp_plan_end_date) OVER w AS prev_end
   FROM ssd_cp_plans
   WINDOW w AS (PARTITION BY cppl_person_id ORDER BY cppl_cp_plan_start_date, cppl_cp_plan_id);
+CREATE TABLE core_group_x AS
+  SELECT p.cppl_cp_plan_id plan_id, p.cppl_person_id pid, p.cppl_cp_plan_end_date pend,
+    coalesce(i.icpc_icpc_date, p.cppl_cp_plan_start_date) AS conf, wc.w AS wconf,
+    p.cppl_first_core_group_date AS cg, wg.w AS wcg
+  FROM ssd_cp_plans p
+  LEFT JOIN ssd_initial_cp_conference i ON i.icpc_icpc_id = p.cppl_icpc_id
+  LEFT JOIN cal_w wc ON wc.d = coalesce(i.icpc_icpc_date, p.cppl_cp_plan_start_date)
+  LEFT JOIN cal_w wg ON wg.d = p.cppl_first_core_group_date;
 CREATE TABLE cla_period_all AS
   SELECT clae_cla_id cla_id, any_value(clae_person_id) pid, min(clae_entered_care_date) entered,
     CASE WHEN bool_or(clae_cla_episode_ceased_date IS NULL) THEN NULL

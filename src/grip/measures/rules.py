@@ -7,9 +7,10 @@ count, the end day does); "within n months" means on or before ``add_months(a, n
 corresponding date, clamped to the month end).
 
 Sources: Working Together (referral decision 1 working day, assessment 45 working days, ICPC 15
-working days of the strategy discussion, CP reviews 3 then 6 months); Southwark QA framework 2015
-audit tool "Are key meetings held in timescale?" (CIN review 3 then 6 months; CP 15 working days, 3
-then 6 months; CLA 4 weeks, 3 months, then six-monthly); Care Planning, Placement and Case Review
+working days of the strategy discussion, first core group 10 working days after the ICPC, CP
+reviews 3 then 6 months); Southwark QA framework 2015 audit tool "Are key meetings held in
+timescale?" (CIN review 3 then 6 months; CP 15 working days, 3 then 6 months; CLA 4 weeks, 3
+months, then six-monthly); Care Planning, Placement and Case Review
 (England) Regulations 2010 reg 33 (CLA reviews: 20 working days, 3 months, 6 months) and
 reg 28(2) (visits: within 1 week of a placement, 6-weekly in its first year, then 3-monthly if
 the placement is to last until 18, otherwise 6-weekly).
@@ -117,6 +118,12 @@ def icpc(strategy: date, held: date | None, on: date) -> Due:
     """ICPC within 15 working days of the strategy discussion (Working Together; Southwark QA
     framework 2015)."""
     return check("Initial conference", strategy, defined("S47_ICPC_15WD"), held, on)
+
+
+def core_group(conference: date, held: date | None, on: date) -> Due:
+    """First core group within 10 working days of the initial child protection conference
+    (Working Together to Safeguard Children, 2018, chapter 1)."""
+    return check("First core group", conference, defined("CP_CORE_GROUP_10WD"), held, on)
 
 
 def band_of(value: int, bands: Sequence[tuple[int, int | None]]) -> int:

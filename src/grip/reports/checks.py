@@ -3,7 +3,7 @@ framework (Ofsted 170040):
 
 * para 212: a standard or short inspection report is no more than 10 pages, counted in the
   typeset PDF (so the count is the reader's, not an estimate);
-* para 205: the first page's summary answers the four questions;
+* para 205: the summary answers the four questions, on the first page with the judgements;
 * para 211: care leavers are always reported;
 * para 209: the areas for improvement are proportionate to the grade: an overall grade below
   good names at least one;
@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from grip.documents.render import Rendered
+from grip.documents.render import Rendered, page_texts
 from grip.evidence import name_guard
 from grip.reports import structure
 from grip.reports.document import Record
@@ -57,6 +57,30 @@ def _pages(rec: Record, files: dict[str, Rendered]) -> list[Problem]:
                 f"inspection report has no more than {limit}",
             )
         ]
+    return []
+
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _flat(text: str) -> str:
+    """``text`` with its whitespace and curly quotes made plain, to compare with PDF text."""
+    return " ".join(text.translate(_QUOTES).split())
+
+
+def _first_page(rec: Record, files: dict[str, Rendered]) -> list[Problem]:
+    """Para 205: the graded judgements and the summary are on the first page."""
+    main = files.get("report")
+    if main is None or main.pdf is None:
+        return []
+    first = _flat(page_texts(main.pdf)[0])
+    spec = structure.kind_spec("inspection-report")
+    late = [q["text"] for q in spec["questions"]
+            if (answer := rec.text.get(q["id"], "").strip())
+            and _flat(answer)[-60:] not in first]  # fmt: skip
+    if late:
+        return [Problem("205", "the summary runs past the first page; shorten the answer to: "
+                        + " ".join(late))]  # fmt: skip
     return []
 
 
@@ -134,6 +158,7 @@ def check(rec: Record, files: dict[str, Rendered], names: name_guard.NameIndex) 
     """Every check the document fails; empty when it may be issued."""
     if rec.kind == "inspection-report":
         problems = _report_text(rec) + _proportionate(rec) + _pages(rec, files)
+        problems += _first_page(rec, files)
     else:
         problems = _no_grades(rec)
     return problems + _names(rec, names)

@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session
 
 from grip.access import clock
 from grip.audits.lifecycle import Actor, new_id
+from grip.documents.render import render
 from grip.evidence import name_guard
 from grip.inspections.models import Inspection
 from grip.inspections.records import team_role_of
 from grip.inspections.timeline import Milestone, TimelineError, compute
-from grip.reports import checks, structure
+from grip.reports import checks, document, structure
 from grip.reports.document import paragraphs
 from grip.reports.drafting import editable, follow, log, require_lead, texts
 from grip.reports.errors import Invalid, Locked, NotAllowed, NotFound, Refused
@@ -68,9 +69,14 @@ def _require_team_role(
 def problems(
     db: Session, inspection: Inspection, report: Report, names: name_guard.NameIndex
 ) -> list[checks.Problem]:
-    """Every check before issue the document now fails (see :mod:`grip.reports.checks`)."""
+    """Every check before issue the document now fails (see :mod:`grip.reports.checks`). Only
+    the inspection report is typeset for them (its pages and first page); a letter has no
+    page limit."""
     rec = record_of(db, inspection, report)
-    return checks.check(rec, render_all(db, inspection, report), names)
+    files = {}
+    if rec.kind == "inspection-report":
+        files["report"] = render(document.report_document(rec))
+    return checks.check(rec, files, names)
 
 
 def move(
@@ -285,13 +291,28 @@ def _record_outcome(
     db: Session, inspection: Inspection, engine: Engine, published: dt.date
 ) -> None:
     from grip.evidence.judgements import confirmed_judgements
-    from grip.outcomes import record_outcome
+    from grip.outcomes import OutcomeError
     from grip.reports.service import fieldwork
 
     grades = {j.judgement_id: j.grade for j in confirmed_judgements(db, inspection)}
     days = fieldwork(inspection)
     if inspection.kind != "real" or not grades or days is None:
         return
+    try:
+        _record(engine, inspection, days, published, grades)
+    except OutcomeError as exc:
+        raise Refused(
+            [
+                f"the outcome could not go into the outcomes register, so the report "
+                f"is not published: {exc}"
+            ]
+        ) from exc
+
+
+def _record(engine: Engine, inspection: Inspection, days: tuple[dt.date, dt.date],
+            published: dt.date, grades: dict[str, str]) -> None:  # fmt: skip
+    from grip.outcomes import record_outcome
+
     record_outcome(
         engine,
         la_code=inspection.la_code,

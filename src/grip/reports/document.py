@@ -15,6 +15,7 @@ from grip import frameworks
 from grip.documents.content import Document, Paragraph, Section, Table
 from grip.evidence.findings import FindingView
 from grip.evidence.judgements import ConfirmedJudgement
+from grip.formats import long_date
 from grip.reports import structure
 
 DRAFT_FOOTER = "DRAFT: not for publication"
@@ -35,11 +36,6 @@ class Record:
     findings: list[FindingView]
     text: dict[str, str]
     published: bool
-
-
-def long_date(d: dt.date) -> str:
-    """``d`` as on GOV.UK pages: 4 December 2026."""
-    return f"{d.day} {d:%B %Y}"
 
 
 def paragraphs(text: str) -> list[str]:

@@ -52,3 +52,10 @@ def render_all(db: Session, inspection: Inspection, report: Report) -> dict[str,
     and PDF from the same content."""
     rec = record_of(db, inspection, report)
     return {name: render(doc) for name, doc in document.documents(rec).items()}
+
+
+def render_one(db: Session, inspection: Inspection, report: Report, name: str) -> Rendered | None:
+    """One file of the document (``report``, ``children-summary`` or ``letter``) as DOCX and
+    PDF; ``None`` when the document has no such file."""
+    docs = document.documents(record_of(db, inspection, report))
+    return render(docs[name]) if name in docs else None

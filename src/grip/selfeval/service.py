@@ -61,7 +61,8 @@ class Edit:
     removed: list[str]
 
 
-def _may_write(actor: Actor) -> None:
+def require_write(actor: Actor) -> None:
+    """Refuse an actor whose role may not write the self-evaluation or record the meeting."""
     if not policy().allows(actor.role, WRITE):
         raise NotAllowed(f"a {actor.role} may not write the self-evaluation")
 
@@ -98,7 +99,7 @@ def open_year(
     existing = get(db, la_code, year)
     if existing is not None:
         return existing, False
-    _may_write(actor)
+    require_write(actor)
     if not 2000 <= year <= on.year + 1:
         raise SelfEvalError(f"year {year}: expected a year from 2000 to {on.year + 1}")
     evidence.check_date(db, la_code, on, clock.now().date())
@@ -131,7 +132,7 @@ def refresh(
 ) -> list[str]:
     """Re-draw every panel at ``on`` (para 35), never touching the author's text; returns
     what moved."""
-    _may_write(actor)
+    require_write(actor)
     evidence.check_date(db, se.la_code, on, clock.now().date())
     _check_version(db, se, loaded_version)
     before = json.loads(se.panels)
@@ -144,7 +145,7 @@ def refresh(
 
 def save(db: Session, se: SelfEvaluation, actor: Actor, loaded_version: int, edit: Edit) -> None:
     """Save the author's edit, all or nothing, if nobody saved since ``loaded_version``."""
-    _may_write(actor)
+    require_write(actor)
     _check_version(db, se, loaded_version)
     _validate(db, se.la_code, edit)
     changed = [

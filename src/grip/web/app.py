@@ -21,7 +21,8 @@ from jinja2 import (
 )
 from starlette.routing import BaseRoute, Mount, Route
 
-from grip import __version__
+from grip import __version__, formats
+from grip.access import events
 from grip.jobs import JobRegistry
 from grip.settings import Settings
 from grip.store.db import make_engine, session_factory
@@ -49,6 +50,13 @@ def make_templates() -> Environment:
     )
     env.globals["service_navigation"] = _service_navigation
     env.globals["version"] = __version__  # the footer's
+    # One way to write a date on every page (grip.formats).
+    env.filters["long_date"] = formats.long_date
+    env.filters["date_time"] = formats.date_time
+    env.filters["month_year"] = formats.month_year
+    env.filters["number"] = formats.number
+    env.filters["event_words"] = events.describe
+    env.filters["outcome_words"] = events.outcome_words
     return env
 
 

@@ -176,21 +176,17 @@ class SecurityMiddleware:
             await send(message)
 
         if not self._host_allowed(headers.get("host", "")):
-            await PlainTextResponse(
-                "Unknown host: this service does not answer to that name", status_code=400
-            )(scope, receive, send_with_headers)
+            await _refuse(scope, receive, send_with_headers, 400, UNKNOWN_HOST)
             return
         if scope["method"] in UNSAFE_METHODS:
             refusal = self._cross_site(headers, scope)
             if refusal:
-                await PlainTextResponse(refusal, status_code=403)(scope, receive, send_with_headers)
+                await _refuse(scope, receive, send_with_headers, 403, refusal)
                 return
             declared = headers.get("content-length")
             if declared is not None:
                 if not declared.isdigit():
-                    await PlainTextResponse("Bad Content-Length", status_code=400)(
-                        scope, receive, send_with_headers
-                    )
+                    await _refuse(scope, receive, send_with_headers, 400, "Bad Content-Length")
                     return
                 if int(declared) > self.max_body:
                     await _too_large(scope, receive, send_with_headers, self.max_body)
@@ -237,11 +233,23 @@ class SecurityMiddleware:
         return None
 
 
+UNKNOWN_HOST = "Unknown host: this service does not answer to that name"
+
+
+async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, message: str) -> None:
+    """Answer before the app runs with the same error page as everywhere else (the layout's,
+    for a browser); plain text only where the app is not there to render it."""
+    app = scope.get("app")
+    if app is None or not hasattr(app.state, "templates"):
+        await PlainTextResponse(message, status_code=status)(scope, receive, send)
+        return
+    await error_response(Request(scope), status, message)(scope, receive, send)
+
+
 async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-    response = PlainTextResponse(
-        f"The upload is too large: the limit is {limit} bytes", status_code=413
-    )
-    await response(scope, receive, send)
+    size = f"{limit / 1_048_576:g} MB" if limit >= 1_048_576 else f"{limit:,} bytes"
+    message = f"The file is too large: the most Grip accepts is {size}"
+    await _refuse(scope, receive, send, 413, message)
 
 
 def _wants_html(request: Request) -> bool:

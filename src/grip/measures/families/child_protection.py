@@ -10,6 +10,8 @@ from grip.measures.sqlkit import (
     SqlContext,
     SqlFn,
     in_window,
+    kth,
+    late_wd,
     months_after,
     review_snapshot,
     reviews_due,
@@ -25,6 +27,22 @@ def cp_open(m: Measure, ctx: SqlContext) -> str:
       {NUL} due, min(p.pstart) done, 0 late
       FROM per JOIN cp_p p ON {open_on_sql("p.pstart", "p.pend", "per.pe")}
       GROUP BY per.pe, p.pid"""
+
+
+def core_group_timely(m: Measure, ctx: SqlContext) -> str:
+    """First core groups due in the window (the nth working day after the initial conference):
+    held in time, held late, or still not held on the date. A plan that ended by its due day
+    with no core group held is left out."""
+    n = rule_n(m)
+    return f"""SELECT per.pe, c.pid, c.plan_id item,
+      CASE WHEN c.cg <= per.pe AND c.wcg - c.wconf <= {n} THEN 1 ELSE 0 END num, 1 den,
+      kd.d due, CASE WHEN c.cg <= per.pe THEN c.cg END done,
+      CASE WHEN c.cg <= per.pe THEN {late_wd("c.wconf", "c.wcg", n)}
+           ELSE {late_wd("c.wconf", "per.wpe", n)} END late
+      FROM per JOIN core_group_x c ON c.conf <= per.pe
+      {kth("kd", f"c.wconf + {n}")}
+      WHERE {in_window("kd.d", win(m))}
+        AND (c.cg <= per.pe OR c.pend IS NULL OR c.pend > kd.d)"""
 
 
 def reviews_in_time(m: Measure, ctx: SqlContext) -> str:
@@ -86,6 +104,7 @@ def category(m: Measure, ctx: SqlContext) -> str:
 
 SQL: dict[str, SqlFn] = {
     "CP_OPEN": cp_open,
+    "CP_CORE_GROUP_10WD": core_group_timely,
     "CP_REVIEW_FIRST": reviews_due("cp_chain", "c.k = 1"),
     "CP_REVIEW_LATER": reviews_due("cp_chain", "c.k >= 2"),
     "CP_REVIEWS_IN_TIME": reviews_in_time,

@@ -148,11 +148,7 @@ def _plan_page(
     inspection = plans.inspection_of(db, plan)
     rows = acts.actions_of(db, plan)
     areas = acts.areas(db, plan, principal)
-    later = [
-        i
-        for i in list_inspections(db, principal.la_code)
-        if i.type in ("focused-visit", "monitoring-visit")
-    ]
+    later = [i for i in list_inspections(db, principal.la_code) if i.type in plans.RECORD_TYPES]
     return render(
         request,
         "actionplans/plan.html",

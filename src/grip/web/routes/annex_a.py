@@ -35,19 +35,25 @@ from grip.web.security import CurrentPrincipal, FormBody, client_actor, csrf_tok
 router = APIRouter()
 
 REPORT_SECONDS = 24 * 3600
+UPLOAD_SECONDS = 3600
 PAGE_ROWS = 500
 BUILD, CHECK = "annex_a.build", "annex_a.check"
 JOB_URL = "/annex-a/jobs/{id}"
 
 
-def _reports_dir(request: Request) -> Path:
-    d = Path(request.app.state.settings.data_dir) / "annex_a_reports"
+def _kept_dir(request: Request, name: str, pattern: str, seconds: int) -> Path:
+    """The data folder's ``name`` folder, rid of ``pattern`` files older than ``seconds``."""
+    d = Path(request.app.state.settings.data_dir) / name
     d.mkdir(parents=True, exist_ok=True)
     now = time.time()
-    for old in d.glob("*.json"):
-        if now - old.stat().st_mtime > REPORT_SECONDS:
+    for old in d.glob(pattern):
+        if now - old.stat().st_mtime > seconds:
             old.unlink(missing_ok=True)
     return d
+
+
+def _reports_dir(request: Request) -> Path:
+    return _kept_dir(request, "annex_a_reports", "*.json", REPORT_SECONDS)
 
 
 def _owner(principal: Principal) -> str:
@@ -170,8 +176,9 @@ def _check_form(form: FormData) -> tuple[str, date | None, Spec | None, dict[str
 
 def _save_upload(request: Request, upload: UploadFile, display: str) -> Path | str:
     """Copy the upload to the uploads folder (kept only until its check ends); or the error."""
-    folder = Path(request.app.state.settings.data_dir) / "annex_a_uploads"
-    folder.mkdir(parents=True, exist_ok=True)
+    # An upload older than UPLOAD_SECONDS was left by a check the server stopped in the middle
+    # of (a check ends in minutes).
+    folder = _kept_dir(request, "annex_a_uploads", "*.xlsx", UPLOAD_SECONDS)
     path = folder / f"{secrets.token_urlsafe(12)}.xlsx"
     size = 0
     upload.file.seek(0)

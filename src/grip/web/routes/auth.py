@@ -429,7 +429,14 @@ def change_password(
     errors: list[str] = []
     user = db.get(User, principal.user_id)
     assert user is not None
-    if not passwords.verify_password(user.password_hash, current[:1000]):
+    # Throttled as sign-in is, on the same counters: the form must not let someone at an
+    # unattended session guess the password faster than the sign-in page would.
+    keys = [throttle.username_key(user.username), throttle.address_key(_address(request))]
+    if throttle.locked_until(db, keys) is not None:
+        errors.append(THROTTLED)
+    elif not passwords.verify_password(user.password_hash, current[:1000]):
+        throttle.record_failure(db, keys[0], throttle.USER_LIMIT)
+        throttle.record_failure(db, keys[1], throttle.ADDRESS_LIMIT)
         errors.append("Your current password is wrong")
     elif new != confirm:
         errors.append("The new passwords do not match")
@@ -439,6 +446,7 @@ def change_password(
         except passwords.WeakPassword as exc:
             errors.append(str(exc))
     if not errors:
+        throttle.clear(db, keys[0])
         audit.record_event(
             db,
             action="account.password_changed",

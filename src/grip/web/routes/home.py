@@ -16,6 +16,8 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from grip.access.principal import Principal
+from grip.access.roles import policy
+from grip.actionplans import actions as plan_actions
 from grip.audits.actions import overdue_actions
 from grip.audits.lifecycle import overdue_audits
 from grip.casedata.summary import headline_counts
@@ -26,13 +28,22 @@ from grip.web.security import CurrentPrincipal, ScopedDB, requires
 router = APIRouter()
 
 
+def _sees_la_totals(principal: Principal) -> bool:
+    """Whether the role may see counts over the whole LA: not a sample-only role (an external
+    inspector sees the sampled cases, and LA-wide totals would tell them about the rest;
+    penetration test, December 2026)."""
+    return not policy().check_role(principal.role).sample_only
+
+
 def _attention(db: Session, principal: Principal, today: date) -> dict[str, Any] | None:
-    """Overdue audits and actions the principal may see (None for roles without audits)."""
-    if not principal.can("audits:read"):
+    """Overdue audits and actions the principal may see (None for roles without audits, and
+    for sample-only roles, to whom the LA's totals are not shown)."""
+    if not principal.can("audits:read") or not _sees_la_totals(principal):
         return None
     return {
         "audits": len(overdue_audits(db, principal.la_code, today)),
-        "actions": len(overdue_actions(db, principal.la_code, today)),
+        "actions": len(overdue_actions(db, principal.la_code, today))
+        + len(plan_actions.overdue_actions(db, principal.la_code, today)),
     }
 
 
@@ -41,7 +52,7 @@ def home(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> HTMLRes
     """The role's home page."""
     today = date.today()
     counts = None
-    if principal.can("casedata:read"):
+    if principal.can("casedata:read") and _sees_la_totals(principal):
         counts = headline_counts(db.connection(), principal.la_code, today)
     return render(
         request,

@@ -373,8 +373,11 @@ def _choose_sample(db: Session, inspection: Inspection, principal: Principal, si
     timeline = cl.timeline_of(inspection)
     on = timeline.notification if timeline else clock.now().date()
     have = {c.person_id for c in sample_cases(db, inspection)}
-    picks = sel.inspector_sample(db, inspection.la_code, on, int(size),
-                                 sel.default_seed(inspection.id), exclude=have)  # fmt: skip
+    try:
+        picks = sel.inspector_sample(db, inspection.la_code, on, int(size),
+                                     sel.default_seed(inspection.id), exclude=have)  # fmt: skip
+    except ValueError as exc:  # a size out of range
+        raise rec.InspectionError(str(exc)) from None
     if not picks:
         raise rec.InspectionError("sample: no case was worked in the last three months")
     add_cases(db, inspection, [(p.person_id, p.reason) for p in picks], "inspector-sample",

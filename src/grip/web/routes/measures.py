@@ -12,8 +12,6 @@ and codes: a worker slice is chosen by the worker's id, never by name.
 from __future__ import annotations
 
 import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -27,22 +25,16 @@ from grip import calendar
 from grip.access.principal import Principal
 from grip.access.roles import INSPECTOR
 from grip.access.scope import hidden_person_ids, sample_person_ids
+from grip.measures import kept
 from grip.measures.charts import line_svg
 from grip.measures.definitions import load_definitions
-from grip.measures.engine import DIMENSIONS, MeasuresError, MeasuresRun, compute, slice_key
+from grip.measures.engine import DIMENSIONS, MeasuresError, MeasuresRun, slice_key
 from grip.store.db import la_engine
 from grip.web.deps import render
 from grip.web.middleware import error_response
 from grip.web.security import CurrentPrincipal, ScopedDB, record, requires
 
 router = APIRouter()
-
-_CACHE: OrderedDict[tuple[str, str, date], tuple[float, MeasuresRun, threading.Lock]] = (
-    OrderedDict()
-)
-_CACHE_LOCK = threading.Lock()
-_CACHE_SECONDS = 300
-_CACHE_SIZE = 6
 
 DIMENSION_NAMES = {
     "team": "Team",
@@ -55,22 +47,10 @@ DIMENSION_NAMES = {
 
 
 def _run(request: Request, la_code: str, on: date) -> tuple[MeasuresRun, threading.Lock]:
-    """The LA's measures at ``on`` (12 months), computed once and kept for a few minutes."""
-    engine = request.app.state.engine
-    key = (str(engine.url), la_code, on)
-    with _CACHE_LOCK:
-        hit = _CACHE.get(key)
-        if hit and time.monotonic() - hit[0] < _CACHE_SECONDS:
-            _CACHE.move_to_end(key)
-            return hit[1], hit[2]
+    """The LA's measures at ``on`` (12 months), computed once per data version and kept."""
     # la_engine: on PostgreSQL the app's role sees an LA's rows only with its LA set.
-    run = compute(la_engine(engine, la_code), la_code, on, 12, settings=request.app.state.settings)
-    lock = threading.Lock()
-    with _CACHE_LOCK:
-        _CACHE[key] = (time.monotonic(), run, lock)
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return run, lock
+    engine = la_engine(request.app.state.engine, la_code)
+    return kept.RUNS.get(engine, la_code, on, settings=request.app.state.settings)
 
 
 def _on(value: str | None) -> date:
@@ -169,7 +149,8 @@ def measure_page(
     with lock:
         trend = run.whole(m.id)
         slices = {d: run.slices(m.id, d) for d in DIMENSIONS}
-        rows = run.children(
+        rows = kept.RUNS.children(
+            run,
             m.id,
             only_numerator=False if failing else None,
             dimension=dimension,
@@ -195,6 +176,7 @@ def measure_page(
     )
     ctx: dict[str, Any] = {
         "m": m,
+        "sources": defs.sources,
         "on": on,
         "now": run.at(m.id),
         "fmt": _fmt,

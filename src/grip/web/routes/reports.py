@@ -285,6 +285,28 @@ def save_section(
     return RedirectResponse(f"/inspections/{inspection_id}/report#{section_id}", status_code=303)
 
 
+def _again(
+    request: Request,
+    principal: Principal,
+    db: Session,
+    iid: str,
+    exc: Exception,
+    form: dict[str, str],
+    suffix: str = "",
+) -> HTMLResponse:
+    """The report page again after bad input: nothing kept of the attempt, the problems linked
+    to their fields (named with ``suffix`` where a page has several such forms), what was
+    typed kept."""
+    db.rollback()
+    errors, fields = _problems(exc)
+    if suffix:
+        fields = {f"{k}{suffix}": v for k, v in fields.items()}
+        errors = [{"text": v, "href": f"#{k}"} for k, v in fields.items()] or errors
+        form = {f"{k}{suffix}": v for k, v in form.items()}
+    insp, report = _drafted(db, principal, iid)
+    return _page(request, principal, db, insp, report, errors=errors, fields=fields, form=form)
+
+
 @router.post("/moves/{move}", dependencies=WRITE)
 def make_move(
     request: Request,
@@ -302,11 +324,7 @@ def make_move(
         engine = request.app.state.engine
         clearing.move(db, insp, report, move, principal, names, note, outcomes_engine=engine)
     except (Invalid, Refused) as exc:
-        db.rollback()
-        errors, fields = _problems(exc)
-        insp, report = _drafted(db, principal, inspection_id)
-        return _page(request, principal, db, insp, report, errors=errors, fields=fields,
-                     form={"note": note})  # fmt: skip
+        return _again(request, principal, db, inspection_id, exc, {"note": note})
     except (ReportError, InspectionError) as exc:
         db.rollback()
         return _error(request, principal, exc, inspection_id)
@@ -327,10 +345,7 @@ def add_comment(
         clearing.add_comment(db, insp, report, kept["section"], int(kept["paragraph"]),
                              kept["comment"], principal, names)  # fmt: skip
     except (Invalid, NamesFound) as exc:
-        db.rollback()
-        errors, fields = _problems(exc)
-        insp, report = _drafted(db, principal, inspection_id)
-        return _page(request, principal, db, insp, report, errors=errors, fields=fields, form=kept)
+        return _again(request, principal, db, inspection_id, exc, kept)
     except (ReportError, InspectionError) as exc:
         db.rollback()
         return _error(request, principal, exc, inspection_id)
@@ -352,13 +367,7 @@ def decide_comment(
         insp, report = _drafted(db, principal, inspection_id)
         clearing.decide(db, insp, report, comment_id, kept["decision"], kept["reason"], principal)
     except Invalid as exc:
-        db.rollback()
-        errors, fields = _problems(exc)
-        fields = {f"{k}-{comment_id}": v for k, v in fields.items()}
-        errors = [{"text": v, "href": f"#{k}"} for k, v in fields.items()]
-        insp, report = _drafted(db, principal, inspection_id)
-        return _page(request, principal, db, insp, report, errors=errors, fields=fields,
-                     form={f"{k}-{comment_id}": v for k, v in kept.items()})  # fmt: skip
+        return _again(request, principal, db, inspection_id, exc, kept, f"-{comment_id}")
     except (ReportError, InspectionError) as exc:
         db.rollback()
         return _error(request, principal, exc, inspection_id)
@@ -395,10 +404,9 @@ def download(
 def _file_bytes(db: Session, insp: Inspection, report: Report, name: str, fmt: str) -> bytes:
     if report.state == "published":
         return clearing.published_file(db, report, f"{name}.{fmt}").content
-    files = service.render_all(db, insp, report)
-    if name not in files:
-        raise NotFound(f"no file {name}.{fmt}; this document has {', '.join(files)}")
-    rendered = files[name]
+    rendered = service.render_one(db, insp, report, name)
+    if rendered is None:
+        raise NotFound(f"no file {name}.{fmt} in this {report.kind.replace('-', ' ')}")
     if fmt == "pdf" and rendered.pdf is None:
         raise Refused([f"The PDF could not be made ({rendered.pdf_error}). The DOCX is still "
                        f"available: /inspections/{insp.id}/report/files/{name}.docx"])  # fmt: skip

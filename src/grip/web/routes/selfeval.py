@@ -17,10 +17,10 @@ from grip import calendar
 from grip.access import audit, clock
 from grip.access.principal import Principal
 from grip.documents.render import render as render_document
-from grip.selfeval import service
+from grip.selfeval import meeting, service
 from grip.selfeval.document import to_document
 from grip.selfeval.evidence import EvidenceError, open_actions
-from grip.selfeval.models import SelfEvaluation
+from grip.selfeval.models import EngagementMeeting, SelfEvaluation
 from grip.selfeval.readiness import readiness as readiness_of
 from grip.selfeval.structure import load_structure
 from grip.store.base import LocalAuthority
@@ -44,6 +44,7 @@ SUBNAV = {
     "subnav_label": "Self-evaluation",
     "subnav_items": [
         {"href": "/selfeval", "text": "Self-evaluations"},
+        {"href": "/selfeval/meetings", "text": "Engagement meeting"},
         {"href": "/selfeval/readiness", "text": "Readiness"},
     ],
 }
@@ -175,6 +176,200 @@ def readiness(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Re
         title="Readiness at a glance",
         r=r,
     )
+
+
+# --- the annual engagement meeting (paras 39-48) ---------------------------------------------
+
+ATTENDEE_ROWS = 6  # attendee rows offered (more appear once these are filled and saved)
+
+
+def _meeting_values(m: EngagementMeeting | None = None) -> dict[str, Any]:
+    """The form's values for ``m`` (or blank for a new meeting)."""
+    if m is None:
+        return {
+            "meeting_on": "",
+            "agenda_agreed_on": "",
+            "notes": "",
+            "attendees": [],
+            "agenda": [],
+            "agenda_other": "",
+        }
+    topics = set(load_structure().meeting["agenda_topics"])
+    agenda = meeting.agenda_of(m)
+    return {
+        "meeting_on": m.meeting_on.isoformat(),
+        "agenda_agreed_on": m.agenda_agreed_on.isoformat() if m.agenda_agreed_on else "",
+        "notes": m.notes,
+        "attendees": meeting.attendees_of(m),
+        "agenda": [t for t in agenda if t in topics],
+        "agenda_other": "\n".join(t for t in agenda if t not in topics),
+    }
+
+
+def _meeting_input(form: Any) -> tuple[dict[str, Any], meeting.MeetingInput | None, dict[str, str]]:
+    """The form as typed, the meeting it describes (None if a date is unreadable) and the
+    errors found reading it."""
+    # Blank rows are dropped here, so an error's attendee number is its row on the page again.
+    rows = [
+        {"name": str(n).strip(), "role": str(r).strip()}
+        for n, r in zip(form.getlist("attendee-name"), form.getlist("attendee-role"), strict=False)
+        if str(n).strip() or str(r).strip()
+    ]
+    values: dict[str, Any] = {
+        "meeting_on": str(form.get("meeting_on") or ""),
+        "agenda_agreed_on": str(form.get("agenda_agreed_on") or ""),
+        "notes": str(form.get("notes") or ""),
+        "attendees": rows,
+        "agenda": [str(t) for t in form.getlist("agenda")],
+        "agenda_other": str(form.get("agenda_other") or ""),
+    }
+    errors: dict[str, str] = {}
+    meeting_on = agreed = None
+    try:
+        if not values["meeting_on"].strip():
+            raise EvidenceError("Meeting date: enter the date of the meeting as YYYY-MM-DD")
+        meeting_on = _date(values["meeting_on"], "Meeting date")
+    except EvidenceError as exc:
+        errors["meeting_on"] = str(exc)
+    try:
+        if values["agenda_agreed_on"].strip():
+            agreed = _date(values["agenda_agreed_on"], "Date the agenda was agreed")
+    except EvidenceError as exc:
+        errors["agenda_agreed_on"] = str(exc)
+    if meeting_on is None or errors:
+        return values, None, errors
+    other = [line.strip() for line in values["agenda_other"].splitlines() if line.strip()]
+    data = meeting.MeetingInput(
+        meeting_on=meeting_on,
+        attendees=rows,
+        agenda=values["agenda"] + other,
+        agenda_agreed_on=agreed,
+        notes=values["notes"],
+    )
+    return values, data, errors
+
+
+def _meetings_page(
+    request: Request, principal: Principal, db: Session, status: int = 200, **extra: Any
+) -> Response:
+    ofsted, la_roles = meeting.roles()
+    ctx: dict[str, Any] = {
+        "title": "Annual engagement meeting",
+        "rows": meeting.meetings(db, principal.la_code),
+        "values": _meeting_values(),
+        "errors": {},
+        "today": clock.now().date(),
+        "s": load_structure(),
+        "ofsted_roles": ofsted,
+        "la_roles": la_roles,
+        "attendee_rows": ATTENDEE_ROWS,
+        "letter_due": meeting.letter_due,
+        "letter_overdue": meeting.letter_overdue,
+        "attendees_of": meeting.attendees_of,
+        "agenda_of": meeting.agenda_of,
+    }
+    ctx.update(extra)
+    template = "selfeval/meeting.html" if ctx.get("m") is not None else "selfeval/meetings.html"
+    if ctx.get("m") is not None:
+        ctx["title"] = f"Annual engagement meeting {ctx['m'].year}"
+    return render(request, template, status, **_base(request, principal), **ctx)
+
+
+@router.get("/selfeval/meetings", dependencies=READ)
+def meetings_index(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
+    """The LA's annual engagement meetings, each with its letter's status, and the form to
+    record this year's."""
+    return _meetings_page(request, principal, db)
+
+
+@router.post("/selfeval/meetings", dependencies=WRITE)
+def meeting_record(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
+) -> Response:
+    """Record a meeting; errors are shown in place, with what was typed kept."""
+    values, data, errors = _meeting_input(form)
+    try:
+        if data is None:
+            raise meeting.MeetingError(errors)
+        m = meeting.record_meeting(db, principal.la_code, data, principal)
+    except meeting.MeetingError as exc:
+        db.rollback()
+        return _meetings_page(
+            request, principal, db, 400, values=values, errors=exc.problems, existing=exc.existing
+        )
+    return RedirectResponse(f"/selfeval/meetings/{m.id}", status_code=303)
+
+
+@router.get("/selfeval/meetings/{meeting_id}", dependencies=READ)
+def meeting_page(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, meeting_id: str
+) -> Response:
+    """One meeting: who came, the agenda, notes and Ofsted's letter (due, received or
+    overdue)."""
+    m = meeting.get_meeting(db, principal.la_code, meeting_id)
+    if m is None:
+        return _meeting_missing(request, principal)
+    return _meetings_page(request, principal, db, m=m, values=_meeting_values(m))
+
+
+def _meeting_missing(request: Request, principal: Principal) -> Response:
+    return render(
+        request,
+        "selfeval/missing.html",
+        404,
+        **_base(request, principal),
+        title="No such meeting",
+        what="meeting",
+    )
+
+
+@router.post("/selfeval/meetings/{meeting_id}", dependencies=WRITE)
+def meeting_update(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, meeting_id: str, form: FormBody
+) -> Response:
+    """Change a recorded meeting (add the notes after it, correct who came)."""
+    m = meeting.get_meeting(db, principal.la_code, meeting_id)
+    if m is None:
+        return _meeting_missing(request, principal)
+    values, data, errors = _meeting_input(form)
+    try:
+        if data is None:
+            raise meeting.MeetingError(errors)
+        meeting.update_meeting(db, m, data, principal)
+    except meeting.MeetingError as exc:
+        db.rollback()
+        return _meetings_page(request, principal, db, 400, m=m, values=values, errors=exc.problems)
+    return RedirectResponse(f"/selfeval/meetings/{m.id}", status_code=303)
+
+
+@router.post("/selfeval/meetings/{meeting_id}/letter", dependencies=WRITE)
+def meeting_letter(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, meeting_id: str, form: FormBody
+) -> Response:
+    """Record Ofsted's letter to the DCS (para 48)."""
+    m = meeting.get_meeting(db, principal.la_code, meeting_id)
+    if m is None:
+        return _meeting_missing(request, principal)
+    letter = {k: str(form.get(k) or "") for k in ("received_on", "summary")}
+    try:
+        try:
+            received = _date(letter["received_on"], "Date the letter was received")
+        except EvidenceError as exc:
+            raise meeting.MeetingError({"received_on": str(exc)}) from None
+        meeting.record_letter(db, m, received, letter["summary"], principal, clock.now().date())
+    except meeting.MeetingError as exc:
+        db.rollback()
+        return _meetings_page(
+            request,
+            principal,
+            db,
+            400,
+            m=m,
+            values=_meeting_values(m),
+            letter=letter,
+            errors=exc.problems,
+        )
+    return RedirectResponse(f"/selfeval/meetings/{m.id}", status_code=303)
 
 
 @router.get("/selfeval/{year}", dependencies=READ)
