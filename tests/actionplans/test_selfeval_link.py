@@ -70,3 +70,12 @@ def test_another_las_plan_action_cannot_be_linked(world: World) -> None:
     with world.session(world.other_la_user, "LA2") as db:
         assert not evidence.action_exists(db, "LA2", aid)
         assert evidence.open_actions(db, "LA2") == []
+
+
+def test_overdue_plan_actions_count_wherever_overdue_actions_are_counted(world: World) -> None:
+    """An open plan action is overdue from the day after its due date: the one function the
+    home page, the readiness page and the panel count with the audits' overdue actions."""
+    _, aid = _plan_with_action(world)
+    with world.session(world.qa) as db:
+        assert [a.id for a in acts.overdue_actions(db, LA, D(2027, 3, 1))] == []
+        assert [a.id for a in acts.overdue_actions(db, LA, D(2027, 3, 2))] == [aid]

@@ -290,6 +290,16 @@ def open_actions(db: Session, la_code: str) -> list[PlanAction]:
     return _actions(db, la_code, PlanAction.status.in_(schedule.data()["open_statuses"]))
 
 
+def overdue_actions(db: Session, la_code: str, on: dt.date) -> list[PlanAction]:
+    """The LA's action-plan actions not done or cancelled and past their due date on ``on``."""
+    return _actions(
+        db,
+        la_code,
+        PlanAction.status.in_(schedule.data()["open_statuses"]),
+        PlanAction.due_date < on,
+    )
+
+
 def all_actions(db: Session, la_code: str) -> list[PlanAction]:
     """Every action of the LA's plans, whatever its status, by due date."""
     return _actions(db, la_code)

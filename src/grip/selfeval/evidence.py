@@ -278,7 +278,7 @@ def action_panel(db: Session, la_code: str, on: dt.date) -> dict[str, Any]:
     audit_rows = list(db.scalars(sa.select(AuditAction).where(AuditAction.la_code == la_code)))
     plan_rows = plan_actions.all_actions(db, la_code)
     overdue = [a.id for a in audit_actions.overdue_actions(db, la_code, on)]
-    overdue += [a.id for a in plan_rows if a.status in ("open", "in_progress") and a.due_date < on]
+    overdue += [a.id for a in plan_actions.overdue_actions(db, la_code, on)]
     statuses = [a.status for a in audit_rows] + [a.status for a in plan_rows]
     return {
         "id": "actions",

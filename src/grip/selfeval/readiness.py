@@ -17,6 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from grip.actionplans import actions as plan_actions
 from grip.annex_a.builder import BuildError, build
 from grip.annex_a.checker import check_workbook
 from grip.annex_a.spec import load_spec
@@ -97,7 +98,8 @@ def readiness(db: Session, la_code: str, today: dt.date, year: int | None = None
         annex_a_warnings=warnings,
         annex_a_note=note,
         cases_ready=len(inspection_list(db, la_code, today)),
-        overdue_actions=len(overdue_actions(db, la_code, today)),
+        overdue_actions=len(overdue_actions(db, la_code, today))
+        + len(plan_actions.overdue_actions(db, la_code, today)),
         worse_measures=worse_than_last_year(json.loads(se.panels)) if se else [],
         inspections=history,
         plan=pathway.plan_for(db, la_code, today),

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from grip.access.principal import Principal
 from grip.access.roles import policy
+from grip.actionplans import actions as plan_actions
 from grip.audits.actions import overdue_actions
 from grip.audits.lifecycle import overdue_audits
 from grip.casedata.summary import headline_counts
@@ -41,7 +42,8 @@ def _attention(db: Session, principal: Principal, today: date) -> dict[str, Any]
         return None
     return {
         "audits": len(overdue_audits(db, principal.la_code, today)),
-        "actions": len(overdue_actions(db, principal.la_code, today)),
+        "actions": len(overdue_actions(db, principal.la_code, today))
+        + len(plan_actions.overdue_actions(db, principal.la_code, today)),
     }
 
 
