@@ -171,7 +171,6 @@ def _seed_inspection(engine: Engine, qa: Any, lead: Any) -> str:
     enquiry, its fieldwork on the first allowed Monday at least two weeks ahead."""
     from grip.inspections import NewInspection, add_cases, add_member, create_inspection
     from grip.inspections.analysis import add_line
-    from grip.inspections.cases import unsampleable
     from grip.inspections.requests import NewRequest, add_request
     from grip.inspections.timeline import date_problems
 
@@ -183,10 +182,10 @@ def _seed_inspection(engine: Engine, qa: Any, lead: Any) -> str:
         spec = NewInspection("standard", "mock", title="Mock standard inspection",
                              fieldwork_start=start)  # fmt: skip
         insp = create_inspection(db, LA, spec, lc.As(qa.id, "qa_lead"))
-        first = list(db.scalars(select(person.c.pers_person_id).where(person.c.la_code == LA)
-                                .order_by(person.c.pers_person_id).limit(10)))  # fmt: skip
-        # A restricted child cannot be sampled (grip.inspections.cases.unsampleable).
-        ids = [p for p in first if not unsampleable(db, LA, [p])][:3]
+        # The sample takes only unrestricted cases (grip.inspections.cases.unsampleable).
+        ids = [p for p in db.scalars(select(person.c.pers_person_id).where(person.c.la_code == LA)
+                                     .order_by(person.c.pers_person_id).limit(10))
+               if not restrictions.is_restricted(db, LA, p)][:3]  # fmt: skip
         add_cases(db, insp, [(p, "Audited by the local authority") for p in ids], "la-audited",
                   lc.As(qa.id, "qa_lead"))  # fmt: skip
         add_member(db, insp, lead.username, "lead_inspector", lc.As(qa.id, "qa_lead"))
