@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
+from accounts import TestUser, make_user, sign_in
 from grip.access.models import AuditEvent
 from grip.access.scope import Scope, scoped
-from grip.access.testing import TestUser, make_user, sign_in
 from grip.audits import lifecycle as lc
 
 from .conftest import add_child, add_rows, caseload, quick_user

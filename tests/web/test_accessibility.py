@@ -22,10 +22,10 @@ from fastapi.routing import APIRoute
 from openpyxl import Workbook
 from sqlalchemy import Engine, select
 
+from accounts import make_user, next_code
 from grip import frameworks
 from grip.access import restrictions
 from grip.access.scope import Scope, scoped
-from grip.access.testing import make_user, next_code
 from grip.audits import lifecycle as lc
 from grip.audits.demo import seed_demo_audits
 from grip.audits.models import Audit
@@ -520,7 +520,7 @@ def test_every_page_meets_wcag_22_aa(
     browser: Any, live_server: str, app: Any, settings: Settings, engine: Engine
 ) -> None:
     """axe finds no WCAG 2.2 A/AA violation on any page, for the role that uses it."""
-    from grip.access.testing import sign_in_browser
+    from accounts import sign_in_browser
 
     data, users = _seed(settings, engine)
     failures: list[str] = []
