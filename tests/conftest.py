@@ -185,14 +185,14 @@ def page(browser: Any) -> Iterator[Any]:
 # --- Access: users and signed-in clients -------------------------------------------
 # Every route now needs a signed-in user with a role holding its permission. Use
 #   user = signed_in("qa_lead", "LA1")        # signs `client` in; sends the CSRF header
-#   user = make_user("auditor", "LA2")         # just creates the user (grip.access.testing)
+#   user = make_user("auditor", "LA2")         # just creates the user (accounts)
 #   browser_sign_in(page, live_server, "qa_lead", "LA1")
 
 
 @pytest.fixture
 def make_user(engine: Engine) -> Any:
     """Create a user: ``make_user(role, la="LA1", username=None, extra={la: role})``."""
-    from grip.access.testing import make_user as _make
+    from accounts import make_user as _make
 
     def make(role: str, la: str = "LA1", **kwargs: Any) -> Any:
         return _make(engine, role, la, **kwargs)
@@ -203,8 +203,8 @@ def make_user(engine: Engine) -> Any:
 @pytest.fixture
 def signed_in(client: Any, engine: Engine) -> Any:
     """Sign ``client`` in as a new user: ``signed_in(role="qa_lead", la="LA1")``."""
-    from grip.access.testing import make_user as _make
-    from grip.access.testing import sign_in
+    from accounts import make_user as _make
+    from accounts import sign_in
 
     def do(role: str = "qa_lead", la: str = "LA1", **kwargs: Any) -> Any:
         return sign_in(client, engine, _make(engine, role, la, **kwargs))
@@ -215,8 +215,8 @@ def signed_in(client: Any, engine: Engine) -> Any:
 @pytest.fixture
 def browser_sign_in(engine: Engine) -> Any:
     """Sign a Playwright page in: ``browser_sign_in(page, live_server, role, la="LA1")``."""
-    from grip.access.testing import make_user as _make
-    from grip.access.testing import sign_in_browser
+    from accounts import make_user as _make
+    from accounts import sign_in_browser
 
     def do(page: Any, base_url: str, role: str = "qa_lead", la: str = "LA1") -> Any:
         return sign_in_browser(page, base_url, engine, _make(engine, role, la))

@@ -31,10 +31,10 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from accounts import app_role_settings, make_user, plant_rows, sign_in
 from grip.access import restrictions
 from grip.access.roles import policy
 from grip.access.scope import Scope, system_job
-from grip.access.testing import app_role_settings, make_user, plant_rows, sign_in
 from grip.store.db import transaction
 from grip.web.app import create_app, iter_routes
 from grip.web.security import PERMISSION_ATTR, UNSAFE_METHODS

@@ -21,10 +21,10 @@ import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from accounts import app_role_settings, make_user, plant_rows, sign_in
 from grip.access import audit, restrictions
 from grip.access.roles import policy
 from grip.access.scope import Scope
-from grip.access.testing import app_role_settings, make_user, plant_rows, sign_in
 from grip.store.db import transaction
 from grip.web.app import create_app
 from grip.web.security import UNSAFE_METHODS

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from accounts import plant_rows
 from grip.access import passwords, users
 from grip.access.models import User, WebSession
-from grip.access.testing import plant_rows
 from grip.cli import main
 from grip.settings import Settings
 from grip.store.db import make_engine, transaction
@@ -130,8 +130,8 @@ def test_manage_users(run: Any, settings: Settings) -> None:
 
 
 def test_demo_users_one_per_role_can_sign_in(engine: Any, client: Any) -> None:
+    from accounts import TestUser, ensure_la, sign_in
     from grip.access.roles import policy
-    from grip.access.testing import TestUser, ensure_la, sign_in
 
     ensure_la(engine, "DEMO")
     made = users.create_demo_users(engine, "DEMO")

@@ -15,9 +15,9 @@ from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 from sqlalchemy import Engine, select
 
+from accounts import make_user
 from grip.access import oidc
 from grip.access.models import AuditEvent
-from grip.access.testing import make_user
 from grip.settings import Settings
 from grip.store.db import transaction
 

@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from accounts import plant_rows
 from grip.access import audit
 from grip.access.models import AuditEvent
 from grip.access.rls import APP_ROLE, apply_rls, forced_tables
 from grip.access.scope import Scope, scoped, system_job
-from grip.access.testing import plant_rows
 from grip.casedata.models import CASE_TABLES
 from grip.store.base import la_owned_tables
 from grip.store.db import make_engine

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import Engine, String, Text, func, insert, select, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from accounts import ensure_la, make_user, plant_rows
 from grip.access import restrictions, scope, users
 from grip.access.models import AuditEvent, Notification
 from grip.access.scope import Scope, UnscopedQuery, scoped, unscoped
-from grip.access.testing import ensure_la, make_user, plant_rows
 from grip.casedata.models import CASE_TABLES
 from grip.store.base import LAOwned, LocalAuthority
 from grip.store.db import transaction

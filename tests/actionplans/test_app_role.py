@@ -11,8 +11,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from accounts import app_role_settings, sign_in
 from grip.access.scope import system_job
-from grip.access.testing import app_role_settings, sign_in
 from grip.actionplans import actions as acts
 from grip.actionplans import plans
 from grip.casedata.importer import import_extract

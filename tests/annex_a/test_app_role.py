@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from grip.access.testing import app_role_settings, make_user, sign_in
+from accounts import app_role_settings, make_user, sign_in
 from grip.annex_a.guard import read_workbook
 from grip.settings import Settings
 from grip.web.app import create_app

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine
 
-from grip.access.testing import make_user, sign_in
+from accounts import make_user, sign_in
 from grip.annex_a.spec import load_spec
 from grip.jobs import RUNNING
 

@@ -85,7 +85,7 @@ def test_a_report_is_only_for_its_uploader(
 ) -> None:
     from fastapi.testclient import TestClient
 
-    from grip.access.testing import sign_in
+    from accounts import sign_in
 
     built = jobs.build(client)
     page = jobs.check(client, "a.xlsx", built.content)

@@ -106,9 +106,9 @@ class World:
 
 def quick_user(engine: Engine, role: str, la: str = LA) -> As:
     """A user with ``role`` in ``la``, written directly (library tests never sign in, so the
-    slow password hashing of grip.access.testing is skipped; web tests use that instead)."""
+    slow password hashing of accounts is skipped; web tests use that instead)."""
+    from accounts import ensure_la
     from grip.access.models import Membership, User
-    from grip.access.testing import ensure_la
     from grip.store.db import transaction
 
     ensure_la(engine, la)
@@ -176,7 +176,7 @@ def world(engine: Engine) -> Iterator[World]:
 
 def caseload(engine: Engine, per_team: int = 14, la: str = LA) -> None:
     """Teams T1-T3 with ``per_team`` allocated children each."""
-    from grip.access.testing import ensure_la
+    from accounts import ensure_la
 
     ensure_la(engine, la)
     with engine.begin() as conn:

@@ -14,10 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
+from accounts import make_user, sign_in
 from grip.access import clock
 from grip.access.models import Membership, User
 from grip.access.scope import Scope, scoped
-from grip.access.testing import make_user, sign_in
 from grip.audits import lifecycle as lc
 from grip.audits.models import Audit
 from grip.audits.sampling import picks_for, sample_month

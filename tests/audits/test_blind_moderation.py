@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import Engine
 
+from accounts import TestUser, make_user, sign_in
 from grip.access.scope import Scope, scoped
-from grip.access.testing import TestUser, make_user, sign_in
 from grip.audits import lifecycle as lc
 from grip.audits.reports import quarter_of
 

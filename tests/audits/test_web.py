@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
+from accounts import TestUser, make_user, sign_in
 from grip.access.models import AuditEvent
 from grip.access.scope import Scope, scoped
-from grip.access.testing import TestUser, make_user, sign_in
 from grip.audits import lifecycle as lc
 
 from .conftest import add_child, add_rows, caseload, quick_user
@@ -261,3 +261,16 @@ def test_bad_input_is_explained(app: Any, engine: Engine, path: str) -> None:
     r = c.get(path)
     assert r.status_code in (404, 422)
     assert "There is a problem" in r.text
+
+
+def test_sample_run_errors_shown_in_place_with_what_was_typed(app: Any, engine: Engine) -> None:
+    """Cases per group must be at least 1 (0 is an error, not silently 1) and the month must
+    have begun; each error is in the summary, linked to its field, the typed values kept."""
+    qa_client, qa = _client(app, engine, "qa_lead")
+    r = _post(qa_client, qa, "/audits/sample", {"month": "2026-10", "per_group": "0", "seed": "7"})
+    assert r.status_code == 400
+    assert 'href="#per_group"' in r.text and "expected a number from 1 to 20" in r.text
+    assert 'name="per_group" value="0"' in r.text and 'name="seed" value="7"' in r.text
+    assert "Audit sample for October 2026" in r.text
+    r = _post(qa_client, qa, "/audits/sample", {"month": "2099-01", "per_group": "1"})
+    assert r.status_code == 400 and 'href="#month"' in r.text and "has not begun" in r.text

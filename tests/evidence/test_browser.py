@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from grip.access.testing import sign_in_browser
+from accounts import sign_in_browser
 
 from .conftest import Team
 

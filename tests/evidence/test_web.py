@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grip.access.testing import page_csrf, sign_in
+from accounts import page_csrf, sign_in
 
 from .conftest import Team
 

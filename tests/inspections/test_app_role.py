@@ -12,10 +12,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
+from accounts import app_role_settings, sign_in
 from grip.access import clock
 from grip.access.models import Membership
 from grip.access.scope import Scope, can_see_case, scoped
-from grip.access.testing import app_role_settings, sign_in
 from grip.audits.lifecycle import As
 from grip.inspections import (
     InspectionSampleCase,

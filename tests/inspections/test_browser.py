@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from accounts import make_user, sign_in_browser
 from grip.access import clock
-from grip.access.testing import make_user, sign_in_browser
 
 from .conftest import LA, add_allocation, add_children
 

@@ -11,8 +11,8 @@ from typing import Any
 import docx
 from sqlalchemy import Engine
 
+from accounts import page_csrf, sign_in
 from grip.access import clock
-from grip.access.testing import page_csrf, sign_in
 
 from .conftest import LA, add_children
 

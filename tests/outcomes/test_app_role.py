@@ -9,7 +9,7 @@ import datetime as dt
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from grip.access.testing import app_role_settings, make_user, sign_in
+from accounts import app_role_settings, make_user, sign_in
 from grip.outcomes import record_outcome
 from grip.settings import Settings
 from grip.web.app import create_app

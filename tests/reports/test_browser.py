@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from grip.access.testing import sign_in_browser
+from accounts import sign_in_browser
 
 from .conftest import TEXT, Team, write
 

@@ -13,8 +13,8 @@ import docx
 from sqlalchemy import Engine
 
 from access.test_canaries import _assert_no_formulas, _bodies
+from accounts import page_csrf, sign_in
 from evidence.conftest import build_team
-from grip.access.testing import page_csrf, sign_in
 from grip.documents import render as render_mod
 from grip.evidence.name_guard import NameIndex, check
 from grip.inspections import get_inspection

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from accounts import make_user
 from grip.access import clock
 from grip.access.scope import Scope, scoped_session, system_job
-from grip.access.testing import make_user
 from grip.audits.lifecycle import As
 from grip.casedata.importer import import_extract
 from grip.casedata.synth import synthesise

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
+from accounts import make_user
 from grip.access.scope import Scope, scoped_session
-from grip.access.testing import make_user
 from grip.audits.lifecycle import As
 from grip.selfeval import meeting
 from grip.selfeval.service import NotAllowed

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from grip.access.testing import TestUser, make_user, sign_in
+from accounts import TestUser, make_user, sign_in
 
 from .conftest import LA, LAWorld
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from accounts import make_user, page_csrf, sign_in
 from grip.access import audit
-from grip.access.testing import make_user, page_csrf, sign_in
 from grip.store.db import transaction
 
 

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import Engine
 
+from accounts import make_user, plant_rows, sign_in
 from grip.access.roles import policy
-from grip.access.testing import make_user, plant_rows, sign_in
 from grip.web.app import create_app
 
 CANARY = "CANARYAPI2"

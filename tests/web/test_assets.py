@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from grip.access.testing import make_user, sign_in_browser
+from accounts import make_user, sign_in_browser
 
 
 def _failed_requests(page: Any) -> list[str]:

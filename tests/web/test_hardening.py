@@ -10,8 +10,8 @@ import pytest
 from fastapi import APIRouter, Request
 from fastapi.routing import APIRoute
 
+from accounts import make_user, sign_in
 from grip.access.roles import policy
-from grip.access.testing import make_user, sign_in
 from grip.settings import Settings
 from grip.web.app import create_app, iter_routes
 from grip.web.security import PERMISSION_ATTR, UNSAFE_METHODS, public

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from grip.access.testing import make_user, plant_rows, sign_in
+from accounts import make_user, plant_rows, sign_in
 
 
 def _home(app: Any, engine: Engine, role: str) -> str:

@@ -21,8 +21,8 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 
+from accounts import app_role_settings, make_user, plant_rows, sign_in
 from grip.access.scope import Scope, scoped, system_job
-from grip.access.testing import app_role_settings, make_user, plant_rows, sign_in
 from grip.audits.lifecycle import As
 from grip.inspections.records import NewInspection, create_inspection
 from grip.store.base import Base

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
+from accounts import make_user, sign_in
 from grip.access.models import AuditEvent
-from grip.access.testing import make_user, sign_in
 from grip.settings import Settings
 from grip.store.db import transaction
 from grip.web.app import create_app

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from accounts import make_user, page_csrf, sign_in
 from grip.access import audit
-from grip.access.testing import make_user, page_csrf, sign_in
 from grip.store.db import transaction
 
 
@@ -88,9 +88,9 @@ def test_break_glass_answers_alike_for_restricted_unrestricted_and_unknown_ids(
     client: Any, engine: Engine, signed_in: Any
 ) -> None:
     """The penetration test told restricted ids from others by the GET's 200 versus 404."""
+    from accounts import plant_rows
     from grip.access import restrictions
     from grip.access.scope import Scope
-    from grip.access.testing import plant_rows
 
     plant_rows(engine, "LA1", "P-OPEN", "open")
     plant_rows(engine, "LA1", "P-SHUT", "shut")

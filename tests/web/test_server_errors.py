@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from grip.access.testing import make_user, sign_in
+from accounts import make_user, sign_in
 
 LONG = "x" * 300
 BIG = "9" * 25

@@ -9,9 +9,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
+from accounts import PASSWORD, make_user, page_csrf, sign_in
 from grip.access import clock, totp, users
 from grip.access.models import AuditEvent, WebSession
-from grip.access.testing import PASSWORD, make_user, page_csrf, sign_in
 from grip.settings import Settings
 from grip.store.db import transaction
 from grip.web.app import create_app
@@ -213,7 +213,7 @@ def test_secure_cookie_flags(settings: Settings, engine: Engine) -> None:
 
 
 def test_one_time_password_must_be_changed(client: Any, engine: Engine) -> None:
-    from grip.access.testing import TestUser, ensure_la
+    from accounts import TestUser, ensure_la
 
     ensure_la(engine, "LA1")
     with transaction(engine) as db:

@@ -533,13 +533,20 @@ def sample_month(
     """Choose (and with ``store``, save) the month's sample. ``deliberate`` maps person ids
     chosen on purpose to the reason; they bypass the 12-month rule."""
     on = parse_month(month)
+    if on > (now or clock.now()).date():
+        raise InvalidInput(
+            f"{month} has not begun: a sample is of cases open in a month that has started",
+            "month",
+        )
     if per_group < 1 or per_group > 20:
-        raise InvalidInput(f"per-group {per_group}: expected a number from 1 to 20")
+        raise InvalidInput(
+            f"cases per practice group {per_group}: expected a number from 1 to 20", "per_group"
+        )
     for pid, why in (deliberate or {}).items():
         if not why.strip():
             raise InvalidInput(f"case {pid!r} chosen on purpose needs a reason")
     if seed is not None and not 0 <= seed <= MAX_SEED:
-        raise InvalidInput(f"seed {seed}: expected a whole number from 0 to {MAX_SEED}")
+        raise InvalidInput(f"seed {seed}: expected a whole number from 0 to {MAX_SEED}", "seed")
     r = rules()
     seed = default_seed(la_code, month) if seed is None else seed
     if store:

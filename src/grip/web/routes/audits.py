@@ -30,8 +30,9 @@ from grip.audits.casefile import summarise
 from grip.audits.models import Audit
 from grip.audits.moderation import agreement
 from grip.audits.rules import lifecycle
-from grip.audits.sampling import picks_for, sample_month
+from grip.audits.sampling import parse_month, picks_for, sample_month
 from grip.audits.templates import AGREEMENT, ANSWERS, GRADES, all_templates, load_template
+from grip.formats import month_year
 from grip.web.deps import render
 from grip.web.security import (
     CurrentPrincipal,
@@ -80,6 +81,14 @@ def _int(form: FormData, name: str) -> int | None:
     if not (value.isascii() and value.isdigit()):
         raise lc.InvalidInput(f"{name}: {value[:40]!r} is not a whole number", name)
     return int(value)
+
+
+def _month_words(month: str) -> str:
+    """ "December 2026" for ``2026-12``; the text as typed when it is not a month."""
+    try:
+        return month_year(parse_month(month))
+    except lc.InvalidInput:
+        return month
 
 
 def _people(db: Session, la_code: str, roles: tuple[str, ...]) -> list[tuple[int, str, str]]:
@@ -209,11 +218,16 @@ def _sample(
     status_code: int = 200,
     kept: dict[str, str] | None = None,
     error: lc.InvalidInput | None = None,
+    run_error: lc.InvalidInput | None = None,
 ) -> HTMLResponse:
-    """The sample page; after a refused allocation, with the error linked to its field and
-    what the person chose kept in the pick's form."""
-    picks = picks_for(db, principal.la_code, month)
+    """The sample page; after a refused allocation or sample run, with the error linked to its
+    field and what the person typed or chose kept in the form."""
+    picks = (
+        [] if run_error and run_error.field == "month" else picks_for(db, principal.la_code, month)
+    )
     errors = []
+    if run_error is not None:
+        errors = [{"text": str(run_error), "href": f"#{run_error.field or 'per_group'}"}]
     if error is not None and kept is not None:
         index = next((i for i, p in enumerate(picks, 1) if p.id == kept.get("pick_id")), 0)
         href = f"#{ALLOCATE_FIELDS.get(error.field or '', 'auditor')}-{index}"
@@ -227,7 +241,8 @@ def _sample(
     return render(
         request,
         "audits/sample.html",
-        title=f"Audit sample for {month}",
+        title=f"Audit sample for {_month_words(month)}",
+        month_words=_month_words(month),
         month=month,
         picks=picks,
         allocated=allocated,
@@ -249,15 +264,20 @@ def sample_run(
     """Choose and store the month's sample."""
     month = str(form.get("month") or "")
     try:
+        per_group = _int(form, "per_group")
         sample_month(
             db,
             principal.la_code,
             month,
-            per_group=_int(form, "per_group") or 1,
+            per_group=1 if per_group is None else per_group,
             seed=_int(form, "seed"),
             store=True,
             actor=principal,
         )
+    except lc.InvalidInput as exc:
+        db.rollback()  # shown again on the sample page, the error linked to its field
+        typed = {k: str(form.get(k) or "") for k in ("per_group", "seed")}
+        return _sample(request, principal, db, month, 400, kept=typed, run_error=exc)
     except lc.AuditError as exc:
         db.rollback()
         return _error_page(request, principal, exc, back=f"/audits/sample?month={month}")

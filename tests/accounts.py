@@ -19,7 +19,7 @@ from grip.access.roles import INSPECTOR
 from grip.store.base import LocalAuthority
 from grip.store.db import transaction
 
-PASSWORD = "a long test passphrase for grip"  # noqa: S105 - test users only
+PASSWORD = "a long test passphrase for grip"
 _counter = itertools.count(1)
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
