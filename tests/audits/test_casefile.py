@@ -20,6 +20,8 @@ from grip.store.db import make_engine
 
 from .conftest import LA, World, add_child, add_rows
 
+D = dt.date
+
 PERIOD = (dt.date(2025, 10, 5), dt.date(2026, 10, 5))
 
 
@@ -68,6 +70,8 @@ def test_cp_and_cla_review_timescales(world: World) -> None:
                 "cppl_cp_plan_start_date": dt.date(2025, 12, 1),
                 "cppl_cp_plan_initial_category": "NEG",
                 "cppl_cp_plan_latest_category": "NEG",
+                # First core group Fri 12 Dec 2025: within 10 working days (Mon 15 Dec).
+                "cppl_first_core_group_date": dt.date(2025, 12, 12),
             }
         ],
     )
@@ -103,13 +107,14 @@ def test_cp_and_cla_review_timescales(world: World) -> None:
     # after the plan began, Mon 1 Dec 2025 -> Mon 15 Dec 2025, and is overdue.
     assert checks == [
         ("CP_VISITS_IN_TIME", "CP visit", dt.date(2025, 12, 15), None, "overdue"),
+        ("CP_CORE_GROUP_10WD", "First core group", D(2025, 12, 15), D(2025, 12, 12), "on_time"),
         ("AS_45WD", "Assessment authorised", dt.date(2026, 1, 8), dt.date(2026, 1, 20), "late"),
         ("CP_REVIEW_FIRST", "CP review 1", dt.date(2026, 3, 1), dt.date(2026, 2, 20), "on_time"),
         ("CP_REVIEW_LATER", "CP review 2", dt.date(2026, 8, 20), dt.date(2026, 9, 1), "late"),
     ]
     # Authorised Tue 20 Jan against Thu 8 Jan: 8 working days late.
-    assert s.checks[1].due.working_days_late == 8
-    assert s.on_time == 1 and s.missed == 3
+    assert s.checks[2].due.working_days_late == 8
+    assert s.on_time == 2 and s.missed == 3
     # The next review (due 1 Mar 2027) falls after the period: listed by measures, not here.
     full = child_compliance(e, LA, "P1", PERIOD[1])
     assert [i.due.due for i in full.items if i.due.what == "CP review 3"] == [dt.date(2027, 3, 1)]
