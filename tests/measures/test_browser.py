@@ -49,9 +49,9 @@ def test_dashboard_trends_table_and_drill_down(
     assert table.is_visible()
     months = table.locator("tbody tr")
     assert months.count() == 12
-    assert months.nth(0).locator("td").nth(0).inner_text() == "30 Apr 2026"
+    assert months.nth(0).locator("td").nth(0).inner_text() == "30 April 2026"
     last = months.nth(11).locator("td")
-    assert (last.nth(0).inner_text(), last.nth(1).inner_text()) == ("31 Mar 2027", "50%")
+    assert (last.nth(0).inner_text(), last.nth(1).inner_text()) == ("31 March 2027", "50%")
 
     # Drill down: the measure, then the children behind the figure.
     card.locator("h2 a").click()
@@ -65,7 +65,7 @@ def test_dashboard_trends_table_and_drill_down(
     row = children.nth(0)
     assert row.get_attribute("data-person") == "C2"
     cells = row.locator("td")
-    assert cells.nth(3).inner_text() == "11 Feb 2027"  # due
+    assert cells.nth(3).inner_text() == "11 February 2027"  # due
     assert cells.nth(5).inner_text() == "1"  # working days late
 
     # A worker slice from the slice table: chosen by id, so the URL holds no name.

@@ -78,7 +78,7 @@ def test_inspector_expiry_in_the_past_or_too_far_is_refused(
 ) -> None:
     admin = signed_in("la_admin", "LA1")
     user = make_user("social_worker", "LA1")
-    for expires, words in (("2001-01-01", "in the past"), ("9999-12-31", "more than 90 days")):
+    for expires, words in (("2001-01-01", "in the past"), ("2099-12-31", "more than 90 days")):
         r = client.post(
             f"/admin/users/{user.id}/role",
             data={"role": "inspector", "expires": expires, "csrf_token": admin.csrf_token},
