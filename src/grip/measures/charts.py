@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
+from grip.formats import long_date
+
 
 def _fmt(v: float | None) -> str:
     return "no value" if v is None else f"{v:g}"
@@ -52,8 +54,8 @@ def line_svg(
     )
     first, last = points[0] if points else None, points[-1] if points else None
     desc = (
-        f"{escape(title)}: from {_fmt(first[1])} on {first[0]:%d %b %Y} to {_fmt(last[1])} "
-        f"on {last[0]:%d %b %Y}."
+        f"{escape(title)}: from {_fmt(first[1])} on {long_date(first[0])} to {_fmt(last[1])} "
+        f"on {long_date(last[0])}."
         if first and last
         else "No data."
     )
