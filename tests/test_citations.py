@@ -20,7 +20,7 @@ def _files() -> list[Path]:
     out: list[Path] = []
     for r in roots:
         out += [r] if r.is_file() else [p for p in r.rglob("*") if p.suffix in TEXT]
-    return [p for p in out if "migrations" not in p.parts]
+    return out
 
 
 def nicknames(text: str) -> list[str]:

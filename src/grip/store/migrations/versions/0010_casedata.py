@@ -57,7 +57,10 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("la_code", "cinr_cin_review_id", name=op.f("pk_grip_cin_reviews")),
-        comment="Child in need plan reviews (not in the SSD; seed 004 sets the timescales).",
+        comment=(
+            "Child in need plan reviews (not in the SSD; "
+            "Southwark QA framework 2015 sets the timescales)."
+        ),
     )
     with op.batch_alter_table("grip_cin_reviews", schema=None) as batch_op:
         batch_op.create_index(

@@ -4,7 +4,7 @@ Revision ID: 0200_access
 Revises: 0001_base
 Create Date: 2026-11-22
 
-The audit trail is append-only (issue 4 §6): triggers refuse UPDATE and DELETE on
+The audit trail is append-only: triggers refuse UPDATE and DELETE on
 ``audit_event`` on SQLite and PostgreSQL alike; on PostgreSQL the app role is also granted
 only SELECT and INSERT on it (``grip.access.rls``).
 """

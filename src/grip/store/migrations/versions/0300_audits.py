@@ -1,5 +1,5 @@
 """Audits: sample picks, audits, answers, grades, moderation, improvement actions, safety
-concerns and history (issue 7). Every table is LA-owned; user columns reference app_user, so
+concerns and history. Every table is LA-owned; user columns reference app_user, so
 this branch depends on the access branch.
 
 Revision ID: 0300_audits
