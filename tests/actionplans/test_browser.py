@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from accounts import sign_in_browser
+from govuk import fill_date
 
 from .conftest import AREAS, World
 
@@ -23,7 +24,7 @@ def test_open_a_plan_and_add_an_action(browser: Any, live_server: str, world: Wo
     page.goto(f"{live_server}/action-plans")
     assert run_axe(page) == []
     page.select_option("#inspection_id", world.inspection_id)
-    page.fill("#report_received_on", "2026-12-18")
+    fill_date(page, "report_received_on", "2026-12-18")
     page.click("#open-plan")
     page.wait_for_selector("#deadlines")
     assert "2 April 2027" in page.locator("#plan-due").inner_text()  # para 219

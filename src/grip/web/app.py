@@ -26,7 +26,7 @@ from grip.access import events
 from grip.jobs import JobRegistry
 from grip.settings import Settings
 from grip.store.db import make_engine, session_factory
-from grip.web import navigation, routes
+from grip.web import forms, navigation, routes
 from grip.web.middleware import install as install_security
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -57,6 +57,8 @@ def make_templates() -> Environment:
     env.filters["number"] = formats.number
     env.filters["event_words"] = events.describe
     env.filters["outcome_words"] = events.outcome_words
+    env.globals["date_parts"] = forms.date_parts  # the GOV.UK date input's day, month, year
+    env.globals["error_list"] = forms.error_list
     return env
 
 

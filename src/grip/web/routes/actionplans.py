@@ -8,11 +8,12 @@ linked to the field and what the person typed."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import Field
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -26,6 +27,7 @@ from grip.documents.render import to_docx
 from grip.inspections.records import list_inspections
 from grip.measures.definitions import load_definitions
 from grip.store.base import LocalAuthority
+from grip.web import forms
 from grip.web.deps import render
 from grip.web.security import (
     CurrentPrincipal,
@@ -114,27 +116,35 @@ def index(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Respon
     return _index(request, principal, db)
 
 
+class NewPlan(forms.Form):
+    """The form that opens an action plan."""
+
+    inspection_id: Annotated[str, Field(title="The standard or short inspection")]
+    report_received_on: Annotated[
+        dt.date | None, Field(title="Date the final report was received")
+    ] = None
+    inadequate: Annotated[
+        Literal["yes", "no"] | None, Field(title="Was overall effectiveness judged inadequate?")
+    ] = None
+
+
 @router.post("", dependencies=WRITE)
 def create(request: Request, principal: CurrentPrincipal, db: ScopedDB, form: FormBody) -> Response:
     """Open the plan answering a standard or short inspection (para 219)."""
-    values = {k: _text(form, k) for k in ("inspection_id", "report_received_on", "inadequate")}
-    errors: dict[str, str] = {}
-    received = _date(form, "report_received_on", errors, "Date the final report was received")
-    try:
-        if errors:
-            raise plans.Invalid(errors)
-        flag = {"yes": True, "no": False}.get(values["inadequate"])
-        plan = plans.create_plan(
-            db, principal.la_code, values["inspection_id"], received, principal, flag
-        )
-    except plans.NotFound:
+    data, errors = forms.parse(NewPlan, form)
+    if data is not None:
+        flag = {"yes": True, "no": False}.get(data.inadequate or "")
+        try:
+            plan = plans.create_plan(
+                db, principal.la_code, data.inspection_id, data.report_received_on, principal, flag
+            )
+            return RedirectResponse(f"/action-plans/{plan.id}", status_code=303)
+        except plans.NotFound:
+            errors.add("inspection_id", "Choose one of the inspections listed")
+        except plans.Invalid as exc:
+            errors.update(exc.errors)
         db.rollback()
-        errors = {"inspection_id": f"inspection {values['inspection_id']!r}: choose one listed"}
-        return _index(request, principal, db, 400, errors=errors, values=values)
-    except plans.Invalid as exc:
-        db.rollback()
-        return _index(request, principal, db, 400, errors={**exc.errors, **errors}, values=values)
-    return RedirectResponse(f"/action-plans/{plan.id}", status_code=303)
+    return _index(request, principal, db, 400, errors=errors, values=forms.values(form))
 
 
 def _plan_page(
