@@ -366,48 +366,38 @@ class _Checker:
         return rows if len(rows) + 1 == lines else None
 
     def check_header(self, table: Table, header: list[str]) -> bool:
-        ok = True
-        for name, n in Counter(header).items():
-            if n > 1:
-                ok = False
-                self.problems.append(
-                    Problem(
-                        table.name,
-                        None,
-                        name,
-                        name,
-                        "duplicate_column",
-                        f"each column once (this one appears {n} times)",
-                    )
+        """Record each duplicate, unknown or missing column; True when the header is right."""
+        found = [
+            *(
+                (name, name, "duplicate_column", f"each column once (this one appears {n} times)")
+                for name, n in Counter(header).items()
+                if n > 1
+            ),
+            *(
+                (
+                    name,
+                    name,
+                    "unknown_column",
+                    "only the columns of the format: " + ", ".join(table.columns),
                 )
-        for name in header:
-            if name not in table.columns:
-                ok = False
-                self.problems.append(
-                    Problem(
-                        table.name,
-                        None,
-                        name,
-                        name,
-                        "unknown_column",
-                        "only the columns of the format: " + ", ".join(table.columns),
-                    )
+                for name in header
+                if name not in table.columns
+            ),
+            *(
+                (
+                    name,
+                    "",
+                    "missing_column",
+                    f"a column {name} in the header (blank values are allowed "
+                    "where the column is optional)",
                 )
-        for name in table.columns:
-            if name not in header:
-                ok = False
-                self.problems.append(
-                    Problem(
-                        table.name,
-                        None,
-                        name,
-                        "",
-                        "missing_column",
-                        f"a column {name} in the header (blank values are allowed "
-                        "where the column is optional)",
-                    )
-                )
-        return ok
+                for name in table.columns
+                if name not in header
+            ),
+        ]
+        for column, value, rule, expected in found:
+            self.problems.append(Problem(table.name, None, column, value, rule, expected))
+        return not found
 
     # --- per column --------------------------------------------------------------------
 
