@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+import jobwork
 from grip.annex_a.guard import read_workbook
 from grip.jobs import user_owner
 
@@ -113,15 +113,15 @@ def test_signed_out_is_sent_to_sign_in(client: Any) -> None:
 
 
 def test_a_second_heavy_job_is_refused_with_a_page_saying_what_to_do(
-    analyst: Any, client: Any
+    analyst: Any, client: Any, tmp_path: Path
 ) -> None:
     """Heavy jobs are limited per user (issue 10 §6): while one runs, another build answers 429
     with a link to the running one; when the service is full, 503. Both say when to retry."""
-    release = threading.Event()
+    release = tmp_path / "release"
     registry = client.app.state.jobs
     running = registry.submit(
         "annex_a.build", user_owner(analyst.id), "Annex A as at 14 June 2024",
-        lambda report: release.wait(10), scope=LA, url="/annex-a/jobs/{id}",
+        jobwork.wait_for, str(release), scope=LA, url="/annex-a/jobs/{id}",
     )  # fmt: skip
     try:
         r = client.post(
@@ -143,8 +143,8 @@ def test_a_second_heavy_job_is_refused_with_a_page_saying_what_to_do(
             )
         assert other.status_code == 429  # still this user's own limit first
     finally:
-        release.set()
-    registry.wait(running.id, 5)
+        release.touch()
+    registry.wait(running.id, 30)
     with registry.slot("user:a"), registry.slot("user:b"):
         full = client.post(
             "/annex-a/build", data={"date": "2024-06-14"}, headers={"accept": "text/html"}

@@ -1,8 +1,10 @@
 """Annex A's heavy work as jobs for :class:`grip.jobs.JobRegistry`: build a workbook, check one.
 
-Each function does the whole job in the calling (worker) thread and says where it has got to
-through ``report`` in words a user understands; an expected failure (no case data, a refused
-workbook) is raised as :class:`grip.jobs.JobFailed` with the message to show.
+Each function does the whole job where it is called and says where it has got to through
+``report`` in words a user understands; an expected failure (no case data, a refused workbook)
+is raised as :class:`grip.jobs.JobFailed` with the message to show. ``build_job`` and
+``check_job`` are the same work as the registry runs it, in a worker process: they take only
+plain data (a database URL, ids, a path) and open their own connections.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from sqlalchemy.engine import Engine
 from grip.annex_a import guard
 from grip.annex_a.builder import BuildError, build
 from grip.annex_a.checker import CheckReport, check_sheets
-from grip.annex_a.spec import Spec
+from grip.annex_a.spec import Spec, load_spec
 from grip.annex_a.workbook import write_xlsx
 from grip.jobs import JobFailed, Progress
+from grip.store.db import la_engine, make_engine
 
 
 @dataclass(frozen=True)
@@ -66,3 +69,21 @@ def check_upload(
         raise JobFailed(str(exc)) from None
     finally:
         path.unlink(missing_ok=True)
+
+
+def build_job(
+    database_url: str, la_code: str, on: date, spec_id: str, report: Progress
+) -> BuiltWorkbook:
+    """:func:`build_workbook` in a job's worker process, on its own engine for the LA."""
+    engine = make_engine(database_url)
+    try:
+        return build_workbook(la_engine(engine, la_code), la_code, on, load_spec(spec_id), report)
+    finally:
+        engine.dispose()
+
+
+def check_job(
+    path: Path, spec_id: str, on: date | None, display_name: str, report: Progress
+) -> dict[str, object]:
+    """:func:`check_upload` in a job's worker process; the report as plain data."""
+    return check_upload(path, load_spec(spec_id), on, display_name, report).to_dict()

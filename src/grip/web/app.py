@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -68,17 +69,28 @@ def _service_navigation(request: Request) -> list[dict[str, Any]]:
     return navigation.items(principal, request.url.path)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.jobs.shutdown()  # the job worker processes end with the app
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the app for ``settings``: database, templates, static assets and every route."""
     app = FastAPI(
-        title="Grip", version=__version__, docs_url=None, redoc_url=None, openapi_url=None
+        title="Grip",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.routers = []
     app.state.engine = make_engine(settings.resolved_database_url)
     app.state.sessions = session_factory(app.state.engine)
     app.state.templates = make_templates()
-    # Heavy work (Annex A builds, workbook checks) runs here, off the request.
+    # Heavy work (Annex A builds, workbook checks) runs in worker processes, off the request.
     app.state.jobs = JobRegistry(settings.heavy_jobs_overall, settings.heavy_jobs_per_user)
     install_security(app)
     if settings.frontend_dir.is_dir():

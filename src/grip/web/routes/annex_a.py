@@ -27,8 +27,7 @@ from grip.access import audit
 from grip.access.principal import Principal
 from grip.annex_a import guard, tasks
 from grip.annex_a.spec import DEFAULT_SPEC, Spec, SpecError, available_specs, load_spec
-from grip.jobs import DONE, FAILED, Busy, Job, Progress, user_owner
-from grip.store.db import la_engine
+from grip.jobs import DONE, FAILED, Busy, Job, user_owner
 from grip.web.deps import render
 from grip.web.security import CurrentPrincipal, FormBody, client_actor, csrf_token, requires
 
@@ -123,27 +122,26 @@ def build_download(request: Request, principal: CurrentPrincipal, form: FormBody
             errors=errors,
             value=when,
         )
-    # la_engine: on PostgreSQL the app's role sees an LA's rows only with its LA set.
-    engine = la_engine(request.app.state.engine, principal.la_code)
-    actor = client_actor(request, principal)
-    on, loaded = d, spec
+    engine, actor = request.app.state.engine, client_actor(request, principal)
 
-    def job(report: Progress) -> tasks.BuiltWorkbook:
-        built = tasks.build_workbook(engine, principal.la_code, on, loaded, report)
+    def recorded(built: tasks.BuiltWorkbook) -> tasks.BuiltWorkbook:
         audit.record_event(
-            request.app.state.engine,
+            engine,
             action="export.annex_a",
             actor=actor,
             la_code=principal.la_code,
             object_type="annex_a",
-            object_id=on.isoformat(),
-            detail=f"spec {loaded.id}; rows {built.rows}",
+            object_id=d.isoformat(),
+            detail=f"spec {spec.id}; rows {built.rows}",
         )
         return built
 
+    # The worker opens its own LA-scoped engine (row-level security on PostgreSQL) from the URL.
+    url = engine.url.render_as_string(hide_password=False)
     started = request.app.state.jobs.submit(
-        BUILD, _owner(principal), f"Annex A as at {on:%-d %B %Y}", job,
-        scope=principal.la_code, url=JOB_URL,
+        BUILD, _owner(principal), f"Annex A as at {d:%-d %B %Y}", tasks.build_job,
+        url, principal.la_code, d, spec.id,
+        scope=principal.la_code, url=JOB_URL, then=recorded,
     )  # fmt: skip
     return RedirectResponse(started.url, status_code=303)
 
@@ -209,22 +207,22 @@ def check_upload(request: Request, principal: CurrentPrincipal, form: FormBody) 
             request, principal, "annex_a/check.html", 400,
             title="Check an Annex A workbook", errors=errors, value=when,
         )  # fmt: skip
-    reports, owner, loaded, path = _reports_dir(request), _owner(principal), spec, saved
+    reports, user_id = _reports_dir(request), principal.user_id
 
-    def job(report: Progress) -> str:
-        checked = tasks.check_upload(path, loaded, d, display, report)
+    def stored(checked: dict[str, object]) -> str:
         token = secrets.token_urlsafe(18)
-        payload = {"user_id": principal.user_id, "la": principal.la_code}
-        payload["report"] = checked.to_dict()
+        payload = {"user_id": user_id, "la": principal.la_code, "report": checked}
         (reports / f"{token}.json").write_text(json.dumps(payload), encoding="utf-8")
         return token
 
     try:
         started = request.app.state.jobs.submit(
-            CHECK, owner, f"Check of {display}", job, scope=principal.la_code, url=JOB_URL
-        )
+            CHECK, _owner(principal), f"Check of {display}", tasks.check_job,
+            saved, spec.id, d, display,
+            scope=principal.la_code, url=JOB_URL, then=stored,
+        )  # fmt: skip
     except Busy:
-        path.unlink(missing_ok=True)
+        saved.unlink(missing_ok=True)
         raise
     return RedirectResponse(started.url, status_code=303)
 
