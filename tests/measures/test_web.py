@@ -147,3 +147,35 @@ def test_drill_down_is_audited_and_links_carry_ids_not_names(
     assert any(e.detail and "dimension=worker; slice=W7" in e.detail for e in events)
     # The trail holds ids and counts only: no child's or worker's name.
     assert not [e for e in events if e.detail and ("Worker W7" in e.detail or "Test" in e.detail)]
+
+
+def test_the_children_behind_a_figure_are_listed_a_page_at_a_time(
+    client: Any, engine: Engine, signed_in: Any
+) -> None:
+    from grip.web.routes.measures import ROWS_PER_PAGE
+
+    signed_in("performance_analyst", "LA1")
+    b = CaseBook("LA1")
+    count = ROWS_PER_PAGE + 5
+    for n in range(count):
+        pid = f"C{n:03d}"
+        b.child(pid)
+        r = b.referral(pid, date(2026, 12, 7))
+        b.assessment(pid, r, date(2026, 12, 8), date(2027, 2, 11))
+    b.save(engine)
+    first = client.get("/measures/AS_45WD?date=2027-03-31&failing=false")
+    assert first.status_code == 200, first.text
+    assert first.text.count('data-person="C') == ROWS_PER_PAGE
+    assert f"1 to {ROWS_PER_PAGE} shown (page 1 of 2)" in first.text
+    # The next page keeps the filters people chose.
+    assert "?date=2027-03-31&amp;failing=false&amp;page=2#children" in first.text
+    second = client.get("/measures/AS_45WD?date=2027-03-31&page=2")
+    assert second.text.count('data-person="C') == 5
+    assert f"{ROWS_PER_PAGE + 1} to {count} shown (page 2 of 2)" in second.text
+    beyond = client.get("/measures/AS_45WD?date=2027-03-31&page=9")  # the last page, not none
+    assert beyond.text.count('data-person="C') == 5
+    with Session(engine) as db:
+        details = db.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "child_list.read")
+        ).all()
+    assert any(f"page 2; rows listed=5 of {count}" in (d or "") for d in details)

@@ -14,9 +14,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -44,6 +44,18 @@ DIMENSION_NAMES = {
     "ethnicity": "Ethnicity",
     "disability": "Disability",
 }
+
+
+def _one_page(rows: list[Any], page: int) -> tuple[int, int, list[Any]]:
+    """The page asked for (the last when it is beyond), how many pages, and its rows."""
+    pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
+    page = min(page, pages)
+    return page, pages, rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE]
+
+
+#: Children listed per page of a measure's drill-down: a page people can scan, and quick to
+#: send (500 rows took three quarters of the page's time to render; docs/performance.md).
+ROWS_PER_PAGE = 100
 
 
 def _run(request: Request, la_code: str, on: date) -> tuple[MeasuresRun, threading.Lock]:
@@ -122,6 +134,12 @@ def dashboard(request: Request, principal: CurrentPrincipal, date: str | None = 
     )
 
 
+def _trend_svg(m: Any, trend: list[Any]) -> Markup:
+    points = [(v.period_end, v.value) for v in trend]
+    svg = line_svg(m.name, points, width=640, height=200, percent=m.unit == "percent")
+    return Markup(svg)  # noqa: S704 - built from numbers and escaped text only
+
+
 @router.get("/measures/{measure_id}", dependencies=[requires("measures:read")])
 def measure_page(
     request: Request,
@@ -132,8 +150,9 @@ def measure_page(
     dimension: str | None = None,
     slice: str | None = None,
     failing: bool = False,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    """One measure: trend, slices, and the children behind the figure."""
+    """One measure: trend, slices, and the children behind the figure, a page at a time."""
     defs = load_definitions()
     m = defs.by_id().get(measure_id)
     if m is None:
@@ -157,6 +176,7 @@ def measure_page(
             slice_value=slice if dimension else None,
         )
     shown = [r for r in rows if visible(r.person_id)]
+    page, pages, listed = _one_page(shown, page)
     slice_label = slice
     if dimension is not None:
         slice_label = next(
@@ -170,7 +190,7 @@ def measure_page(
         f"{m.id}:{on.isoformat()}",
         detail=(
             f"dimension={dimension or 'all'}; slice={slice if dimension else 'All'}; "
-            f"only not meeting={failing}; rows listed={min(len(shown), 500)} of {len(shown)}"
+            f"only not meeting={failing}; page {page}; rows listed={len(listed)} of {len(shown)}"
         ),
         db=db,
     )
@@ -181,19 +201,14 @@ def measure_page(
         "now": run.at(m.id),
         "fmt": _fmt,
         "trend": trend,
-        "svg": Markup(  # noqa: S704 - built from numbers and escaped text only
-            line_svg(
-                m.name,
-                [(v.period_end, v.value) for v in trend],
-                width=640,
-                height=200,
-                percent=m.unit == "percent",
-            )
-        ),
+        "svg": _trend_svg(m, trend),
         "slices": slices,
         "dimension_names": DIMENSION_NAMES,
-        "rows": shown[:500],
+        "rows": listed,
         "total_rows": len(shown),
+        "page": page,
+        "pages": pages,
+        "first_row": (page - 1) * ROWS_PER_PAGE + 1,
         "dimension": dimension,
         "slice": slice,
         "slice_label": slice_label,
