@@ -372,6 +372,7 @@ def bench_backend(url: str, a: argparse.Namespace, work: Path) -> dict[str, Any]
     made = sessions(url, a.users)
     wanted = pages(url)
     readers = [t for t, _ in made["readers"]]
+    work.mkdir(parents=True, exist_ok=True)  # a database prepared before has no folder yet
     proc, base = serve(url, work)
     try:
         result["first_view_ms"] = first_views(base, made["cookie"], readers[0], wanted)

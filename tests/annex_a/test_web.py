@@ -33,7 +33,7 @@ def analyst(engine: Engine, client: Any, signed_in: Any) -> Any:
 def test_build_page_and_download(analyst: Any, client: Any, tmp_path: Path) -> None:
     page = client.get("/annex-a")
     assert page.status_code == 200
-    assert 'name="date"' in page.text and "ofsted-2024" in page.text
+    assert 'name="date-day"' in page.text and 'value="ofsted-2024" selected' in page.text
     started = client.post(
         "/annex-a/build", data={"date": "2024-06-14", "spec": "ofsted-2024"}, follow_redirects=False
     )
@@ -50,10 +50,23 @@ def test_build_page_and_download(analyst: Any, client: Any, tmp_path: Path) -> N
 
 
 def test_build_with_a_bad_date_shows_the_error(analyst: Any, client: Any) -> None:
-    r = client.post("/annex-a/build", data={"date": "14/06/2024", "spec": "ofsted-2024"})
+    typed = {"date-day": "31", "date-month": "2", "date-year": "2024", "spec": "ofsted-2024"}
+    r = client.post("/annex-a/build", data=typed)
     assert r.status_code == 400
-    assert "Enter the inspection date as YYYY-MM-DD" in r.text
-    assert 'href="#date"' in r.text
+    assert "Inspection date must be a real date" in r.text
+    assert 'href="#date-day"' in r.text and 'value="31"' in r.text  # what was typed is kept
+
+
+def test_build_only_for_a_date_the_case_data_covers(analyst: Any, client: Any) -> None:
+    """A list as at a date after the data ends would count as still open what the data does not
+    yet know about; before it begins, every list would be empty."""
+    typed = {"date-day": "1", "date-month": "1", "date-year": "2035", "spec": "ofsted-2024"}
+    r = client.post("/annex-a/build", data=typed)
+    assert r.status_code == 400
+    message = re.search(r"Inspection date must be between ([^<]+)", r.text)
+    assert message is not None and "the dates the case data covers" in message.group(1)
+    assert "you entered 1 January 2035" in message.group(1)
+    assert client.app.state.jobs.active_for(f"user:{analyst.id}") == []
 
 
 def test_upload_check_and_filter(analyst: Any, client: Any, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from grip.casedata.extract import example_rows, write_extract
 from grip.casedata.format import load_format
 from grip.casedata.importer import current_extract, import_extract, import_history
 from grip.casedata.models import CASE_TABLES
+from grip.casedata.runs import data_range
 from grip.casedata.synth import synthesise
 from grip.cli import main
 
@@ -321,3 +322,30 @@ def test_cli_usage_errors(tmp_path: Path, cli_env: dict[str, str]) -> None:
         main, ["casedata", "import", str(tmp_path / "nope"), "--la", LA], env=cli_env
     )
     assert missing.exit_code == 2
+
+
+def _first_record(engine: Engine) -> dt.date:
+    contacts, referrals = CASE_TABLES["ssd_contacts"], CASE_TABLES["ssd_cin_episodes"]
+    with system_job("test: every contact and referral date"), engine.connect() as conn:
+        dates = [
+            r[0]
+            for r in conn.execute(contacts.select().with_only_columns(contacts.c.cont_contact_date))
+        ]
+        dates += [
+            r[0]
+            for r in conn.execute(
+                referrals.select().with_only_columns(referrals.c.cine_referral_date)
+            )
+        ]
+    return min(d for d in dates if d is not None)
+
+
+def test_the_range_runs_from_the_first_record_to_the_extract_date(
+    engine: Engine, tmp_path: Path
+) -> None:
+    with engine.connect() as conn:
+        assert data_range(conn, LA) is None  # nothing imported yet
+    assert import_extract(engine, extract(tmp_path / "a", as_of="2026-11-01"), LA).ok
+    with engine.connect() as conn:
+        assert data_range(conn, LA) == (_first_record(engine), dt.date(2026, 11, 1))
+        assert data_range(conn, OTHER) is None  # one LA's data says nothing of another's

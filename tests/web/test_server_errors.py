@@ -51,10 +51,10 @@ def test_annex_a_build_refuses_dates_outside_the_calendar(app: Any, engine: Engi
         for when in ("0001-01-01", "9999-12-31"):
             r = c.post("/annex-a/build", data={"csrf_token": user.csrf_token, "date": when})
             assert r.status_code == 400, when
-            assert "Enter the inspection date" in r.text
+            assert "Inspection date must be between 1900 and 2099" in r.text
         r = c.post("/annex-a/build", data={"csrf_token": user.csrf_token, "spec": LONG})
         assert r.status_code == 400
-        assert "Choose one of the listed specs" in r.text
+        assert "Choose one of the templates listed" in r.text
 
 
 def test_unknown_transition_and_template_are_refused(app: Any, engine: Engine) -> None:

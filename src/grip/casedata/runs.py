@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column
 
 from grip.store.base import Base, LAOwned
@@ -40,3 +42,30 @@ class ImportRun(LAOwned, Base):
     problems: Mapped[int] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(Text)
     message: Mapped[str] = mapped_column(Text)
+
+
+def data_range(conn: Connection, la_code: str) -> tuple[dt.date, dt.date] | None:
+    """The dates the LA's case data covers: from its first contact or referral to the date of
+    its latest loaded extract (or, with no import logged, its latest contact or referral).
+    None when the LA has no case data. A list built for a date outside it would be empty, or
+    would count as still open what the data simply does not yet know about."""
+    from grip.casedata.models import CASE_TABLES  # the case tables import this module
+
+    contacts, referrals = CASE_TABLES["ssd_contacts"], CASE_TABLES["ssd_cin_episodes"]
+    firsts, lasts = [], []
+    for table, column in ((contacts, "cont_contact_date"), (referrals, "cine_referral_date")):
+        row = conn.execute(
+            sa.select(sa.func.min(table.c[column]), sa.func.max(table.c[column])).where(
+                table.c.la_code == la_code
+            )
+        ).one()
+        firsts += [row[0]] if row[0] is not None else []
+        lasts += [row[1]] if row[1] is not None else []
+    if not firsts:
+        return None
+    as_of = conn.execute(
+        sa.select(sa.func.max(ImportRun.as_of)).where(
+            ImportRun.la_code == la_code, ImportRun.outcome == "loaded"
+        )
+    ).scalar()
+    return min(firsts), as_of or max(lasts)

@@ -11,23 +11,27 @@ uploaded file's own content, kept for 24 hours and shown only to the user who up
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 import time
-from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from starlette.datastructures import FormData, UploadFile
+from pydantic import Field
+from starlette.datastructures import UploadFile
 
-from grip import calendar
 from grip.access import audit
 from grip.access.principal import Principal
 from grip.annex_a import guard, tasks
 from grip.annex_a.spec import DEFAULT_SPEC, Spec, SpecError, available_specs, load_spec
+from grip.casedata.runs import data_range
+from grip.formats import long_date
 from grip.jobs import DONE, FAILED, Busy, Job, user_owner
+from grip.store.db import la_engine
+from grip.web import forms
 from grip.web.deps import render
 from grip.web.security import CurrentPrincipal, FormBody, client_actor, csrf_token, requires
 
@@ -80,7 +84,6 @@ def _page(
         principal=principal,
         csrf_token=csrf_token(request),
         specs=_specs(),
-        default_spec=DEFAULT_SPEC,
         **ctx,
     )
 
@@ -88,40 +91,61 @@ def _page(
 @router.get("/annex-a", dependencies=[requires("annex_a:build")])
 def build_page(request: Request, principal: CurrentPrincipal) -> Response:
     """The build form: inspection date and spec."""
-    return _page(request, principal, "annex_a/build.html", title="Annex A", today=date.today())
+    start = {"date": dt.date.today(), "spec": DEFAULT_SPEC}
+    return _page(request, principal, "annex_a/build.html", title="Annex A", values=start)
 
 
-def _build_form(form: FormData) -> tuple[str, date | None, Spec | None, dict[str, str]]:
-    """The build form's date and spec, and an error per field that is wrong."""
-    when, spec_id = str(form.get("date") or ""), str(form.get("spec") or DEFAULT_SPEC)
-    errors: dict[str, str] = {}
-    d = spec = None
+class BuildForm(forms.Form):
+    """The build form: the inspection date the lists are as at, and the template."""
+
+    date: Annotated[dt.date, Field(title="Inspection date")]
+    spec: Annotated[str, Field(title="Template (spec)")] = DEFAULT_SPEC
+
+
+class CheckForm(forms.Form):
+    """The check form's fields besides the upload."""
+
+    date: Annotated[dt.date | None, Field(title="Inspection date")] = None
+    spec: Annotated[str, Field(title="Template (spec)")] = DEFAULT_SPEC
+
+
+def _spec(spec_id: str, errors: forms.FormErrors) -> Spec | None:
     try:
-        d = calendar.parse_date(when, "inspection date")
-    except ValueError:
-        errors["date"] = "Enter the inspection date as YYYY-MM-DD, for example 2024-06-14"
-    try:
-        spec = load_spec(spec_id)
+        return load_spec(spec_id)
     except SpecError:
-        errors["spec"] = "Choose one of the listed specs"
-    return when, d, spec, errors
+        errors.add("spec", f"Choose one of the templates listed – {spec_id[:40]!r} is not one")
+        return None
+
+
+def _in_data_range(request: Request, la_code: str, on: dt.date, errors: forms.FormErrors) -> None:
+    """An error unless ``on`` lies within the dates the LA's case data covers."""
+    with la_engine(request.app.state.engine, la_code).connect() as conn:
+        covered = data_range(conn, la_code)
+    if covered is None:
+        errors.add("date", "There is no case data to build from: import the case extract first")
+    elif not covered[0] <= on <= covered[1]:
+        errors.add(
+            "date",
+            f"Inspection date must be between {long_date(covered[0])} and "
+            f"{long_date(covered[1])}, the dates the case data covers – you entered "
+            f"{long_date(on)}",
+            "date-day",
+        )
 
 
 @router.post("/annex-a/build", dependencies=[requires("annex_a:build")])
 def build_download(request: Request, principal: CurrentPrincipal, form: FormBody) -> Response:
     """Start building all eleven lists for the principal's LA; show the job's page."""
-    when, d, spec, errors = _build_form(form)
-    if errors or d is None or spec is None:
+    data, errors = forms.parse(BuildForm, form)
+    spec = _spec(str(form.get("spec") or DEFAULT_SPEC), errors)  # said even when the date is wrong
+    if data is not None:
+        _in_data_range(request, principal.la_code, data.date, errors)
+    if errors or data is None or spec is None:
         return _page(
-            request,
-            principal,
-            "annex_a/build.html",
-            400,
-            title="Annex A",
-            today=date.today(),
-            errors=errors,
-            value=when,
-        )
+            request, principal, "annex_a/build.html", 400, title="Annex A",
+            errors=errors, values=forms.values(form),
+        )  # fmt: skip
+    d = data.date
     engine, actor = request.app.state.engine, client_actor(request, principal)
 
     def recorded(built: tasks.BuiltWorkbook) -> tasks.BuiltWorkbook:
@@ -149,27 +173,10 @@ def build_download(request: Request, principal: CurrentPrincipal, form: FormBody
 @router.get("/annex-a/check", dependencies=[requires("annex_a:check")])
 def check_page(request: Request, principal: CurrentPrincipal) -> Response:
     """The upload form."""
-    return _page(request, principal, "annex_a/check.html", title="Check an Annex A workbook")
-
-
-def _check_form(form: FormData) -> tuple[str, date | None, Spec | None, dict[str, str]]:
-    """The check form's date (optional) and spec, and an error per field that is wrong."""
-    spec_id, when = str(form.get("spec") or DEFAULT_SPEC), str(form.get("date") or "")
-    errors: dict[str, str] = {}
-    d = spec = None
-    if when:
-        try:
-            d = calendar.parse_date(when, "inspection date")
-        except ValueError:
-            errors["date"] = "Enter the inspection date as YYYY-MM-DD, or leave it blank"
-    try:
-        spec = load_spec(spec_id)
-    except SpecError:
-        errors["spec"] = "Choose one of the listed specs"
-    upload = form.get("workbook")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        errors["workbook"] = "Choose an Excel workbook (.xlsx) to check"
-    return when, d, spec, errors
+    start = {"spec": DEFAULT_SPEC}
+    return _page(
+        request, principal, "annex_a/check.html", title="Check an Annex A workbook", values=start
+    )
 
 
 def _save_upload(request: Request, upload: UploadFile, display: str) -> Path | str:
@@ -195,18 +202,22 @@ def _save_upload(request: Request, upload: UploadFile, display: str) -> Path | s
 def check_upload(request: Request, principal: CurrentPrincipal, form: FormBody) -> Response:
     """Start checking an uploaded workbook (guarded, parsed in a limited child process); show
     the job's page, which moves on to the problems when the check is done."""
-    when, d, spec, errors = _check_form(form)
-    upload = form.get("workbook")
-    if not errors and isinstance(upload, UploadFile) and spec is not None:
+    data, errors = forms.parse(CheckForm, form)
+    spec = _spec(str(form.get("spec") or DEFAULT_SPEC), errors)  # said even when the date is wrong
+    upload, saved = form.get("workbook"), None
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        errors.add("workbook", "Choose an Excel workbook (.xlsx) to check")
+    elif not errors and spec is not None:
         display = Path(upload.filename or "workbook.xlsx").name[:120]
         saved = _save_upload(request, upload, display)
         if isinstance(saved, str):
-            errors["workbook"] = saved
-    if errors or spec is None or not isinstance(saved, Path):
+            errors.add("workbook", saved)
+    if data is None or spec is None or not isinstance(saved, Path):
         return _page(
             request, principal, "annex_a/check.html", 400,
-            title="Check an Annex A workbook", errors=errors, value=when,
+            title="Check an Annex A workbook", errors=errors, values=forms.values(form),
         )  # fmt: skip
+    d = data.date
     reports, user_id = _reports_dir(request), principal.user_id
 
     def stored(checked: dict[str, object]) -> str:
@@ -244,10 +255,7 @@ def job_page(request: Request, principal: CurrentPrincipal, job_id: str) -> Resp
     if state == FAILED:
         template, field = ("annex_a/check.html", "workbook") if job.kind == CHECK else (
             "annex_a/build.html", "date")  # fmt: skip
-        return _page(
-            request, principal, template, 400, title=job.label, errors={field: job.error},
-            today=date.today(),
-        )  # fmt: skip
+        return _page(request, principal, template, 400, title=job.label, errors={field: job.error})
     return _page(request, principal, "annex_a/job.html", title=job.label, job=job, state=state)
 
 
