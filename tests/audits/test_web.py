@@ -274,3 +274,29 @@ def test_sample_run_errors_shown_in_place_with_what_was_typed(app: Any, engine: 
     assert "Audit sample for October 2026" in r.text
     r = _post(qa_client, qa, "/audits/sample", {"month": "2099-01", "per_group": "1"})
     assert r.status_code == 400 and 'href="#month"' in r.text and "has not begun" in r.text
+
+
+def test_the_audit_list_is_shown_a_page_at_a_time_with_dates_in_words(
+    app: Any, engine: Engine
+) -> None:
+    from grip.web.routes.audits import AUDITS_PER_PAGE
+
+    qa_client, _qa = _client(app, engine, "qa_lead")
+    auditor = quick_user(engine, "auditor")
+    add_rows(engine, "ssd_department", [{"dept_team_id": "T1", "dept_team_name": "Assessment 1"}])
+    count = AUDITS_PER_PAGE + 3
+    for n in range(count):
+        add_child(engine, f"P{n:03d}", "T1")
+    qa = quick_user(engine, "qa_lead")
+    with scoped(engine, Scope(LA)) as db:
+        for n in range(count):
+            lc.allocate(db, la_code=LA, person_id=f"P{n:03d}", auditor_id=auditor.user_id,
+                        actor=qa, month="2026-10", team_id="T1")  # fmt: skip
+    first = qa_client.get("/audits")
+    assert first.status_code == 200, first.text
+    assert first.text.count('data-audit="') == AUDITS_PER_PAGE
+    assert f"{count} audits: 1 to {AUDITS_PER_PAGE} shown (page 1 of 2)" in first.text
+    assert "October 2026" in first.text and "2026-10" not in first.text.split("<table")[1]
+    second = qa_client.get("/audits?month=2026-10&page=2")
+    assert second.text.count('data-audit="') == 3
+    assert "?month=2026-10&amp;page=1#audit-list" in second.text  # the filter is kept

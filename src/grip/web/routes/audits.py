@@ -10,9 +10,9 @@ changed the audit and what to do; nothing is lost silently.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,6 +34,7 @@ from grip.audits.sampling import parse_month, picks_for, sample_month
 from grip.audits.templates import AGREEMENT, ANSWERS, GRADES, all_templates, load_template
 from grip.formats import month_year
 from grip.web.deps import render
+from grip.web.paging import page_of
 from grip.web.security import (
     CurrentPrincipal,
     FormBody,
@@ -44,6 +45,8 @@ from grip.web.security import (
 )
 
 router = APIRouter(prefix="/audits")
+#: Audits listed per page: a year of a large LA's audits is several hundred.
+AUDITS_PER_PAGE = 50
 
 STATUS = {
     lc.NotAllowed: 403,
@@ -148,21 +151,25 @@ def index(
     state: str | None = None,
     month: str | None = None,
     mine: bool = False,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
-    """Audits: mine first, then everyone's I may see, filtered by state and month."""
+    """Audits: mine first, then everyone's I may see, filtered by state and month, a page at
+    a time."""
     today = clock.now().date()
     rows = lc.audits_for(db, principal.la_code, [state] if state in lifecycle().states else None)
     if month:
         rows = [a for a in rows if a.month == month]
     if mine:
         rows = [a for a in rows if principal.user_id in (a.auditor_id, a.worker_user_id)]
-    names = _names(db, {a.auditor_id for a in rows})
+    paged = page_of(rows, page, AUDITS_PER_PAGE)
     return render(
         request,
         "audits/index.html",
         title="Audits",
         audits=rows,
-        names=names,
+        paged=paged,
+        month_words=_month_words,
+        names=_names(db, {a.auditor_id for a in paged.rows}),
         overdue={a.id for a in rows if lc.is_overdue(a, today)},
         blind=_blind(db, principal),
         overdue_count=len(lc.overdue_audits(db, principal.la_code, today)),

@@ -32,6 +32,7 @@ from grip.measures.engine import DIMENSIONS, MeasuresError, MeasuresRun, slice_k
 from grip.store.db import la_engine
 from grip.web.deps import render
 from grip.web.middleware import error_response
+from grip.web.paging import page_of
 from grip.web.security import CurrentPrincipal, ScopedDB, record, requires
 
 router = APIRouter()
@@ -44,13 +45,6 @@ DIMENSION_NAMES = {
     "ethnicity": "Ethnicity",
     "disability": "Disability",
 }
-
-
-def _one_page(rows: list[Any], page: int) -> tuple[int, int, list[Any]]:
-    """The page asked for (the last when it is beyond), how many pages, and its rows."""
-    pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
-    page = min(page, pages)
-    return page, pages, rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE]
 
 
 #: Children listed per page of a measure's drill-down: a page people can scan, and quick to
@@ -176,7 +170,7 @@ def measure_page(
             slice_value=slice if dimension else None,
         )
     shown = [r for r in rows if visible(r.person_id)]
-    page, pages, listed = _one_page(shown, page)
+    paged = page_of(shown, page, ROWS_PER_PAGE)
     slice_label = slice
     if dimension is not None:
         slice_label = next(
@@ -190,7 +184,8 @@ def measure_page(
         f"{m.id}:{on.isoformat()}",
         detail=(
             f"dimension={dimension or 'all'}; slice={slice if dimension else 'All'}; "
-            f"only not meeting={failing}; page {page}; rows listed={len(listed)} of {len(shown)}"
+            f"only not meeting={failing}; page {paged.number}; "
+            f"rows listed={len(paged.rows)} of {len(shown)}"
         ),
         db=db,
     )
@@ -204,11 +199,8 @@ def measure_page(
         "svg": _trend_svg(m, trend),
         "slices": slices,
         "dimension_names": DIMENSION_NAMES,
-        "rows": listed,
+        "paged": paged,
         "total_rows": len(shown),
-        "page": page,
-        "pages": pages,
-        "first_row": (page - 1) * ROWS_PER_PAGE + 1,
         "dimension": dimension,
         "slice": slice,
         "slice_label": slice_label,
