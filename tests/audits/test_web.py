@@ -300,3 +300,12 @@ def test_the_audit_list_is_shown_a_page_at_a_time_with_dates_in_words(
     second = qa_client.get("/audits?month=2026-10&page=2")
     assert second.text.count('data-audit="') == 3
     assert "?month=2026-10&amp;page=1#audit-list" in second.text  # the filter is kept
+    # A restricted case's audit is neither listed nor counted for those outside its list.
+    from grip.access import restrictions
+    from grip.store.db import transaction
+
+    with transaction(engine) as db:
+        restrictions.restrict_case(db, Scope(LA), "P000", "test", dt.date(2027, 6, 1), [])
+    after = qa_client.get("/audits?page=2")
+    assert after.text.count('data-audit="') == 2 and f"{count - 1} audits" in after.text
+    assert ">P000<" not in qa_client.get("/audits").text

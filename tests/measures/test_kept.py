@@ -104,3 +104,25 @@ def test_kept_child_lists_equal_the_runs_own(book: Engine) -> None:
             assert first == run.children("AS_45WD", **args)
             assert runs.children(run, "AS_45WD", **args) is first
     assert len(runs.children(run, "AS_45WD")) == 3
+
+
+def test_kept_headline_counts_equal_the_plain_count_until_the_data_changes(
+    book: Engine, tmp_path: Any
+) -> None:
+    from grip.casedata.extract import example_rows, write_extract
+    from grip.casedata.importer import import_extract
+    from grip.casedata.summary import headline_counts
+
+    counts = kept.KeptCounts()
+    first = counts.get(book, "LA1", ON)
+    with book.connect() as conn:
+        assert first == headline_counts(conn, "LA1", ON)
+    assert counts.get(book, "LA1", ON) is first  # kept, not counted again
+    # An import replaces the LA's case data: the next view counts afresh.
+    folder = write_extract(
+        tmp_path / "x", example_rows(5), {"la_code": "LA1", "as_of": "2027-03-01"}
+    )
+    assert import_extract(book, folder, "LA1").ok
+    after = counts.get(book, "LA1", ON)
+    with book.connect() as conn:
+        assert after == headline_counts(conn, "LA1", ON) and after != first

@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -924,7 +924,22 @@ def history_of(db: Session, audit: Audit) -> list[AuditHistory]:
 
 def audits_for(db: Session, la_code: str, states: Iterable[str] | None = None) -> list[Audit]:
     """The LA's audits (optionally in ``states``), newest month first."""
+    return list(db.scalars(audit_list(la_code, states)))
+
+
+def audit_list(
+    la_code: str,
+    states: Iterable[str] | None = None,
+    month: str | None = None,
+    involving: int | None = None,
+) -> Select[Audit]:
+    """The query for the LA's audits, newest month first: optionally only those in ``states``,
+    of ``month``, or that user ``involving`` does (as auditor) or whose case they hold."""
     q = select(Audit).where(Audit.la_code == la_code)
     if states is not None:
         q = q.where(Audit.state.in_(list(states)))
-    return list(db.scalars(q.order_by(Audit.month.desc(), Audit.allocated_at.desc(), Audit.id)))
+    if month:
+        q = q.where(Audit.month == month)
+    if involving is not None:
+        q = q.where(or_(Audit.auditor_id == involving, Audit.worker_user_id == involving))
+    return q.order_by(Audit.month.desc(), Audit.allocated_at.desc(), Audit.id)

@@ -34,7 +34,7 @@ from grip.audits.sampling import parse_month, picks_for, sample_month
 from grip.audits.templates import AGREEMENT, ANSWERS, GRADES, all_templates, load_template
 from grip.formats import month_year
 from grip.web.deps import render
-from grip.web.paging import page_of
+from grip.web.paging import page_of_query
 from grip.web.security import (
     CurrentPrincipal,
     FormBody,
@@ -156,21 +156,21 @@ def index(
     """Audits: mine first, then everyone's I may see, filtered by state and month, a page at
     a time."""
     today = clock.now().date()
-    rows = lc.audits_for(db, principal.la_code, [state] if state in lifecycle().states else None)
-    if month:
-        rows = [a for a in rows if a.month == month]
-    if mine:
-        rows = [a for a in rows if principal.user_id in (a.auditor_id, a.worker_user_id)]
-    paged = page_of(rows, page, AUDITS_PER_PAGE)
+    query = lc.audit_list(
+        principal.la_code,
+        [state] if state in lifecycle().states else None,
+        month=month or None,
+        involving=principal.user_id if mine else None,
+    )
+    paged = page_of_query(db, query, page, AUDITS_PER_PAGE)
     return render(
         request,
         "audits/index.html",
         title="Audits",
-        audits=rows,
         paged=paged,
         month_words=_month_words,
         names=_names(db, {a.auditor_id for a in paged.rows}),
-        overdue={a.id for a in rows if lc.is_overdue(a, today)},
+        overdue={a.id for a in paged.rows if lc.is_overdue(a, today)},
         blind=_blind(db, principal),
         overdue_count=len(lc.overdue_audits(db, principal.la_code, today)),
         open_concerns=ac.count_open_concerns(db, principal.la_code),

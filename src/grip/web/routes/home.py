@@ -20,7 +20,8 @@ from grip.access.roles import policy
 from grip.actionplans import actions as plan_actions
 from grip.audits.actions import overdue_actions
 from grip.audits.lifecycle import overdue_audits
-from grip.casedata.summary import headline_counts
+from grip.measures import kept
+from grip.store.db import la_engine
 from grip.web import navigation
 from grip.web.deps import render
 from grip.web.security import CurrentPrincipal, ScopedDB, requires
@@ -53,7 +54,9 @@ def home(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> HTMLRes
     today = date.today()
     counts = None
     if principal.can("casedata:read") and _sees_la_totals(principal):
-        counts = headline_counts(db.connection(), principal.la_code, today)
+        # la_engine: on PostgreSQL the app's role sees an LA's rows only with its LA set.
+        engine = la_engine(request.app.state.engine, principal.la_code)
+        counts = kept.COUNTS.get(engine, principal.la_code, today)
     return render(
         request,
         "home/index.html",
