@@ -133,6 +133,25 @@ def test_idle_and_absolute_timeouts(client: Any, engine: Engine, settings: Setti
     assert r.status_code == 401
 
 
+def test_the_idle_timer_is_written_at_most_once_a_minute(client: Any, engine: Engine) -> None:
+    """Not every page is a database write (on SQLite, one writer at a time)."""
+    from grip.access.sessions import TOUCH_EVERY
+
+    clock.freeze(T0)
+    sign_in(client, engine, make_user(engine, "qa_lead"))
+
+    def seen() -> dt.datetime:
+        with transaction(engine) as db:
+            return clock.as_utc(db.scalars(select(WebSession.last_seen_at)).one())
+
+    clock.freeze(T0 + TOUCH_EVERY - dt.timedelta(seconds=1))
+    assert client.get("/account").status_code == 200
+    assert seen() == T0
+    clock.freeze(T0 + TOUCH_EVERY)
+    assert client.get("/account").status_code == 200
+    assert seen() == T0 + TOUCH_EVERY
+
+
 def test_sign_out_ends_session_on_server(client: Any, engine: Engine) -> None:
     user = sign_in(client, engine, make_user(engine, "qa_lead"))
     token = client.cookies.get(COOKIE)

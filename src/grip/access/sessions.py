@@ -99,6 +99,13 @@ def active_memberships(db: Session, user_id: int) -> dict[str, str]:
     }
 
 
+#: How stale the idle timer may get before a request writes it again. Writing it on every
+#: request made every page a database write (on SQLite, one writer at a time: under twenty
+#: users the pages queued for the lock); a minute is nothing beside an idle timeout of many
+#: minutes.
+TOUCH_EVERY = dt.timedelta(seconds=60)
+
+
 def load(db: Session, token: str | None, settings: Settings) -> LiveSession | None:
     """The live session for ``token``, touching its idle timer; ``None`` (and the row deleted)
     when it has expired, its user is disabled, or its LA role has been revoked."""
@@ -127,8 +134,9 @@ def load(db: Session, token: str | None, settings: Settings) -> LiveSession | No
             db.delete(row)
             db.flush()
             return None
-    row.last_seen_at = now
-    db.flush()
+    if now - clock.as_utc(row.last_seen_at) >= TOUCH_EVERY:
+        row.last_seen_at = now
+        db.flush()
     return LiveSession(
         token_hash=row.token_hash,
         user=user,

@@ -295,7 +295,13 @@ def record(
     """Record an audit event for this request's principal: call it for every
     read or change of a child's record, audit or evidence entry, and every export, e.g.
     ``record(request, "case.read", "case", person_id)``. With ``db`` the event commits with
-    the route's own work; without, it is written at once in its own transaction."""
+    the route's own work; without, it is written at once in its own transaction.
+
+    A page that only reads records its read *after* building the page, just before returning
+    it: on SQLite a transaction's first write holds the database's write lock until the
+    commit, so a read logged first would hold every other writer (every other page's log
+    entry) for the whole of the page's build. Logged last, the lock lasts a moment; and a
+    failed write still fails the request, so no page goes out without its entry."""
     principal = load_principal(request)
     audit.record_event(
         db if db is not None else request.app.state.engine,

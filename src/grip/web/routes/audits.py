@@ -538,27 +538,8 @@ def _audit_view(
 ) -> HTMLResponse:
     """The audit page (a read of the audit and of the child's record summary); after a
     refused change, with the error summary linked to the field and the choices kept."""
-    trail.record_event(
-        db,
-        action="audit.read",
-        actor=client_actor(request, principal),
-        la_code=principal.la_code,
-        object_type="audit",
-        object_id=audit.id,
-    )
-    # The page shows the child's record summary beside the form: that is a read of the
-    # child's record too.
-    trail.record_event(
-        db,
-        action="case.read",
-        actor=client_actor(request, principal),
-        la_code=principal.la_code,
-        object_type="case",
-        object_id=audit.person_id,
-        detail=f"record summary in audit {audit.id}",
-    )
     ctx = _audit_context(db, audit, principal)
-    return render(
+    page = render(
         request,
         "audits/audit.html",
         status_code=status_code,
@@ -568,6 +549,20 @@ def _audit_view(
         **ctx,
         **_base(request, principal),
     )
+    # Logged after the page is built (see grip.web.security.record): the page is sent only
+    # once both reads are in the trail.
+    actor = client_actor(request, principal)
+    trail.record_event(
+        db, action="audit.read", actor=actor, la_code=principal.la_code,
+        object_type="audit", object_id=audit.id,
+    )  # fmt: skip
+    # The page shows the child's record summary beside the form: that is a read of the
+    # child's record too.
+    trail.record_event(
+        db, action="case.read", actor=actor, la_code=principal.la_code, object_type="case",
+        object_id=audit.person_id, detail=f"record summary in audit {audit.id}",
+    )  # fmt: skip
+    return page
 
 
 def _form_input(form: FormData, audit: Audit) -> lc.FormInput:
