@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import pkgutil
 from collections.abc import AsyncIterator, Iterator
@@ -71,8 +72,23 @@ def _service_navigation(request: Request) -> list[dict[str, Any]]:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settle_long_lived_objects()
     yield
     app.state.jobs.shutdown()  # the job worker processes end with the app
+    gc.unfreeze()  # what the server held may be collected again as the process ends
+
+
+def settle_long_lived_objects() -> None:
+    """Put what the server has built so far (modules, templates, specs, routes: about 200,000
+    objects that live as long as the process) out of the garbage collector's reach, once, as
+    the server starts.
+
+    A full collection walks every tracked object while every request waits: with them, 105 ms
+    at 60,000 children, the p95 of a busy minute; without, 20 ms (docs/performance.md). What
+    is still garbage is collected first, and objects made later are collected as usual.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(settings: Settings) -> FastAPI:
