@@ -89,3 +89,27 @@ def test_pack_with_all_children_lists_those_meeting_too(
     assert rows[0][3:5] == ("In numerator", "In denominator")
     assessed = sorted((r[1], r[3]) for r in rows[1:] if r[0] == "AS_45WD")
     assert assessed == [("C1", 1), ("C2", 0), ("C3", 0)]
+
+
+def test_pack_counts_a_restricted_child_but_never_lists_it(
+    engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """As on the measures pages: whole-LA figures count every child; no list names a
+    restricted one (children and drift sheets)."""
+    import datetime as dt
+
+    from grip.access import restrictions
+    from grip.access.scope import Scope
+    from grip.store.db import transaction
+
+    _book(engine)
+    with transaction(engine) as db:
+        restrictions.restrict_case(db, Scope("T01"), "C3", "test", dt.date(2027, 6, 1), [])
+    out = tmp_path / "pack.xlsx"
+    _invoke(settings, monkeypatch, "measures", "compute", "--la", "T01", "--date", "2027-03-31",
+            "--out", str(out), "--all-children")  # fmt: skip
+    [summary] = [r for r in _sheet_rows(out, "Summary") if len(r) > 1 and r[1] == "AS_45WD"]
+    assert summary[4:7] == (33.3, 1, 3)  # C3 still counted in the statutory figure
+    listed = {r[1] for r in _sheet_rows(out, "Children")[1:]}
+    assert {"C1", "C2"} <= listed and "C3" not in listed
+    assert all(r[1] != "C3" for r in _sheet_rows(out, "Drift")[1:])

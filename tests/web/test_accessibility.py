@@ -87,6 +87,7 @@ class Data:
     meeting: str = ""  # an annual engagement meeting whose letter is overdue (grip.selfeval)
     action_plan: str = ""  # an inadequate LA's action plan with one action (grip.actionplans)
     plan_action: str = ""
+    auditor_id: int = 0  # a user the LA admin may disable (the confirmation page)
 
 
 def _get_routes(app: Any) -> list[APIRoute]:
@@ -163,6 +164,7 @@ def _seed(settings: Settings, engine: Engine) -> tuple[Data, dict[str, Any]]:
     )
     data.inspection, data.evidence_entry = _seed_evidence(engine, qa, people[2:6])
     data.action_plan, data.plan_action = _seed_action_plan(engine, qa)
+    data.auditor_id = auditor.id
     return data, {"auditor": auditor, "qa_lead": qa, "inspector": inspector}
 
 
@@ -404,6 +406,7 @@ def _visits(data: Data) -> list[Visit]:
         ),
         # Account administration.
         Visit("la_admin", "/admin/users"),
+        Visit("la_admin", f"/admin/users/{data.auditor_id}/confirm?action=disable"),
         Visit("la_admin", "/admin/audit-trail"),
         Visit("la_admin", "/measures", 403, "the generic forbidden page"),
     ]

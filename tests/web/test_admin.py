@@ -149,3 +149,46 @@ def test_failed_sign_ins_of_the_las_users_are_in_its_trail(client: Any, engine: 
     sign_in(client, engine, make_user(engine, "la_admin", "LA1"))
     html = client.get("/admin/audit-trail?action=signin.failure").text
     assert worker.username in html
+
+
+def test_removing_disabling_or_resetting_asks_first_and_says_what_happens(
+    client: Any, engine: Engine
+) -> None:
+    sign_in(client, engine, make_user(engine, "la_admin", "LA1"))
+    worker = make_user(engine, "social_worker", "LA1")
+    page = client.get("/admin/users").text
+    for action, words in (
+        ("revoke", "loses their role in this local authority at once"),
+        ("disable", "is signed out everywhere"),
+        ("reset", "password and authenticator stop working at once"),
+    ):
+        assert f'href="/admin/users/{worker.id}/confirm?action={action}"' in page
+        confirm = client.get(f"/admin/users/{worker.id}/confirm?action={action}")
+        assert confirm.status_code == 200 and words in confirm.text
+        assert f'action="/admin/users/{worker.id}/{action}"' in confirm.text
+        assert 'href="/admin/users">Cancel' in confirm.text
+    # Only users of this LA, and only those actions.
+    other = make_user(engine, "social_worker", "LA2")
+    assert client.get(f"/admin/users/{other.id}/confirm?action=disable").status_code == 404
+    assert client.get(f"/admin/users/{worker.id}/confirm?action=delete").status_code == 404
+    # Nothing happens until the confirmation is posted.
+    assert 'id="confirm"' in client.get(f"/admin/users/{worker.id}/confirm?action=disable").text
+    assert "Disabled" not in client.get("/admin/users").text
+
+
+def test_the_add_user_form_starts_on_the_role_with_least_access(
+    client: Any, engine: Engine
+) -> None:
+    from grip.access.roles import policy
+
+    sign_in(client, engine, make_user(engine, "la_admin", "LA1"))
+    grantable = policy().grants["la_admin"]
+    least = policy().least_privileged(grantable)
+    assert least is not None
+    held = {r: sum(r in h for h in policy().permissions.values()) for r in grantable}
+    assert held[least] == min(held.values())
+    make_user(engine, "auditor", "LA1")
+    page = client.get("/admin/users").text
+    assert f'<option value="{least}" selected>' in page.split('id="role"')[1]
+    # Every field of a user's row has its own label (no unlabelled inputs in the table).
+    assert re.search(r'<label class="govuk-label[^"]*" for="expires-\d+">Access ends', page)

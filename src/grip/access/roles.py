@@ -8,6 +8,7 @@ instead of silently allowing or denying.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -51,6 +52,12 @@ class Policy:
     permissions: dict[str, frozenset[str]]
     #: For each role that manages accounts, the roles it may give (``grants:`` in the file).
     grants: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def least_privileged(self, roles: Iterable[str]) -> str | None:
+        """Of ``roles``, the one holding fewest permissions (the default a form offers: need
+        to know); None when there are none."""
+        held = {r: sum(r in holders for holders in self.permissions.values()) for r in roles}
+        return min(sorted(held), key=held.__getitem__) if held else None
 
     def may_grant(self, granter: str, role: str) -> bool:
         """Whether a holder of ``granter`` may give someone else ``role``."""

@@ -219,6 +219,8 @@ def _values(
 #: dimension's slices is the same number for every dimension: it says how many restricted
 #: children a measure holds, never which or what they are.
 _NOT_RESTRICTED = "(pid IS NULL OR pid NOT IN (SELECT pid FROM restricted_case))"
+#: The same condition for other readers of a run's tables (the performance pack's lists).
+NOT_RESTRICTED_SQL = _NOT_RESTRICTED
 
 
 def _load_restricted(engine: Engine, la_code: str, con: duckdb.DuckDBPyConnection) -> None:

@@ -4,6 +4,9 @@ This is the only place the measures write a workbook. Every text cell goes throu
 ``grip.documents.safe.neutralise`` (no cell can become a formula) and cells are written only with
 ``write_string``/``write_number``; the charts are native XlsxWriter charts over the sheet's own
 cells. To change how exports are made safe, change ``grip.documents.safe``.
+
+Restricted children count in the figures (statutory totals) but are never listed: the children
+and drift sheets leave them out, exactly as the measures pages' lists do (``grip.measures.engine``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import xlsxwriter
 
 from grip.documents.safe import clean_text, neutralise
 from grip.measures.definitions import Measure
-from grip.measures.engine import RATE_OF, MeasuresRun
+from grip.measures.engine import NOT_RESTRICTED_SQL, RATE_OF, MeasuresRun
 
 UNIT_LABEL = {
     "count": "number",
@@ -70,12 +73,12 @@ def _write_children(ws: Any, run: MeasuresRun, datef: Any, all_children: bool) -
     listed = _listed_measures(run)
     cur = run.con.cursor()
     cur.execute(
-        """SELECT mid, pid, item, num, den,
+        f"""SELECT mid, pid, item, num, den,
              CAST(due - DATE '1899-12-30' AS DOUBLE), CAST(done - DATE '1899-12-30' AS DOUBLE),
              CAST(late AS DOUBLE), team, worker
-           FROM ua WHERE pe = ? AND list_contains(?, mid)
+           FROM ua WHERE pe = ? AND list_contains(?, mid) AND {NOT_RESTRICTED_SQL}
              AND (? OR (den > 0 AND num = 0))
-           ORDER BY list_position(?, mid), late DESC, pid, item""",
+           ORDER BY list_position(?, mid), late DESC, pid, item""",  # noqa: S608 - constant
         [run.on, listed, all_children, listed],
     )
     safe: dict[str, str] = {}
@@ -257,15 +260,27 @@ def _drift_sheet(wb: Any, run: MeasuresRun, fmt: _Formats) -> None:
     for c, h in enumerate(cols):
         _s(ws, 0, c, h, fmt.bold)
     names = {d.id: d.name for d in run.definitions.drift}
+    hidden = _restricted(run)
     r = 1
     for did, rows in run.drift().items():
         for d in rows:
+            if d.person_id in hidden:
+                continue
             drow: list[object] = [names[did], d.person_id, d.since, d.detail, d.team, d.worker]
             for c, cell in enumerate(drow):
                 _s(ws, r, c, cell, fmt.date if isinstance(cell, date) else None)
             r += 1
     ws.set_column(0, 0, 40)
     ws.set_column(3, 3, 60)
+
+
+def _restricted(run: MeasuresRun) -> set[str]:
+    """The LA's restricted children: counted in the figures, never listed (as on the pages)."""
+    cur = run.con.cursor()
+    try:
+        return {str(pid) for (pid,) in cur.execute("SELECT pid FROM restricted_case").fetchall()}
+    finally:
+        cur.close()
 
 
 def _cell(r: int, c: int) -> str:

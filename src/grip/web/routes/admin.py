@@ -49,6 +49,7 @@ def _page(
     request: Request, db: Session, principal: Principal, status: int = 200, **ctx: object
 ) -> Response:
     members = _members(db, principal.la_code)
+    grantable = policy().grants.get(principal.role, frozenset())
     return render(
         request,
         "admin/users.html",
@@ -57,7 +58,8 @@ def _page(
         principal=principal,
         members=members,
         roles=policy().roles,
-        grantable=policy().grants.get(principal.role, frozenset()),
+        grantable=grantable,
+        default_role=policy().least_privileged(grantable),
         csrf_token=csrf_token(request),
         **ctx,
     )
@@ -167,6 +169,49 @@ def _action(
     )
     message = _MESSAGES[action].format(u=user.username, role=label)
     return _page(request, db, principal, message=message, created=created)
+
+
+#: What each action on a user's row does, said before it is done (GOV.UK: ask people to
+#: confirm an action they cannot easily undo).
+CONSEQUENCES = {
+    "revoke": (
+        "Remove {name}'s role",
+        "{name} loses their role in this local authority at once: their sessions here end and "
+        "they can no longer sign in to it. Their name stays on what they recorded.",
+    ),
+    "disable": (
+        "Disable {name}'s account",
+        "{name} is signed out everywhere and cannot sign in until an administrator enables the "
+        "account again.",
+    ),
+    "reset": (
+        "Reset {name}'s credentials",
+        "{name}'s password and authenticator stop working at once and their sessions end. You "
+        "will be shown a one-time password and authenticator secret to give them securely.",
+    ),
+}
+
+
+@router.get("/admin/users/{user_id}/confirm", dependencies=[requires("admin:users")])
+def confirm_page(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: PathId, action: str
+) -> Response:
+    """Ask the administrator to confirm removing a role, disabling an account or resetting
+    credentials, saying what happens."""
+    member = next((u for u, _m in _members(db, principal.la_code) if u.id == user_id), None)
+    if member is None or action not in CONSEQUENCES:
+        return error_response(request, 404, "No such user or action in this local authority.")
+    heading, consequence = (t.format(name=member.display_name) for t in CONSEQUENCES[action])
+    return render(
+        request,
+        "admin/confirm.html",
+        title=heading,
+        principal=principal,
+        heading=heading,
+        consequence=consequence,
+        action=f"/admin/users/{user_id}/{action}",
+        csrf_token=csrf_token(request),
+    )
 
 
 @router.post("/admin/users/{user_id}/disable", dependencies=[requires("admin:users")])
