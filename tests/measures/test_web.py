@@ -179,3 +179,39 @@ def test_the_children_behind_a_figure_are_listed_a_page_at_a_time(
             select(AuditEvent.detail).where(AuditEvent.action == "child_list.read")
         ).all()
     assert any(f"page 2; rows listed=5 of {count}" in (d or "") for d in details)
+
+
+def test_pack_downloads_from_the_dashboard_without_restricted_children_and_is_audited(
+    client: Any, engine: Engine, signed_in: Any
+) -> None:
+    import io
+
+    import openpyxl
+
+    signed_in("performance_analyst", "LA1")
+    _book(engine)
+    with transaction(engine) as db:
+        restrictions.restrict_case(db, Scope("LA1"), "C2", "test", dt.date(2027, 6, 1), [])
+    page = client.get("/measures?date=2027-03-31")
+    assert 'href="/measures/pack.xlsx?date=2027-03-31"' in page.text
+    r = client.get("/measures/pack.xlsx?date=2027-03-31")
+    assert r.status_code == 200, r.text
+    assert "attachment" in r.headers["content-disposition"]
+    wb = openpyxl.load_workbook(io.BytesIO(r.content), read_only=True)
+    [summary] = [row for row in wb["Summary"].iter_rows(values_only=True) if row[1] == "AS_45WD"]
+    assert summary[5:7] == (1, 2)  # C2 (late, restricted) still counted
+    listed = [row for row in wb["Children not meeting"].iter_rows(values_only=True)]
+    assert all(row[1] != "C2" for row in listed)  # ... but never listed
+    assert all(row[1] != "C2" for row in wb["Drift"].iter_rows(values_only=True))
+    with Session(engine) as db:
+        [ev] = db.scalars(select(AuditEvent).where(AuditEvent.action == "export.xlsx")).all()
+    assert (ev.object_type, ev.object_id) == ("measures_pack", "LA1:2027-03-31")
+
+
+def test_pack_download_is_refused_to_a_social_worker(
+    client: Any, engine: Engine, signed_in: Any
+) -> None:
+    signed_in("social_worker", "LA1")
+    _book(engine)
+    assert client.get("/measures/pack.xlsx?date=2027-03-31").status_code == 403
+    assert "pack.xlsx" not in client.get("/measures?date=2027-03-31").text

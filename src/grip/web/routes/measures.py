@@ -29,6 +29,7 @@ from grip.measures import kept
 from grip.measures.charts import line_svg
 from grip.measures.definitions import load_definitions
 from grip.measures.engine import DIMENSIONS, MeasuresError, MeasuresRun, slice_key
+from grip.measures.pack import pack_bytes
 from grip.store.db import la_engine
 from grip.web.deps import render
 from grip.web.middleware import error_response
@@ -132,6 +133,37 @@ def _trend_svg(m: Any, trend: list[Any]) -> Markup:
     points = [(v.period_end, v.value) for v in trend]
     svg = line_svg(m.name, points, width=640, height=200, percent=m.unit == "percent")
     return Markup(svg)  # noqa: S704 - built from numbers and escaped text only
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/measures/pack.xlsx", dependencies=[requires("measures:export")])
+def pack_download(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, date: str | None = None
+) -> Response:
+    """The performance pack at the date (as ``grip measures compute --out``): every measure with
+    its trend and the children not meeting each; restricted children counted, never listed."""
+    try:
+        on = _on(date)
+        run, lock = _run(request, principal.la_code, on)
+    except MeasuresError as exc:
+        return error_response(request, 400, str(exc))
+    with lock:
+        data = pack_bytes(run)
+    record(
+        request, "export.xlsx", "measures_pack", f"{principal.la_code}:{on.isoformat()}",
+        detail="months=12; children=not meeting", db=db,
+    )  # fmt: skip
+    name = f"performance-pack-{principal.la_code}-{on.isoformat()}.xlsx"
+    return Response(
+        data,
+        media_type=XLSX,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @router.get("/measures/{measure_id}", dependencies=[requires("measures:read")])
