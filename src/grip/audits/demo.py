@@ -144,13 +144,13 @@ def seed_demo_audits(engine: Engine, la_code: str, as_of: dt.date, seed: int = 1
     )
     this_month = as_of.replace(day=1)
     unseen = ["family_feedback", "submitted", "reflection", "in_progress", "allocated"]
-    id_rng = random.Random(seed * 7919 + 1)
-    with lc.seeded_ids(lambda: f"{id_rng.getrandbits(128):032x}"):
-        for back in range(11, -1, -1):
-            month_start = calendar.add_months(this_month, -back)
-            with scoped(engine, Scope(la_code)) as db:
-                drive = _Driver(db, rng, back, as_of, cast, summary)
-                summary.audits += _audit_month(db, la_code, month_start, seed, drive, unseen)
+    # Driven through the lifecycle's public functions, as a person would: ids are random and
+    # every step is in the audit trail, like real use.
+    for back in range(11, -1, -1):
+        month_start = calendar.add_months(this_month, -back)
+        with scoped(engine, Scope(la_code)) as db:
+            drive = _Driver(db, rng, back, as_of, cast, summary)
+            summary.audits += _audit_month(db, la_code, month_start, seed, drive, unseen)
     with scoped(engine, Scope(la_code)) as db:
         for state, n in db.execute(
             select(Audit.state, func.count()).where(Audit.la_code == la_code).group_by(Audit.state)

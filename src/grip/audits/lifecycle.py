@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -50,27 +48,10 @@ EDITABLE = {
 #: Working days an auditor has to complete an allocated audit, by default.
 DEFAULT_DUE_WORKING_DAYS = 20
 
-_id_source: ContextVar[Callable[[], str] | None] = ContextVar("audit_id_source", default=None)
-_trail_on: ContextVar[bool] = ContextVar("audit_trail_on", default=True)
-
 
 def new_id() -> str:
-    """A new row id: random, or from the demo seeder's seeded source."""
-    source = _id_source.get()
-    return source() if source is not None else uuid.uuid4().hex
-
-
-@contextmanager
-def seeded_ids(source: Callable[[], str], trail: bool = False) -> Iterator[None]:
-    """Within the block, ids come from ``source`` and (unless ``trail``) no audit-trail events
-    are written: for the synthetic demo seeder, which replays a year of history at once."""
-    t1 = _id_source.set(source)
-    t2 = _trail_on.set(trail)
-    try:
-        yield
-    finally:
-        _id_source.reset(t1)
-        _trail_on.reset(t2)
+    """A new row id (random)."""
+    return uuid.uuid4().hex
 
 
 class Actor(Protocol):
@@ -211,8 +192,6 @@ def _history(
             note=note,
         )
     )
-    if not _trail_on.get():
-        return
     trail.record_event(
         db,
         action=f"audit.{event}"[:60],

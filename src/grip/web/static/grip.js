@@ -28,3 +28,36 @@ if (job) {
   };
   window.setTimeout(poll, 2000);
 }
+
+// Wide tables scroll inside their own box on a narrow screen, so the page itself never scrolls
+// sideways (WCAG 2.2 1.4.10 Reflow; checked at 375 px by tests/web/test_navigation_roles.py).
+// A box that scrolls is a labelled region in the tab order, so keyboard users can scroll it
+// (the scrolling table pattern other UK government design systems use); one that fits is not.
+const scrollBoxes = [];
+for (const table of document.querySelectorAll("main table")) {
+  let box = table.parentElement;
+  if (!box.classList.contains("grip-table-scroll")) {
+    box = document.createElement("div");
+    box.className = "grip-table-scroll";
+    table.parentElement.insertBefore(box, table);
+    box.appendChild(table);
+  }
+  const caption = table.querySelector("caption");
+  box.dataset.label = caption && caption.textContent.trim() ? caption.textContent.trim() : "Table";
+  scrollBoxes.push(box);
+}
+const markScrolling = () => {
+  for (const box of scrollBoxes) {
+    if (box.scrollWidth > box.clientWidth) {
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", `${box.dataset.label} (scrolls sideways)`);
+      box.setAttribute("tabindex", "0");
+    } else {
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+      box.removeAttribute("tabindex");
+    }
+  }
+};
+markScrolling();
+window.addEventListener("resize", markScrolling);
