@@ -39,6 +39,17 @@ def test_build_page_and_download(analyst: Any, client: Any, tmp_path: Path) -> N
     )
     ready = jobs.finish(client, started)
     assert ready.status_code == 200 and "Download the workbook" in ready.text
+    # Each list's row count is shown before the download, adding up to the total.
+    import re
+
+    shown = re.findall(
+        r'<td class="govuk-table__cell">(List \d+)</td><td[^>]*>([\d,]+)</td>', ready.text
+    )
+    assert [name for name, _ in shown] == [f"List {n}" for n in range(1, 12)]
+    total = re.search(r"([\d,]+) rows in the eleven lists", ready.text)
+    assert total and sum(int(n.replace(",", "")) for _, n in shown) == int(
+        total[1].replace(",", "")
+    )
     r = client.get(started.headers["location"] + "/download")
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == XLSX
