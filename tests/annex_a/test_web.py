@@ -92,6 +92,15 @@ def test_upload_check_and_filter(analyst: Any, client: Any, tmp_path: Path) -> N
     rows = re.findall(r"<tr class=\"govuk-table__row\">\s*<td", filtered.text)
     assert rows and "List 8" in filtered.text and "List 1</td>" not in filtered.text
     assert "window.outside</code>" not in filtered.text
+    # The whole report downloads as a CSV file, one row a problem.
+    import csv
+    import io
+
+    r = client.get(url + "/report.csv")
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["List", "Sheet", "Row"] and len(rows) > 1
+    assert any(row[6] == "window.outside" for row in rows[1:])
 
 
 def test_a_hostile_upload_is_refused_and_the_server_lives(
