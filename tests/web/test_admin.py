@@ -170,7 +170,7 @@ def test_removing_disabling_or_resetting_asks_first_and_says_what_happens(
     # Only users of this LA, and only those actions.
     other = make_user(engine, "social_worker", "LA2")
     assert client.get(f"/admin/users/{other.id}/confirm?action=disable").status_code == 404
-    assert client.get(f"/admin/users/{worker.id}/confirm?action=delete").status_code == 404
+    assert client.get(f"/admin/users/{worker.id}/confirm?action=delete").status_code == 400
     # Nothing happens until the confirmation is posted.
     assert 'id="confirm"' in client.get(f"/admin/users/{worker.id}/confirm?action=disable").text
     assert "Disabled" not in client.get("/admin/users").text

@@ -194,13 +194,18 @@ CONSEQUENCES = {
 
 @router.get("/admin/users/{user_id}/confirm", dependencies=[requires("admin:users")])
 def confirm_page(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: PathId, action: str
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: PathId, action: str = ""
 ) -> Response:
     """Ask the administrator to confirm removing a role, disabling an account or resetting
     credentials, saying what happens."""
     member = next((u for u, _m in _members(db, principal.la_code) if u.id == user_id), None)
-    if member is None or action not in CONSEQUENCES:
-        return error_response(request, 404, "No such user or action in this local authority.")
+    if member is None:
+        return error_response(request, 404, "No such user in this local authority.")
+    if user_id == principal.user_id:
+        return error_response(request, 403, "Another administrator changes your own account.")
+    if action not in CONSEQUENCES:
+        choices = ", ".join(CONSEQUENCES)
+        return error_response(request, 400, f"action {action[:40]!r}: expected one of {choices}")
     heading, consequence = (t.format(name=member.display_name) for t in CONSEQUENCES[action])
     return render(
         request,
