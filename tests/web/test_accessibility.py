@@ -17,7 +17,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from a11y import REFLOW_WIDTH, a11y_context, describe, reflow_overflow, run_axe
+from a11y import (
+    PHONE_WIDTH,
+    REFLOW_WIDTH,
+    a11y_context,
+    describe,
+    page_width_at_phone,
+    reflow_overflow,
+    run_axe,
+)
 from fastapi.routing import APIRoute
 from openpyxl import Workbook
 from sqlalchemy import Engine, select
@@ -52,6 +60,7 @@ EXCLUDED: dict[str, str] = {
     "/api/outcomes/stats": "JSON API",
     "/selfeval/{year}/export.{fmt}": "self-evaluation download (DOCX or PDF), not a page",
     "/annex-a/jobs/{job_id}/download": "XLSX download of a finished Annex A build",
+    "/measures/pack.xlsx": "XLSX download of the performance pack, not a page",
     "/inspections/{inspection_id}/report/files/{name}.{fmt}": "report download (DOCX or PDF)",
     "/action-plans/{plan_id}/plan.docx": "DOCX download of the action plan, not a page",
 }
@@ -443,6 +452,9 @@ def _page_failures(page: Any, label: str) -> list[str]:
             f"{label}: WCAG 1.4.10 Reflow: at {REFLOW_WIDTH} px wide these stick out "
             f"(the page scrolls sideways): {overflow[:8]}"
         )
+    width = page_width_at_phone(page)
+    if width > PHONE_WIDTH:
+        out.append(f"{label}: {width} px wide at {PHONE_WIDTH} px (the page scrolls sideways)")
     # GOV.UK's error summary pattern (WCAG 3.3.1, 4.1.3): a form sent back with errors says
     # so first thing in its title, which a screen reader reads out on load.
     if page.locator(".govuk-error-summary").count() and page.locator("main form").count():
