@@ -40,7 +40,8 @@ def code_words() -> set[str]:
     """Codes from Grip's code lists that are not words: those written with an underscore or a
     dot (roles, audit states, audit-trail actions and their parts)."""
     codes = set(policy().roles) | set(lifecycle().states)
-    events = yaml.safe_load(open(EVENTS_YAML, encoding="utf-8"))
+    with open(EVENTS_YAML, encoding="utf-8") as f:
+        events = yaml.safe_load(f)
     for action in events["exact"]:
         codes |= {action, *action.split(".")}
     codes |= set(events["things"]) | set(events["outcomes"])
@@ -127,7 +128,10 @@ def _crawl(client: Any, pattern: re.Pattern[str]) -> tuple[list[str], int]:
         # The test users' own names ("Test qa_lead") are the fixture's, not Grip's words.
         text = re.sub(r"Test [a-z_]+", "Test user", text)
         flat = " ".join(text.split())
-        found += [f"{url}: {flat[max(0, m.start() - 40) : m.end() + 20]!r}" for m in pattern.finditer(flat)]
+        found += [
+            f"{url}: {flat[max(0, m.start() - 40) : m.end() + 20]!r}"
+            for m in pattern.finditer(flat)
+        ]
     return found, len(seen)
 
 
