@@ -18,11 +18,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from a11y import (
-    PHONE_WIDTH,
     REFLOW_WIDTH,
     a11y_context,
     describe,
-    page_width_at_phone,
     reflow_overflow,
     run_axe,
 )
@@ -452,9 +450,6 @@ def _page_failures(page: Any, label: str) -> list[str]:
             f"{label}: WCAG 1.4.10 Reflow: at {REFLOW_WIDTH} px wide these stick out "
             f"(the page scrolls sideways): {overflow[:8]}"
         )
-    width = page_width_at_phone(page)
-    if width > PHONE_WIDTH:
-        out.append(f"{label}: {width} px wide at {PHONE_WIDTH} px (the page scrolls sideways)")
     # GOV.UK's error summary pattern (WCAG 3.3.1, 4.1.3): a form sent back with errors says
     # so first thing in its title, which a screen reader reads out on load.
     if page.locator(".govuk-error-summary").count() and page.locator("main form").count():
