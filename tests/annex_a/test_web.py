@@ -39,6 +39,17 @@ def test_build_page_and_download(analyst: Any, client: Any, tmp_path: Path) -> N
     )
     ready = jobs.finish(client, started)
     assert ready.status_code == 200 and "Download the workbook" in ready.text
+    # Each list's row count is shown before the download, adding up to the total.
+    import re
+
+    shown = re.findall(
+        r'<td class="govuk-table__cell">(List \d+)</td><td[^>]*>([\d,]+)</td>', ready.text
+    )
+    assert [name for name, _ in shown] == [f"List {n}" for n in range(1, 12)]
+    total = re.search(r"([\d,]+) rows in the eleven lists", ready.text)
+    assert total and sum(int(n.replace(",", "")) for _, n in shown) == int(
+        total[1].replace(",", "")
+    )
     r = client.get(started.headers["location"] + "/download")
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == XLSX
@@ -81,6 +92,15 @@ def test_upload_check_and_filter(analyst: Any, client: Any, tmp_path: Path) -> N
     rows = re.findall(r"<tr class=\"govuk-table__row\">\s*<td", filtered.text)
     assert rows and "List 8" in filtered.text and "List 1</td>" not in filtered.text
     assert "window.outside</code>" not in filtered.text
+    # The whole report downloads as a CSV file, one row a problem.
+    import csv
+    import io
+
+    r = client.get(url + "/report.csv")
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["List", "Sheet", "Row"] and len(rows) > 1
+    assert any(row[6] == "window.outside" for row in rows[1:])
 
 
 def test_a_hostile_upload_is_refused_and_the_server_lives(

@@ -32,6 +32,8 @@ class BuiltWorkbook:
     data: bytes
     filename: str
     rows: int
+    #: (sheet name, rows) per list, in the workbook's order: shown before the download.
+    per_list: tuple[tuple[str, int], ...] = ()
 
 
 def build_workbook(
@@ -52,7 +54,10 @@ def build_workbook(
         write_xlsx(annex, out)
         data = out.read_bytes()
     name = f"annex-a-{la_code}-{on.isoformat()}-{spec.id}.xlsx"
-    return BuiltWorkbook(data=data, filename=name, rows=sum(annex.counts().values()))
+    counts = annex.counts()
+    return BuiltWorkbook(
+        data=data, filename=name, rows=sum(counts.values()), per_list=tuple(counts.items())
+    )
 
 
 def check_upload(

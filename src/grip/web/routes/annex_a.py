@@ -28,6 +28,7 @@ from grip.access.principal import Principal
 from grip.annex_a import guard, tasks
 from grip.annex_a.spec import DEFAULT_SPEC, Spec, SpecError, available_specs, load_spec
 from grip.casedata.runs import data_range
+from grip.documents.safe import csv_bytes
 from grip.formats import long_date
 from grip.jobs import DONE, FAILED, Busy, Job, user_owner
 from grip.store.db import la_engine
@@ -288,28 +289,9 @@ def check_result(
     rule: str | None = None,
 ) -> Response:
     """The problems of a checked workbook, filterable by list, column and rule."""
-    path = _reports_dir(request) / f"{token}.json"
-    # A token is 24 characters; a 300-character one made is_file() raise (name too long).
-    valid = len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum()
-    if not valid or not path.is_file():
-        return _page(
-            request,
-            principal,
-            "annex_a/check.html",
-            404,
-            title="Check an Annex A workbook",
-            errors={"workbook": "That check has expired; upload the workbook again"},
-        )
-    payload = json.loads(path.read_text(encoding="utf-8"))
-    if payload["user_id"] != principal.user_id or payload["la"] != principal.la_code:
-        return _page(
-            request,
-            principal,
-            "annex_a/check.html",
-            404,
-            title="Check an Annex A workbook",
-            errors={"workbook": "That check has expired; upload the workbook again"},
-        )
+    payload = _stored(request, principal, token)
+    if payload is None:
+        return _expired(request, principal)
     report = payload["report"]
     problems = report["problems"]
     shown = [
@@ -333,3 +315,47 @@ def check_result(
         rules=sorted({p["rule"] for p in problems}),
         sel={"list": list or "", "column": column or "", "rule": rule or ""},
     )
+
+
+def _stored(request: Request, principal: Principal, token: str) -> dict[str, Any] | None:
+    """The principal's own stored check (within 24 hours), or None."""
+    path = _reports_dir(request) / f"{token}.json"
+    # A token is 24 characters; a 300-character one made is_file() raise (name too long).
+    valid = len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum()
+    if not valid or not path.is_file():
+        return None
+    payload: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    if payload["user_id"] != principal.user_id or payload["la"] != principal.la_code:
+        return None
+    return payload
+
+
+def _expired(request: Request, principal: Principal) -> Response:
+    return _page(
+        request, principal, "annex_a/check.html", 404, title="Check an Annex A workbook",
+        errors={"workbook": "That check has expired; upload the workbook again"},
+    )  # fmt: skip
+
+
+REPORT_COLUMNS = (("list", "List"), ("sheet", "Sheet"), ("row", "Row"), ("child_id", "Child ID"),
+                  ("column", "Column"), ("value", "Value"), ("rule", "Rule"),
+                  ("severity", "Severity"), ("message", "Problem"))  # fmt: skip
+
+
+@router.get("/annex-a/check/{token}/report.csv", dependencies=[requires("annex_a:check")])
+def check_report(request: Request, principal: CurrentPrincipal, token: str) -> Response:
+    """Every problem of a checked workbook as a CSV (through grip.documents.safe): the
+    uploaded file's own content only, for the person who uploaded it."""
+    payload = _stored(request, principal, token)
+    if payload is None:
+        return _expired(request, principal)
+    problems = payload["report"]["problems"]
+    data = csv_bytes(
+        [label for _, label in REPORT_COLUMNS],
+        ([p.get(k) for k, _ in REPORT_COLUMNS] for p in problems),
+    )
+    return Response(
+        data, media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="annex-a-check.csv"',
+                 "Cache-Control": "no-store"},
+    )  # fmt: skip
