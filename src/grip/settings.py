@@ -17,6 +17,16 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from grip.measures.standards import DefaultVisitStandards
 
 _REPO_ROOT = Path(__file__).resolve().parents[2]
+#: Where an installed wheel carries GOV.UK Frontend's assets (hatch_build.py puts them there).
+_BUNDLED_FRONTEND = Path(__file__).resolve().parent / "web" / "govuk-frontend"
+
+
+def default_frontend_dir() -> Path:
+    """GOV.UK Frontend's built assets: those bundled in an installed wheel, else the checkout's
+    ``node_modules`` (an editable install after ``make install``)."""
+    if _BUNDLED_FRONTEND.is_dir():
+        return _BUNDLED_FRONTEND
+    return _REPO_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
 
 
 class Settings(BaseSettings):
@@ -44,7 +54,7 @@ class Settings(BaseSettings):
         repr=False,
     )
     frontend_dir: Path = Field(
-        default=_REPO_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk",
+        default_factory=default_frontend_dir,
         description="Folder of the GOV.UK Frontend build installed from npm (make install).",
     )
     cp_visit_working_days: int = Field(

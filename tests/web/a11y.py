@@ -118,6 +118,21 @@ def reflow_overflow(page: Any) -> list[str]:
     return out
 
 
+#: A phone's width: no page may scroll sideways at it, tables included (wide tables scroll in
+#: their own box, grip.js); issue "pages that scroll sideways at 375 px".
+PHONE_WIDTH = 375
+
+
+def page_width_at_phone(page: Any) -> int:
+    """The page's scroll width with the viewport 375 px wide; the size is put back after."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
+    try:
+        return int(page.evaluate("() => document.documentElement.scrollWidth"))
+    finally:
+        page.set_viewport_size(size)
+
+
 def describe(label: str, violations: list[dict[str, Any]]) -> str:
     """A readable account of ``violations`` on the page ``label``: rule id, impact, help URL,
     and each failing element's CSS target with axe's summary of what to fix."""

@@ -17,7 +17,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from a11y import REFLOW_WIDTH, a11y_context, describe, reflow_overflow, run_axe
+from a11y import (
+    REFLOW_WIDTH,
+    a11y_context,
+    describe,
+    reflow_overflow,
+    run_axe,
+)
 from fastapi.routing import APIRoute
 from openpyxl import Workbook
 from sqlalchemy import Engine, select
@@ -52,6 +58,7 @@ EXCLUDED: dict[str, str] = {
     "/api/outcomes/stats": "JSON API",
     "/selfeval/{year}/export.{fmt}": "self-evaluation download (DOCX or PDF), not a page",
     "/annex-a/jobs/{job_id}/download": "XLSX download of a finished Annex A build",
+    "/measures/pack.xlsx": "XLSX download of the performance pack, not a page",
     "/inspections/{inspection_id}/report/files/{name}.{fmt}": "report download (DOCX or PDF)",
     "/action-plans/{plan_id}/plan.docx": "DOCX download of the action plan, not a page",
 }

@@ -8,17 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from a11y import PHONE_WIDTH, a11y_context, describe, page_width_at_phone, run_axe
 from sqlalchemy import Engine
 
 from accounts import _held_clock, make_user, next_code
 from grip.access.roles import policy
 from grip.web import navigation
-from web.a11y import a11y_context, describe, run_axe
 
 #: The roles of an LA's staff and its inspectors (the platform operator has no LA pages).
 LA_ROLES = sorted(r for r in policy().roles if r != "platform_operator")
-PHONE = {"width": 375, "height": 800}
-DESKTOP = {"width": 1280, "height": 900}
 NAV_LINKS = ".govuk-service-navigation__list a"
 
 
@@ -42,11 +40,9 @@ def _check_page(page: Any, label: str) -> list[str]:
     violations = run_axe(page)
     if violations:
         out.append(describe(label, violations))
-    page.set_viewport_size(PHONE)
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    page.set_viewport_size(DESKTOP)
-    if width > PHONE["width"]:
-        out.append(f"{label}: {width} px wide at 375 px (the page scrolls sideways)")
+    width = page_width_at_phone(page)
+    if width > PHONE_WIDTH:
+        out.append(f"{label}: {width} px wide at {PHONE_WIDTH} px (the page scrolls sideways)")
     return out
 
 

@@ -199,8 +199,14 @@ def _history(
         la_code=audit.la_code,
         object_type="audit",
         object_id=audit.id,
-        detail=f"{from_state}->{to_state}" if to_state else None,
+        # In words: the trail is read by people (an LA admin), not only by Grip.
+        detail=f"{_words(from_state)} to {_words(to_state)}" if to_state else None,
     )
+
+
+def _words(state: str | None) -> str:
+    """An audit state in words ("In progress"); "none" before the first state."""
+    return lifecycle().states.get(state, state) if state else "none"
 
 
 def _touch(audit: Audit, actor: Actor | None, now: dt.datetime) -> None:
@@ -437,7 +443,7 @@ def save_form(
     is_worker = audit.worker_user_id is not None and actor.user_id == audit.worker_user_id
     for part in sorted(parts):
         if audit.state not in EDITABLE[part]:
-            states = ", ".join(sorted(EDITABLE[part]))
+            states = ", ".join(sorted(_words(s).lower() for s in EDITABLE[part]))
             raise InvalidTransition(
                 f"the {part} part of this audit cannot be changed while it is "
                 f"{lifecycle().states[audit.state].lower()} (only when {states})"
