@@ -58,6 +58,7 @@ EXCLUDED: dict[str, str] = {
     "/api/outcomes/stats": "JSON API",
     "/selfeval/{year}/export.{fmt}": "self-evaluation download (DOCX or PDF), not a page",
     "/annex-a/jobs/{job_id}/download": "XLSX download of a finished Annex A build",
+    "/annex-a/check/{token}/report.csv": "CSV download of a workbook check's problems",
     "/measures/pack.xlsx": "XLSX download of the performance pack, not a page",
     "/inspections/{inspection_id}/report/files/{name}.{fmt}": "report download (DOCX or PDF)",
     "/action-plans/{plan_id}/plan.docx": "DOCX download of the action plan, not a page",
