@@ -143,8 +143,8 @@ def sign_in(client: Any, engine: Engine, user: TestUser) -> TestUser:
     return user
 
 
-def sign_in_browser(page: Any, base_url: str, engine: Engine, user: TestUser) -> TestUser:
-    """Sign ``user`` in through a real browser page (Playwright)."""
+def submit_sign_in(page: Any, base_url: str, engine: Engine, user: TestUser) -> None:
+    """Fill in and send the sign-in pages (password, then code) for ``user`` in a browser."""
     page.goto(f"{base_url}/sign-in")
     page.fill("#username", user.username)
     page.fill("#password", user.password)
@@ -154,6 +154,11 @@ def sign_in_browser(page: Any, base_url: str, engine: Engine, user: TestUser) ->
         page.fill("#code", next_code(engine, user))
         page.click("button[type=submit]")
         page.wait_for_load_state()
+
+
+def sign_in_browser(page: Any, base_url: str, engine: Engine, user: TestUser) -> TestUser:
+    """Sign ``user`` in through a real browser page (Playwright)."""
+    submit_sign_in(page, base_url, engine, user)
     if user.la_code:
         page.goto(f"{base_url}/account")
         if page.locator("#current-la").inner_text().strip() != user.la_code:

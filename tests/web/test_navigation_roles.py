@@ -11,7 +11,7 @@ import pytest
 from a11y import PHONE_WIDTH, a11y_context, describe, page_width_at_phone, run_axe
 from sqlalchemy import Engine
 
-from accounts import _held_clock, make_user, next_code
+from accounts import make_user, submit_sign_in
 from grip.access.roles import policy
 from grip.web import navigation
 
@@ -22,16 +22,8 @@ NAV_LINKS = ".govuk-service-navigation__list a"
 
 def _sign_in(page: Any, base: str, engine: Engine, role: str) -> None:
     """Sign in as a new user of ``role`` in LA1 through the real pages; no address typed after."""
-    user = make_user(engine, role, "LA1")
-    page.goto(f"{base}/sign-in")
-    page.fill("#username", user.username)
-    page.fill("#password", user.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/sign-in/code")
-    with _held_clock():
-        page.fill("#code", next_code(engine, user))
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{base}/")
+    submit_sign_in(page, base, engine, make_user(engine, role, "LA1"))
+    page.wait_for_url(f"{base}/")
 
 
 def _check_page(page: Any, label: str) -> list[str]:
