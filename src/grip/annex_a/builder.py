@@ -31,9 +31,11 @@ from grip.annex_a.population import (
     single_window,
     window_start,
 )
-from grip.annex_a.spec import ColumnSpec, ListSpec, Spec, load_spec
+from grip.annex_a.spec import ADOPTER_RECORD, ColumnSpec, ListSpec, Spec, load_spec
 from grip.calendar import add_months
 from grip.casedata.facts import (
+    INVOLVEMENT_COLUMNS,
+    SOCIAL_WORKER,
     age_on,
     allocated_during,
     is_short_breaks_only,
@@ -107,14 +109,7 @@ NEEDED_COLUMNS: dict[str, tuple[str, ...]] = {
     "ssd_family": ("fami_person_id", "fami_family_id"),
     "ssd_department": ("dept_team_id", "dept_team_name"),
     "ssd_professionals": ("prof_professional_id", "prof_professional_name"),
-    "ssd_involvements": (
-        "invo_person_id",
-        "invo_professional_id",
-        "invo_professional_role",
-        "invo_professional_team_id",
-        "invo_involvement_start_date",
-        "invo_involvement_end_date",
-    ),
+    "ssd_involvements": INVOLVEMENT_COLUMNS,
     "ssd_contacts": ("cont_person_id", "cont_contact_date", "cont_contact_source_code"),
     "ssd_early_help_episodes": (
         "earl_person_id",
@@ -315,7 +310,9 @@ class CaseData:
         self._open_on_d: list[tuple[str, set[str]]] | None = None
         self.teams = dict(tables["ssd_department"])
         self.staff = dict(tables["ssd_professionals"])
-        self.involvements = _by_person([r for r in tables["ssd_involvements"] if r[2] == "SW"])
+        self.involvements = _by_person(
+            [r for r in tables["ssd_involvements"] if r[2] == SOCIAL_WORKER]
+        )
         # Grouped per child on first use: only the tables derivations look up per child are
         # ever grouped (not the 140,000 contacts or 190,000 involvements).
         self.t: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
@@ -580,23 +577,9 @@ class CaseData:
         return out
 
     def _ev_adopter(self) -> list[Event]:
-        keys = (
-            "id",
-            "enquiry_date",
-            "stage1_start",
-            "stage1_end",
-            "stage2_start",
-            "application_date",
-            "approved_date",
-            "matched_date",
-            "placed_date",
-            "children_placed",
-            "leaving_date",
-            "leaving_reason",
-        )
         out = []
         for r in self.raw["grip_adopters"]:
-            ev: Event = dict(zip(keys, r, strict=True))
+            ev: Event = dict(zip(ADOPTER_RECORD, r, strict=True))
             ev.update({"_p": r[0], "_sort": r[1], "_id": r[0]})
             if ev["leaving_date"] is None or ev["leaving_date"] > self.d:
                 ev["leaving_reason"] = None  # a reason for an exit that has not happened yet
@@ -741,22 +724,30 @@ def _plan_rows(cd: CaseData, table: str, ev: Event) -> list[tuple[Any, ...]]:
     return [r for r in cd.rows(table, ev["_p"]) if r[1] == ev["_id"]]
 
 
+def _last_of_plan(cd: CaseData, table: str, ev: Event) -> tuple[Any, ...] | None:
+    """The plan's latest row of ``table`` (dated in its third column) up to the reference day."""
+    return _latest(_plan_rows(cd, table, ev), 2, _ref_date(cd, ev))
+
+
+def _last_date(cd: CaseData, table: str, ev: Event) -> date | None:
+    r = _last_of_plan(cd, table, ev)
+    return r[2] if r else None
+
+
 @_derivation("last_cp_visit")
 def _last_cp_visit(cd: CaseData, ev: Event, _p: dict[str, Any]) -> date | None:
-    r = _latest(_plan_rows(cd, "ssd_cp_visits", ev), 2, _ref_date(cd, ev))
-    return r[2] if r else None
+    return _last_date(cd, "ssd_cp_visits", ev)
 
 
 @_derivation("last_cp_visit_seen_alone")
 def _seen_alone(cd: CaseData, ev: Event, _p: dict[str, Any]) -> bool | None:
-    r = _latest(_plan_rows(cd, "ssd_cp_visits", ev), 2, _ref_date(cd, ev))
+    r = _last_of_plan(cd, "ssd_cp_visits", ev)
     return bool(r[4]) if r else None
 
 
 @_derivation("last_cp_review")
 def _last_cp_review(cd: CaseData, ev: Event, _p: dict[str, Any]) -> date | None:
-    r = _latest(_plan_rows(cd, "ssd_cp_reviews", ev), 2, _ref_date(cd, ev))
-    return r[2] if r else None
+    return _last_date(cd, "ssd_cp_reviews", ev)
 
 
 @_derivation("legal_status_in_window")
@@ -804,14 +795,12 @@ def _ls_code(cd: CaseData, ev: Event, _p: dict[str, Any]) -> str | None:
 
 @_derivation("last_cla_review")
 def _last_cla_review(cd: CaseData, ev: Event, _p: dict[str, Any]) -> date | None:
-    r = _latest(_plan_rows(cd, "ssd_cla_reviews", ev), 2, _ref_date(cd, ev))
-    return r[2] if r else None
+    return _last_date(cd, "ssd_cla_reviews", ev)
 
 
 @_derivation("last_cla_visit")
 def _last_cla_visit(cd: CaseData, ev: Event, _p: dict[str, Any]) -> date | None:
-    r = _latest(_plan_rows(cd, "ssd_cla_visits", ev), 2, _ref_date(cd, ev))
-    return r[2] if r else None
+    return _last_date(cd, "ssd_cla_visits", ev)
 
 
 @_derivation("last_health")
@@ -835,7 +824,7 @@ _PLACEMENT_FIELDS = {"start": 2, "type": 4, "provider": 5, "postcode": 6, "urn":
 
 
 def _latest_placement(cd: CaseData, ev: Event) -> tuple[Any, ...] | None:
-    return _latest(_plan_rows(cd, "ssd_cla_placement", ev), 2, _ref_date(cd, ev))
+    return _last_of_plan(cd, "ssd_cla_placement", ev)
 
 
 @_derivation("latest_placement")

@@ -69,6 +69,11 @@ class Problem:
     severity: str = ERROR
 
 
+def workbook_problem(rule: str, message: str, list_number: int | None = None) -> Problem:
+    """A problem with the workbook as a whole (or a whole list), not with a cell."""
+    return Problem(list_number, "", None, "", "", "", rule, message)
+
+
 @dataclass
 class CheckReport:
     """Everything found in one workbook."""
@@ -799,13 +804,7 @@ def _version_problem(sheets: list[Sheet], spec: Spec) -> Problem | None:
     if found is None:
         return None
     other_id, n, own = found
-    return Problem(
-        None,
-        "",
-        None,
-        "",
-        "",
-        "",
+    return workbook_problem(
         "workbook.other_spec",
         f"this workbook's headers are those of template version {other_id} ({n} header cells "
         f"match it, {own} match {spec.id}): check it with --spec {other_id}",
@@ -828,13 +827,7 @@ def check_sheets(
     found = _locate(sheets, spec)
     if not found:
         report.problems.append(
-            Problem(
-                None,
-                "",
-                None,
-                "",
-                "",
-                "",
+            workbook_problem(
                 "workbook.no_lists",
                 f"no sheet has the headers of any list of spec {spec.id}",
             )
@@ -844,15 +837,10 @@ def check_sheets(
     for lst in spec.lists:
         if lst.number not in found:
             report.problems.append(
-                Problem(
-                    lst.number,
-                    "",
-                    None,
-                    "",
-                    "",
-                    "",
+                workbook_problem(
                     "workbook.list_missing",
                     f"{lst.sheet} ({lst.title}) was not found: no sheet has its headers",
+                    lst.number,
                 )
             )
             continue

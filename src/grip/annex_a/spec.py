@@ -61,6 +61,23 @@ DERIVATIONS: frozenset[str] = frozenset(
 #: Fields of the person record (``source: person.<name>``).
 PERSON_FIELDS: frozenset[str] = frozenset({"id", "sex", "ethnicity", "dob"})
 
+#: An adopter's record as stored (``grip_adopters``, column by column); the builder derives
+#: ``refused_date`` from it.
+ADOPTER_RECORD: tuple[str, ...] = (
+    "id",
+    "enquiry_date",
+    "stage1_start",
+    "stage1_end",
+    "stage2_start",
+    "application_date",
+    "approved_date",
+    "matched_date",
+    "placed_date",
+    "children_placed",
+    "leaving_date",
+    "leaving_reason",
+)
+
 #: Fields each kind of event record carries (``source: event.<name>``).
 EVENT_FIELDS: dict[str, frozenset[str]] = {
     "contact": frozenset({"date", "source"}),
@@ -98,23 +115,7 @@ EVENT_FIELDS: dict[str, frozenset[str]] = {
             "ffa_date",
         }
     ),
-    "adopter": frozenset(
-        {
-            "id",
-            "enquiry_date",
-            "stage1_start",
-            "stage1_end",
-            "stage2_start",
-            "application_date",
-            "approved_date",
-            "matched_date",
-            "placed_date",
-            "children_placed",
-            "leaving_date",
-            "leaving_reason",
-            "refused_date",
-        }
-    ),
+    "adopter": frozenset(ADOPTER_RECORD) | {"refused_date"},
 }
 
 

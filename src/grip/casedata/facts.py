@@ -63,6 +63,17 @@ from grip.casedata.models import CASE_TABLES
 #: The professional role of the allocated social worker in ``ssd_involvements``.
 SOCIAL_WORKER = "SW"
 
+#: The columns of ``ssd_involvements`` an allocation is read from, in the order the Annex A
+#: builder and the measures' loader read them (child, worker, role, team, start, end).
+INVOLVEMENT_COLUMNS: tuple[str, ...] = (
+    "invo_person_id",
+    "invo_professional_id",
+    "invo_professional_role",
+    "invo_professional_team_id",
+    "invo_involvement_start_date",
+    "invo_involvement_end_date",
+)
+
 T = TypeVar("T")
 
 # --- Open on a date --------------------------------------------------------------------------

@@ -276,6 +276,10 @@ class _Checker:
             )
             return None
 
+    def file_problem(self, table: Table, rule: str, expected: str) -> None:
+        """Note a problem with a whole file (no row, no column)."""
+        self.problems.append(Problem(table.name, None, None, "", rule, expected))
+
     def file_bytes(self, table: Table, path: Path, hasher: Any) -> bytes | None:
         """The file's bytes (added to the extract's hash), or None when it is outside the
         folder or missing."""
@@ -284,16 +288,11 @@ class _Checker:
             _hash_file(hasher, table, None)
             return None
         if not path.is_file():
-            self.problems.append(
-                Problem(
-                    table.name,
-                    None,
-                    None,
-                    "",
-                    "missing_file",
-                    f"a file {table.filename} (every table must be present; "
-                    "a table with no rows has just its header)",
-                )
+            self.file_problem(
+                table,
+                "missing_file",
+                f"a file {table.filename} (every table must be present; "
+                "a table with no rows has just its header)",
             )
             _hash_file(hasher, table, None)
             return None
@@ -325,20 +324,11 @@ class _Checker:
         try:
             first: list[str] = next(reader, [])
         except csv.Error as exc:
-            self.problems.append(
-                Problem(table.name, None, None, "", "malformed_csv", f"a CSV header row ({exc})")
-            )
+            self.file_problem(table, "malformed_csv", f"a CSV header row ({exc})")
             return None
         if not any(first):
-            self.problems.append(
-                Problem(
-                    table.name,
-                    None,
-                    None,
-                    "",
-                    "empty_file",
-                    "a header row naming the columns: " + ", ".join(table.columns),
-                )
+            self.file_problem(
+                table, "empty_file", "a header row naming the columns: " + ", ".join(table.columns)
             )
             return None
         return [h.strip() for h in first]

@@ -28,6 +28,7 @@ from typing import Any
 import duckdb
 from sqlalchemy import Engine
 
+from grip.casedata.facts import INVOLVEMENT_COLUMNS
 from grip.casedata.format import Table, load_format
 
 #: The columns the engine reads, per case table (``tests/measures`` checks every one exists in
@@ -203,14 +204,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "clea_pathway_plan_review_date",
         "clea_care_leaver_personal_advisor_id",
     ),
-    "ssd_involvements": (
-        "invo_person_id",
-        "invo_professional_id",
-        "invo_professional_role",
-        "invo_professional_team_id",
-        "invo_involvement_start_date",
-        "invo_involvement_end_date",
-    ),
+    "ssd_involvements": INVOLVEMENT_COLUMNS,
     "grip_adopters": (
         "adop_adopter_id",
         "adop_stage1_start_date",
