@@ -132,13 +132,13 @@ def test_allocating_a_foreign_or_unknown_auditor_is_refused_in_place(
     foreign = make_user(engine, "auditor", "LA2")
     foreign_name = _rename(engine, foreign.id)
     value = str(foreign.id) if auditor_id == "foreign" else auditor_id
-    pick_id = picks[1][0]  # the second pick's form: ids end in -2
+    pick_id = picks[1][0]
     r = c.post(
         "/audits/allocate",
         data={
             "csrf_token": qa.csrf_token,
             "month": MONTH,
-            "pick_id": pick_id,
+            "pick_ids": pick_id,
             "auditor_id": value,
             "theme": "Neglect deep dive",
             "due_date": "2026-11-20",
@@ -147,14 +147,15 @@ def test_allocating_a_foreign_or_unknown_auditor_is_refused_in_place(
     )
     assert r.status_code == 400
     assert foreign_name not in r.text
-    # The GOV.UK error summary links to the auditor field of this pick's form …
+    # The GOV.UK error summary links to the auditor field …
     summary = re.search(r'govuk-error-summary__list">(.*?)</ul>', r.text, re.S)
-    assert summary and 'href="#auditor-2"' in summary.group(1)
+    assert summary and 'href="#auditor_id"' in summary.group(1)
     assert "is not someone in this local authority who can be the auditor" in summary.group(1)
-    assert 'id="auditor-2-error"' in r.text
-    # … and what was typed is kept.
-    assert 'id="theme-2" name="theme" value="Neglect deep dive"' in r.text
-    assert 'name="due_date" value="2026-11-20"' in r.text
+    assert 'id="auditor_id-error"' in r.text
+    # … and what was typed or ticked is kept.
+    assert re.search(r'id="theme" name="theme" type="text" value="Neglect deep dive"', r.text)
+    assert f'value="{pick_id}" checked' in r.text
+    assert 'name="due_date-day" type="text" value="20"' in r.text
     with scoped(engine, Scope(LA)) as db:
         assert db.scalar(select(func.count()).select_from(Audit)) == 0
 

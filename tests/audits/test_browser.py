@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from govuk import fill_date
 from grip.access import clock
 
 from .conftest import caseload
@@ -44,9 +45,9 @@ def test_whole_audit_in_the_browser(
     qa.wait_for_selector("#picks tbody tr")
     assert qa.locator("#picks tbody tr").count() == 3  # one per practice group
     assert "para 150" in qa.locator("#picks tbody tr").first.inner_text()
-    row = qa.locator("#picks tbody tr").first
-    row.locator("select[name=auditor_id]").select_option(str(auditor.id))
-    row.locator("button").click()
+    qa.locator("#picks tbody tr").first.locator("input[name=pick_ids]").check()
+    qa.select_option("#auditor_id", str(auditor.id))
+    qa.click("#allocate-button")
     qa.wait_for_url(f"{live_server}/audits/*")
     audit_url = qa.url
     assert qa.locator("[data-state]").first.inner_text() == "Allocated"
@@ -71,14 +72,14 @@ def test_whole_audit_in_the_browser(
     p.wait_for_selector("#reflection-form")
     for area in p.locator("#reflection-form textarea").all():
         area.fill("Reflection agreed with the worker")
-    p.fill("#reflection_discussed_on", clock.now().date().isoformat())
+    fill_date(p, "reflection_discussed_on", clock.now().date())
     p.click("#reflection-form button")
     p.wait_for_selector("#saved-banner")
     p.click("[data-transition=record_family_feedback]")
     p.wait_for_selector("#family-form")
     for radio in p.locator("#family-form input[type=radio][value=yes]").all():
         radio.check()
-    p.fill("#family_contacted_on", clock.now().date().isoformat())
+    fill_date(p, "family_contacted_on", clock.now().date())
     p.fill("#family_respondent", "mother")
     p.select_option("#family_method", "phone")
     p.click("#family-form button")

@@ -51,6 +51,7 @@ def test_agreement_json_with_no_moderations(env: World) -> None:
     assert data["overall"] == {
         "group": "all",
         "n": 0,
+        "small_sample": True,
         "agreed": 0,
         "percent_agreement": None,
         "kappa": None,

@@ -193,7 +193,7 @@ def test_reports_page_shows_the_engines_figures(app: Any, engine: Engine, tmp_pa
     assert page.status_code == 200
     on = dt.date(2026, 9, 30)
     run = compute(engine, LA, on)
-    assert "headline measures for the whole LA at 2026-09-30" in page.text
+    assert "headline measures for the whole LA at 30 September 2026" in page.text
     for mid in _headline_ids():
         v = run.at(mid, on)
         row = re.search(rf'data-measure="{mid}">(.*?)</tr>', page.text, re.S)

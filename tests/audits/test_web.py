@@ -136,7 +136,9 @@ def test_save_as_you_go_and_stale_save_refused(app: Any, engine: Engine) -> None
     r = _post(
         c, auditor, f"/audits/{aid}/transition", {"name": "request_reflection", "version": "4"}
     )
-    assert r.status_code == 422 and "give the evidence" in r.text
+    # … shown on the audit page itself, each gap in the error summary linked to the form.
+    assert r.status_code == 400 and "give the evidence" in r.text
+    assert 'href="#audit-form"' in r.text and 'id="audit-form"' in r.text
 
 
 def test_missing_csrf_is_refused(app: Any, engine: Engine) -> None:
@@ -183,13 +185,22 @@ def test_reflection_by_the_worker_and_safety_concern(app: Any, engine: Engine) -
         ac_client,
         auditor,
         f"/audits/{aid}/safety",
-        {"concern": "Unexplained bruising reported", "director_told_at": "2026-10-05T09:30"},
+        {
+            "concern": "Unexplained bruising reported",
+            "director_told_on-day": "5",
+            "director_told_on-month": "10",
+            "director_told_on-year": "2026",
+            "director_told_time": "09:30",
+        },
     )
     assert r.status_code == 303
     page = ac_client.get(f"/audits/{aid}").text
     assert "Told Director of Children&#39;s Social Care on 5 October 2026 at 09:30" in page
+    # Southwark QA framework 2015, appendix 1 §2g: the Director is always told, and when.
     r = _post(ac_client, auditor, f"/audits/{aid}/safety", {"concern": "x"})
-    assert r.status_code == 422 and "Director" in r.text
+    assert r.status_code == 400 and 'href="#director_told_on-day"' in r.text
+    assert "the Director of Children&#39;s Social Care was told" in r.text
+    assert re.search(r'name="concern"[^>]*>x</textarea>', r.text)  # what was typed is kept
 
 
 def test_report_figures_equal_the_audits_and_exports(app: Any, engine: Engine) -> None:
@@ -269,8 +280,10 @@ def test_sample_run_errors_shown_in_place_with_what_was_typed(app: Any, engine: 
     qa_client, qa = _client(app, engine, "qa_lead")
     r = _post(qa_client, qa, "/audits/sample", {"month": "2026-10", "per_group": "0", "seed": "7"})
     assert r.status_code == 400
-    assert 'href="#per_group"' in r.text and "expected a number from 1 to 20" in r.text
-    assert 'name="per_group" value="0"' in r.text and 'name="seed" value="7"' in r.text
+    assert 'href="#per_group"' in r.text
+    assert "Cases per practice group must be 1 or more – you entered &#39;0&#39;" in r.text
+    assert re.search(r'name="per_group"[^>]*value="0"', r.text)
+    assert re.search(r'name="seed"[^>]*value="7"', r.text)
     assert "Audit sample for October 2026" in r.text
     r = _post(qa_client, qa, "/audits/sample", {"month": "2099-01", "per_group": "1"})
     assert r.status_code == 400 and 'href="#month"' in r.text and "has not begun" in r.text

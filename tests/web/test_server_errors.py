@@ -72,7 +72,7 @@ def test_unknown_transition_and_template_are_refused(app: Any, engine: Engine) -
                 "template_id": "../x",
             },
         )
-        assert r.status_code == 422 and "no audit template" in r.text
+        assert r.status_code == 400 and "no audit template" in r.text
         with scoped(engine, Scope("LA1")) as db:
             aid = lc.allocate(
                 db,
@@ -83,7 +83,7 @@ def test_unknown_transition_and_template_are_refused(app: Any, engine: Engine) -
                 month="2026-10",
             ).id
         r = c.post(f"/audits/{aid}/transition", data={"csrf_token": qa.csrf_token, "name": LONG})
-        assert r.status_code == 422 and "no transition" in r.text
+        assert r.status_code == 400 and "Step must be 60 characters or fewer" in r.text
 
 
 def test_a_failing_query_logs_no_parameter_values(

@@ -22,8 +22,11 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -56,6 +59,13 @@ def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
     return (p_o - p_e) / (1.0 - p_e)
 
 
+@cache
+def smallest_meaningful_sample() -> int:
+    """The fewest moderated audits whose agreement figures mean much (``moderation.yaml``)."""
+    data = yaml.safe_load(Path(__file__).with_name("moderation.yaml").read_text(encoding="utf-8"))
+    return int(data["smallest_meaningful_sample"])
+
+
 @dataclass(frozen=True)
 class AgreementRow:
     """Agreement for one group (a team, a month, a quarter, or all)."""
@@ -66,11 +76,17 @@ class AgreementRow:
     percent: float | None
     kappa: float | None
 
+    @property
+    def small_sample(self) -> bool:
+        """Too few moderated audits for the figures to mean much (``moderation.yaml``)."""
+        return self.n < smallest_meaningful_sample()
+
     def as_json(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
             "group": self.group,
             "n": self.n,
+            "small_sample": self.small_sample,
             "agreed": self.agreed,
             "percent_agreement": None if self.percent is None else round(self.percent, 1),
             "kappa": None if self.kappa is None else round(self.kappa, 3),

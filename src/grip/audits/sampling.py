@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from grip import calendar
 from grip.access import clock
+from grip.access.restrictions import is_restricted
 from grip.audits.lifecycle import Actor, InvalidInput, _require, new_id
 from grip.audits.models import Audit, SamplePick
 from grip.casedata.facts import age_on, allocations_on, open_on_clause
@@ -576,27 +577,78 @@ def sample_month(
     without = sorted(name for tid, name in all_teams.items() if tid not in picked_teams)
     result = SampleResult(la_code, month, seed, per_group, picks, excluded, without)
     if store:
-        now = now or clock.now()
         for p in picks:
-            db.add(
-                SamplePick(
-                    la_code=la_code,
-                    id=new_id(),
-                    month=month,
-                    person_id=p.person_id,
-                    team_id=p.team_id,
-                    service_id=p.service_id,
-                    reason=p.reason,
-                    factors=json.dumps(p.factors),
-                    seed=seed,
-                    deliberate=p.deliberate,
-                    picked_at=now,
-                    picked_by=actor.user_id if actor else None,
-                )
-            )
+            _store_pick(db, la_code, month, p, seed, actor, now)
         db.flush()
         result.stored = True
     return result
+
+
+def _store_pick(
+    db: Session,
+    la_code: str,
+    month: str,
+    p: Pick,
+    seed: int,
+    actor: Actor | None,
+    now: dt.datetime | None,
+) -> SamplePick:
+    row = SamplePick(
+        la_code=la_code,
+        id=new_id(),
+        month=month,
+        person_id=p.person_id,
+        team_id=p.team_id,
+        service_id=p.service_id,
+        reason=p.reason,
+        factors=json.dumps(p.factors),
+        seed=seed,
+        deliberate=p.deliberate,
+        picked_at=now or clock.now(),
+        picked_by=actor.user_id if actor else None,
+    )
+    db.add(row)
+    return row
+
+
+def add_on_purpose(
+    db: Session,
+    la_code: str,
+    month: str,
+    person_id: str,
+    reason: str,
+    actor: Actor,
+    now: dt.datetime | None = None,
+) -> SamplePick:
+    """Add one case to a month's stored sample on purpose, with the reason (Southwark QA
+    framework 2015, appendix 1 §2a: cases may be chosen for a theme or a concern as well as
+    at random). The case must be one of the LA's children with an open allocation on the
+    sampling date, not restricted and not already in the month's sample; the 12-month rule
+    does not apply to a case chosen on purpose."""
+    _require("allocate", actor)
+    on = parse_month(month)
+    person_id, reason = person_id.strip(), reason.strip()
+    if not person_id:
+        raise InvalidInput("enter the child's ID", "person_id")
+    if not reason:
+        raise InvalidInput("say why this case is chosen on purpose", "reason")
+    if is_restricted(db, la_code, person_id):
+        raise InvalidInput(f"{person_id!r} is not a case you can add to a sample", "person_id")
+    if any(p.person_id == person_id for p in picks_for(db, la_code, month)):
+        raise InvalidInput(f"{person_id!r} is already in the sample for {month}", "person_id")
+    found = next((c for c in candidates(db, la_code, on) if c.person_id == person_id), None)
+    if found is None:
+        raise InvalidInput(
+            f"{person_id!r} has no open allocation on the sampling date: only a child with an "
+            "open, allocated case can be audited",
+            "person_id",
+        )
+    seed = next((p.seed for p in picks_for(db, la_code, month)), default_seed(la_code, month))
+    row = _store_pick(
+        db, la_code, month, _pick(found, f"Chosen on purpose: {reason}", True), seed, actor, now
+    )
+    db.flush()
+    return row
 
 
 def picks_for(db: Session, la_code: str, month: str) -> list[SamplePick]:

@@ -83,9 +83,18 @@ class FormErrors(Mapping[str, str]):
         return [{"text": m, "href": f"#{self._anchors[f]}"} for f, m in self._messages.items()]
 
 
-def values(form: FormData | Mapping[str, Any]) -> dict[str, str]:
-    """What the person typed, to put back in the form after an error (the CSRF token left out)."""
-    return {k: str(v) for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
+def values(form: FormData | Mapping[str, Any]) -> dict[str, Any]:
+    """What the person typed, to put back in the form after an error (the CSRF token left out);
+    a name posted more than once (ticked checkboxes) keeps every value, as a list."""
+    if not isinstance(form, FormData):
+        return {k: str(v) for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
+    kept: dict[str, Any] = {}
+    for key in form:
+        if key == "csrf_token":
+            continue
+        given = [str(v) for v in form.getlist(key) if isinstance(v, str)]
+        kept[key] = given if len(given) > 1 else (given[0] if given else "")
+    return kept
 
 
 def parse(model: type[M], form: FormData | Mapping[str, Any]) -> tuple[M | None, FormErrors]:
@@ -101,6 +110,9 @@ def parse(model: type[M], form: FormData | Mapping[str, Any]) -> tuple[M | None,
         if _is_date(info.annotation):
             raw[name] = _read_date(form, name, label, errors)
             continue
+        if _is_list(info.annotation):
+            raw[name] = _all_values(form, name)
+            continue
         value = _one_value(form, name)
         if value not in (None, ""):
             raw[name] = value
@@ -112,7 +124,7 @@ def parse(model: type[M], form: FormData | Mapping[str, Any]) -> tuple[M | None,
             if field in errors:
                 continue
             label = label_of(model, field) if field in model.model_fields else field
-            errors.add(field, message_for(problem, label), _anchor(model, field))
+            errors.add(field, message_for(problem, label), anchor(model, field))
         return None, errors
     if errors:
         return None, errors
@@ -163,6 +175,20 @@ def _one_value(form: FormData | Mapping[str, Any], name: str) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+def _all_values(form: FormData | Mapping[str, Any], name: str) -> list[str]:
+    """Every value posted under ``name`` (ticked checkboxes), blanks left out."""
+    given: Any = form.getlist(name) if isinstance(form, FormData) else form.get(name)
+    items = [given] if isinstance(given, str) else list(given or [])
+    return [v.strip() for v in items if isinstance(v, str) and v.strip()]
+
+
+def _is_list(annotation: Any) -> bool:
+    """True for ``list[...]`` (also inside ``Annotated``): a group of checkboxes."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _is_list(typing.get_args(annotation)[0])
+    return typing.get_origin(annotation) is list
+
+
 def _is_date(annotation: Any) -> bool:
     """True for ``date`` and ``date | None`` (also inside ``Annotated``)."""
     if annotation is dt.date:
@@ -174,7 +200,8 @@ def _is_date(annotation: Any) -> bool:
     return False
 
 
-def _anchor(model: type[Form], field: str) -> str:
+def anchor(model: type[Form], field: str) -> str:
+    """The id the error summary links to for ``field``: the day of a date input."""
     info = model.model_fields.get(field)
     return f"{field}-day" if info is not None and _is_date(info.annotation) else field
 

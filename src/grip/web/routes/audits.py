@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -28,11 +29,12 @@ from grip.audits import lifecycle as lc
 from grip.audits import reports
 from grip.audits.casefile import summarise
 from grip.audits.models import Audit
-from grip.audits.moderation import agreement
+from grip.audits.moderation import agreement, smallest_meaningful_sample
 from grip.audits.rules import lifecycle
-from grip.audits.sampling import parse_month, picks_for, sample_month
+from grip.audits.sampling import MAX_SEED, add_on_purpose, parse_month, picks_for, sample_month
 from grip.audits.templates import AGREEMENT, ANSWERS, GRADES, all_templates, load_template
 from grip.formats import month_year
+from grip.web import forms
 from grip.web.deps import render
 from grip.web.paging import page_of_query
 from grip.web.security import (
@@ -45,6 +47,8 @@ from grip.web.security import (
 )
 
 router = APIRouter(prefix="/audits")
+#: Roles of the allocated worker who fills in the reflection sheet.
+WORKER_ROLES = ("social_worker", "team_manager")
 #: Audits listed per page: a year of a large LA's audits is several hundred.
 AUDITS_PER_PAGE = 50
 
@@ -65,25 +69,6 @@ def _status(exc: lc.AuditError) -> int:
 
 def _wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("accept", "")
-
-
-def _date(form: FormData, name: str) -> dt.date | None:
-    value = str(form.get(name) or "").strip()
-    if not value:
-        return None
-    try:
-        return calendar.parse_date(value, name.replace("_", " "))
-    except calendar.DateInputError as exc:
-        raise lc.InvalidInput(str(exc)) from None
-
-
-def _int(form: FormData, name: str) -> int | None:
-    value = str(form.get(name) or "").strip()
-    if not value:
-        return None
-    if not (value.isascii() and value.isdigit()):
-        raise lc.InvalidInput(f"{name}: {value[:40]!r} is not a whole number", name)
-    return int(value)
 
 
 def _month_words(month: str) -> str:
@@ -204,17 +189,75 @@ def sample_page(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, month: str | None = None
 ) -> HTMLResponse:
     """The month's sample with the reason for each pick, and allocation to auditors."""
-    return _sample(request, principal, db, month or clock.now().date().strftime("%Y-%m"))
+    if month is None:
+        return _sample(request, principal, db, _this_month())
+    errors = forms.FormErrors()
+    try:
+        _check_month(month)
+    except lc.InvalidInput as exc:
+        errors.add("month", str(exc))
+        return _sample(request, principal, db, _this_month(), 400, errors)
+    return _sample(request, principal, db, month)
 
 
-#: Allocation form fields and the id prefix of their inputs on the sample page.
-ALLOCATE_FIELDS = {
-    "auditor_id": "auditor",
-    "worker_user_id": "worker",
-    "template_id": "template",
-    "theme": "theme",
-    "due_date": "due",
-}
+class SampleRun(forms.Form):
+    """The month's sample: how many cases per practice group, and the seed of the draw."""
+
+    month: Annotated[str, Field(title="Month")]
+    per_group: Annotated[int, Field(title="Cases per practice group", ge=1, le=20)] = 1
+    seed: Annotated[int | None, Field(title="Seed", ge=0, le=MAX_SEED)] = None
+
+
+class Allocation(forms.Form):
+    """Cases of the month's sample given to one auditor (``person_id``: one case outside the
+    sample, for API clients)."""
+
+    month: Annotated[str, Field(title="Month")] = ""
+    pick_ids: Annotated[list[str], Field(title="Cases to allocate", default_factory=list)]
+    person_id: Annotated[str | None, Field(title="Child", max_length=48)] = None
+    auditor_id: Annotated[int | None, Field(title="Auditor")] = None
+    worker_user_id: Annotated[int | None, Field(title="Allocated worker")] = None
+    template_id: Annotated[str, Field(title="Template", max_length=100)] = "single-case-2015"
+    theme: Annotated[str | None, Field(title="Theme", max_length=200)] = None
+    due_date: Annotated[dt.date | None, Field(title="Due date")] = None
+
+
+class OnPurpose(forms.Form):
+    """A case added to the month's sample on purpose, and why."""
+
+    month: Annotated[str, Field(title="Month")]
+    person_id: Annotated[str, Field(title="Child's ID", max_length=48)]
+    reason: Annotated[str, Field(title="Why this case is chosen", max_length=500)]
+
+
+def _this_month() -> str:
+    return clock.now().date().strftime("%Y-%m")
+
+
+def _check_month(month: str) -> None:
+    """A sample month is a real month that has begun."""
+    if parse_month(month) > clock.now().date():
+        raise lc.InvalidInput(f"{month_year(parse_month(month))} has not begun yet", "month")
+
+
+def _recent_months(count: int = 36) -> list[tuple[str, str]]:
+    """(``YYYY-MM``, "December 2026") for this month and the ``count - 1`` before it."""
+    first = clock.now().date().replace(day=1)
+    days = (calendar.add_months(first, -n) for n in range(count))
+    return [(d.strftime("%Y-%m"), month_year(d)) for d in days]
+
+
+def _refused(errors: forms.FormErrors, model: type[forms.Form], exc: lc.AuditError) -> None:
+    """The library's refusal shown beside its field: each gap of an incomplete audit, or the
+    field the refusal names, else the form's first field shown to people."""
+    if isinstance(exc, lc.Incomplete):
+        for n, problem in enumerate(exc.problems):
+            errors.add(f"gap-{n}", problem, "audit-form")
+        return
+    shown = [f for f in model.model_fields if f != "version"]
+    field = getattr(exc, "field", None)
+    field = field if field in shown else (shown[0] if shown else "")
+    errors.add(field, str(exc), forms.anchor(model, field) if field else "main-content")
 
 
 def _sample(
@@ -223,22 +266,12 @@ def _sample(
     db: Session,
     month: str,
     status_code: int = 200,
-    kept: dict[str, str] | None = None,
-    error: lc.InvalidInput | None = None,
-    run_error: lc.InvalidInput | None = None,
+    errors: forms.FormErrors | None = None,
+    values: dict[str, Any] | None = None,
 ) -> HTMLResponse:
-    """The sample page; after a refused allocation or sample run, with the error linked to its
-    field and what the person typed or chose kept in the form."""
-    picks = (
-        [] if run_error and run_error.field == "month" else picks_for(db, principal.la_code, month)
-    )
-    errors = []
-    if run_error is not None:
-        errors = [{"text": str(run_error), "href": f"#{run_error.field or 'per_group'}"}]
-    if error is not None and kept is not None:
-        index = next((i for i, p in enumerate(picks, 1) if p.id == kept.get("pick_id")), 0)
-        href = f"#{ALLOCATE_FIELDS.get(error.field or '', 'auditor')}-{index}"
-        errors = [{"text": str(error), "href": href}]
+    """The sample page; after a refusal, the errors linked to their fields and what the
+    person typed or chose kept in the form."""
+    picks = picks_for(db, principal.la_code, month)
     allocated = {
         a.pick_id
         for a in db.scalars(
@@ -251,15 +284,15 @@ def _sample(
         title=f"Audit sample for {_month_words(month)}",
         month_words=_month_words(month),
         month=month,
+        months=_recent_months(),
         picks=picks,
         allocated=allocated,
-        auditors=_people(db, principal.la_code, _fit_for("auditor")),
-        workers=_people(db, principal.la_code, ("social_worker", "team_manager")),
-        templates=all_templates(),
+        auditors=[(u, name) for u, name, _r in _people(db, principal.la_code, _fit_for("auditor"))],
+        workers=[(u, name) for u, name, _r in _people(db, principal.la_code, WORKER_ROLES)],
+        template_options=[(t.id, t.title) for t in all_templates()],
         status_code=status_code,
-        errors=errors,
-        kept=kept or {},
-        error_field=error.field if error else None,
+        errors=errors or forms.FormErrors(),
+        values={"month": month, "per_group": "1"} | (values or {}),
         **_base(request, principal),
     )
 
@@ -269,98 +302,144 @@ def sample_run(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Choose and store the month's sample."""
-    month = str(form.get("month") or "")
-    try:
-        per_group = _int(form, "per_group")
-        sample_month(
-            db,
-            principal.la_code,
-            month,
-            per_group=1 if per_group is None else per_group,
-            seed=_int(form, "seed"),
-            store=True,
-            actor=principal,
-        )
-    except lc.InvalidInput as exc:
-        db.rollback()  # shown again on the sample page, the error linked to its field
-        typed = {k: str(form.get(k) or "") for k in ("per_group", "seed")}
-        return _sample(request, principal, db, month, 400, kept=typed, run_error=exc)
-    except lc.AuditError as exc:
+    data, errors = forms.parse(SampleRun, form)
+    month = data.month if data else str(form.get("month") or _this_month())
+    if data is not None:
+        try:
+            _check_month(data.month)
+            sample_month(
+                db, principal.la_code, data.month, per_group=data.per_group, seed=data.seed,
+                store=True, actor=principal,
+            )  # fmt: skip
+            return RedirectResponse(f"/audits/sample?month={data.month}", status_code=303)
+        except lc.InvalidInput as exc:
+            _refused(errors, SampleRun, exc)
         db.rollback()
-        return _error_page(request, principal, exc, back=f"/audits/sample?month={month}")
-    return RedirectResponse(f"/audits/sample?month={month}", status_code=303)
+    return _sample(request, principal, db, _month_or_now(month), 400, errors, forms.values(form))
+
+
+def _month_or_now(month: str) -> str:
+    try:
+        _check_month(month)
+    except lc.InvalidInput:
+        return _this_month()
+    return month
+
+
+@router.post("/sample/add", dependencies=[requires("audits:manage")])
+def sample_add(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
+) -> Response:
+    """Add a case to the month's sample on purpose (Southwark QA framework 2015, appendix 1
+    §2a), with the reason."""
+    data, errors = forms.parse(OnPurpose, form)
+    if data is not None:
+        try:
+            _check_month(data.month)
+            add_on_purpose(
+                db, principal.la_code, data.month, data.person_id, data.reason, principal
+            )
+            return RedirectResponse(f"/audits/sample?month={data.month}", status_code=303)
+        except lc.InvalidInput as exc:
+            _refused(errors, OnPurpose, exc)
+        db.rollback()
+    month = _month_or_now(str(form.get("month") or ""))
+    return _sample(request, principal, db, month, 400, errors, forms.values(form))
 
 
 @router.post("/allocate", dependencies=[requires("audits:manage")])
 def allocate(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
-    """Allocate a picked case (or a case chosen on the page) to an auditor."""
-    month = str(form.get("month") or "")
-    pick_id = str(form.get("pick_id") or "") or None
-    try:
-        auditor = _int(form, "auditor_id")
-        if auditor is None:
-            raise lc.InvalidInput("choose the auditor", "auditor_id")
-        person = str(form.get("person_id") or "").strip()
-        team = service = None
-        if pick_id:
-            pick = next(
-                (p for p in picks_for(db, principal.la_code, month) if p.id == pick_id), None
-            )
-            if pick is None:
-                raise lc.NotFound(f"no pick {pick_id!r} in {month}")
-            person, team, service = pick.person_id, pick.team_id, pick.service_id
-        if not person:
-            raise lc.InvalidInput("choose the case to audit")
-        audit = lc.allocate(
+    """Allocate the chosen cases of the month's sample to one auditor: all of them or, after a
+    refusal, none."""
+    data, errors = forms.parse(Allocation, form)
+    if data is not None:
+        try:
+            audits = _allocate_all(db, principal, data)
+            if len(audits) == 1:
+                return RedirectResponse(f"/audits/{audits[0].id}", status_code=303)
+            return RedirectResponse(f"/audits/sample?month={data.month}", status_code=303)
+        except lc.InvalidInput as exc:
+            _refused(errors, Allocation, exc)
+        except lc.AuditError as exc:
+            db.rollback()
+            return _error_page(request, principal, exc, back=f"/audits/sample?month={data.month}")
+        db.rollback()
+    if _wants_json(request):
+        return JSONResponse({"errors": dict(errors)}, status_code=422)
+    month = _month_or_now(str(form.get("month") or ""))
+    return _sample(request, principal, db, month, 400, errors, forms.values(form))
+
+
+def _allocate_all(db: Session, principal: Principal, data: Allocation) -> list[Audit]:
+    """One audit per chosen case, each checked by :func:`grip.audits.lifecycle.allocate`."""
+    if data.auditor_id is None:
+        raise lc.InvalidInput("choose the auditor", "auditor_id")
+    picks = {p.id: p for p in picks_for(db, principal.la_code, data.month)}
+    chosen = [(picks.get(i), i) for i in data.pick_ids]
+    if any(p is None for p, _i in chosen):
+        raise lc.InvalidInput(f"a chosen case is not in the sample for {data.month}", "pick_ids")
+    if not chosen and not data.person_id:
+        raise lc.InvalidInput("choose the cases to allocate", "pick_ids")
+    if len(chosen) > 1 and data.worker_user_id is not None:
+        raise lc.InvalidInput(
+            "choose an allocated worker only when allocating one case", "worker_user_id"
+        )
+    targets: list[tuple[str, str | None, str | None, str | None]] = [
+        (p.person_id, p.team_id, p.service_id, p.id) for p, _i in chosen if p
+    ] or [(data.person_id or "", None, None, None)]
+    return [
+        lc.allocate(
             db,
             la_code=principal.la_code,
             person_id=person,
-            auditor_id=auditor,
+            auditor_id=data.auditor_id,
             actor=principal,
-            month=month or clock.now().date().strftime("%Y-%m"),
-            template_id=str(form.get("template_id") or "single-case-2015"),
-            theme=str(form.get("theme") or "") or None,
-            due_date=_date(form, "due_date"),
+            month=data.month or _this_month(),
+            template_id=data.template_id,
+            theme=data.theme,
+            due_date=data.due_date,
             team_id=team,
             service_id=service,
             pick_id=pick_id,
-            worker_user_id=_int(form, "worker_user_id"),
+            worker_user_id=data.worker_user_id,
         )
-    except lc.AuditError as exc:
-        db.rollback()
-        if isinstance(exc, lc.InvalidInput) and exc.field and pick_id and not _wants_json(request):
-            # Shown in place: the error summary links to the field, the choices are kept.
-            kept = {k: str(form.get(k) or "") for k in ("pick_id", *ALLOCATE_FIELDS)}
-            return _sample(request, principal, db, month, 400, kept, exc)
-        return _error_page(request, principal, exc, back=f"/audits/sample?month={month}")
-    return RedirectResponse(f"/audits/{audit.id}", status_code=303)
+        for person, team, service, pick_id in targets
+    ]
 
 
 # --- agreement and reports -------------------------------------------------------------------
 
 
+class Period(forms.Form):
+    """The dates an agreement report covers (both optional)."""
+
+    date_from: Annotated[dt.date | None, Field(title="From")] = None
+    date_to: Annotated[dt.date | None, Field(title="To")] = None
+
+
 @router.get("/agreement", response_class=HTMLResponse, dependencies=[requires("audits:report")])
-def agreement_page(
-    request: Request,
-    principal: CurrentPrincipal,
-    db: ScopedDB,
-    date_from: str | None = None,
-    date_to: str | None = None,
-) -> Response:
-    """Moderation agreement: percentage and Cohen's kappa by team and over time."""
-    try:
-        f = calendar.parse_date(date_from, "date from") if date_from else None
-        t = calendar.parse_date(date_to, "date to") if date_to else None
-        report = agreement(db, principal.la_code, f, t)
-    except (ValueError, lc.AuditError) as exc:
-        return _error_page(request, principal, lc.InvalidInput(str(exc)), back="/audits/agreement")
+def agreement_page(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Response:
+    """Moderation agreement: percentage and Cohen's kappa by team and over time, each with the
+    number of moderated audits it rests on."""
+    period, errors = forms.parse(Period, request.query_params)
+    if period and period.date_from and period.date_to and period.date_from > period.date_to:
+        errors.add(
+            "date_from", "The ‘from’ date must be on or before the ‘to’ date", "date_from-day"
+        )
+        period = None
+    period = period or Period()
+    report = agreement(db, principal.la_code, period.date_from, period.date_to)
     return render(
         request,
         "audits/agreement.html",
+        status_code=400 if errors else 200,
         title="Moderation agreement",
         report=report,
+        smallest=smallest_meaningful_sample(),
+        errors=errors,
+        values=forms.values(request.query_params),
         **_base(request, principal),
     )
 
@@ -422,13 +501,17 @@ def report_export(
 
 def _error_title(code: int, method: str) -> str:
     """The page's <h1> and <title>: what happened, in the person's terms. A not-found gets
-    GOV.UK's "Page not found" page; anything else refused a change (POST) or a page (GET)."""
+    GOV.UK's "Page not found" page. (What was typed wrong is shown on the form itself.)"""
     if code == 404:
         return "Page not found"
-    if method != "GET":
-        return "The change was not saved"
+    if code == 409:
+        return "Someone else has changed this audit"
     if code == 403:
-        return "You do not have access to this page"
+        return (
+            "You cannot make this change"
+            if method != "GET"
+            else "You do not have access to this page"
+        )
     return "The page could not be shown"
 
 
@@ -533,19 +616,20 @@ def _audit_view(
     db: Session,
     audit: Audit,
     status_code: int = 200,
-    errors: list[dict[str, str]] | None = None,
-    kept: dict[str, str] | None = None,
+    errors: forms.FormErrors | None = None,
+    values: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     """The audit page (a read of the audit and of the child's record summary); after a
-    refused change, with the error summary linked to the field and the choices kept."""
+    refused change, with the error summary linked to the field and what was typed kept."""
     ctx = _audit_context(db, audit, principal)
     page = render(
         request,
         "audits/audit.html",
         status_code=status_code,
         title=f"Audit of {audit.person_id}",
-        errors=errors or [],
-        kept=kept or {},
+        errors=errors or forms.FormErrors(),
+        values=_stored(audit) | (values or {}),
+        moderator_options=[(u, n) for u, n, _r in ctx["moderators"] if u != audit.auditor_id],
         **ctx,
         **_base(request, principal),
     )
@@ -565,7 +649,21 @@ def _audit_view(
     return page
 
 
-def _form_input(form: FormData, audit: Audit) -> lc.FormInput:
+def _stored(audit: Audit) -> dict[str, Any]:
+    """What the audit page's forms show before anything is typed."""
+    return {
+        "reflection_discussed_on": audit.reflection_discussed_on,
+        "family_contacted_on": audit.family_contacted_on,
+        "family_respondent": audit.family_respondent,
+        "family_method": audit.family_method,
+        "family_not_obtained_reason": audit.family_not_obtained_reason,
+        "kind": "second_auditor",
+        "to": "IRO",
+        "director_method": "phone",
+    }
+
+
+def _form_input(form: FormData, audit: Audit, dates: AuditDates) -> lc.FormInput:
     """Read the posted fields: only the parts present on the page are changed."""
     template = load_template(audit.template_id)
     data = lc.FormInput()
@@ -590,12 +688,124 @@ def _form_input(form: FormData, audit: Audit) -> lc.FormInput:
                 str(form.get(f"fa.{q.id}") or "") or None,
                 str(form.get(f"ft.{q.id}") or ""),
             )
-    data.reflection_discussed_on = _date(form, "reflection_discussed_on")
-    data.family_contacted_on = _date(form, "family_contacted_on")
+    data.reflection_discussed_on = dates.reflection_discussed_on
+    data.family_contacted_on = dates.family_contacted_on
     for name in ("family_respondent", "family_method", "family_not_obtained_reason"):
         if name in form and str(form.get(name) or "").strip():
             setattr(data, name, str(form.get(name)))
     return data
+
+
+class Versioned(forms.Form):
+    """Every change to an audit says which version of it the page was loaded from."""
+
+    version: Annotated[int | None, Field(title="Version")] = None
+
+
+class AuditDates(Versioned):
+    """The dated fields of the reflection and family feedback forms (the answers, grades and
+    comments are named by the template: read by ``_form_input``)."""
+
+    reflection_discussed_on: Annotated[
+        dt.date | None, Field(title="Date the reflection was discussed")
+    ] = None
+    family_contacted_on: Annotated[dt.date | None, Field(title="Date the family was contacted")] = (
+        None
+    )
+    then: Annotated[str | None, Field(title="Next step", max_length=60)] = None
+
+
+class Step(Versioned):
+    name: Annotated[str, Field(title="Step", max_length=60)]
+    note: Annotated[str | None, Field(title="Why it is returned", max_length=2000)] = None
+
+
+class Appointment(forms.Form):
+    moderator_id: Annotated[int | None, Field(title="Moderator")] = None
+    kind: Annotated[str, Field(title="Kind of moderation", max_length=40)] = "second_auditor"
+
+
+class Moderation(Versioned):
+    complete: Annotated[str | None, Field(title="Complete the moderation")] = None
+
+
+class Exemption(forms.Form):
+    reason: Annotated[str, Field(title="Reason for exemption", max_length=1000)] = ""
+    until: Annotated[dt.date | None, Field(title="New due date")] = None
+
+
+class NewAction(forms.Form):
+    description: Annotated[str, Field(title="Action", max_length=1000)] = ""
+    owner: Annotated[str, Field(title="Who", max_length=200)] = ""
+    due_date: Annotated[dt.date | None, Field(title="Due date")] = None
+
+
+class ActionChange(Versioned):
+    status: Annotated[str, Field(title="Status", max_length=40)] = ""
+    evidence: Annotated[str, Field(title="Evidence", max_length=2000)] = ""
+    completed_on: Annotated[dt.date | None, Field(title="Date completed")] = None
+
+
+class Concern(forms.Form):
+    concern: Annotated[str, Field(title="The concern for the child's safety", max_length=4000)] = ""
+    director_told_on: Annotated[dt.date | None, Field(title="Date the Director was told")] = None
+    director_told_time: Annotated[
+        str | None, Field(title="Time the Director was told", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
+    ] = None
+    director_method: Annotated[str, Field(title="How the Director was told", max_length=40)] = (
+        "phone"
+    )
+    other_told: Annotated[str | None, Field(title="Also told", max_length=200)] = None
+    other_method: Annotated[str, Field(title="How they were told", max_length=40)] = "phone"
+
+
+class ConcernClosed(forms.Form):
+    action_taken: Annotated[str, Field(title="What was done", max_length=4000)] = ""
+
+
+class IroCopy(forms.Form):
+    to: Annotated[str, Field(title="Sent to", max_length=200)] = "IRO"
+    sent_on: Annotated[dt.date | None, Field(title="Date the copy was sent")] = None
+
+
+class Discussion(forms.Form):
+    discussed_on: Annotated[dt.date | None, Field(title="Date of the discussion")] = None
+    discussion: Annotated[str, Field(title="What was discussed", max_length=4000)] = ""
+
+
+def _act(
+    request: Request,
+    audit_id: str,
+    principal: Principal,
+    db: Session,
+    form: FormData,
+    model: type[forms.Form],
+    fn: Any,
+) -> Response:
+    """Read ``form`` into ``model`` and run ``fn(audit, data)``. A refusal of what was typed
+    is shown on the audit page, linked to its field with the input kept; a refusal of the
+    person (403), a missing audit (404) or someone else's newer save (409) gets its own page."""
+    try:
+        audit = lc.get_audit(db, principal.la_code, audit_id)
+    except lc.AuditError as exc:
+        return _error_page(request, principal, exc, back="/audits")
+    data, errors = forms.parse(model, form)
+    status = 400
+    if data is not None:
+        try:
+            return fn(audit, data) or RedirectResponse(f"/audits/{audit_id}", status_code=303)
+        except (lc.InvalidInput, lc.Incomplete, lc.InvalidTransition) as exc:
+            # What was typed, or a step the audit is not ready for: shown beside the form.
+            status = 409 if isinstance(exc, lc.InvalidTransition) else 400
+            _refused(errors, model, exc)
+        except lc.AuditError as exc:
+            db.rollback()
+            return _error_page(request, principal, exc, back=f"/audits/{audit_id}")
+        db.rollback()
+        audit = lc.get_audit(db, principal.la_code, audit_id)
+    if _wants_json(request):
+        return JSONResponse({"error": "; ".join(errors.values()), "errors": dict(errors)}, status)
+    return _audit_view(request, principal, db, audit, status, errors, forms.values(form))
 
 
 def _save(
@@ -606,27 +816,22 @@ def _save(
     form: FormData,
     reflection: bool,
 ) -> Response:
-    try:
-        audit = lc.get_audit(db, principal.la_code, audit_id)
-        version = _int(form, "version")
-        if version is None:
+    def fn(audit: Audit, data: AuditDates) -> Response:
+        if data.version is None:
             raise lc.InvalidInput("the form did not say which version it was loaded from")
-        data = _form_input(form, audit)
-        if reflection and (data.answers or data.grades or data.family):
+        answers = _form_input(form, audit, data)
+        if reflection and (answers.answers or answers.grades or answers.family):
             raise lc.NotAllowed("this page saves the reflection sheet only")
         if not reflection and not principal.can("audits:write"):
             raise lc.NotAllowed("you may not change this audit's answers")
-        lc.save_form(db, audit, principal, version, data)
-        then = str(form.get("then") or "")
-        if then:
-            lc.transition(db, audit, then, principal, audit.version)
-        new_version = audit.version
-    except lc.AuditError as exc:
-        db.rollback()
-        return _error_page(request, principal, exc, back=f"/audits/{audit_id}")
-    if _wants_json(request):
-        return JSONResponse({"saved": True, "version": new_version})
-    return RedirectResponse(f"/audits/{audit_id}?saved=1", status_code=303)
+        lc.save_form(db, audit, principal, data.version, answers)
+        if data.then:
+            lc.transition(db, audit, data.then, principal, audit.version)
+        if _wants_json(request):
+            return JSONResponse({"saved": True, "version": audit.version})
+        return RedirectResponse(f"/audits/{audit_id}?saved=1", status_code=303)
+
+    return _act(request, audit_id, principal, db, form, AuditDates, fn)
 
 
 @router.post("/{audit_id}/save", dependencies=[requires("audits:write")])
@@ -645,35 +850,16 @@ def save_reflection(
     return _save(request, audit_id, principal, db, form, reflection=True)
 
 
-def _act(
-    request: Request, audit_id: str, principal: Principal, db: Session, form: FormData, fn: Any
-) -> Response:
-    try:
-        audit = lc.get_audit(db, principal.la_code, audit_id)
-        fn(audit, form)
-    except lc.AuditError as exc:
-        db.rollback()
-        return _error_page(request, principal, exc, back=f"/audits/{audit_id}")
-    return RedirectResponse(f"/audits/{audit_id}", status_code=303)
-
-
 @router.post("/{audit_id}/transition", dependencies=[requires("audits:write")])
 def do_transition(
     request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Move the audit on (or back) one step."""
 
-    def fn(audit: Audit, form: FormData) -> None:
-        lc.transition(
-            db,
-            audit,
-            str(form.get("name") or ""),
-            principal,
-            _int(form, "version"),
-            note=str(form.get("note") or "") or None,
-        )
+    def fn(audit: Audit, data: Step) -> None:
+        lc.transition(db, audit, data.name, principal, data.version, note=data.note)
 
-    return _act(request, audit_id, principal, db, form, fn)
+    return _act(request, audit_id, principal, db, form, Step, fn)
 
 
 @router.post("/{audit_id}/moderator", dependencies=[requires("audits:manage")])
@@ -681,22 +867,13 @@ def appoint(
     request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Appoint the moderator who will grade blind."""
-    kept = {k: str(form.get(k) or "") for k in ("moderator_id", "kind")}
-    try:
-        audit = lc.get_audit(db, principal.la_code, audit_id)
-        mid = _int(form, "moderator_id")
-        if mid is None:
+
+    def fn(audit: Audit, data: Appointment) -> None:
+        if data.moderator_id is None:
             raise lc.InvalidInput("choose the moderator", "moderator_id")
-        lc.appoint_moderator(db, audit, principal, mid, kept["kind"] or "second_auditor")
-    except lc.AuditError as exc:
-        db.rollback()
-        if isinstance(exc, lc.InvalidInput) and exc.field and not _wants_json(request):
-            # Shown in place on the audit page, linked to the moderator field.
-            audit = lc.get_audit(db, principal.la_code, audit_id)
-            errors = [{"text": str(exc), "href": f"#{exc.field}"}]
-            return _audit_view(request, principal, db, audit, 400, errors, kept)
-        return _error_page(request, principal, exc, back=f"/audits/{audit_id}")
-    return RedirectResponse(f"/audits/{audit_id}", status_code=303)
+        lc.appoint_moderator(db, audit, principal, data.moderator_id, data.kind)
+
+    return _act(request, audit_id, principal, db, form, Appointment, fn)
 
 
 @router.post("/{audit_id}/moderation", dependencies=[requires("audits:moderate")])
@@ -705,18 +882,18 @@ def moderate(
 ) -> Response:
     """The moderator's blind grades; with ``complete`` set, completes the moderation."""
 
-    def fn(audit: Audit, form: FormData) -> None:
+    def fn(audit: Audit, data: Moderation) -> None:
         template = load_template(audit.template_id)
         grades = {
             s: (str(form.get(f"g.{s}") or "") or None, str(form.get(f"r.{s}") or ""))
             for s in [*template.section_ids(), lc.OVERALL]
             if f"g.{s}" in form or f"r.{s}" in form
         }
-        lc.save_moderation(db, audit, principal, _int(form, "version"), grades)
-        if form.get("complete"):
+        lc.save_moderation(db, audit, principal, data.version, grades)
+        if data.complete:
             lc.transition(db, audit, "complete_moderation", principal, audit.version)
 
-    return _act(request, audit_id, principal, db, form, fn)
+    return _act(request, audit_id, principal, db, form, Moderation, fn)
 
 
 @router.post("/{audit_id}/exempt", dependencies=[requires("audits:exempt")])
@@ -725,10 +902,10 @@ def exempt(
 ) -> Response:
     """Exempt the audit from its timescale (head of service, with a reason; §2f)."""
 
-    def fn(audit: Audit, form: FormData) -> None:
-        lc.exempt(db, audit, principal, str(form.get("reason") or ""), _date(form, "until"))
+    def fn(audit: Audit, data: Exemption) -> None:
+        lc.exempt(db, audit, principal, data.reason, data.until)
 
-    return _act(request, audit_id, principal, db, form, fn)
+    return _act(request, audit_id, principal, db, form, Exemption, fn)
 
 
 @router.post("/{audit_id}/chase", dependencies=[requires("audits:manage")])
@@ -736,9 +913,11 @@ def chase(
     request: Request, audit_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Record a chase of an overdue audit."""
-    return _act(
-        request, audit_id, principal, db, form, lambda audit, _f: lc.chase(db, audit, principal)
-    )
+
+    def fn(audit: Audit, _data: forms.Form) -> None:
+        lc.chase(db, audit, principal)
+
+    return _act(request, audit_id, principal, db, form, forms.Form, fn)
 
 
 @router.post("/{audit_id}/actions", dependencies=[requires("audits:write")])
@@ -747,20 +926,15 @@ def add_action(
 ) -> Response:
     """Add an improvement action."""
 
-    def fn(audit: Audit, form: FormData) -> None:
-        due = _date(form, "due_date")
-        if due is None:
-            raise lc.InvalidInput("give the action a due date")
+    def fn(audit: Audit, data: NewAction) -> None:
+        if data.due_date is None:
+            raise lc.InvalidInput("give the action a due date", "due_date")
         ac.add_action(
-            db,
-            audit,
-            principal,
-            description=str(form.get("description") or ""),
-            owner=str(form.get("owner") or ""),
-            due_date=due,
-        )
+            db, audit, principal, description=data.description, owner=data.owner,
+            due_date=data.due_date,
+        )  # fmt: skip
 
-    return _act(request, audit_id, principal, db, form, fn)
+    return _act(request, audit_id, principal, db, form, NewAction, fn)
 
 
 @router.post("/{audit_id}/actions/{action_id}", dependencies=[requires("audits:write")])
@@ -774,21 +948,16 @@ def update_action(
 ) -> Response:
     """Change an action's status, with evidence when done."""
 
-    def fn(audit: Audit, form: FormData) -> None:
+    def fn(audit: Audit, data: ActionChange) -> None:
         action = ac.get_action(db, principal.la_code, action_id)
         if action.audit_id != audit.id:
             raise lc.NotFound("that action belongs to another audit")
         ac.update_action(
-            db,
-            action,
-            principal,
-            _int(form, "version"),
-            status=str(form.get("status") or ""),
-            evidence=str(form.get("evidence") or ""),
-            completed_on=_date(form, "completed_on"),
-        )
+            db, action, principal, data.version, status=data.status, evidence=data.evidence,
+            completed_on=data.completed_on,
+        )  # fmt: skip
 
-    return _act(request, audit_id, principal, db, form, fn)
+    return _act(request, audit_id, principal, db, form, ActionChange, fn)
 
 
 @router.post("/{audit_id}/safety", dependencies=[requires("audits:safety")])
@@ -797,35 +966,31 @@ def raise_concern(
 ) -> Response:
     """Raise an immediate safety concern (§2g): the Director is always told."""
 
-    def fn(audit: Audit, form: FormData) -> None:
-        when = str(form.get("director_told_at") or "").strip()
-        try:
-            told_at = dt.datetime.fromisoformat(when).replace(tzinfo=dt.UTC) if when else None
-            if told_at:
-                calendar.check_input_date(told_at.date())
-        except ValueError:
-            raise lc.InvalidInput(
-                f"when the Director was told: {when!r} is not a date and time"
-            ) from None
-        if told_at is None:
-            raise lc.InvalidInput(
-                "record when the Director of Children's Social Care was told (§2g)"
-            )
-        others = []
-        other = str(form.get("other_told") or "").strip()
-        if other:
-            others.append(ac.Told(other, told_at, str(form.get("other_method") or "phone")))
+    def fn(audit: Audit, data: Concern) -> None:
+        told_at = _told_at(data)
+        others = [ac.Told(data.other_told, told_at, data.other_method)] if data.other_told else []
         ac.raise_safety_concern(
-            db,
-            audit,
-            principal,
-            concern=str(form.get("concern") or ""),
-            director_told_at=told_at,
-            director_method=str(form.get("director_method") or "phone"),
-            others=others,
-        )
+            db, audit, principal, concern=data.concern, director_told_at=told_at,
+            director_method=data.director_method, others=others,
+        )  # fmt: skip
 
-    return _act(request, audit_id, principal, db, form, fn)
+    return _act(request, audit_id, principal, db, form, Concern, fn)
+
+
+def _told_at(data: Concern) -> dt.datetime:
+    """When the Director was told, from the date and the time typed (UK time is taken as
+    typed: the record says what the person wrote)."""
+    if data.director_told_on is None:
+        raise lc.InvalidInput(
+            "record the date the Director of Children's Social Care was told (§2g)",
+            "director_told_on",
+        )
+    if not data.director_told_time:
+        raise lc.InvalidInput(
+            "record the time the Director was told, like 14:30", "director_told_time"
+        )
+    hour, minute = (int(x) for x in data.director_told_time.split(":"))
+    return dt.datetime.combine(data.director_told_on, dt.time(hour, minute), tzinfo=dt.UTC)
 
 
 @router.post("/{audit_id}/safety/{concern_id}/close", dependencies=[requires("audits:safety")])
@@ -839,13 +1004,13 @@ def close_concern(
 ) -> Response:
     """Close a safety concern with what was done (a manager)."""
 
-    def fn(audit: Audit, form: FormData) -> None:
+    def fn(audit: Audit, data: ConcernClosed) -> None:
         concern = ac.get_concern(db, principal.la_code, concern_id)
         if concern.audit_id != audit.id:
             raise lc.NotFound("that concern belongs to another audit")
-        ac.close_safety_concern(db, concern, principal, str(form.get("action_taken") or ""))
+        ac.close_safety_concern(db, concern, principal, data.action_taken)
 
-    return _act(request, audit_id, principal, db, form, fn)
+    return _act(request, audit_id, principal, db, form, ConcernClosed, fn)
 
 
 @router.post("/{audit_id}/iro-copy", dependencies=[requires("audits:write")])
@@ -854,13 +1019,12 @@ def iro_copy(
 ) -> Response:
     """Record the copy sent to the IRO or CP chair (§2j)."""
 
-    def fn(audit: Audit, form: FormData) -> None:
-        sent = _date(form, "sent_on")
-        if sent is None:
-            raise lc.InvalidInput("give the date the copy was sent")
-        lc.record_iro_copy(db, audit, principal, str(form.get("to") or ""), sent)
+    def fn(audit: Audit, data: IroCopy) -> None:
+        if data.sent_on is None:
+            raise lc.InvalidInput("give the date the copy was sent", "sent_on")
+        lc.record_iro_copy(db, audit, principal, data.to, data.sent_on)
 
-    return _act(request, audit_id, principal, db, form, fn)
+    return _act(request, audit_id, principal, db, form, IroCopy, fn)
 
 
 @router.post("/{audit_id}/hos-discussion", dependencies=[requires("audits:manage")])
@@ -869,10 +1033,9 @@ def hos_discussion(
 ) -> Response:
     """Record the head of service's discussion of the case (§2i)."""
 
-    def fn(audit: Audit, form: FormData) -> None:
-        on = _date(form, "on")
-        if on is None:
-            raise lc.InvalidInput("give the date of the discussion")
-        lc.record_hos_discussion(db, audit, principal, on, str(form.get("note") or ""))
+    def fn(audit: Audit, data: Discussion) -> None:
+        if data.discussed_on is None:
+            raise lc.InvalidInput("give the date of the discussion", "discussed_on")
+        lc.record_hos_discussion(db, audit, principal, data.discussed_on, data.discussion)
 
-    return _act(request, audit_id, principal, db, form, fn)
+    return _act(request, audit_id, principal, db, form, Discussion, fn)
