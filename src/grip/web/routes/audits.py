@@ -248,16 +248,13 @@ def _recent_months(count: int = 36) -> list[tuple[str, str]]:
 
 
 def _refused(errors: forms.FormErrors, model: type[forms.Form], exc: lc.AuditError) -> None:
-    """The library's refusal shown beside its field: each gap of an incomplete audit, or the
-    field the refusal names, else the form's first field shown to people."""
+    """The library's refusal shown beside its field; each gap of an incomplete audit linked to
+    the audit form."""
     if isinstance(exc, lc.Incomplete):
         for n, problem in enumerate(exc.problems):
             errors.add(f"gap-{n}", problem, "audit-form")
         return
-    shown = [f for f in model.model_fields if f != "version"]
-    field = getattr(exc, "field", None)
-    field = field if field in shown else (shown[0] if shown else "")
-    errors.add(field, str(exc), forms.anchor(model, field) if field else "main-content")
+    forms.refuse(errors, model, str(exc), getattr(exc, "field", None))
 
 
 def _sample(
@@ -698,6 +695,8 @@ def _form_input(form: FormData, audit: Audit, dates: AuditDates) -> lc.FormInput
 
 class Versioned(forms.Form):
     """Every change to an audit says which version of it the page was loaded from."""
+
+    hidden = frozenset({"version"})
 
     version: Annotated[int | None, Field(title="Version")] = None
 
