@@ -215,3 +215,20 @@ def test_pack_download_is_refused_to_a_social_worker(
     _book(engine)
     assert client.get("/measures/pack.xlsx?date=2027-03-31").status_code == 403
     assert "pack.xlsx" not in client.get("/measures?date=2027-03-31").text
+
+
+def test_a_social_worker_sees_the_figures_but_not_the_children_behind_them(
+    client: Any, engine: Engine, signed_in: Any
+) -> None:
+    """Need to know (docs/access.md, "What a social worker sees"): the LA's figures, not the
+    list of every worker's children behind them; nothing is logged as a child-list read."""
+    signed_in("social_worker", "LA1")
+    _book(engine)
+    r = client.get("/measures/AS_45WD?date=2027-03-31")
+    assert r.status_code == 200, r.text
+    assert '<strong id="measure-denominator">2</strong>' in r.text
+    assert 'id="children-not-listed"' in r.text
+    assert 'data-person="C1"' not in r.text and 'id="child-list"' not in r.text
+    with Session(engine) as db:
+        reads = db.scalars(select(AuditEvent).where(AuditEvent.action == "child_list.read"))
+        assert list(reads) == []

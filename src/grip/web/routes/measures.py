@@ -191,6 +191,8 @@ def measure_page(
     except MeasuresError as exc:
         return error_response(request, 400, str(exc))
     visible = _visible(db, principal)
+    # Need to know: the children behind the figure only for those who manage or audit them.
+    may_list = principal.can("measures:children")
     with lock:
         trend = run.whole(m.id)
         slices = {d: run.slices(m.id, d) for d in DIMENSIONS}
@@ -200,7 +202,7 @@ def measure_page(
             only_numerator=False if failing else None,
             dimension=dimension,
             slice_value=slice if dimension else None,
-        )
+        ) if may_list else []  # fmt: skip
     shown = [r for r in rows if visible(r.person_id)]
     paged = page_of(shown, page, ROWS_PER_PAGE)
     slice_label = slice
@@ -226,8 +228,11 @@ def measure_page(
         "slice_key": slice_key,
         "failing": failing,
         "area_name": defs.areas[m.area],
+        "may_list": may_list,
     }
     response = render(request, "measures/measure.html", title=m.name, principal=principal, **ctx)
+    if not may_list:
+        return response
     # Ids and counts only: the trail never holds a child's (or a worker's) details.
     record(
         request,
