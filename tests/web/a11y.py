@@ -133,6 +133,53 @@ def page_width_at_phone(page: Any) -> int:
         page.set_viewport_size(size)
 
 
+_PHONE_OVERFLOW_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  const sticksOut = (rects) => [...rects].some((r) => r.width > 0 && r.right > width + 1);
+  const clipped = (el) => {
+    for (let a = el; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  const name = (el) => {
+    const id = el.id ? '#' + el.id : '';
+    const cls = typeof el.className === 'string' && el.className
+      ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+    return `${el.tagName.toLowerCase()}${id}${cls}`;
+  };
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (!clipped(el.parentElement) && sticksOut([el.getBoundingClientRect()])
+        && ![...el.children].some((c) => sticksOut([c.getBoundingClientRect()]))) {
+      out.push(`${name(el)} ends at ${Math.round(el.getBoundingClientRect().right)}px`);
+    }
+  }
+  const text = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = text.nextNode(); n; n = text.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    if (!clipped(n.parentElement) && sticksOut(range.getClientRects())) {
+      out.push(`text in ${name(n.parentElement)}: ${n.textContent.trim().slice(0, 60)}`);
+    }
+  }
+  return out;
+}"""
+
+
+def phone_overflow(page: Any) -> list[str]:
+    """The innermost elements and the texts that make the page scroll sideways at 375 px
+    (those inside a box that scrolls by itself, such as a wide table's, left out); the size is
+    put back after."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
+    try:
+        out: list[str] = page.evaluate(_PHONE_OVERFLOW_JS)
+    finally:
+        page.set_viewport_size(size)
+    return out
+
+
 def describe(label: str, violations: list[dict[str, Any]]) -> str:
     """A readable account of ``violations`` on the page ``label``: rule id, impact, help URL,
     and each failing element's CSS target with axe's summary of what to fix."""

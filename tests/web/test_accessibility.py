@@ -18,9 +18,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from a11y import (
+    PHONE_WIDTH,
     REFLOW_WIDTH,
     a11y_context,
     describe,
+    page_width_at_phone,
+    phone_overflow,
     reflow_overflow,
     run_axe,
 )
@@ -450,6 +453,12 @@ def _page_failures(page: Any, label: str) -> list[str]:
         out.append(
             f"{label}: WCAG 1.4.10 Reflow: at {REFLOW_WIDTH} px wide these stick out "
             f"(the page scrolls sideways): {overflow[:8]}"
+        )
+    width = page_width_at_phone(page)
+    if width > PHONE_WIDTH:
+        out.append(
+            f"{label}: {width} px wide at {PHONE_WIDTH} px (the page scrolls sideways): "
+            f"{phone_overflow(page)[:8]}"
         )
     # GOV.UK's error summary pattern (WCAG 3.3.1, 4.1.3): a form sent back with errors says
     # so first thing in its title, which a screen reader reads out on load.

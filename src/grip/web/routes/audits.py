@@ -553,6 +553,7 @@ def _audit_context(db: Session, audit: Audit, principal: Principal) -> dict[str,
         },
     )
     concerns = ac.concerns_of(db, audit)
+    actions = ac.actions_of(db, audit)
     return {
         "audit": audit,
         "tmpl": template,
@@ -574,10 +575,13 @@ def _audit_context(db: Session, audit: Audit, principal: Principal) -> dict[str,
         "summary": summarise(
             db, audit.la_code, audit.person_id, audit.period_start, audit.period_end
         ),
-        "actions": ac.actions_of(db, audit),
+        "actions": actions,
         "statuses": ac.ACTION_STATUSES,
         "concerns": [(c, ac.notifications_of(db, c)) for c in concerns],
         "history": lc.history_of(db, audit),
+        # A history entry about an action or a concern names it by its words, not its id.
+        "history_notes": {x.id: x.description for x in actions}
+        | {c.id: c.concern for c in concerns},
         "overdue": lc.is_overdue(audit, clock.now().date()),
         "due": lc.effective_due(audit),
         "moderators": _people(db, audit.la_code, _fit_for("moderator", "inspector")),
@@ -585,17 +589,22 @@ def _audit_context(db: Session, audit: Audit, principal: Principal) -> dict[str,
         "family_methods": lc.FAMILY_METHODS,
         "notify_methods": ac.NOTIFY_METHODS,
         "overall": lc.OVERALL,
-        "can": {
-            "exempt": lc.allowed("exempt", principal),
-            "chase": lc.allowed("chase", principal),
-            "appoint": lc.allowed("appoint_moderator", principal),
-            "actions": lc.allowed("manage_actions", principal),
-            "raise": lc.allowed("raise_safety_concern", principal),
-            "close_concern": lc.allowed("close_safety_concern", principal),
-            "iro": lc.allowed("record_iro_copy", principal),
-            "hos": lc.allowed("record_hos_discussion", principal),
-        },
+        "can": _can(principal),
         "discussed_in_time": lc.discussed_in_following_month(audit),
+    }
+
+
+def _can(principal: Principal) -> dict[str, bool]:
+    """What the audit page offers the principal beyond their own part of the audit."""
+    return {
+        "exempt": lc.allowed("exempt", principal),
+        "chase": lc.allowed("chase", principal),
+        "appoint": lc.allowed("appoint_moderator", principal),
+        "actions": lc.allowed("manage_actions", principal),
+        "raise": lc.allowed("raise_safety_concern", principal),
+        "close_concern": lc.allowed("close_safety_concern", principal),
+        "iro": lc.allowed("record_iro_copy", principal),
+        "hos": lc.allowed("record_hos_discussion", principal),
     }
 
 
