@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from grip import calendar
 from grip.access.principal import Principal
-from grip.access.roles import INSPECTOR
 from grip.access.restrictions import restricted_ids
+from grip.access.roles import INSPECTOR
 from grip.access.scope import hidden_person_ids, sample_person_ids
 from grip.documents.safe import csv_bytes
 from grip.formats import long_date
