@@ -9,6 +9,7 @@ from typing import Any
 
 import docx
 
+from grip.access import clock
 from grip.actionplans import actions as acts
 from grip.actionplans import plans
 
@@ -55,7 +56,7 @@ def test_action_without_owner_or_due_date_shown_in_place(
     finding = _first_area(world, url)
     r = _post(client, qa, f"{url}/actions", finding_id=finding, description="Weekly checks")
     assert r.status_code == 400
-    assert "Error: " in r.text and 'href="#owner"' in r.text and 'href="#due_date"' in r.text
+    assert "Error: " in r.text and 'href="#owner"' in r.text and 'href="#due_date-day"' in r.text
     assert "Weekly checks</textarea>" in r.text  # what was typed is kept
     r = _post(
         client,
@@ -79,7 +80,27 @@ def test_action_without_owner_or_due_date_shown_in_place(
         owner="7x",
         due_date="soon",
     )
-    assert r.status_code == 400 and "expected a date as YYYY-MM-DD" in r.text
+    assert r.status_code == 400 and "Due date must be a real date, like 2027-04-02" in r.text
+    assert "Owner must be a whole number" in r.text
+
+
+def test_a_due_date_in_the_past_needs_confirmation(
+    client: Any, world: World, signed_in: Any
+) -> None:
+    """An action whose due date has passed is usually a typing slip: it is kept only once the
+    person ticks that it is meant (an action recorded after it fell due)."""
+    qa = signed_in("qa_lead")
+    url = _open(client, qa, world)
+    finding = _first_area(world, url)
+    past = (clock.now().date() - dt.timedelta(days=3)).isoformat()
+    action = {"finding_id": finding, "description": "Audit supervision",
+              "owner": str(world.hos.id), "due_date": past}  # fmt: skip
+    r = _post(client, qa, f"{url}/actions", **action)
+    assert r.status_code == 400 and 'href="#past_due_confirmed"' in r.text
+    assert "is in the past: tick the box to keep it" in r.text
+    assert "Audit supervision</textarea>" in r.text
+    r = _post(client, qa, f"{url}/actions", **action, past_due_confirmed="yes")
+    assert r.status_code == 303
 
 
 def test_no_plan_after_a_monitoring_visit(client: Any, world: World, signed_in: Any) -> None:
