@@ -419,6 +419,7 @@ def _visits(data: Data) -> list[Visit]:
         # Account administration.
         Visit("la_admin", "/admin/users"),
         Visit("la_admin", f"/admin/users/{data.auditor_id}/confirm?action=disable"),
+        Visit("la_admin", f"/admin/users/{data.auditor_id}/role"),
         Visit("la_admin", "/admin/audit-trail"),
         Visit("la_admin", "/measures", 403, "the generic forbidden page"),
     ]

@@ -31,7 +31,13 @@ def test_admin_manages_own_la_users_and_other_la_is_404(client: Any, engine: Eng
     )
     assert r.status_code == 200 and 'id="one-time-password"' in r.text
     bad = client.post(
-        "/admin/users", data={"username": "visitor", "role": "inspector", "csrf_token": token}
+        "/admin/users",
+        data={
+            "username": "visitor",
+            "display_name": "A Visitor",
+            "role": "inspector",
+            "csrf_token": token,
+        },
     )
     assert bad.status_code == 400 and "expiry" in bad.text
     other = make_user(engine, "social_worker", "LA2")
@@ -120,7 +126,12 @@ def test_la_admin_cannot_make_a_platform_operator(client: Any, engine: Engine) -
     token = page_csrf(client.get("/admin/users").text)
     r = client.post(
         "/admin/users",
-        data={"username": "escalate", "role": "platform_operator", "csrf_token": token},
+        data={
+            "username": "escalate",
+            "display_name": "Es Calate",
+            "role": "platform_operator",
+            "csrf_token": token,
+        },
     )
     assert r.status_code == 403 and "cannot give the role Platform operator" in r.text
     target = make_user(engine, "social_worker", "LA1")
@@ -190,5 +201,42 @@ def test_the_add_user_form_starts_on_the_role_with_least_access(
     make_user(engine, "auditor", "LA1")
     page = client.get("/admin/users").text
     assert f'<option value="{least}" selected>' in page.split('id="role"')[1]
-    # Every field of a user's row has its own label (no unlabelled inputs in the table).
-    assert re.search(r'<label class="govuk-label[^"]*" for="expires-\d+">Access ends', page)
+    # A user's role is changed on its own page, linked from their row (no inputs in the table).
+    assert re.search(r'href="/admin/users/\d+/role">Change role', page)
+
+
+def test_role_change_shows_its_errors_in_place_and_keeps_what_was_typed(
+    client: Any, engine: Engine
+) -> None:
+    """The one form pattern (docs/architecture.md, "A form"): a bad date is named beside the
+    date input, a library refusal beside its field, status 400, the input kept."""
+    sign_in(client, engine, make_user(engine, "la_admin", "LA1"))
+    target = make_user(engine, "social_worker", "LA1")
+    page = client.get(f"/admin/users/{target.id}/role")
+    assert page.status_code == 200 and 'id="expires-day"' in page.text
+    token = page_csrf(page.text)
+    bad = {"role": "inspector", "expires-day": "31", "expires-month": "2", "expires-year": "2027"}
+    r = client.post(f"/admin/users/{target.id}/role", data=bad | {"csrf_token": token})
+    assert r.status_code == 400 and "Access ends must be a real date" in r.text
+    assert 'href="#expires-day"' in r.text and 'value="31"' in r.text
+    # An inspector's access must end on a date: the library's refusal goes beside that field.
+    r = client.post(
+        f"/admin/users/{target.id}/role", data={"role": "inspector", "csrf_token": token}
+    )
+    assert r.status_code == 400 and 'href="#expires-day"' in r.text and "expir" in r.text
+    with transaction(engine) as db:
+        from grip.access.models import Membership
+
+        assert db.get(Membership, (target.id, "LA1")).role == "social_worker"  # type: ignore[union-attr]
+
+
+def test_add_user_keeps_what_was_typed_and_names_the_missing_field(
+    client: Any, engine: Engine
+) -> None:
+    sign_in(client, engine, make_user(engine, "la_admin", "LA1"))
+    token = page_csrf(client.get("/admin/users").text)
+    r = client.post(
+        "/admin/users", data={"username": "kept.name", "role": "auditor", "csrf_token": token}
+    )
+    assert r.status_code == 400 and "Enter full name" in r.text
+    assert 'href="#display_name"' in r.text and 'value="kept.name"' in r.text

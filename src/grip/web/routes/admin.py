@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import Field
 from sqlalchemy import select
@@ -63,9 +63,10 @@ def _page(
         members=members,
         roles=policy().roles,
         grantable=grantable,
+        grantable_choices=[(c, r.label) for c, r in policy().roles.items() if c in grantable],
         default_role=policy().least_privileged(grantable),
         csrf_token=csrf_token(request),
-        **ctx,
+        **({"values": {"role": policy().least_privileged(grantable)}} | ctx),
     )
 
 
@@ -75,49 +76,59 @@ def users_page(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> R
     return _page(request, db, principal)
 
 
-def _expiry(value: str) -> dt.datetime | None:
-    if not value:
+def _expiry(day: dt.date | None) -> dt.datetime | None:
+    """Access ends at the end of the day chosen (UTC)."""
+    if day is None:
         return None
-    day = calendar.parse_date(value, "expires")
     return dt.datetime(day.year, day.month, day.day, 23, 59, tzinfo=dt.UTC)
+
+
+class NewUser(forms.Form):
+    """A person given an account and a role in this LA."""
+
+    username: Annotated[str, Field(title="Username", max_length=100)]
+    display_name: Annotated[str, Field(title="Full name", max_length=200)]
+    role: Annotated[str, Field(title="Role", max_length=60)]
+    expires: Annotated[dt.date | None, Field(title="Access ends")] = None
+
+
+class RoleChange(forms.Form):
+    """A new role for someone in this LA, and when their access ends."""
+
+    role: Annotated[str, Field(title="Role", max_length=60)]
+    expires: Annotated[dt.date | None, Field(title="Access ends")] = None
+
+
+_REFUSALS = (users.AccessError, UnknownRole, ValueError)
+
+
+def _refused(errors: forms.FormErrors, model: type[forms.Form], exc: Exception) -> int:
+    """The library's refusal beside its field; 403 when the person may not do it, else 400."""
+    field = "expires" if "expir" in str(exc).lower() else None
+    forms.refuse(errors, model, str(exc), field)
+    return 403 if isinstance(exc, users.Refused) else 400
 
 
 @router.post("/admin/users", dependencies=[requires("admin:users")])
 def create_user(
-    request: Request,
-    principal: CurrentPrincipal,
-    db: ScopedDB,
-    username: str = Form(""),
-    display_name: str = Form(""),
-    role: str = Form(""),
-    expires: str = Form(""),
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Create a user in the admin's LA; the one-time password and TOTP secret show once."""
-    try:
-        expires_at = _expiry(expires)
-        creds = users.create_by(
-            db,
-            _manager(principal),
-            username,
-            display_name,
-            la_code=principal.la_code,
-            role=role,
-            expires_at=expires_at,
-        )
-        audit.record_event(
-            db,
-            action="user.create",
-            la_code=principal.la_code,
-            actor=client_actor(request, principal),
-            object_type="user",
-            object_id=creds.username,
-            detail=f"role {role}",
-        )
-    except (users.AccessError, UnknownRole, ValueError) as exc:
+    data, errors = forms.parse(NewUser, form)
+    status = 400
+    if data is not None:
+        try:
+            creds = users.create_by(db, _manager(principal), data.username, data.display_name,
+                                    la_code=principal.la_code, role=data.role,
+                                    expires_at=_expiry(data.expires))  # fmt: skip
+            audit.record_event(db, action="user.create", la_code=principal.la_code,
+                               actor=client_actor(request, principal), object_type="user",
+                               object_id=creds.username, detail=f"role {data.role}")  # fmt: skip
+            return _page(request, db, principal, created=creds)
+        except _REFUSALS as exc:
+            status = _refused(errors, NewUser, exc)
         db.rollback()
-        status = 403 if isinstance(exc, users.Refused) else 400
-        return _page(request, db, principal, status=status, errors=[str(exc)])
-    return _page(request, db, principal, created=creds)
+    return _page(request, db, principal, status, errors=errors, values=forms.values(form))
 
 
 def _member_or_404(db: Session, principal: Principal, user_id: int) -> User | None:
@@ -141,36 +152,36 @@ _MESSAGES = {
 
 
 def _action(
-    request: Request, db: Session, principal: Principal, user_id: int, action: str, **kw: str
+    request: Request,
+    db: Session,
+    principal: Principal,
+    user_id: int,
+    action: str,
+    change: RoleChange | None = None,
+    typed: dict[str, Any] | None = None,
 ) -> Response:
     """One change to a user of this LA, on the rules of :func:`grip.access.users.change_by`:
-    refusals answer 403, bad values 400, both on the users page with the reason."""
+    refusals answer 403, bad values 400, on the page the change was asked on."""
     user = _member_or_404(db, principal, user_id)
     if user is None:
         return error_response(request, 404)
+    role = change.role if change else ""
+    expires_at = _expiry(change.expires if change else None)
     try:
         created = users.change_by(
-            db,
-            _manager(principal),
-            user,
-            action,
-            role=kw.get("role", ""),
-            expires_at=_expiry(kw.get("expires", "")),
+            db, _manager(principal), user, action, role=role, expires_at=expires_at
         )
-        label = policy().roles[kw["role"]].label if action == "role" else ""
-    except (users.AccessError, UnknownRole, ValueError) as exc:
+        label = policy().roles[role].label if action == "role" else ""
+    except _REFUSALS as exc:
         db.rollback()
-        status = 403 if isinstance(exc, users.Refused) else 400
-        return _page(request, db, principal, status=status, errors=[str(exc)])
-    audit.record_event(
-        db,
-        action=f"user.{action}",
-        la_code=principal.la_code,
-        actor=client_actor(request, principal),
-        object_type="user",
-        object_id=user.username,
-        detail=kw.get("role"),
-    )
+        errors = forms.FormErrors()
+        status = _refused(errors, RoleChange, exc)
+        if change is not None:
+            return _role_page(request, db, principal, user, status, errors, typed)
+        return _page(request, db, principal, status, errors=errors)
+    audit.record_event(db, action=f"user.{action}", la_code=principal.la_code,
+                       actor=client_actor(request, principal), object_type="user",
+                       object_id=user.username, detail=role or None)  # fmt: skip
     message = _MESSAGES[action].format(u=user.username, role=label)
     return _page(request, db, principal, message=message, created=created)
 
@@ -239,17 +250,60 @@ def enable(
     return _action(request, db, principal, user_id, "enable")
 
 
+def _role_page(
+    request: Request,
+    db: Session,
+    principal: Principal,
+    user: User,
+    status: int = 200,
+    errors: forms.FormErrors | None = None,
+    values: dict[str, Any] | None = None,
+) -> Response:
+    membership = db.get(Membership, (user.id, principal.la_code))
+    grantable = policy().grants.get(principal.role, frozenset())
+    current = membership.role if membership else ""
+    choices = [(c, r.label) for c, r in policy().roles.items() if c in grantable or c == current]
+    return render(
+        request,
+        "admin/role.html",
+        status_code=status,
+        title=f"Change {user.display_name}'s role",
+        principal=principal,
+        member=user,
+        choices=choices,
+        errors=errors or forms.FormErrors(),
+        values=values if values is not None else {"role": current},
+        csrf_token=csrf_token(request),
+    )
+
+
+@router.get("/admin/users/{user_id}/role", dependencies=[requires("admin:users")])
+def role_page(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: PathId
+) -> Response:
+    """Ask for a user's new role and, for an inspector, when their access ends."""
+    user = _member_or_404(db, principal, user_id)
+    if user is None:
+        return error_response(request, 404)
+    if user_id == principal.user_id:
+        return error_response(request, 403, "Another administrator changes your own account.")
+    return _role_page(request, db, principal, user)
+
+
 @router.post("/admin/users/{user_id}/role", dependencies=[requires("admin:users")])
 def set_role(
-    request: Request,
-    principal: CurrentPrincipal,
-    db: ScopedDB,
-    user_id: PathId,
-    role: str = Form(""),
-    expires: str = Form(""),
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: PathId, form: FormBody
 ) -> Response:
     """Change a user's role in this LA (a change ends their sessions)."""
-    return _action(request, db, principal, user_id, "role", role=role, expires=expires)
+    user = _member_or_404(db, principal, user_id)
+    if user is None:
+        return error_response(request, 404)
+    if user_id == principal.user_id:
+        return error_response(request, 403, "Another administrator changes your own account.")
+    data, errors = forms.parse(RoleChange, form)
+    if data is None:
+        return _role_page(request, db, principal, user, 400, errors, forms.values(form))
+    return _action(request, db, principal, user_id, "role", data, forms.values(form))
 
 
 @router.post("/admin/users/{user_id}/revoke", dependencies=[requires("admin:users")])
@@ -517,23 +571,30 @@ def break_glass_form(request: Request, principal: CurrentPrincipal, person_id: s
     return _break_glass_page(request, person_id)
 
 
+class EmergencyAccess(forms.Form):
+    reason: Annotated[str, Field(title="Why do you need access now?", max_length=2000)] = ""
+
+
 @router.post("/break-glass/{person_id}", dependencies=[requires("casedata:break_glass")])
 def break_glass(
-    request: Request,
-    principal: CurrentPrincipal,
-    db: ScopedDB,
-    person_id: str,
-    reason: str = Form("", max_length=2000),
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, person_id: str, form: FormBody
 ) -> Response:
     """Grant emergency access for an hour with a typed reason when the case is restricted
     here; logged; QA leads notified. Every id gets the same answer."""
     from grip.access import restrictions
 
-    try:
-        restrictions.request_emergency_access(
-            db, principal.scope(), person_id, reason, actor=client_actor(request, principal)
-        )
-    except restrictions.RestrictionError as exc:
-        db.rollback()
-        return _break_glass_page(request, person_id, 400, errors=[str(exc)])
-    return _break_glass_page(request, person_id, granted=True)
+    data, errors = forms.parse(EmergencyAccess, form)
+    if data is not None:
+        try:
+            restrictions.request_emergency_access(
+                db,
+                principal.scope(),
+                person_id,
+                data.reason,
+                actor=client_actor(request, principal),
+            )
+            return _break_glass_page(request, person_id, granted=True)
+        except restrictions.RestrictionError as exc:
+            db.rollback()
+            forms.refuse(errors, EmergencyAccess, str(exc), "reason")
+    return _break_glass_page(request, person_id, 400, errors=errors, values=forms.values(form))
