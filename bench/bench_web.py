@@ -164,8 +164,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(url: str, work: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """Start uvicorn (one process, as ``grip serve``) on ``url``'s database; its base URL."""
+def serve(url: str, work: Path, warm: bool = False) -> tuple[subprocess.Popen[bytes], str]:
+    """Start uvicorn (one process, as ``grip serve``; with ``warm``, computing the measures
+    in the background as it starts, as ``grip serve`` does) on ``url``'s database."""
     import httpx
 
     port = _free_port()
@@ -177,8 +178,9 @@ def serve(url: str, work: Path) -> tuple[subprocess.Popen[bytes], str]:
         GRIP_SECURE_COOKIES="false",
     )
     code = (
-        "import uvicorn; from grip.settings import Settings; from grip.web.app import create_app;"
-        f"uvicorn.run(create_app(Settings()), host='127.0.0.1', port={port}, log_level='warning')"
+        "import uvicorn; from grip.settings import Settings; from grip.web import app as web;"
+        f"a = web.create_app(Settings()); {'web.warm_measures(a);' if warm else ''}"
+        f"uvicorn.run(a, host='127.0.0.1', port={port}, log_level='warning')"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], env=env)
     base = f"http://127.0.0.1:{port}"

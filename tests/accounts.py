@@ -270,3 +270,22 @@ def app_role_settings(settings: Any, engine: Engine) -> Iterator[Any]:
                 {"u": login},
             )
             conn.execute(text(f"DROP ROLE {login}"))
+
+
+def add_child_record(engine: Engine, la_code: str, person_id: str) -> None:
+    """A synthetic child in ``la_code``'s case records (``ssd_person`` only, no name)."""
+    import datetime as dt
+
+    from sqlalchemy import insert
+
+    from grip.casedata.models import CASE_TABLES
+
+    ensure_la(engine, la_code)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(CASE_TABLES["ssd_person"]).values(
+                la_code=la_code, pers_person_id=person_id, pers_forename="Synthetic",
+                pers_surname=f"Child {person_id}", pers_sex="U", pers_ethnicity="NOBT",
+                pers_dob=dt.date(2015, 1, 1), pers_is_uasc=False,
+            )
+        )  # fmt: skip

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, String, Text, func, insert, select, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from accounts import ensure_la, make_user, plant_rows
+from accounts import add_child_record, ensure_la, make_user, plant_rows
 from grip.access import restrictions, scope, users
 from grip.access.models import AuditEvent, Notification
 from grip.access.scope import Scope, UnscopedQuery, scoped, unscoped
@@ -51,6 +51,9 @@ def notes(engine: Engine) -> Iterator[Engine]:
                         la_code=la, note_id=f"n{i}", person_id=person, text=f"note {la} {person}"
                     )
                 )
+    for la in ("LA1", "LA2"):
+        for person in ("P1", "P2", "P3"):
+            add_child_record(engine, la, person)  # a restriction is only for a child on record
     yield engine
 
 

@@ -39,10 +39,10 @@ def test_open_a_plan_and_add_an_action(browser: Any, live_server: str, world: Wo
     assert "choose the action's owner" in summary.inner_text()
     assert page.input_value("#description") == "Team managers check oversight weekly"
     assert run_axe(page) == []
-    summary.locator("a[href='#due_date']").click()
+    summary.locator("a[href='#due_date-day']").click()
 
     page.select_option("#owner", str(world.hos.id))
-    page.fill("#due_date", "2027-03-01")
+    fill_date(page, "due_date", "2027-03-01")
     page.click("#add-action")
     page.wait_for_selector("#actions")
     page.click("#actions a")

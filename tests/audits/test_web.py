@@ -322,3 +322,22 @@ def test_the_audit_list_is_shown_a_page_at_a_time_with_dates_in_words(
     after = qa_client.get("/audits?page=2")
     assert after.text.count('data-audit="') == 2 and f"{count - 1} audits" in after.text
     assert ">P000<" not in qa_client.get("/audits").text
+
+
+def test_a_social_worker_sees_only_the_audits_of_their_own_cases(app: Any, engine: Engine) -> None:
+    """Need to know (docs/access.md, "What a social worker sees"): the audits of one's own
+    cases, not every audit's grade across the LA; nor the monthly sample or overdue actions."""
+    sw_client, worker = _client(app, engine, "social_worker")
+    auditor = make_user(engine, "auditor", LA)
+    mine = _allocated(engine, auditor, worker)
+    qa = quick_user(engine, "qa_lead")
+    with scoped(engine, Scope(LA)) as db:
+        other = lc.allocate(db, la_code=LA, person_id="P1", auditor_id=auditor.id, actor=qa,
+                            month="2026-09", team_id="T1").id  # fmt: skip
+    listing = sw_client.get("/audits").text
+    assert f"/audits/{mine}" in listing and f"/audits/{other}" not in listing
+    assert sw_client.get(f"/audits/{mine}").status_code == 200
+    assert sw_client.get(f"/audits/{other}").status_code == 404
+    assert sw_client.get("/audits/sample").status_code == 403
+    assert sw_client.get("/audits/actions").status_code == 403
+    assert 'href="/audits/sample"' not in listing

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine
 
 from accounts import make_user, sign_in_browser
+from govuk import fill_date
 from grip.access import clock
 
 from .conftest import LA, add_allocation, add_children
@@ -44,14 +45,14 @@ def test_mock_standard_inspection_in_the_browser(
     # The QA lead opens the mock inspection: a refused date first, shown in place.
     qa.goto(f"{live_server}/inspections/new")
     qa.select_option("#type", "standard")
-    qa.check("#kind-mock")
+    qa.check("input[name=kind][value=mock]")
     qa.fill("#title", "Spring mock inspection")
-    qa.fill("#fieldwork_start", "2026-03-03")
+    fill_date(qa, "fieldwork_start", "2026-03-03")
     _press(qa, "Open")
     assert qa.title().startswith("Error: ")
     assert "starts on a Monday" in qa.locator(".govuk-error-summary").inner_text()
     assert qa.input_value("#title") == "Spring mock inspection"
-    qa.fill("#fieldwork_start", "2026-03-02")
+    fill_date(qa, "fieldwork_start", "2026-03-02")
     _press(qa, "Open")
     url = qa.url
     assert "Notification call to the DCS" in qa.locator("#checklist").inner_text()
@@ -78,7 +79,8 @@ def test_mock_standard_inspection_in_the_browser(
     lead.fill("#request", "Supervision records for case P1 since April")
     lead.fill("#reason", "To test management oversight")
     lead.fill("#case_id", "P1")
-    lead.fill("#response_due", "2026-02-20T16:00")
+    fill_date(lead, "response_due", "2026-02-20")
+    lead.fill("#response_due_time", "16:00")
     _press(lead, "Add the request")
     assert "1 awaiting the local authority" in lead.locator("#outstanding").inner_text()
 

@@ -23,17 +23,19 @@ def _create(client: Any, **fields: str) -> Any:
     page = client.get("/inspections/new")
     data = {"csrf_token": page_csrf(page.text), "type": "standard", "kind": "mock",
             "fieldwork_start": "2026-03-02", **fields}  # fmt: skip
+    if "-" not in data["fieldwork_start"]:  # typed into the day box of the date input
+        data["fieldwork_start-day"] = data.pop("fieldwork_start")
     return client.post("/inspections", data=data, follow_redirects=False)
 
 
 def test_bad_input_is_shown_beside_its_field_and_kept(client: Any, signed_in: Any) -> None:
     signed_in("qa_lead", LA)
     r = _create(client, fieldwork_start="2026-08-03", title="Summer mock")
-    assert r.status_code == 422
-    assert "There is a problem" in r.text and 'href="#fieldwork_start"' in r.text
+    assert r.status_code == 400
+    assert "There is a problem" in r.text and 'href="#fieldwork_start-day"' in r.text
     assert "para 14" in r.text and 'value="Summer mock"' in r.text
     r = _create(client, fieldwork_start="3 March")
-    assert "is not a date between 1 January 1900 and 31 December 2099" in r.text
+    assert "Fieldwork start must include a month and year" in r.text
     assert "No inspections or visits yet." in client.get("/inspections").text  # nothing saved
 
 
@@ -66,15 +68,16 @@ def test_a_mock_inspection_from_the_lead_inspectors_side(
     r = client.post(
         f"{url}/requests",
         data={"csrf_token": lead.csrf_token, "request": "Supervision records for case P1",
-              "reason": "", "request_type": "document", "response_due": "2026-02-21T12:00"},
+              "reason": "", "request_type": "document", "response_due": "2026-02-21",
+              "response_due_time": "12:00"},
     )  # fmt: skip
-    assert r.status_code == 422 and 'href="#reason"' in r.text
+    assert r.status_code == 400 and 'href="#reason"' in r.text
     assert "Supervision records for case P1" in r.text  # the input is kept
     r = client.post(
         f"{url}/requests",
         data={"csrf_token": lead.csrf_token, "request": "Supervision records for case P1",
               "reason": "Management oversight", "request_type": "document",
-              "response_due": "2026-02-21T12:00", "case_id": "P1"},
+              "response_due": "2026-02-21", "response_due_time": "12:00", "case_id": "P1"},
     )  # fmt: skip
     assert 'id="r-1"' in r.text and "1</strong> awaiting the local authority" in r.text
     # Back as the QA lead: the LA answers.
@@ -114,3 +117,28 @@ def test_annex_a_handover_ticks_the_milestone_and_the_analysis_docx_opens(
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(r.content)).paragraphs)
     assert "Pre-inspection analysis" in text and "paras 65-69" in text
     assert "23 February 2026" in text
+
+
+def test_the_inspection_pages_forms_show_their_errors_in_place(client: Any, signed_in: Any) -> None:
+    """No separate error page for what was typed: the inspection page again, the GOV.UK error
+    summary linked to the field, the input kept."""
+    user = signed_in("qa_lead", LA)
+    url = _create(client).headers["location"]
+    r = client.post(f"{url}/team", data={"csrf_token": user.csrf_token, "username": "nobody-x",
+                                         "team_role": "lead_inspector"})  # fmt: skip
+    assert r.status_code == 400 and 'href="#username"' in r.text
+    assert "no active Grip user called" in r.text and 'value="nobody-x"' in r.text
+    r = client.post(f"{url}/cases", data={"csrf_token": user.csrf_token,
+                                          "choose": "inspector-sample", "size": "0"})  # fmt: skip
+    assert r.status_code == 400 and 'href="#size"' in r.text
+    assert "How many cases must be 1 or more" in r.text
+    r = client.post(f"{url}/households", data={"csrf_token": user.csrf_token, "kind": "foster",
+                                               "household_id": "", "reason": "x"})  # fmt: skip
+    assert r.status_code == 400 and "There is a problem" in r.text
+    assert "<h1" in r.text and "Standard inspection" in r.text  # the inspection page itself
+    r = client.post("/inspections/history", data={"csrf_token": user.csrf_token,
+                                                   "type": "standard", "last_day-day": "31",
+                                                   "last_day-month": "2",
+                                                   "last_day-year": "2025"})  # fmt: skip
+    assert r.status_code == 400 and 'href="#last_day-day"' in r.text
+    assert "Last day of fieldwork must be a real date" in r.text

@@ -126,3 +126,16 @@ def test_kept_headline_counts_equal_the_plain_count_until_the_data_changes(
     after = counts.get(book, "LA1", ON)
     with book.connect() as conn:
         assert after == headline_counts(conn, "LA1", ON) and after != first
+
+
+def test_warming_keeps_each_las_run_so_the_first_view_reads_it(book: Engine) -> None:
+    kept.RUNS.clear()
+    try:
+        assert "LA1" in kept.warm(book, ON)
+        with kept.RUNS._lock:
+            keys = [k for k in kept.RUNS._runs if k[1] == "LA1" and k[2] == ON]
+        assert len(keys) == 1  # kept: the dashboard's get() is now a read
+        run, _ = kept.RUNS.get(book, "LA1", ON)
+        assert _figures(run) == _figures(compute(book, "LA1", ON, 12))
+    finally:
+        kept.RUNS.clear()

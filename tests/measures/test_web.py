@@ -215,3 +215,58 @@ def test_pack_download_is_refused_to_a_social_worker(
     _book(engine)
     assert client.get("/measures/pack.xlsx?date=2027-03-31").status_code == 403
     assert "pack.xlsx" not in client.get("/measures?date=2027-03-31").text
+
+
+def test_a_social_worker_sees_the_figures_but_not_the_children_behind_them(
+    client: Any, engine: Engine, signed_in: Any
+) -> None:
+    """Need to know (docs/access.md, "What a social worker sees"): the LA's figures, not the
+    list of every worker's children behind them; nothing is logged as a child-list read."""
+    signed_in("social_worker", "LA1")
+    _book(engine)
+    r = client.get("/measures/AS_45WD?date=2027-03-31")
+    assert r.status_code == 200, r.text
+    assert '<strong id="measure-denominator">2</strong>' in r.text
+    assert 'id="children-not-listed"' in r.text
+    assert 'data-person="C1"' not in r.text and 'id="child-list"' not in r.text
+    with Session(engine) as db:
+        reads = db.scalars(select(AuditEvent).where(AuditEvent.action == "child_list.read"))
+        assert list(reads) == []
+
+
+def test_the_children_behind_a_measure_download_as_csv_without_restricted_children(
+    client: Any, engine: Engine, signed_in: Any
+) -> None:
+    """Every page of the drill-down in one file, through the safe writer; a restricted child
+    is never in it (as in the performance pack); the export is in the audit trail."""
+    import csv
+    import io
+
+    signed_in("performance_analyst", "LA1")
+    _book(engine)
+    page = client.get("/measures/AS_45WD?date=2027-03-31").text
+    assert 'id="children-download"' in page
+    r = client.get("/measures/AS_45WD/children.csv?date=2027-03-31")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Child", "Item", "In numerator"]
+    assert sorted(row[0] for row in rows[1:]) == ["C1", "C2"]
+    late = next(row for row in rows[1:] if row[0] == "C2")
+    assert late[2] == "No" and late[4] == "12 February 2027"  # dates in words
+    with transaction(engine) as db:
+        restrictions.restrict_case(db, Scope("LA1"), "C2", "test", dt.date(2027, 6, 1), [])
+    r = client.get("/measures/AS_45WD/children.csv?date=2027-03-31&failing=true")
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == []  # C2, the only one late, is restricted
+    with Session(engine) as db:
+        events = db.scalars(select(AuditEvent).where(AuditEvent.action == "export.csv")).all()
+    assert [e.object_id for e in events] == ["AS_45WD:2027-03-31"] * 2
+
+
+def test_the_children_download_is_for_those_who_may_export(
+    client: Any, engine: Engine, signed_in: Any
+) -> None:
+    signed_in("team_manager", "LA1")
+    _book(engine)
+    assert 'id="children-download"' not in client.get("/measures/AS_45WD?date=2027-03-31").text
+    assert client.get("/measures/AS_45WD/children.csv?date=2027-03-31").status_code == 403

@@ -9,6 +9,8 @@ from typing import Any
 import docx
 import pytest
 
+from govuk import fill_date
+
 from .conftest import LAWorld
 
 pytestmark = pytest.mark.slow
@@ -20,7 +22,7 @@ def test_draft_refresh_and_export_in_the_browser(
     page = browser.new_context(accept_downloads=True).new_page()
     browser_sign_in(page, live_server, "dcs")
     page.goto(f"{live_server}/selfeval")
-    page.fill("#on", "2026-06-30")
+    fill_date(page, "on", "2026-06-30")
     page.click("#open-form button")
     page.wait_for_url(f"{live_server}/selfeval/2026")
     assert page.locator("#panel-help_and_protection tbody tr").count() > 0
@@ -29,7 +31,7 @@ def test_draft_refresh_and_export_in_the_browser(
     page.click("#save")
     page.wait_for_selector("#versions")
     assert page.locator("#versions tbody tr").count() == 2
-    page.fill("#on", "2026-09-30")
+    fill_date(page, "on", "2026-09-30")
     page.click("#refresh-form button")
     page.wait_for_selector("#moved")
     assert page.input_value("#narrative-know") == "Practice is improving at the front door."
@@ -52,7 +54,7 @@ def test_record_the_engagement_meeting_and_its_letter_in_the_browser(
     browser_sign_in(page, live_server, "dcs")
     page.goto(f"{live_server}/selfeval/meetings")
     assert run_axe(page) == []
-    page.fill("#meeting_on", "2026-05-01")
+    fill_date(page, "meeting_on", "2026-05-01")
     page.fill("#attendee-name-1", "A. Director")
     page.select_option("#attendee-role-1", "DCS")
     page.check("#agenda")
@@ -64,12 +66,12 @@ def test_record_the_engagement_meeting_and_its_letter_in_the_browser(
     assert run_axe(page) == []
     page.fill("#attendee-name-2", "B. Inspector")
     page.select_option("#attendee-role-2", "Senior HMI")
-    page.fill("#agenda_agreed_on", "2026-04-20")
+    fill_date(page, "agenda_agreed_on", "2026-04-20")
     page.click("#record")
     page.wait_for_selector("#letter-status")
     assert "Letter overdue" in page.inner_text("#letter-status")
     assert run_axe(page) == []
-    page.fill("#received_on", "2026-05-29")
+    fill_date(page, "received_on", "2026-05-29")
     page.fill("#summary", "Scope of a focused visit: the front door.")
     page.click("#record-letter")
     page.wait_for_selector("#letter-summary")

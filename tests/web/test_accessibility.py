@@ -63,6 +63,7 @@ EXCLUDED: dict[str, str] = {
     "/annex-a/jobs/{job_id}/download": "XLSX download of a finished Annex A build",
     "/annex-a/check/{token}/report.csv": "CSV download of a workbook check's problems",
     "/measures/pack.xlsx": "XLSX download of the performance pack, not a page",
+    "/measures/{measure_id}/children.csv": "CSV download of the children behind a measure",
     "/inspections/{inspection_id}/report/files/{name}.{fmt}": "report download (DOCX or PDF)",
     "/action-plans/{plan_id}/plan.docx": "DOCX download of the action plan, not a page",
 }

@@ -81,7 +81,9 @@ class _Visible(HTMLParser):
 
 
 def _document_text(content: bytes, kind: str) -> str:
-    """The words in a DOCX (its XML's text runs) or an XLSX (its cells' values)."""
+    """The words in a DOCX (its XML's text runs), an XLSX (its cells' values) or a CSV."""
+    if kind == "csv":
+        return content.decode("utf-8-sig")
     if kind == "xlsx":
         wb = load_workbook(io.BytesIO(content), read_only=True)
         return " ".join(
@@ -97,6 +99,8 @@ def _kind(content_type: str) -> str | None:
         return "xlsx"
     if "wordprocessingml" in content_type:
         return "docx"
+    if "text/csv" in content_type:
+        return "csv"
     if "text/html" in content_type:
         return "html"
     return None

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from accounts import make_user, page_csrf, sign_in
+from accounts import add_child_record, make_user, page_csrf, sign_in
 from grip.access import audit
 from grip.store.db import transaction
 
@@ -20,6 +20,7 @@ def test_restrict_break_glass_and_lift(client: Any, engine: Engine, settings: An
 
     worker = make_user(engine, "social_worker", "LA1")
     lead = make_user(engine, "qa_lead", "LA1")
+    add_child_record(engine, "LA1", "P-77")
     sign_in(client, engine, lead)
     page = client.get("/admin/restrictions")
     token = page_csrf(page.text)
@@ -34,7 +35,8 @@ def test_restrict_break_glass_and_lift(client: Any, engine: Engine, settings: An
             "csrf_token": token,
         },
     )
-    assert r.status_code == 400 and "ghost-user: no such user in this LA" in r.text
+    assert r.status_code == 400 and "no such user in this LA: ghost-user" in r.text
+    assert 'href="#access"' in r.text and "high-profile family" in r.text  # input kept
     r = client.post(
         "/admin/restrictions",
         data={
@@ -121,6 +123,7 @@ def test_restrictions_form_cannot_add_yourself_to_a_list(
 
     worker = make_user("social_worker", "LA1")
     colleague = make_user("social_worker", "LA1")
+    add_child_record(engine, "LA1", "P-9")
     review = dt.date.today() + dt.timedelta(days=30)
     with transaction(engine) as db:
         restrictions.restrict_case(db, Scope("LA1"), "P-9", "test", review, [worker.id])
@@ -149,3 +152,47 @@ def test_restrictions_form_cannot_add_yourself_to_a_list(
     assert event.detail is not None
     assert f"added {colleague.username}" in event.detail
     assert f"removed {worker.username}" in event.detail
+
+
+def test_only_a_child_in_the_case_records_can_be_restricted(
+    client: Any, engine: Engine, signed_in: Any
+) -> None:
+    lead = signed_in("qa_lead", "LA1")
+    review = dt.date.today() + dt.timedelta(days=30)
+    r = client.post("/admin/restrictions", data={
+        "person_id": "P-NOBODY", "reason": "typo", "access": "", "csrf_token": lead.csrf_token,
+        "review_date-day": str(review.day), "review_date-month": str(review.month),
+        "review_date-year": str(review.year)})  # fmt: skip
+    assert r.status_code == 400 and 'href="#person_id"' in r.text
+    assert "there is no child &#39;P-NOBODY&#39; in this local authority" in r.text
+    assert 'name="review_date-day" type="text" value="' + str(review.day) in r.text
+
+
+def test_restricting_a_child_mid_audit_warns_and_waits_for_confirmation(
+    client: Any, engine: Engine, signed_in: Any
+) -> None:
+    """The auditor off the access list would lose sight of the audit: the admin is told
+    what happens to it, and nothing is restricted until they confirm."""
+    from grip.access import restrictions
+    from grip.access.scope import Scope, scoped
+    from grip.audits import lifecycle as lc
+
+    add_child_record(engine, "LA1", "P-AUD")
+    auditor = make_user(engine, "auditor", "LA1")
+    lead = signed_in("qa_lead", "LA1")
+    with scoped(engine, Scope("LA1")) as db:
+        lc.allocate(db, la_code="LA1", person_id="P-AUD", auditor_id=auditor.id,
+                    actor=lc.As(lead.id, "qa_lead"), month="2026-10")  # fmt: skip
+    review = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    form = {"person_id": "P-AUD", "reason": "staff relative", "review_date": review,
+            "access": "", "csrf_token": lead.csrf_token}  # fmt: skip
+    r = client.post("/admin/restrictions", data=form)
+    assert r.status_code == 400 and 'id="audits-under-way"' in r.text
+    assert "1 audit of this child is under way" in r.text and 'href="#confirm_audits"' in r.text
+    with transaction(engine) as db:
+        assert not restrictions.is_restricted(db, "LA1", "P-AUD")
+    r = client.post("/admin/restrictions", data={**form, "confirm_audits": "yes"})
+    assert r.status_code == 200 and "P-AUD is restricted" in r.text
+    # With the auditor on the access list there is nothing to warn of.
+    r = client.post("/admin/restrictions", data={**form, "access": auditor.username})
+    assert r.status_code == 200 and 'id="audits-under-way"' not in r.text

@@ -83,16 +83,30 @@ def test_totp_code_reuse_refused(client: Any, engine: Engine) -> None:
         if attempt == 0:
             assert r.status_code == 303
         else:
-            assert r.status_code == 200 and "Enter the current code" in r.text
+            assert r.status_code == 400 and "Enter the current code" in r.text
 
 
 def test_unknown_and_known_usernames_get_identical_answers(client: Any, engine: Engine) -> None:
     user = make_user(engine, "social_worker")
     known = _try(client, user.username, "the wrong password entirely")
     unknown = _try(client, "nobody-by-this-name", "the wrong password entirely")
-    assert known.status_code == unknown.status_code == 200
-    assert _normalise(known.text) == _normalise(unknown.text)
+    assert known.status_code == unknown.status_code == 400
+    # The username typed is put back (GOV.UK: keep what was typed); all else is the same.
+    same = _normalise(known.text).replace(user.username, "NAME")
+    assert same == _normalise(unknown.text).replace("nobody-by-this-name", "NAME")
     assert "Enter a correct username and password" in known.text
+    assert 'href="#username"' in known.text and 'value="' + user.username + '"' in known.text
+    assert "the wrong password entirely" not in known.text + unknown.text
+
+
+def test_sign_in_says_which_field_is_blank_and_never_echoes_a_password(client: Any) -> None:
+    page = client.get("/sign-in")
+    r = client.post(
+        "/sign-in",
+        data={"username": "", "password": "a secret typed", "csrf_token": page_csrf(page.text)},
+    )
+    assert r.status_code == 400 and "Enter username" in r.text and 'href="#username"' in r.text
+    assert "a secret typed" not in r.text
 
 
 def test_throttling_locks_known_and_unknown_alike(client: Any, engine: Engine) -> None:
@@ -104,9 +118,10 @@ def test_throttling_locks_known_and_unknown_alike(client: Any, engine: Engine) -
     # Locked: even the right password is refused, with the same answer as for an unknown name.
     right = _try(client, user.username, PASSWORD)
     ghost = _try(client, "ghost-user", "wrong wrong wrong wrong")
-    assert right.status_code == ghost.status_code == 200
+    assert right.status_code == ghost.status_code == 400
     assert "Too many failed attempts" in right.text
-    assert _normalise(right.text) == _normalise(ghost.text)
+    same = _normalise(right.text).replace(user.username, "NAME")
+    assert same == _normalise(ghost.text).replace("ghost-user", "NAME")
     # After the lock has passed, the right password works again.
     clock.freeze(T0 + dt.timedelta(minutes=20))
     assert _try(client, user.username, PASSWORD).status_code == 303
@@ -278,7 +293,8 @@ def test_throttling_per_client_address(client: Any, engine: Engine) -> None:
     for i in range(throttle.ADDRESS_LIMIT):
         assert "Enter a correct" in _try(client, f"sprayed-{i}", "some wrong password").text
     r = _try(client, user.username, PASSWORD)
-    assert r.status_code == 200 and "Too many failed attempts" in r.text
+    assert r.status_code == 400 and "Too many failed attempts" in r.text
+    assert PASSWORD not in r.text
 
 
 def test_public_paths_all_exist(app: Any) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from grip.access import audit, clock
 from grip.access.models import BreakGlass, CaseAccess, CaseRestriction, Membership, Notification
 from grip.access.scope import Scope
+from grip.casedata.models import CASE_TABLES
 
 #: How long a break-glass grant lasts.
 BREAK_GLASS_DURATION = dt.timedelta(hours=1)
@@ -51,6 +52,10 @@ def restrict_case(
         raise RestrictionError(f"review date {review_date} must be in the future")
     la = scope.la_code
     existing = db.get(CaseRestriction, {"la_code": la, "person_id": person_id})
+    if existing is None and not child_exists(db, la, person_id):
+        raise RestrictionError(
+            f"person: there is no child {person_id!r} in this local authority's case records"
+        )
     before = set(access_list(db, la, person_id)) if existing is not None else set()
     if (
         existing is not None
@@ -92,6 +97,17 @@ def restrict_case(
         detail=f"review {review_date.isoformat()}; {len(set(access_user_ids))} on access list"
         + _list_change(db, before, set(access_user_ids)),
     )
+
+
+def child_exists(db: Session, la_code: str, person_id: str) -> bool:
+    """Whether ``person_id`` is a child in ``la_code``'s imported case records."""
+    person = CASE_TABLES["ssd_person"]
+    found = db.execute(
+        select(person.c.pers_person_id).where(
+            person.c.la_code == la_code, person.c.pers_person_id == person_id
+        )
+    ).first()
+    return found is not None
 
 
 def access_list(db: Session, la_code: str, person_id: str) -> list[int]:

@@ -924,6 +924,18 @@ def audits_for(db: Session, la_code: str, states: Iterable[str] | None = None) -
     return list(db.scalars(audit_list(la_code, states)))
 
 
+def under_way(db: Session, la_code: str, person_id: str) -> list[Audit]:
+    """The child's audits not yet closed: restricting the case changes who can finish them
+    (only those on its access list see a restricted child's audits)."""
+    return list(
+        db.scalars(
+            select(Audit)
+            .where(Audit.la_code == la_code, Audit.person_id == person_id, Audit.state != "closed")
+            .order_by(Audit.allocated_at)
+        )
+    )
+
+
 def audit_list(
     la_code: str,
     states: Iterable[str] | None = None,

@@ -9,7 +9,7 @@ import uvicorn
 
 from grip.cli.common import settings_from_env
 from grip.demo import DEMO_LA, build_demo, demo_settings, reset_demo_database
-from grip.web.app import create_app
+from grip.web.app import create_app, warm_measures
 
 
 @click.command("demo")
@@ -60,6 +60,6 @@ def demo(
     if no_serve:
         return
     click.echo(f"\nServing on http://{host}:{port}/ (Ctrl-C to stop)")
-    uvicorn.run(
-        create_app(settings), host=host, port=port, proxy_headers=False, log_level="warning"
-    )
+    app = create_app(settings)
+    warm_measures(app)  # the first view of the dashboard reads a kept run
+    uvicorn.run(app, host=host, port=port, proxy_headers=False, log_level="warning")

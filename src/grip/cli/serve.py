@@ -7,7 +7,7 @@ import uvicorn
 
 from grip.cli.common import settings_from_env
 from grip.store.migrate import upgrade
-from grip.web.app import create_app
+from grip.web.app import create_app, warm_measures
 
 
 @click.command("serve")
@@ -18,4 +18,6 @@ def serve(host: str, port: int) -> None:
     settings = settings_from_env()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.resolved_database_url)
-    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=False, log_level="info")
+    app = create_app(settings)
+    warm_measures(app)  # the first view of the dashboard reads a kept run
+    uvicorn.run(app, host=host, port=port, proxy_headers=False, log_level="info")

@@ -32,7 +32,10 @@ and up to the whole LA, at a date and at each month before it (ILACS framework (
   `/measures/{id}` (trend, slices, and the children behind the figure). Every child list shown
   is recorded in the audit trail (`child_list.read`); links carry ids and codes only (a worker
   slice is chosen by the worker's id). Restricted cases, and for an inspector cases outside the
-  sample, count in the figures but are not listed.
+  sample, count in the figures but are not listed. The list is shown to managers, auditors, the
+  QA team and analysts (`measures:children`; a social worker sees the figures only), and
+  `/measures/{id}/children.csv` downloads every page of it (`measures:export`; recorded as
+  `export.csv`; a restricted child is never in the file).
 - **Speed**: every measure for the synthetic 60,000-child LA at 12 monthly points in 2-3.5 s
   on a 2-core machine, the pack in 2-3 s more (`bench/bench_measures.py`; figures and the
   engine choice in [measures-engine-decision.md](measures-engine-decision.md)).

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import importlib
+import logging
 import pkgutil
+import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -89,6 +92,23 @@ def settle_long_lived_objects() -> None:
     """
     gc.collect()
     gc.freeze()
+
+
+def warm_measures(app: FastAPI) -> threading.Thread:
+    """Compute every LA's measures for today in a background thread as the server starts
+    (:func:`grip.measures.kept.warm`): a page asked for meanwhile waits for that computation
+    rather than starting its own."""
+    from grip.measures import kept
+
+    def run() -> None:
+        try:
+            kept.warm(app.state.engine, dt.date.today(), app.state.settings)
+        except Exception:  # the server goes on; the first view computes as it would have
+            logging.getLogger(__name__).exception("warming the measures failed")
+
+    thread = threading.Thread(target=run, name="warm-measures", daemon=True)
+    thread.start()
+    return thread
 
 
 def create_app(settings: Settings) -> FastAPI:

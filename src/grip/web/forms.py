@@ -26,7 +26,7 @@ import datetime as dt
 import types
 import typing
 from collections.abc import Iterator, Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
@@ -42,9 +42,11 @@ DATE_PARTS = ("day", "month", "year")
 
 class Form(BaseModel):
     """Base of every form model: surrounding spaces trimmed, fields the model does not name
-    (the CSRF token, buttons) ignored."""
+    (the CSRF token, buttons) ignored. ``hidden`` names the fields posted as hidden inputs
+    (a version, a month): a refusal is never linked to them."""
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+    hidden: ClassVar[frozenset[str]] = frozenset()
 
 
 class FormErrors(Mapping[str, str]):
@@ -129,6 +131,18 @@ def parse(model: type[M], form: FormData | Mapping[str, Any]) -> tuple[M | None,
     if errors:
         return None, errors
     return data, errors
+
+
+def refuse(errors: FormErrors, model: type[Form], message: str, field: str | None = None) -> None:
+    """Show a library's refusal beside the field it is about: ``field`` when the library named
+    it, else the field whose name or label starts the message ("due date: …"), else the form's
+    first field shown to people."""
+    shown = [f for f in model.model_fields if f not in model.hidden]
+    if field not in shown:
+        head = message.partition(":")[0].strip().lower()
+        named = [f for f in shown if head in (f, f.replace("_", " "), label_of(model, f).lower())]
+        field = named[0] if named else (shown[0] if shown else "")
+    errors.add(field, message, anchor(model, field) if field else "main-content")
 
 
 def label_of(model: type[Form], field: str) -> str:

@@ -8,10 +8,12 @@ linked to the field and what the person typed."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, TypeVar
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import Field
 from sqlalchemy.orm import Session
@@ -24,6 +26,7 @@ from grip.actionplans import changes, plans, schedule
 from grip.actionplans.models import ActionPlan, PlanAction
 from grip.audits.actions import ACTION_STATUSES
 from grip.documents.render import to_docx
+from grip.formats import long_date
 from grip.inspections.records import list_inspections
 from grip.measures.definitions import load_definitions
 from grip.store.base import LocalAuthority
@@ -37,6 +40,8 @@ from grip.web.security import (
     csrf_token,
     requires,
 )
+
+M = TypeVar("M", bound=forms.Form)
 
 router = APIRouter(prefix="/action-plans")
 READ = [requires("actionplans:read")]
@@ -57,22 +62,6 @@ def _base(request: Request, principal: Principal, **ctx: Any) -> dict[str, Any]:
         "values": {},
         **ctx,
     }
-
-
-def _text(form: FormData, name: str) -> str:
-    return str(form.get(name) or "").strip()
-
-
-def _date(form: FormData, name: str, errors: dict[str, str], label: str) -> dt.date | None:
-    """The field as a date; a non-date is put in ``errors`` with what was expected."""
-    raw = _text(form, name)
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = f"{label} {raw!r}: expected a date as YYYY-MM-DD, for example 2027-04-02"
-        return None
 
 
 def _missing(request: Request, principal: Principal, what: str) -> Response:
@@ -157,6 +146,9 @@ def _plan_page(
 ) -> Response:
     inspection = plans.inspection_of(db, plan)
     rows = acts.actions_of(db, plan)
+    stored = {"report_received_on": plan.report_received_on, "visit_on": plan.visit_on,
+              "submitted_on": plan.submitted_on}  # fmt: skip
+    ctx["values"] = stored | ctx.get("values", {})
     areas = acts.areas(db, plan, principal)
     later = [i for i in list_inspections(db, principal.la_code) if i.type in plans.RECORD_TYPES]
     return render(
@@ -205,60 +197,75 @@ def plan_page(
     return _plan_page(request, principal, db, plan)
 
 
+def _refused(errors: forms.FormErrors, model: type[forms.Form], exc: Exception) -> None:
+    """The library's refusal (field by field, or one message) beside its fields."""
+    problems = exc.errors if isinstance(exc, plans.Invalid) else {"": str(exc)}
+    for field, message in problems.items():
+        forms.refuse(errors, model, message, field or None)
+
+
 def _plan_post(
-    request: Request, principal: Principal, db: Session, form: FormData, plan_id: str, work: Any
+    request: Request,
+    principal: Principal,
+    db: Session,
+    form: FormData,
+    plan_id: str,
+    model: type[M],
+    work: Callable[[ActionPlan, M], None],
 ) -> Response:
-    """Run ``work(plan, form, errors)``; on a refusal roll back and show the plan page again
-    with the errors beside the fields and the values typed."""
+    """Read ``form`` into ``model`` and run ``work(plan, data)``; on a refusal roll back and
+    show the plan page again with the errors beside the fields and the values typed."""
     plan = _load(db, principal, plan_id)
     if plan is None:
         return _missing(request, principal, f"No action plan {plan_id!r} in {principal.la_code}.")
-    errors: dict[str, str] = {}
-    try:
-        work(plan, form, errors)
-        if errors:  # a field the library never saw could not be read: keep nothing
-            raise plans.Invalid(errors)
-    except (plans.Invalid, plans.NotFound) as exc:
+    data, errors = forms.parse(model, form)
+    if data is not None:
+        try:
+            work(plan, data)
+            return RedirectResponse(f"/action-plans/{plan_id}", status_code=303)
+        except (plans.Invalid, plans.NotFound) as exc:
+            _refused(errors, model, exc)
         db.rollback()
-        found = exc.errors if isinstance(exc, plans.Invalid) else {"visit_id": str(exc)}
-        values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
         plan = plans.get_plan(db, principal.la_code, plan_id)
-        return _plan_page(
-            request, principal, db, plan, 400, errors={**found, **errors}, values=values
-        )
-    return RedirectResponse(f"/action-plans/{plan_id}", status_code=303)
+    return _plan_page(request, principal, db, plan, 400, errors=errors, values=forms.values(form))
 
 
-def _owner_id(form: FormData, errors: dict[str, str]) -> int | None:
-    raw = _text(form, "owner")
-    if not raw:
-        return None
-    if not (raw.isascii() and raw.isdigit()):
-        errors["owner"] = f"owner {raw!r}: expected one of the people listed"
-        return None
-    return int(raw)
+class NewAction(forms.Form):
+    """An action answering one area for improvement (a finding of the report)."""
+
+    finding_id: Annotated[str, Field(title="Area for improvement", max_length=64)] = ""
+    description: Annotated[str, Field(title="What will be done", max_length=2000)] = ""
+    owner: Annotated[int | None, Field(title="Owner")] = None
+    due_date: Annotated[dt.date | None, Field(title="Due date")] = None
+    past_due_confirmed: Annotated[str | None, Field(title="A due date in the past")] = None
 
 
 @router.post("/{plan_id}/actions", dependencies=WRITE)
 def add_action(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, plan_id: str, form: FormBody
 ) -> Response:
-    """Add an action answering one area for improvement; owner and due date required."""
+    """Add an action answering one area for improvement; owner and due date required. A due
+    date already past is taken only once confirmed (an action recorded late, on purpose)."""
 
-    def work(plan: ActionPlan, form: FormData, errors: dict[str, str]) -> None:
-        due = _date(form, "due_date", errors, "Due date")
-        owner = _owner_id(form, errors)
+    def work(plan: ActionPlan, data: NewAction) -> None:
+        if data.due_date and data.due_date < clock.now().date() and not data.past_due_confirmed:
+            raise plans.Invalid({"past_due_confirmed": (
+                f"The due date {long_date(data.due_date)} is in the past: tick the box to keep "
+                "it, or enter a later date")})  # fmt: skip
         acts.add_action(
-            db,
-            plan,
-            principal,
-            finding_id=_text(form, "finding_id"),
-            description=_text(form, "description"),
-            owner_user_id=owner,
-            due_date=due,
-        )
+            db, plan, principal, finding_id=data.finding_id, description=data.description,
+            owner_user_id=data.owner, due_date=data.due_date,
+        )  # fmt: skip
 
-    return _plan_post(request, principal, db, form, plan_id, work)
+    return _plan_post(request, principal, db, form, plan_id, NewAction, work)
+
+
+class PlanDates(forms.Form):
+    report_received_on: Annotated[
+        dt.date | None, Field(title="Date the final report was received")
+    ] = None
+    visit_on: Annotated[dt.date | None, Field(title="Action planning visit")] = None
+    submitted_on: Annotated[dt.date | None, Field(title="Date submitted")] = None
 
 
 @router.post("/{plan_id}/dates", dependencies=WRITE)
@@ -267,20 +274,20 @@ def dates(
 ) -> Response:
     """Correct the report date, record the action planning visit and submission dates."""
 
-    def work(plan: ActionPlan, form: FormData, errors: dict[str, str]) -> None:
-        received = _date(form, "report_received_on", errors, "Date the final report was received")
-        visit = _date(form, "visit_on", errors, "Action planning visit")
-        submitted = _date(form, "submitted_on", errors, "Date submitted")
-        if received is None:
-            errors.setdefault("report_received_on", "enter the date, as YYYY-MM-DD")
-        if errors:
-            raise plans.Invalid(errors)
-        assert received is not None
+    def work(plan: ActionPlan, data: PlanDates) -> None:
+        if data.report_received_on is None:
+            raise plans.Invalid({"report_received_on": "Enter the date the report was received"})
         plans.set_dates(
-            db, plan, principal, report_received_on=received, visit_on=visit, submitted_on=submitted
-        )
+            db, plan, principal, report_received_on=data.report_received_on,
+            visit_on=data.visit_on, submitted_on=data.submitted_on,
+        )  # fmt: skip
 
-    return _plan_post(request, principal, db, form, plan_id, work)
+    return _plan_post(request, principal, db, form, plan_id, PlanDates, work)
+
+
+class LaterVisit(forms.Form):
+    visit_id: Annotated[str, Field(title="Later visit", max_length=64)] = ""
+    visit_note: Annotated[str, Field(title="Note", max_length=2000)] = ""
 
 
 @router.post("/{plan_id}/visits", dependencies=WRITE)
@@ -289,12 +296,18 @@ def add_visit(
 ) -> Response:
     """Add a focused visit (para 220) or monitoring visit letter (para 128) to the record."""
 
-    def work(plan: ActionPlan, form: FormData, errors: dict[str, str]) -> None:
-        if not _text(form, "visit_id"):
-            raise plans.Invalid({"visit_id": "choose the visit"})
-        plans.add_visit(db, plan, _text(form, "visit_id"), principal, _text(form, "visit_note"))
+    def work(plan: ActionPlan, data: LaterVisit) -> None:
+        if not data.visit_id:
+            raise plans.Invalid({"visit_id": "Choose the visit"})
+        plans.add_visit(db, plan, data.visit_id, principal, data.visit_note)
 
-    return _plan_post(request, principal, db, form, plan_id, work)
+    return _plan_post(request, principal, db, form, plan_id, LaterVisit, work)
+
+
+class Review(forms.Form):
+    review_on: Annotated[dt.date | None, Field(title="Date of the letter")] = None
+    review_outcome: Annotated[str, Field(title="Outcome of the review", max_length=40)] = ""
+    review_note: Annotated[str, Field(title="Areas of difference", max_length=4000)] = ""
 
 
 @router.post("/{plan_id}/review", dependencies=WRITE)
@@ -303,13 +316,12 @@ def review(
 ) -> Response:
     """Record the inspector's review of the plan (paras 124-126)."""
 
-    def work(plan: ActionPlan, form: FormData, errors: dict[str, str]) -> None:
-        on = _date(form, "review_on", errors, "Date of the letter")
+    def work(plan: ActionPlan, data: Review) -> None:
         plans.record_review(
-            db, plan, principal, on, _text(form, "review_outcome"), _text(form, "review_note")
+            db, plan, principal, data.review_on, data.review_outcome, data.review_note
         )
 
-    return _plan_post(request, principal, db, form, plan_id, work)
+    return _plan_post(request, principal, db, form, plan_id, Review, work)
 
 
 def _action_page(
@@ -322,6 +334,8 @@ def _action_page(
     **ctx: Any,
 ) -> Response:
     area = {a.finding.id: a for a in acts.areas(db, plan, principal)}.get(action.finding_id)
+    stored = {"progress_on": clock.now().date(), "status": action.status}
+    ctx["values"] = stored | ctx.get("values", {})
     return render(
         request,
         "actionplans/action.html",
@@ -338,7 +352,7 @@ def _action_page(
             ),
             progress=acts.progress_of(db, action),
             impact=acts.impact_of(db, plan.la_code, [action.id]).get(action.id, []),
-            measures=load_definitions().measures,
+            measure_options=[(m.id, m.name) for m in load_definitions().measures],
             today=clock.now().date(),
             **ctx,
         ),
@@ -373,85 +387,94 @@ def _action_post(
     principal: Principal,
     db: Session,
     form: FormData,
-    plan_id: str,
-    action_id: str,
-    work: Any,
+    ref: ActionRef,
+    model: type[M],
+    work: Callable[[ActionPlan, PlanAction, M], None],
 ) -> Response:
-    found = _load_action(db, principal, plan_id, action_id)
+    """As ``_plan_post``, for the forms of one action's page."""
+    found = _load_action(db, principal, ref.plan_id, ref.action_id)
     if found is None:
-        return _missing(request, principal, f"No action {action_id!r} in this plan.")
-    errors: dict[str, str] = {}
-    try:
-        work(*found, form, errors)
-        if errors:  # a field the library never saw could not be read: keep nothing
-            raise plans.Invalid(errors)
-    except plans.Invalid as exc:
+        return _missing(request, principal, f"No action {ref.action_id!r} in this plan.")
+    data, errors = forms.parse(model, form)
+    if data is not None:
+        try:
+            work(*found, data)
+            back = f"/action-plans/{ref.plan_id}/actions/{ref.action_id}"
+            return RedirectResponse(back, status_code=303)
+        except plans.Invalid as exc:
+            _refused(errors, model, exc)
         db.rollback()
-        values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
-        found = _load_action(db, principal, plan_id, action_id)
+        found = _load_action(db, principal, ref.plan_id, ref.action_id)
         assert found is not None
-        return _action_page(
-            request, principal, db, *found, 400, errors={**exc.errors, **errors}, values=values
-        )
-    return RedirectResponse(f"/action-plans/{plan_id}/actions/{action_id}", status_code=303)
+    return _action_page(
+        request, principal, db, *found, 400, errors=errors, values=forms.values(form)
+    )
+
+
+@dataclass(frozen=True)
+class ActionRef:
+    """The plan and action a route's path names."""
+
+    plan_id: str
+    action_id: str
+
+
+ActionPath = Annotated[ActionRef, Depends(ActionRef)]
+
+
+class Progress(forms.Form):
+    progress_on: Annotated[dt.date | None, Field(title="Date of the update")] = None
+    progress_note: Annotated[str, Field(title="What progress was made", max_length=4000)] = ""
 
 
 @router.post("/{plan_id}/actions/{action_id}/progress", dependencies=PROGRESS)
 def progress(
-    request: Request,
-    principal: CurrentPrincipal,
-    db: ScopedDB,
-    plan_id: str,
-    action_id: str,
-    form: FormBody,
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, ref: ActionPath, form: FormBody
 ) -> Response:
     """Record a dated progress update."""
 
-    def work(plan: ActionPlan, action: PlanAction, form: FormData, errors: dict[str, str]) -> None:
-        on = _date(form, "progress_on", errors, "Date of the update")
-        acts.add_progress(db, plan, action, principal, on, _text(form, "progress_note"))
+    def work(plan: ActionPlan, action: PlanAction, data: Progress) -> None:
+        acts.add_progress(db, plan, action, principal, data.progress_on, data.progress_note)
 
-    return _action_post(request, principal, db, form, plan_id, action_id, work)
+    return _action_post(request, principal, db, form, ref, Progress, work)
+
+
+class StatusChange(forms.Form):
+    status: Annotated[str, Field(title="Status", max_length=40)] = ""
 
 
 @router.post("/{plan_id}/actions/{action_id}/status", dependencies=PROGRESS)
 def status(
-    request: Request,
-    principal: CurrentPrincipal,
-    db: ScopedDB,
-    plan_id: str,
-    action_id: str,
-    form: FormBody,
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, ref: ActionPath, form: FormBody
 ) -> Response:
     """Change the action's status."""
 
-    def work(plan: ActionPlan, action: PlanAction, form: FormData, errors: dict[str, str]) -> None:
-        acts.set_status(db, plan, action, principal, _text(form, "status"))
+    def work(plan: ActionPlan, action: PlanAction, data: StatusChange) -> None:
+        acts.set_status(db, plan, action, principal, data.status)
 
-    return _action_post(request, principal, db, form, plan_id, action_id, work)
+    return _action_post(request, principal, db, form, ref, StatusChange, work)
+
+
+class Impact(forms.Form):
+    measure: Annotated[str, Field(title="A measure that shows the impact", max_length=60)] = ""
+    audit: Annotated[str, Field(title="An audit that shows the impact", max_length=64)] = ""
 
 
 @router.post("/{plan_id}/actions/{action_id}/impact", dependencies=WRITE)
 def impact(
-    request: Request,
-    principal: CurrentPrincipal,
-    db: ScopedDB,
-    plan_id: str,
-    action_id: str,
-    form: FormBody,
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, ref: ActionPath, form: FormBody
 ) -> Response:
     """Link a measure or an audit as evidence of the action's impact."""
 
-    def work(plan: ActionPlan, action: PlanAction, form: FormData, errors: dict[str, str]) -> None:
-        measure, audit_id = _text(form, "measure"), _text(form, "audit")
-        if not measure and not audit_id:
-            raise plans.Invalid({"measure": "choose a measure or enter an audit reference"})
-        if measure:
-            acts.add_impact(db, plan, action, principal, "measure", measure)
-        if audit_id:
-            acts.add_impact(db, plan, action, principal, "audit", audit_id)
+    def work(plan: ActionPlan, action: PlanAction, data: Impact) -> None:
+        if not data.measure and not data.audit:
+            raise plans.Invalid({"measure": "Choose a measure or enter an audit reference"})
+        if data.measure:
+            acts.add_impact(db, plan, action, principal, "measure", data.measure)
+        if data.audit:
+            acts.add_impact(db, plan, action, principal, "audit", data.audit)
 
-    return _action_post(request, principal, db, form, plan_id, action_id, work)
+    return _action_post(request, principal, db, form, ref, Impact, work)
 
 
 def _changed(request: Request, db: Session, principal: Principal, plan: ActionPlan) -> Any:

@@ -9,9 +9,11 @@ another LA only through their role here.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,10 +23,12 @@ from grip.access.models import Membership, User
 from grip.access.principal import Principal
 from grip.access.roles import UnknownRole, policy
 from grip.documents import safe
+from grip.web import forms
 from grip.web.deps import render
 from grip.web.middleware import error_response
 from grip.web.security import (
     CurrentPrincipal,
+    FormBody,
     PathId,
     ScopedDB,
     client_actor,
@@ -366,7 +370,13 @@ def restrictions_page(request: Request, principal: CurrentPrincipal, db: ScopedD
 
 
 def _restrictions(
-    request: Request, db: Session, principal: Principal, status: int = 200, **ctx: object
+    request: Request,
+    db: Session,
+    principal: Principal,
+    status: int = 200,
+    errors: forms.FormErrors | None = None,
+    values: dict[str, Any] | None = None,
+    **ctx: object,
 ) -> Response:
     from grip.access.models import CaseAccess, CaseRestriction
 
@@ -385,55 +395,88 @@ def _restrictions(
         lists=lists,
         today=dt.date.today(),
         csrf_token=csrf_token(request),
+        errors=errors or forms.FormErrors(),
+        values=values or {},
         **ctx,
     )
 
 
+class Restriction(forms.Form):
+    """A case restricted to the people on its access list, with a reason and a review date."""
+
+    person_id: Annotated[str, Field(title="Person id", max_length=48)] = ""
+    reason: Annotated[str, Field(title="Reason", max_length=2000)] = ""
+    review_date: Annotated[dt.date | None, Field(title="Review by")] = None
+    access: Annotated[str, Field(title="Access list", max_length=4000)] = ""
+    confirm_audits: Annotated[str | None, Field(title="Audits under way", max_length=3)] = None
+
+
 @router.post("/admin/restrictions", dependencies=[requires("casedata:restrict")])
 def restrict(
-    request: Request,
-    principal: CurrentPrincipal,
-    db: ScopedDB,
-    person_id: str = Form("", max_length=48),
-    reason: str = Form("", max_length=2000),
-    review_date: str = Form(""),
-    access: str = Form("", max_length=4000),
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
-    """Restrict a case to named users (usernames separated by commas or spaces)."""
+    """Restrict a case to named users (usernames separated by commas or spaces); an audit of
+    the child under way is said first, and the restriction waits for a confirmation."""
     from grip.access import restrictions
 
-    errors: list[str] = []
-    try:
-        review = calendar.parse_date(review_date, "Review date")
-    except calendar.DateInputError as exc:
-        return _restrictions(request, db, principal, 400, errors=[str(exc)])
-    names = [n for n in access.replace(",", " ").split() if n]
-    ids = []
-    for name in names:
+    data, errors = forms.parse(Restriction, form)
+    audits: list[Any] = []
+    if data is not None:
+        ids = _access_ids(db, principal, data.access, errors)
+        if not data.person_id:
+            errors.add("person_id", "Enter the person id of the case")
+        if data.review_date is None:
+            errors.add("review_date", "Enter the review date", "review_date-day")
+        audits = _audits_left_out(db, principal, data.person_id, ids)
+        if audits and not data.confirm_audits and not errors:
+            errors.add("confirm_audits", "Confirm you have read what happens to the audits "
+                       "under way, or add their auditors to the access list")  # fmt: skip
+        if not errors and data.review_date is not None:
+            try:
+                restrictions.restrict_case(db, principal.scope(), data.person_id, data.reason,
+                                           data.review_date, ids,
+                                           actor=client_actor(request, principal))  # fmt: skip
+                return _restrictions(
+                    request, db, principal, message=f"{data.person_id} is restricted"
+                )
+            except restrictions.RestrictionError as exc:
+                forms.refuse(errors, Restriction, str(exc))
+    db.rollback()
+    return _restrictions(request, db, principal, 400, errors, forms.values(form), audits=audits)
+
+
+def _access_ids(
+    db: Session, principal: Principal, access: str, errors: forms.FormErrors
+) -> list[int]:
+    """The user ids of the usernames typed; each one not of this LA is an error."""
+    ids, unknown = [], []
+    for name in [n for n in access.replace(",", " ").split() if n]:
         user = users.get_user(db, name)
         if user is None or db.get(Membership, (user.id, principal.la_code)) is None:
-            errors.append(f"{name}: no such user in this LA")
+            unknown.append(name)
         else:
             ids.append(user.id)
-    if not person_id.strip():
-        errors.append("Enter the person id of the case")
-    if not errors:
-        try:
-            restrictions.restrict_case(
-                db,
-                principal.scope(),
-                person_id.strip(),
-                reason,
-                review,
-                ids,
-                actor=client_actor(request, principal),
-            )
-        except restrictions.RestrictionError as exc:
-            errors.append(str(exc))
-    if errors:
-        db.rollback()
-        return _restrictions(request, db, principal, 400, errors=errors)
-    return _restrictions(request, db, principal, message=f"{person_id.strip()} is restricted")
+    if unknown:
+        errors.add("access", f"Access list: no such user in this LA: {', '.join(unknown)}")
+    return ids
+
+
+def _audits_left_out(
+    db: Session, principal: Principal, person_id: str, ids: list[int]
+) -> list[Any]:
+    """The child's audits under way whose auditor or moderator is not on the access list (they
+    would no longer see the audit once the case is restricted)."""
+    from grip.audits import lifecycle as lc
+
+    if not person_id:
+        return []
+    out = []
+    for row in lc.under_way(db, principal.la_code, person_id):
+        mod = lc.moderation_of(db, row)
+        people = {row.auditor_id, mod.moderator_id if mod else None} - {None}
+        if people - set(ids):
+            out.append(row)
+    return out
 
 
 @router.post("/admin/restrictions/{person_id}/lift", dependencies=[requires("casedata:restrict")])

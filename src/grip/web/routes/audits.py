@@ -47,6 +47,13 @@ from grip.web.security import (
 )
 
 router = APIRouter(prefix="/audits")
+#: The area's own pages, each shown to those who may open it.
+SUBNAV = [
+    ("audits:read", {"href": "/audits", "text": "Audits"}),
+    ("audits:overview", {"href": "/audits/sample", "text": "Sample"}),
+    ("audits:overview", {"href": "/audits/actions", "text": "Actions"}),
+    ("audits:report", {"href": "/audits/reports", "text": "Reports"}),
+]
 #: Roles of the allocated worker who fills in the reflection sheet.
 WORKER_ROLES = ("social_worker", "team_manager")
 #: Audits listed per page: a year of a large LA's audits is several hundred.
@@ -116,12 +123,7 @@ def _base(request: Request, principal: Principal) -> dict[str, Any]:
         "answers": ANSWERS,
         "agreement_scale": AGREEMENT,
         "subnav_label": "Audits",
-        "subnav_items": [
-            {"href": "/audits", "text": "Audits"},
-            {"href": "/audits/sample", "text": "Sample"},
-            {"href": "/audits/actions", "text": "Actions"},
-            {"href": "/audits/reports", "text": "Reports"},
-        ],
+        "subnav_items": [item for perm, item in SUBNAV if principal.can(perm)],
     }
 
 
@@ -141,6 +143,8 @@ def index(
     """Audits: mine first, then everyone's I may see, filtered by state and month, a page at
     a time."""
     today = clock.now().date()
+    # Need to know: without the overview, only the audits one is the worker or auditor of.
+    mine = mine or not principal.can("audits:overview")
     query = lc.audit_list(
         principal.la_code,
         [state] if state in lifecycle().states else None,
@@ -166,7 +170,7 @@ def index(
     )
 
 
-@router.get("/actions", response_class=HTMLResponse, dependencies=[requires("audits:read")])
+@router.get("/actions", response_class=HTMLResponse, dependencies=[requires("audits:overview")])
 def actions_page(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> HTMLResponse:
     """Overdue improvement actions and open safety concerns."""
     today = clock.now().date()
@@ -184,7 +188,7 @@ def actions_page(request: Request, principal: CurrentPrincipal, db: ScopedDB) ->
 # --- sample and allocation ------------------------------------------------------------------
 
 
-@router.get("/sample", response_class=HTMLResponse, dependencies=[requires("audits:read")])
+@router.get("/sample", response_class=HTMLResponse, dependencies=[requires("audits:overview")])
 def sample_page(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, month: str | None = None
 ) -> HTMLResponse:
@@ -248,16 +252,13 @@ def _recent_months(count: int = 36) -> list[tuple[str, str]]:
 
 
 def _refused(errors: forms.FormErrors, model: type[forms.Form], exc: lc.AuditError) -> None:
-    """The library's refusal shown beside its field: each gap of an incomplete audit, or the
-    field the refusal names, else the form's first field shown to people."""
+    """The library's refusal shown beside its field; each gap of an incomplete audit linked to
+    the audit form."""
     if isinstance(exc, lc.Incomplete):
         for n, problem in enumerate(exc.problems):
             errors.add(f"gap-{n}", problem, "audit-form")
         return
-    shown = [f for f in model.model_fields if f != "version"]
-    field = getattr(exc, "field", None)
-    field = field if field in shown else (shown[0] if shown else "")
-    errors.add(field, str(exc), forms.anchor(model, field) if field else "main-content")
+    forms.refuse(errors, model, str(exc), getattr(exc, "field", None))
 
 
 def _sample(
@@ -646,10 +647,23 @@ def audit_page(
 ) -> Response:
     """The audit: the record summary beside the form for the current step."""
     try:
-        audit = lc.get_audit(db, principal.la_code, audit_id)
+        audit = _get_audit(db, principal, audit_id)
     except lc.AuditError as exc:
         return _error_page(request, principal, exc, back="/audits")
     return _audit_view(request, principal, db, audit)
+
+
+def _get_audit(db: Session, principal: Principal, audit_id: str) -> Audit:
+    """The audit, or not found: without the overview (a social worker), only an audit of
+    one's own case, one's own audit or one's moderation."""
+    audit = lc.get_audit(db, principal.la_code, audit_id)
+    if principal.can("audits:overview"):
+        return audit
+    mod = lc.moderation_of(db, audit)
+    involved = {audit.auditor_id, audit.worker_user_id, mod.moderator_id if mod else None}
+    if principal.user_id not in involved:
+        raise lc.NotFound(f"no audit {audit_id!r} in {principal.la_code}")
+    return audit
 
 
 def _audit_view(
@@ -741,6 +755,8 @@ def _form_input(form: FormData, audit: Audit, dates: AuditDates) -> lc.FormInput
 class Versioned(forms.Form):
     """Every change to an audit says which version of it the page was loaded from."""
 
+    hidden = frozenset({"version"})
+
     version: Annotated[int | None, Field(title="Version")] = None
 
 
@@ -828,7 +844,7 @@ def _act(
     is shown on the audit page, linked to its field with the input kept; a refusal of the
     person (403), a missing audit (404) or someone else's newer save (409) gets its own page."""
     try:
-        audit = lc.get_audit(db, principal.la_code, audit_id)
+        audit = _get_audit(db, principal, audit_id)
     except lc.AuditError as exc:
         return _error_page(request, principal, exc, back="/audits")
     data, errors = forms.parse(model, form)

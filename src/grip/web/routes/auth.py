@@ -8,22 +8,25 @@ token.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadData, URLSafeTimedSerializer
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grip.access import audit, clock, oidc, passwords, sessions, throttle, totp, users
 from grip.access.models import Notification, User
+from grip.access.principal import Principal
 from grip.access.roles import policy
-from grip.web import navigation
+from grip.web import forms, navigation
 from grip.web.deps import render
 from grip.web.middleware import error_response
 from grip.web.security import (
     CurrentPrincipal,
+    FormBody,
     ScopedDB,
     SystemDB,
     client_actor,
@@ -41,6 +44,23 @@ BAD_CREDENTIALS = "Enter a correct username and password"
 THROTTLED = "Too many failed attempts. Wait a few minutes, then try again"
 BAD_CODE = "Enter the current code from your authenticator app"
 TOTP_LIMIT = 5
+
+
+class SignIn(forms.Form):
+    """The sign-in form's username; the password is read as typed (:func:`_secret`)."""
+
+    username: Annotated[str, Field(title="Username")]
+
+
+class Code(forms.Form):
+    code: Annotated[str, Field(title="The 6-digit code from your authenticator app")]
+
+
+def _secret(form: FormBody, name: str) -> str:
+    """A password field exactly as typed (spaces are part of a password, so no trimming), cut
+    to a length no real password reaches. Never put back in the page: ``values`` leaves it out."""
+    value = form.get(name)
+    return value[: passwords.MAX_LENGTH * 4] if isinstance(value, str) else ""
 
 
 def _set_session_cookie(request: Request, response: Response, token: str) -> None:
@@ -143,7 +163,7 @@ def oidc_callback(request: Request, db: SystemDB, code: str = "", state: str = "
             request,
             "auth/sign_in.html",
             status=400,
-            errors=[OIDC_FAILED],
+            errors=_problem("username", OIDC_FAILED),
             title="Sign in",
             oidc_las=_oidc_las(request),
         )
@@ -164,7 +184,7 @@ def oidc_callback(request: Request, db: SystemDB, code: str = "", state: str = "
             request,
             "auth/sign_in.html",
             status=400,
-            errors=[OIDC_FAILED],
+            errors=_problem("username", OIDC_FAILED),
             title="Sign in",
             oidc_las=_oidc_las(request),
         )
@@ -222,53 +242,83 @@ def oidc_start(request: Request, la_code: str) -> Response:
     return response
 
 
+def _problem(field: str, message: str) -> forms.FormErrors:
+    errors = forms.FormErrors()
+    errors.add(field, message)
+    return errors
+
+
+def _sign_in_page(request: Request, errors: forms.FormErrors, username: str = "") -> Response:
+    """The sign-in page again with what was wrong; only the username is put back."""
+    return _page(
+        request,
+        "auth/sign_in.html",
+        status=400,
+        errors=errors,
+        values={"username": username},
+        title="Sign in",
+        oidc_las=_oidc_las(request),
+    )
+
+
 @router.post("/sign-in", dependencies=[public()])
-def sign_in(
-    request: Request, db: SystemDB, username: str = Form(""), password: str = Form("")
-) -> Response:
+def sign_in(request: Request, db: SystemDB, form: FormBody) -> Response:
     """Check username and password; on success start a session awaiting the second factor."""
-    username = username[:200]
-    password = password[: passwords.MAX_LENGTH * 4]
+    data, errors = forms.parse(SignIn, form)
+    password = _secret(form, "password")
+    if not password:
+        errors.add("password", "Enter your password")
+    if data is None or errors:
+        return _sign_in_page(request, errors, str(form.get("username") or "")[:200])
+    username = data.username[:200]
     keys = [throttle.username_key(username), throttle.address_key(_address(request))]
     actor = client_actor(request)
     locked = throttle.locked_until(db, keys)
-    user = users.get_user(db, username) if username.strip() else None
+    user = users.get_user(db, username)
     ok = passwords.verify_password(user.password_hash if user else None, password)
     ok = ok and user is not None and user.is_active
     ok = ok and bool(user and sessions.active_memberships(db, user.id))
-    if locked is not None or not ok or user is None:
-        if locked is None:
-            throttle.record_failure(db, keys[0], throttle.USER_LIMIT)
-            throttle.record_failure(db, keys[1], throttle.ADDRESS_LIMIT)
-        failure_user_id = user.id if user else None
-        failure_username = user.username if user else None
-        message = THROTTLED if locked is not None else BAD_CREDENTIALS
-    else:
-        throttle.clear(db, keys[0])
-        old = session_token(request)
-        if old:
-            sessions.end(db, old)
-        if passwords.needs_rehash(user.password_hash):
-            user.password_hash = passwords.hash_password(password)
-        token = sessions.start_session(db, user.id)
-        response = RedirectResponse("/sign-in/code", status_code=303)
-        _set_session_cookie(request, response, token)
-        audit.record_event(
-            db,
-            action="signin.password",
-            actor=audit.Actor(user.id, user.username, actor.source_ip, actor.user_agent),
-        )
-        return response
+    if locked is None and ok and user is not None:
+        return _password_passed(request, db, user, password, keys[0])
+    if locked is None:
+        throttle.record_failure(db, keys[0], throttle.USER_LIMIT)
+        throttle.record_failure(db, keys[1], throttle.ADDRESS_LIMIT)
     _record_failure(
         db,
         "signin.failure",
         "denied" if locked is not None else "failure",
-        audit.Actor(failure_user_id, failure_username, actor.source_ip, actor.user_agent),
+        audit.Actor(
+            user.id if user else None,
+            user.username if user else None,
+            actor.source_ip,
+            actor.user_agent,
+        ),
         "throttled" if locked is not None else "bad credentials",
     )
-    return _page(
-        request, "auth/sign_in.html", errors=[message], title="Sign in", oidc_las=_oidc_las(request)
+    message = THROTTLED if locked is not None else BAD_CREDENTIALS
+    return _sign_in_page(request, _problem("username", message), username)
+
+
+def _password_passed(
+    request: Request, db: Session, user: User, password: str, user_key: str
+) -> Response:
+    """The password was right: a new session that waits for the security code."""
+    actor = client_actor(request)
+    throttle.clear(db, user_key)
+    old = session_token(request)
+    if old:
+        sessions.end(db, old)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    token = sessions.start_session(db, user.id)
+    response = RedirectResponse("/sign-in/code", status_code=303)
+    _set_session_cookie(request, response, token)
+    audit.record_event(
+        db,
+        action="signin.password",
+        actor=audit.Actor(user.id, user.username, actor.source_ip, actor.user_agent),
     )
+    return response
 
 
 def _record_failure(
@@ -297,13 +347,17 @@ def code_form(request: Request) -> Response:
 
 
 @router.post("/sign-in/code", dependencies=[public()])
-def code(request: Request, db: SystemDB, code: str = Form("")) -> Response:
+def code(request: Request, db: SystemDB, form: FormBody) -> Response:
     """Check the TOTP code; on success the session is signed in (with a new token)."""
     load_principal(request)
     live = getattr(request.state, "live_session", None)
     token = session_token(request)
     if live is None or token is None:
         return RedirectResponse("/sign-in", status_code=303)
+    data, errors = forms.parse(Code, form)
+    if data is None:
+        return _code_page(request, errors, form)
+    code = data.code
     actor = client_actor(request)
     user_key = f"t:{live.user.id}"
     user = db.get(User, live.user.id)
@@ -348,7 +402,18 @@ def code(request: Request, db: SystemDB, code: str = Form("")) -> Response:
         response = RedirectResponse("/sign-in", status_code=303)
         _clear_session_cookie(request, response)
         return response
-    return _page(request, "auth/code.html", errors=[BAD_CODE], title="Security code")
+    return _code_page(request, _problem("code", BAD_CODE), form)
+
+
+def _code_page(request: Request, errors: forms.FormErrors, form: FormBody) -> Response:
+    return _page(
+        request,
+        "auth/code.html",
+        status=400,
+        errors=errors,
+        values=forms.values(form),
+        title="Security code",
+    )
 
 
 @router.post("/sign-out", dependencies=[requires("account:self")])
@@ -389,9 +454,10 @@ def switch_la(
     request: Request,
     principal: CurrentPrincipal,
     db: SystemDB,
-    la_code: str = Form(""),
+    form: FormBody,
 ) -> Response:
     """Work in another of your LAs (404 for one you have no role in)."""
+    la_code = str(form.get("la_code") or "")
     token = session_token(request)
     if la_code not in principal.memberships or token is None:
         return error_response(request, 404)
@@ -418,50 +484,55 @@ def password_form(request: Request, principal: CurrentPrincipal) -> Response:
 
 @router.post("/account/password", dependencies=[requires("account:self")])
 def change_password(
-    request: Request,
-    principal: CurrentPrincipal,
-    db: SystemDB,
-    current: str = Form(""),
-    new: str = Form(""),
-    confirm: str = Form(""),
+    request: Request, principal: CurrentPrincipal, db: SystemDB, form: FormBody
 ) -> Response:
-    """Change your password: the current one is needed; other sessions end."""
-    errors: list[str] = []
+    """Change your password: the current one is needed; other sessions end. No password typed
+    is ever put back in the page."""
     user = db.get(User, principal.user_id)
     assert user is not None
-    # Throttled as sign-in is, on the same counters: the form must not let someone at an
-    # unattended session guess the password faster than the sign-in page would.
-    keys = [throttle.username_key(user.username), throttle.address_key(_address(request))]
-    if throttle.locked_until(db, keys) is not None:
-        errors.append(THROTTLED)
-    elif not passwords.verify_password(user.password_hash, current[:1000]):
-        throttle.record_failure(db, keys[0], throttle.USER_LIMIT)
-        throttle.record_failure(db, keys[1], throttle.ADDRESS_LIMIT)
-        errors.append("Your current password is wrong")
-    elif new != confirm:
-        errors.append("The new passwords do not match")
-    else:
-        try:
-            users.change_password(db, user, new, keep_session=principal.token_hash)
-        except passwords.WeakPassword as exc:
-            errors.append(str(exc))
-    if not errors:
-        throttle.clear(db, keys[0])
-        audit.record_event(
-            db,
-            action="account.password_changed",
-            la_code=principal.la_code,
-            actor=client_actor(request, principal),
-        )
+    errors = _password_problems(request, db, principal, user, form)
     if errors:
         return _page(
             request,
             "auth/password.html",
             status=400,
             errors=errors,
+            values={},
             title="Change your password",
             must_change=principal.must_change_password,
         )
+    audit.record_event(
+        db,
+        action="account.password_changed",
+        la_code=principal.la_code,
+        actor=client_actor(request, principal),
+    )
     response = RedirectResponse(_home(request), status_code=303)
     response.delete_cookie(navigation.RETURN_COOKIE)
     return response
+
+
+def _password_problems(
+    request: Request, db: Session, principal: Principal, user: User, form: FormBody
+) -> forms.FormErrors:
+    """What stops the change, beside the field it is about; none when the password changed."""
+    current, new = _secret(form, "current"), _secret(form, "new")
+    errors = forms.FormErrors()
+    # Throttled as sign-in is, on the same counters: the form must not let someone at an
+    # unattended session guess the password faster than the sign-in page would.
+    keys = [throttle.username_key(user.username), throttle.address_key(_address(request))]
+    if throttle.locked_until(db, keys) is not None:
+        errors.add("current", THROTTLED)
+    elif not passwords.verify_password(user.password_hash, current[:1000]):
+        throttle.record_failure(db, keys[0], throttle.USER_LIMIT)
+        throttle.record_failure(db, keys[1], throttle.ADDRESS_LIMIT)
+        errors.add("current", "Your current password is wrong")
+    elif new != _secret(form, "confirm"):
+        errors.add("confirm", "The new passwords do not match")
+    else:
+        try:
+            users.change_password(db, user, new, keep_session=principal.token_hash)
+            throttle.clear(db, keys[0])
+        except passwords.WeakPassword as exc:
+            errors.add("new", str(exc))
+    return errors

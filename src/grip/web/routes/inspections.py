@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from grip import calendar
 from grip.access import audit as trail
 from grip.access import clock
 from grip.access.models import Membership, User
@@ -44,6 +44,7 @@ from grip.inspections.models import Inspection
 from grip.inspections.rules import rules
 from grip.inspections.team import add_member, remove_member, team
 from grip.inspections.timeline import date_problems, type_ids
+from grip.web import forms
 from grip.web.deps import render
 from grip.web.security import (
     CurrentPrincipal,
@@ -53,6 +54,8 @@ from grip.web.security import (
     csrf_token,
     requires,
 )
+
+M = TypeVar("M", bound=forms.Form)
 
 router = APIRouter(prefix="/inspections")
 #: The area's own pages (the service navigation's "Inspections" is in grip/web/navigation.yaml).
@@ -81,40 +84,61 @@ def _load(db: Session, principal: Principal, inspection_id: str) -> Inspection:
     return inspection
 
 
-def _error(request: Request, principal: Principal, exc: Exception, back: str) -> HTMLResponse:
-    status = 404 if isinstance(exc, rec.InspectionNotFound) else 403
-    if not isinstance(exc, rec.InspectionNotFound | rec.InspectionNotAllowed):
-        status = 409 if isinstance(exc, rec.InvalidMove) else 422
-    return render(
-        request,
-        "inspections/error.html",
-        status_code=status,
-        title="There is a problem",
-        message=str(exc),
-        back=back,
-        **_base(request, principal),
-    )
+def _refusal(exc: rec.InspectionError) -> HTTPException | None:
+    """A refusal of the person, or of an address that names nothing: the error page."""
+    if isinstance(exc, rec.InspectionNotFound):
+        return HTTPException(404, str(exc))
+    if isinstance(exc, rec.InspectionNotAllowed):
+        return HTTPException(403, str(exc))
+    return None
 
 
-def _text(form: FormData, name: str) -> str:
-    return str(form.get(name) or "").strip()
+def _found(db: Session, principal: Principal, inspection_id: str) -> Inspection:
+    """The inspection, or the not-found page."""
+    try:
+        return _load(db, principal, inspection_id)
+    except rec.InspectionError as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+#: A page that shows a form again after a refusal: (request, principal, db, inspection,
+#: status, errors, values) to the response.
+PageView = Callable[..., HTMLResponse]
 
 
 def _act(
     request: Request,
     principal: Principal,
     db: Session,
+    inspection_id: str,
+    form: FormData,
+    model: type[M],
+    work: Callable[[Inspection, M], Any],
     back: str,
-    work: Callable[[], Any],
+    page: PageView | None = None,
 ) -> Response:
-    """Run ``work``, commit and go back; on a refusal roll back and show why."""
-    try:
-        work()
-        db.commit()
-    except (rec.InspectionError, ValueError) as exc:
-        db.rollback()
-        return _error(request, principal, exc, back)
-    return RedirectResponse(back, status_code=303)
+    """Read ``form`` into ``model``, run ``work(inspection, data)``, commit and go to ``back``.
+    A refusal of what was typed is shown on the page the form is on (``page``: the inspection
+    page unless said), beside its field with the input kept; a refusal of the person or a
+    missing inspection gets the error page."""
+    inspection = _found(db, principal, inspection_id)
+    data, errors = forms.parse(model, form)
+    status = 400
+    if data is not None:
+        try:
+            work(inspection, data)
+            db.commit()
+            return RedirectResponse(back, status_code=303)
+        except (rec.InspectionError, ValueError) as exc:
+            db.rollback()
+            refusal = _refusal(exc) if isinstance(exc, rec.InspectionError) else None
+            if refusal is not None:
+                raise refusal from None
+            status = 409 if isinstance(exc, rec.InvalidMove) else 400
+            forms.refuse(errors, model, str(exc))
+        inspection = _found(db, principal, inspection_id)
+    view = page or _inspection_view
+    return view(request, principal, db, inspection, status, errors, forms.values(form))
 
 
 # --- the LA's inspections and pathway ---------------------------------------------------------
@@ -135,90 +159,126 @@ def index(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> HTMLRe
     )
 
 
+class NewInspectionForm(forms.Form):
+    """An inspection or visit to open: what kind, under which framework, from when."""
+
+    type: Annotated[str, Field(title="Type", max_length=60)] = ""
+    kind: Annotated[str, Field(title="Kind", max_length=20)] = "real"
+    framework: Annotated[str | None, Field(title="Framework", max_length=60)] = None
+    title: Annotated[str, Field(title="Title", max_length=200)] = ""
+    topic: Annotated[str, Field(title="Focused visit topic", max_length=200)] = ""
+    fieldwork_start: Annotated[dt.date | None, Field(title="Fieldwork start")] = None
+    override_reason: Annotated[
+        str, Field(title="Reason to accept a date the rules forbid", max_length=1000)
+    ] = ""
+
+
 @router.get("/new", response_class=HTMLResponse, dependencies=[requires("inspections:manage")])
 def new_page(request: Request, principal: CurrentPrincipal) -> HTMLResponse:
     """The form to open an inspection or visit."""
-    return _new_form(request, principal, {}, {})
+    return _new_form(request, principal, forms.FormErrors(), {})
 
 
 def _new_form(
-    request: Request, principal: Principal, values: dict[str, str], errors: dict[str, str]
+    request: Request, principal: Principal, errors: forms.FormErrors, values: dict[str, Any]
 ) -> HTMLResponse:
     return render(
         request,
         "inspections/new.html",
-        status_code=422 if errors else 200,
+        status_code=400 if errors else 200,
         title="Open an inspection or visit",
-        values=values,
+        values={"kind": "real", "framework": rules().default_framework} | values,
         errors=errors,
-        types=type_ids(),
-        frameworks=framework_ids(),
+        type_options=[(t, f"{rules().types[t].label} (paras {rules().types[t].paragraphs})")
+                      for t in type_ids()],
+        framework_options=[(f, f) for f in framework_ids()],
         **_base(request, principal),
-    )
+    )  # fmt: skip
 
 
 @router.post("", dependencies=[requires("inspections:manage")])
 def create(request: Request, principal: CurrentPrincipal, db: ScopedDB, form: FormBody) -> Response:
     """Open the record; every problem is shown beside its field, the input kept."""
-    values = {k: _text(form, k) for k in ("type", "kind", "framework", "title", "topic",
-                                          "fieldwork_start", "override_reason")}  # fmt: skip
-    errors: dict[str, str] = {}
-    start = None
-    if values["fieldwork_start"]:
-        try:
-            start = calendar.parse_date(values["fieldwork_start"], "Fieldwork start")
-        except calendar.DateInputError as exc:
-            errors["fieldwork_start"] = str(exc)
-    spec = rec.NewInspection(
-        type=values["type"], kind=values["kind"] or "real",
-        framework_id=values["framework"] or None, title=values["title"], topic=values["topic"],
-        fieldwork_start=start, override_reason=values["override_reason"],
-    )  # fmt: skip
-    if not errors:
+    data, errors = forms.parse(NewInspectionForm, form)
+    if data is not None:
+        spec = rec.NewInspection(
+            type=data.type, kind=data.kind, framework_id=data.framework, title=data.title,
+            topic=data.topic, fieldwork_start=data.fieldwork_start,
+            override_reason=data.override_reason,
+        )  # fmt: skip
         for problem in rec.check_new(spec):
-            field, _, message = problem.partition(": ")
-            errors.setdefault(field, f"{field.replace('_', ' ').capitalize()}: {message}")
-    if errors:
-        return _new_form(request, principal, values, errors)
-    inspection = rec.create_inspection(db, principal.la_code, spec, principal)
-    db.commit()
-    return RedirectResponse(f"/inspections/{inspection.id}", status_code=303)
+            field, _, message = problem.partition(": ")  # the library names the field first
+            label = forms.label_of(NewInspectionForm, field)
+            forms.refuse(errors, NewInspectionForm, f"{label}: {message}", field)
+        if not errors:
+            inspection = rec.create_inspection(db, principal.la_code, spec, principal)
+            db.commit()
+            return RedirectResponse(f"/inspections/{inspection.id}", status_code=303)
+    return _new_form(request, principal, errors, forms.values(form))
 
 
 @router.get("/plan", response_class=HTMLResponse, dependencies=[requires("inspections:manage")])
 def plan_page(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> HTMLResponse:
     """The pathway, what is due next and why, and the history it is worked out from."""
+    return _plan_view(request, principal, db)
+
+
+def _plan_view(
+    request: Request,
+    principal: Principal,
+    db: Session,
+    status: int = 200,
+    errors: forms.FormErrors | None = None,
+    values: dict[str, Any] | None = None,
+) -> HTMLResponse:
     return render(
         request,
         "inspections/plan.html",
+        status_code=status,
         title="Pathway and what is due next",
         plan=pw.plan_for(db, principal.la_code, clock.now().date()),
         history=pw.history(db, principal.la_code),
         history_types=pw.data()["history_types"],
         grades=pw.data()["grades"],
-        frameworks=framework_ids(),
+        history_type_options=[(k, t["label"]) for k, t in pw.data()["history_types"].items()],
+        framework_options=[(f, f) for f in framework_ids()],
+        grade_options=[(k, g["label"]) for k, g in pw.data()["grades"].items()],
+        errors=errors or forms.FormErrors(),
+        values={"framework": "ilacs-2017"} | (values or {}),
         **_base(request, principal),
     )
+
+
+class PastVisit(forms.Form):
+    """A past inspection or visit entered by hand."""
+
+    type: Annotated[str, Field(title="Type", max_length=60)] = ""
+    last_day: Annotated[dt.date | None, Field(title="Last day of fieldwork")] = None
+    framework: Annotated[str, Field(title="Framework", max_length=60)] = "ilacs-2017"
+    overall: Annotated[str | None, Field(title="Overall effectiveness", max_length=60)] = None
+    note: Annotated[str, Field(title="Note", max_length=1000)] = ""
 
 
 @router.post("/history", dependencies=[requires("inspections:manage")])
 def add_history(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
-    """Enter a past inspection or visit by hand."""
-
-    def work() -> None:
+    """Enter a past inspection or visit by hand; a refusal is shown on the pathway page."""
+    data, errors = forms.parse(PastVisit, form)
+    if data is not None:
         try:
-            last = calendar.parse_date(_text(form, "last_day"), "last day")
-        except calendar.DateInputError as exc:
-            raise rec.InspectionError(str(exc)) from None
-        past = pw.PastActivity(
-            _text(form, "type"), last, _text(form, "framework") or "ilacs-2017",
-            _text(form, "overall") or None,
-        )  # fmt: skip
-        pw.record_history(db, principal.la_code, past, principal, _text(form, "note"))
-
-    return _act(request, principal, db, "/inspections/plan", work)
+            if data.last_day is None:
+                raise rec.InspectionError("Enter the last day of fieldwork")
+            past = pw.PastActivity(data.type, data.last_day, data.framework, data.overall)
+            pw.record_history(db, principal.la_code, past, principal, data.note)
+            db.commit()
+            return RedirectResponse("/inspections/plan", status_code=303)
+        except (rec.InspectionError, ValueError) as exc:
+            db.rollback()
+            forms.refuse(
+                errors, PastVisit, str(exc), "last_day" if "last day" in str(exc) else None
+            )
+    return _plan_view(request, principal, db, 400, errors, forms.values(form))
 
 
 # --- one inspection ---------------------------------------------------------------------------
@@ -240,22 +300,25 @@ def inspection_page(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str
 ) -> HTMLResponse:
     """The inspection: state and moves, the timeline as a checklist, team, cases, households."""
-    try:
-        inspection = _load(db, principal, inspection_id)
-    except rec.InspectionError as exc:
-        return _error(request, principal, exc, "/inspections")
-    now = clock.now()
-    rows = cl.checklist(db, inspection, now)
+    inspection = _found(db, principal, inspection_id)
+    return _inspection_view(request, principal, db, inspection)
+
+
+def _inspection_view(
+    request: Request,
+    principal: Principal,
+    db: Session,
+    inspection: Inspection,
+    status: int = 200,
+    errors: forms.FormErrors | None = None,
+    values: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    rows = cl.checklist(db, inspection, clock.now())
     timeline = cl.timeline_of(inspection)
-    offered = sel.audited_cases(db, principal.la_code, timeline.notification) if timeline else []
-    trail.record_event(
-        db, action="inspection.read", actor=client_actor(request, principal),
-        la_code=principal.la_code, object_type="inspection", object_id=inspection.id,
-    )  # fmt: skip
-    db.commit()
-    return render(
+    page = render(
         request,
         "inspections/inspection.html",
+        status_code=status,
         title=inspection.title,
         inspection=inspection,
         checklist=rows,
@@ -266,14 +329,29 @@ def inspection_page(
         my_team_role=rec.team_role_of(db, inspection, principal.user_id),
         cases=sample_cases(db, inspection),
         households=households(db, inspection),
-        offered=offered,
+        offered=(offered := _offered(db, inspection) if timeline else []),
+        offered_options=[(o.person_id, f"{o.person_id}: {o.reason}") for o in offered],
+        team_role_options=[(k, f"{r.label} (para {r.paragraphs})")
+                           for k, r in rules().team_roles.items()],
         limits=sel.audited_limits(inspection.type),
         date_warnings=date_problems(timeline.type, timeline.fieldwork_start,
                                     timeline.framework_id) if timeline else [],
         names=_people(db, principal.la_code),
         sources=SOURCES,
+        errors=errors or forms.FormErrors(),
+        values={"size": "6", "kind": "foster"} | (values or {}),
         **_base(request, principal),
     )  # fmt: skip
+    trail.record_event(
+        db, action="inspection.read", actor=client_actor(request, principal),
+        la_code=principal.la_code, object_type="inspection", object_id=inspection.id,
+    )  # fmt: skip
+    db.commit()
+    return page
+
+
+class Move(forms.Form):
+    move: Annotated[str, Field(title="Move", max_length=60)] = ""
 
 
 @router.post("/{inspection_id}/move", dependencies=[requires("inspections:run")])
@@ -281,11 +359,21 @@ def move(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str, form: FormBody
 ) -> Response:
     """Make one move of the state machine (checked by role in the library)."""
+
+    def work(inspection: Inspection, data: Move) -> None:
+        rec.move(db, inspection, data.move, principal)
+
     back = f"/inspections/{inspection_id}"
-    return _act(
-        request, principal, db, back,
-        lambda: rec.move(db, _load(db, principal, inspection_id), _text(form, "move"), principal),
-    )  # fmt: skip
+    return _act(request, principal, db, inspection_id, form, Move, work, back)
+
+
+class Tick(forms.Form):
+    """A milestone ticked off (``done`` = "no" undoes the tick)."""
+
+    hidden = frozenset({"milestone", "done"})
+    milestone: Annotated[str, Field(title="Milestone", max_length=60)] = ""
+    done: Annotated[str, Field(title="Done", max_length=3)] = "yes"
+    note: Annotated[str, Field(title="Note", max_length=1000)] = ""
 
 
 @router.post("/{inspection_id}/milestones", dependencies=[requires("inspections:track")])
@@ -294,14 +382,23 @@ def milestone(
 ) -> Response:
     """Tick a milestone off, or undo a tick."""
 
-    def work() -> None:
-        inspection = _load(db, principal, inspection_id)
-        if _text(form, "done") == "no":
-            cl.untick(db, inspection, _text(form, "milestone"), principal)
+    def work(inspection: Inspection, data: Tick) -> None:
+        if data.done == "no":
+            cl.untick(db, inspection, data.milestone, principal)
         else:
-            cl.tick(db, inspection, _text(form, "milestone"), principal, _text(form, "note"))
+            cl.tick(db, inspection, data.milestone, principal, data.note)
 
-    return _act(request, principal, db, f"/inspections/{inspection_id}#timeline", work)
+    back = f"/inspections/{inspection_id}#timeline"
+    return _act(request, principal, db, inspection_id, form, Tick, work, back)
+
+
+class TeamChange(forms.Form):
+    """Someone added to the team by username, or (``remove_user_id``) taken off it."""
+
+    hidden = frozenset({"remove_user_id"})
+    remove_user_id: Annotated[int | None, Field(title="Person")] = None
+    username: Annotated[str, Field(title="Username", max_length=150)] = ""
+    team_role: Annotated[str, Field(title="Role in the team", max_length=60)] = ""
 
 
 @router.post("/{inspection_id}/team", dependencies=[requires("inspections:manage")])
@@ -310,18 +407,25 @@ def team_change(
 ) -> Response:
     """Add someone to the team (granting inspector access) or take them off it."""
 
-    def work() -> None:
-        inspection = _load(db, principal, inspection_id)
-        remove = _text(form, "remove_user_id")
-        if remove:
-            if not remove.isdigit():
-                raise rec.InspectionError(f"person: {remove!r} is not a user id")
-            remove_member(db, inspection, int(remove), principal)
+    def work(inspection: Inspection, data: TeamChange) -> None:
+        if data.remove_user_id is not None:
+            remove_member(db, inspection, data.remove_user_id, principal)
         else:
-            add_member(db, inspection, _text(form, "username"), _text(form, "team_role"),
-                          principal)  # fmt: skip
+            add_member(db, inspection, data.username, data.team_role, principal)
 
-    return _act(request, principal, db, f"/inspections/{inspection_id}#team", work)
+    back = f"/inspections/{inspection_id}#team"
+    return _act(request, principal, db, inspection_id, form, TeamChange, work, back)
+
+
+class CaseChange(forms.Form):
+    """Already-audited cases shared, the inspectors' own sample chosen (``choose`` =
+    "inspector-sample", ``size`` cases), or a case taken out."""
+
+    hidden = frozenset({"remove_person_id", "choose"})
+    remove_person_id: Annotated[str | None, Field(title="Case", max_length=48)] = None
+    choose: Annotated[str, Field(title="List", max_length=40)] = ""
+    size: Annotated[int, Field(title="How many cases", ge=1, le=100)] = 6
+    person_id: Annotated[list[str], Field(title="Already-audited cases", default_factory=list)]
 
 
 @router.post("/{inspection_id}/cases", dependencies=[requires("inspections:run")])
@@ -331,26 +435,31 @@ def case_change(
     """Add already-audited cases (the LA's managers), choose the inspectors' own sample (the
     lead inspector or QA manager), or take a case out."""
 
-    def work() -> None:
-        inspection = _load(db, principal, inspection_id)
+    def work(inspection: Inspection, data: CaseChange) -> None:
         _may_choose_cases(db, inspection, principal)
-        remove = _text(form, "remove_person_id")
-        if remove:
-            remove_case(db, inspection, remove, principal)
-        elif _text(form, "list") == "inspector-sample":
-            _choose_sample(db, inspection, principal, _text(form, "size") or "6")
+        if data.remove_person_id:
+            remove_case(db, inspection, data.remove_person_id, principal)
+        elif data.choose == "inspector-sample":
+            _choose_sample(db, inspection, principal, data.size)
         else:
-            offered = {c.person_id: c for c in _offered(db, inspection)}
-            chosen = [str(v) for v in form.getlist("person_id")]
-            if not chosen:
-                raise rec.InspectionError("cases: choose at least one already-audited case")
-            unknown = [p for p in chosen if p not in offered]
-            if unknown:
-                raise rec.InspectionError(f"cases: {', '.join(unknown)} not on the audit list")
-            add_cases(db, inspection, [(p, offered[p].reason) for p in chosen],
-                         "la-audited", principal)  # fmt: skip
+            _share_audited(db, inspection, principal, data.person_id)
 
-    return _act(request, principal, db, f"/inspections/{inspection_id}#cases", work)
+    back = f"/inspections/{inspection_id}#cases"
+    return _act(request, principal, db, inspection_id, form, CaseChange, work, back)
+
+
+def _share_audited(
+    db: Session, inspection: Inspection, principal: Principal, chosen: list[str]
+) -> None:
+    offered = {c.person_id: c for c in _offered(db, inspection)}
+    if not chosen:
+        raise rec.InspectionError("Already-audited cases: choose at least one")
+    unknown = [p for p in chosen if p not in offered]
+    if unknown:
+        raise rec.InspectionError(
+            f"Already-audited cases: {', '.join(unknown)} not on the audit list"
+        )
+    add_cases(db, inspection, [(p, offered[p].reason) for p in chosen], "la-audited", principal)
 
 
 def _offered(db: Session, inspection: Inspection) -> list[sel.AuditedCase]:
@@ -367,21 +476,28 @@ def _may_choose_cases(db: Session, inspection: Inspection, principal: Principal)
     raise rec.InspectionNotAllowed("only the lead inspector or the LA's managers choose cases")
 
 
-def _choose_sample(db: Session, inspection: Inspection, principal: Principal, size: str) -> None:
-    if not size.isdigit():
-        raise rec.InspectionError(f"sample size: {size!r} is not a whole number")
+def _choose_sample(db: Session, inspection: Inspection, principal: Principal, size: int) -> None:
     timeline = cl.timeline_of(inspection)
     on = timeline.notification if timeline else clock.now().date()
     have = {c.person_id for c in sample_cases(db, inspection)}
     try:
-        picks = sel.inspector_sample(db, inspection.la_code, on, int(size),
+        picks = sel.inspector_sample(db, inspection.la_code, on, size,
                                      sel.default_seed(inspection.id), exclude=have)  # fmt: skip
     except ValueError as exc:  # a size out of range
-        raise rec.InspectionError(str(exc)) from None
+        raise rec.InspectionError(f"How many cases: {exc}") from None
     if not picks:
-        raise rec.InspectionError("sample: no case was worked in the last three months")
+        raise rec.InspectionError("How many cases: no case was worked in the last three months")
     add_cases(db, inspection, [(p.person_id, p.reason) for p in picks], "inspector-sample",
                  principal, factors={p.person_id: p.factors for p in picks})  # fmt: skip
+
+
+class HouseholdForm(forms.Form):
+    """A foster carer or adopter household, by the LA's reference (ILACS framework (Ofsted
+    170040) para 85)."""
+
+    kind: Annotated[str, Field(title="Household", max_length=20)] = "foster"
+    household_id: Annotated[str, Field(title="Reference", max_length=48)] = ""
+    reason: Annotated[str, Field(title="Why", max_length=500)] = ""
 
 
 @router.post("/{inspection_id}/households", dependencies=[requires("inspections:manage")])
@@ -389,11 +505,12 @@ def household_add(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str, form: FormBody
 ) -> Response:
     """Add a foster carer or adopter household (para 85)."""
-    return _act(
-        request, principal, db, f"/inspections/{inspection_id}#households",
-        lambda: add_household(db, _load(db, principal, inspection_id), _text(form, "kind"),
-                                 _text(form, "household_id"), _text(form, "reason"), principal),
-    )  # fmt: skip
+
+    def work(inspection: Inspection, data: HouseholdForm) -> None:
+        add_household(db, inspection, data.kind, data.household_id, data.reason, principal)
+
+    back = f"/inspections/{inspection_id}#households"
+    return _act(request, principal, db, inspection_id, form, HouseholdForm, work, back)
 
 
 @router.post("/{inspection_id}/annex-a", dependencies=[requires("annex_a:build")])
@@ -407,9 +524,8 @@ def annex_a_handover(
     from grip.jobs import JobFailed, user_owner
     from grip.store.db import la_engine
 
-    back = f"/inspections/{inspection_id}#timeline"
+    inspection = _found(db, principal, inspection_id)
     try:
-        inspection = _load(db, principal, inspection_id)
         timeline = cl.timeline_of(inspection)
         if timeline is None:
             raise rec.InspectionError("Annex A: the inspection has no fieldwork date yet")
@@ -421,7 +537,9 @@ def annex_a_handover(
         cl.tick(db, inspection, "child_level_data", principal, "Built and handed over in Grip")
     except (rec.InspectionError, JobFailed) as exc:
         db.rollback()
-        return _error(request, principal, exc, back)
+        errors = forms.FormErrors()
+        errors.add("annex_a", str(exc), "timeline")
+        return _inspection_view(request, principal, db, inspection, 409, errors)
     trail.record_event(
         db, action="export.annex_a", actor=client_actor(request, principal),
         la_code=principal.la_code, object_type="inspection", object_id=inspection.id,
@@ -449,11 +567,7 @@ def requests_page(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str
 ) -> HTMLResponse:
     """The Annex B record: every request, what is outstanding and overdue, and the forms."""
-    try:
-        inspection = _load(db, principal, inspection_id)
-    except rec.InspectionError as exc:
-        return _error(request, principal, exc, "/inspections")
-    return _requests_view(request, principal, db, inspection, {}, {})
+    return _requests_view(request, principal, db, _found(db, principal, inspection_id))
 
 
 def _requests_view(
@@ -461,15 +575,17 @@ def _requests_view(
     principal: Principal,
     db: Session,
     inspection: Inspection,
-    values: dict[str, str],
-    errors: dict[str, str],
+    status: int = 200,
+    errors: forms.FormErrors | None = None,
+    values: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     now = clock.now()
     rows = rq.requests(db, inspection)
+    due = (now + dt.timedelta(days=1)).astimezone(cl.ENGLAND)
     return render(
         request,
         "inspections/requests.html",
-        status_code=422 if errors else 200,
+        status_code=status,
         title=f"Requests for further information: {inspection.title}",
         inspection=inspection,
         rows=rows,
@@ -479,23 +595,38 @@ def _requests_view(
         may_answer=rq.may_answer(db, inspection, principal),
         names=_people(db, principal.la_code),
         types=rq.REQUEST_TYPES,
+        type_options=list(rq.REQUEST_TYPES.items()),
         statuses=rq.STATUSES,
-        values=values,
-        errors=errors,
-        default_due=(now + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+        errors=errors or forms.FormErrors(),
+        values={"response_due": due.date(), "response_due_time": f"{due:%H:%M}"} | (values or {}),
         **_base(request, principal),
     )
 
 
-def _due(text: str) -> dt.datetime:
-    try:
-        local = dt.datetime.fromisoformat(text)
-        calendar.check_input_date(local.date())
-    except ValueError:
-        raise rec.InspectionError(
-            f"response required by: {text!r} is not a date and time (YYYY-MM-DD HH:MM)"
-        ) from None
-    return local.replace(tzinfo=cl.ENGLAND).astimezone(dt.UTC) if local.tzinfo is None else local
+#: A time of day as people type it: 9:30, 14:00.
+TIME_OF_DAY = r"^([01]?\d|2[0-3]):[0-5]\d$"
+
+
+class RequestForm(forms.Form):
+    """A request for further information (ILACS framework (Ofsted 170040) Annex B)."""
+
+    request: Annotated[str, Field(title="Request", max_length=4000)] = ""
+    reason: Annotated[str, Field(title="Reason", max_length=2000)] = ""
+    request_type: Annotated[str, Field(title="Request type", max_length=40)] = ""
+    response_due: Annotated[dt.date | None, Field(title="Response required by")] = None
+    response_due_time: Annotated[
+        str, Field(title="Time the response is required by", pattern=TIME_OF_DAY)
+    ] = "17:00"
+    case_id: Annotated[str | None, Field(title="Case ID", max_length=48)] = None
+
+
+def _due(data: RequestForm) -> dt.datetime:
+    """The day and time typed, in England's time, as a moment."""
+    if data.response_due is None:
+        raise rec.InspectionError("Response required by: enter the date")
+    hour, minute = (int(x) for x in data.response_due_time.split(":"))
+    local = dt.datetime.combine(data.response_due, dt.time(hour, minute), tzinfo=cl.ENGLAND)
+    return local.astimezone(dt.UTC)
 
 
 @router.post("/{inspection_id}/requests", dependencies=[requires("inspections:run")])
@@ -503,37 +634,24 @@ def request_add(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str, form: FormBody
 ) -> Response:
     """Record a request; problems are shown beside their fields, the input kept."""
-    values = {k: _text(form, k) for k in ("request", "reason", "request_type", "response_due",
-                                          "case_id")}  # fmt: skip
-    try:
-        inspection = _load(db, principal, inspection_id)
-    except rec.InspectionError as exc:
-        return _error(request, principal, exc, "/inspections")
-    try:
-        spec = rq.NewRequest(values["request"], values["reason"], values["request_type"],
-                             _due(values["response_due"]), values["case_id"] or None)  # fmt: skip
+
+    def work(inspection: Inspection, data: RequestForm) -> None:
+        spec = rq.NewRequest(data.request, data.reason, data.request_type, _due(data),
+                             data.case_id)  # fmt: skip
         rq.add_request(db, inspection, spec, principal)
-        db.commit()
-    except rec.InspectionNotAllowed as exc:
-        db.rollback()
-        return _error(request, principal, exc, f"/inspections/{inspection_id}/requests")
-    except rec.InspectionError as exc:
-        db.rollback()
-        return _requests_view(request, principal, db, inspection, values, _field_errors(exc))
-    return RedirectResponse(f"/inspections/{inspection_id}/requests", status_code=303)
+
+    back = f"/inspections/{inspection_id}/requests"
+    return _act(request, principal, db, inspection_id, form, RequestForm, work, back,
+                _requests_view)  # fmt: skip
 
 
-_FIELDS = {"request": "request", "reason": "reason", "request type": "request_type",
-           "response required by": "response_due", "the text names": "request"}  # fmt: skip
+class RequestUpdate(forms.Form):
+    """The LA's response to a request, or (``status``) the team closing or withdrawing it."""
 
-
-def _field_errors(exc: Exception) -> dict[str, str]:
-    """``{field id: message}`` from a library error listing "field: problem" parts."""
-    out: dict[str, str] = {}
-    for part in str(exc).split("; "):
-        key = next((f for label, f in _FIELDS.items() if part.startswith(label)), "request")
-        out.setdefault(key, part[0].upper() + part[1:])
-    return out
+    hidden = frozenset({"status"})
+    status: Annotated[str | None, Field(title="Status", max_length=20)] = None
+    response: Annotated[str, Field(title="Response", max_length=4000)] = ""
+    supplied: Annotated[str, Field(title="What was supplied", max_length=1000)] = ""
 
 
 @router.post("/{inspection_id}/requests/{request_id}", dependencies=[requires("inspections:run")])
@@ -547,17 +665,16 @@ def request_update(
 ) -> Response:
     """The LA's response, or the team closing or withdrawing a request."""
 
-    def work() -> None:
-        inspection = _load(db, principal, inspection_id)
+    def work(inspection: Inspection, data: RequestUpdate) -> None:
         row = rq.get_request(db, inspection, request_id)
-        status = _text(form, "status")
-        if status:
-            rq.set_status(db, inspection, row, principal, status)
+        if data.status:
+            rq.set_status(db, inspection, row, principal, data.status)
         else:
-            rq.respond(db, inspection, row, principal, _text(form, "response"),
-                       _text(form, "supplied"))  # fmt: skip
+            rq.respond(db, inspection, row, principal, data.response, data.supplied)
 
-    return _act(request, principal, db, f"/inspections/{inspection_id}/requests", work)
+    back = f"/inspections/{inspection_id}/requests"
+    return _act(request, principal, db, inspection_id, form, RequestUpdate, work, back,
+                _requests_view)  # fmt: skip
 
 
 # --- the pre-inspection analysis --------------------------------------------------------------
@@ -572,18 +689,29 @@ def analysis_page(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str
 ) -> HTMLResponse:
     """What the lead inspector reads first (paras 65-69), with the lines of enquiry."""
-    try:
-        inspection = _load(db, principal, inspection_id)
-    except rec.InspectionError as exc:
-        return _error(request, principal, exc, "/inspections")
+    return _analysis_view(request, principal, db, _found(db, principal, inspection_id))
+
+
+def _analysis_view(
+    request: Request,
+    principal: Principal,
+    db: Session,
+    inspection: Inspection,
+    status: int = 200,
+    errors: forms.FormErrors | None = None,
+    values: dict[str, Any] | None = None,
+) -> HTMLResponse:
     return render(
         request,
         "inspections/analysis.html",
+        status_code=status,
         title=f"Pre-inspection analysis: {inspection.title}",
         inspection=inspection,
         a=pia.build_analysis(db, inspection),
         may_write=rec.team_role_of(db, inspection, principal.user_id)
         in ("lead_inspector", "qa_manager"),
+        errors=errors or forms.FormErrors(),
+        values=values or {},
         **_base(request, principal),
     )
 
@@ -593,10 +721,7 @@ def analysis_docx(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str
 ) -> Response:
     """The pre-inspection analysis as a Word document (logged as an export)."""
-    try:
-        inspection = _load(db, principal, inspection_id)
-    except rec.InspectionError as exc:
-        return _error(request, principal, exc, "/inspections")
+    inspection = _found(db, principal, inspection_id)
     data = pia.to_docx(pia.build_analysis(db, inspection))
     trail.record_event(
         db, action="export.docx", actor=client_actor(request, principal),
@@ -611,13 +736,19 @@ def analysis_docx(
     )  # fmt: skip
 
 
+class LineForm(forms.Form):
+    text: Annotated[str, Field(title="Line of enquiry", max_length=2000)] = ""
+
+
 @router.post("/{inspection_id}/lines", dependencies=[requires("inspections:run")])
 def line_add(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, inspection_id: str, form: FormBody
 ) -> Response:
     """Add an initial line of enquiry (the lead inspector)."""
-    return _act(
-        request, principal, db, f"/inspections/{inspection_id}/analysis#lines",
-        lambda: pia.add_line(db, _load(db, principal, inspection_id), _text(form, "text"),
-                             principal),
-    )  # fmt: skip
+
+    def work(inspection: Inspection, data: LineForm) -> None:
+        pia.add_line(db, inspection, data.text, principal)
+
+    back = f"/inspections/{inspection_id}/analysis#lines"
+    return _act(request, principal, db, inspection_id, form, LineForm, work, back,
+                _analysis_view)  # fmt: skip

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
@@ -23,13 +24,17 @@ from sqlalchemy.orm import Session
 
 from grip import calendar
 from grip.access.principal import Principal
+from grip.access.restrictions import restricted_ids
 from grip.access.roles import INSPECTOR
 from grip.access.scope import hidden_person_ids, sample_person_ids
+from grip.documents.safe import csv_bytes
+from grip.formats import long_date
 from grip.measures import kept
 from grip.measures.charts import line_svg
-from grip.measures.definitions import load_definitions
+from grip.measures.definitions import Measure, load_definitions
 from grip.measures.engine import DIMENSIONS, MeasuresError, MeasuresRun, slice_key
 from grip.measures.pack import pack_bytes
+from grip.measures.results import ChildRow
 from grip.store.db import la_engine
 from grip.web.deps import render
 from grip.web.middleware import error_response
@@ -129,6 +134,59 @@ def dashboard(request: Request, principal: CurrentPrincipal, date: str | None = 
     )
 
 
+def _measure_run(
+    request: Request,
+    principal: Principal,
+    measure_id: str,
+    day: str | None,
+    dimension: str | None,
+) -> tuple[Measure, date, MeasuresRun, threading.Lock] | Response:
+    """The measure and the LA's kept run at the date asked for, or the error page (no such
+    measure, no such dimension, a date that cannot be computed)."""
+    m = load_definitions().by_id().get(measure_id)
+    if m is None:
+        return error_response(request, 404, "No such measure.")
+    if dimension is not None and dimension not in DIMENSIONS:
+        return error_response(request, 400, f"dimension must be one of {', '.join(DIMENSIONS)}")
+    try:
+        on = _on(day)
+        run, lock = _run(request, principal.la_code, on)
+    except MeasuresError as exc:
+        return error_response(request, 400, str(exc))
+    return m, on, run, lock
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Which children behind a figure: a slice of a dimension, only those not meeting it."""
+
+    dimension: str | None = None
+    slice: str | None = None
+    failing: bool = False
+
+
+def _listed(
+    db: Session,
+    principal: Principal,
+    run: MeasuresRun,
+    lock: threading.Lock,
+    measure_id: str,
+    wanted: Listing,
+) -> list[ChildRow]:
+    """The children behind a figure the principal may see (restricted cases, or for an
+    inspector everything outside the sample, left out without saying how many)."""
+    visible = _visible(db, principal)
+    with lock:
+        rows = kept.RUNS.children(
+            run,
+            measure_id,
+            only_numerator=False if wanted.failing else None,
+            dimension=wanted.dimension,
+            slice_value=wanted.slice,
+        )
+    return [r for r in rows if visible(r.person_id)]
+
+
 def _trend_svg(m: Any, trend: list[Any]) -> Markup:
     points = [(v.period_end, v.value) for v in trend]
     svg = line_svg(m.name, points, width=640, height=200, percent=m.unit == "percent")
@@ -179,29 +237,18 @@ def measure_page(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     """One measure: trend, slices, and the children behind the figure, a page at a time."""
+    found = _measure_run(request, principal, measure_id, date, dimension)
+    if isinstance(found, Response):
+        return found
+    m, on, run, lock = found
     defs = load_definitions()
-    m = defs.by_id().get(measure_id)
-    if m is None:
-        return error_response(request, 404, "No such measure.")
-    if dimension is not None and dimension not in DIMENSIONS:
-        return error_response(request, 400, f"dimension must be one of {', '.join(DIMENSIONS)}")
-    try:
-        on = _on(date)
-        run, lock = _run(request, principal.la_code, on)
-    except MeasuresError as exc:
-        return error_response(request, 400, str(exc))
-    visible = _visible(db, principal)
+    # Need to know: the children behind the figure only for those who manage or audit them.
+    may_list = principal.can("measures:children")
     with lock:
         trend = run.whole(m.id)
         slices = {d: run.slices(m.id, d) for d in DIMENSIONS}
-        rows = kept.RUNS.children(
-            run,
-            m.id,
-            only_numerator=False if failing else None,
-            dimension=dimension,
-            slice_value=slice if dimension else None,
-        )
-    shown = [r for r in rows if visible(r.person_id)]
+    wanted = Listing(dimension, slice if dimension else None, failing)
+    shown = _listed(db, principal, run, lock, m.id, wanted) if may_list else []
     paged = page_of(shown, page, ROWS_PER_PAGE)
     slice_label = slice
     if dimension is not None:
@@ -226,8 +273,11 @@ def measure_page(
         "slice_key": slice_key,
         "failing": failing,
         "area_name": defs.areas[m.area],
+        "may_list": may_list,
     }
     response = render(request, "measures/measure.html", title=m.name, principal=principal, **ctx)
+    if not may_list:
+        return response
     # Ids and counts only: the trail never holds a child's (or a worker's) details.
     record(
         request,
@@ -242,3 +292,54 @@ def measure_page(
         db=db,
     )  # after the page is built (grip.web.security.record says why)
     return response
+
+
+#: The columns of a measure's list of children as downloaded.
+CHILD_COLUMNS = ("Child", "Item", "In numerator", "Due", "Done", "Working days late", "Team",
+                 "Worker")  # fmt: skip
+
+
+@router.get("/measures/{measure_id}/children.csv", dependencies=[requires("measures:export")])
+def children_download(
+    request: Request,
+    principal: CurrentPrincipal,
+    db: ScopedDB,
+    measure_id: str,
+    date: str | None = None,
+    dimension: str | None = None,
+    slice: str | None = None,
+    failing: bool = False,
+) -> Response:
+    """Every child behind the figure (all pages of the drill-down, the same filters) as a CSV
+    file through the safe export writer; restricted children are never listed, and the export
+    is recorded in the audit trail."""
+    found = _measure_run(request, principal, measure_id, date, dimension)
+    if isinstance(found, Response):
+        return found
+    m, on, run, lock = found
+    wanted = Listing(dimension, slice if dimension else None, failing)
+    # As in the performance pack, a restricted child is never in a file, access list or not.
+    restricted = restricted_ids(db, principal.la_code)
+    rows = [r for r in _listed(db, principal, run, lock, m.id, wanted)
+            if r.person_id not in restricted]  # fmt: skip
+    body = csv_bytes(CHILD_COLUMNS, [_child_cells(r) for r in rows])
+    record(
+        request, "export.csv", "measure", f"{m.id}:{on.isoformat()}",
+        detail=f"dimension={dimension or 'all'}; only not meeting={failing}; rows={len(rows)}",
+        db=db,
+    )  # fmt: skip
+    name = f"children-{m.id}-{principal.la_code}-{on.isoformat()}.csv"
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"',
+                 "Cache-Control": "no-store"},
+    )  # fmt: skip
+
+
+def _child_cells(r: ChildRow) -> list[Any]:
+    return [
+        r.person_id or "", r.item_id, "Yes" if r.in_numerator else "No",
+        long_date(r.due) if r.due else "", long_date(r.done) if r.done else "",
+        r.working_days_late, r.team, r.worker,
+    ]  # fmt: skip

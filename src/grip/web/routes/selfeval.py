@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import Field
 from sqlalchemy.orm import Session
 
-from grip import calendar
 from grip.access import audit, clock
 from grip.access.principal import Principal
 from grip.documents.render import render as render_document
@@ -24,6 +24,7 @@ from grip.selfeval.models import EngagementMeeting, SelfEvaluation
 from grip.selfeval.readiness import readiness as readiness_of
 from grip.selfeval.structure import load_structure
 from grip.store.base import LocalAuthority
+from grip.web import forms
 from grip.web.deps import render
 from grip.web.security import (
     CurrentPrincipal,
@@ -54,11 +55,41 @@ def _base(request: Request, principal: Principal) -> dict[str, Any]:
     return {"principal": principal, "csrf_token": csrf_token(request), **SUBNAV}
 
 
-def _date(raw: str, field: str) -> dt.date:
-    try:
-        return calendar.parse_date(raw, field)
-    except calendar.DateInputError as exc:
-        raise EvidenceError(str(exc)) from None
+class OpenYear(forms.Form):
+    """The year to open and the date its evidence panels are drawn at."""
+
+    year: Annotated[int | None, Field(title="Year", ge=2000, le=2100)] = None
+    on: Annotated[dt.date | None, Field(title="Evidence date")] = None
+
+
+class Refresh(forms.Form):
+    hidden = frozenset({"version"})
+    version: Annotated[int, Field(title="Version", ge=0)] = 0
+    on: Annotated[dt.date | None, Field(title="Evidence date")] = None
+
+
+class MeetingDates(forms.Form):
+    """The dated fields of the meeting form (attendees and agenda are rows: read by hand)."""
+
+    meeting_on: Annotated[dt.date | None, Field(title="Date of the meeting")] = None
+    agenda_agreed_on: Annotated[dt.date | None, Field(title="Date the agenda was agreed")] = None
+
+
+class Letter(forms.Form):
+    received_on: Annotated[dt.date | None, Field(title="Date the letter was received")] = None
+    summary: Annotated[str, Field(title="What the letter says", max_length=4000)] = ""
+
+
+#: Date fields of these forms: an error about one links to its day box.
+DATE_FIELDS = frozenset({"on", "meeting_on", "agenda_agreed_on", "received_on"})
+
+
+def _problems(problems: dict[str, str]) -> forms.FormErrors:
+    """The library's problems, field by field, linked to the fields on the page."""
+    errors = forms.FormErrors()
+    for field, message in problems.items():
+        errors.add(field, message, f"{field}-day" if field in DATE_FIELDS else field)
+    return errors
 
 
 @router.get("/selfeval", dependencies=READ)
@@ -87,37 +118,27 @@ def open_year(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Open the year's self-evaluation (an existing one is opened, never duplicated)."""
-    values = {k: str(form.get(k) or "") for k in ("year", "on")}
-    errors: dict[str, str] = {}
-    try:
-        if not values["year"].isdigit():
-            errors["year"] = f"Year {values['year']!r}: enter a year such as 2026"
-            raise service.SelfEvalError(errors["year"])
-        se, _ = service.open_year(
-            db,
-            principal.la_code,
-            int(values["year"]),
-            principal,
-            _date(values["on"], "Evidence date"),
-            request.app.state.settings,
-        )
-        db.commit()
-    except (service.SelfEvalError, EvidenceError) as exc:
-        db.rollback()
-        errors.setdefault("on" if isinstance(exc, EvidenceError) else "year", str(exc))
-        today = clock.now().date()
-        return render(
-            request,
-            "selfeval/index.html",
-            400,
-            **_base(request, principal),
-            title="Self-evaluation",
-            rows=[],
-            today=today,
-            values=values,
-            errors=errors,
-        )
-    return RedirectResponse(f"/selfeval/{se.year}", status_code=303)
+    data, errors = forms.parse(OpenYear, form)
+    if data is not None:
+        try:
+            if data.year is None or data.on is None:
+                missing = "year" if data.year is None else "on"
+                raise service.SelfEvalError(
+                    f"{missing}: enter the {'year' if missing == 'year' else 'evidence date'}"
+                )
+            se, _ = service.open_year(db, principal.la_code, data.year, principal, data.on,
+                                      request.app.state.settings)  # fmt: skip
+            db.commit()
+            return RedirectResponse(f"/selfeval/{se.year}", status_code=303)
+        except (service.SelfEvalError, EvidenceError) as exc:
+            db.rollback()
+            forms.refuse(
+                errors, OpenYear, str(exc), "on" if isinstance(exc, EvidenceError) else None
+            )
+    return render(
+        request, "selfeval/index.html", 400, **_base(request, principal), title="Self-evaluation",
+        rows=[], today=clock.now().date(), values=forms.values(form), errors=errors,
+    )  # fmt: skip
 
 
 def _page(
@@ -143,6 +164,7 @@ def _page(
         "people": service.people(db, (v.changed_by for v in versions)),
         "may_write": principal.can("selfeval:write"),
         "errors": {},
+        "values": {"on": clock.now().date()},
         "moved": [],
         "today": clock.now().date(),
     }
@@ -197,8 +219,10 @@ def _meeting_values(m: EngagementMeeting | None = None) -> dict[str, Any]:
     topics = set(load_structure().meeting["agenda_topics"])
     agenda = meeting.agenda_of(m)
     return {
-        "meeting_on": m.meeting_on.isoformat(),
-        "agenda_agreed_on": m.agenda_agreed_on.isoformat() if m.agenda_agreed_on else "",
+        "meeting_on": m.meeting_on,
+        "agenda_agreed_on": m.agenda_agreed_on,
+        "received_on": m.letter_received_on,
+        "summary": m.letter_summary,
         "notes": m.notes,
         "attendees": meeting.attendees_of(m),
         "agenda": [t for t in agenda if t in topics],
@@ -215,29 +239,19 @@ def _meeting_input(form: Any) -> tuple[dict[str, Any], meeting.MeetingInput | No
         for n, r in zip(form.getlist("attendee-name"), form.getlist("attendee-role"), strict=False)
         if str(n).strip() or str(r).strip()
     ]
-    values: dict[str, Any] = {
-        "meeting_on": str(form.get("meeting_on") or ""),
-        "agenda_agreed_on": str(form.get("agenda_agreed_on") or ""),
+    values: dict[str, Any] = forms.values(form) | {
         "notes": str(form.get("notes") or ""),
         "attendees": rows,
         "agenda": [str(t) for t in form.getlist("agenda")],
         "agenda_other": str(form.get("agenda_other") or ""),
     }
-    errors: dict[str, str] = {}
-    meeting_on = agreed = None
-    try:
-        if not values["meeting_on"].strip():
-            raise EvidenceError("Meeting date: enter the date of the meeting as YYYY-MM-DD")
-        meeting_on = _date(values["meeting_on"], "Meeting date")
-    except EvidenceError as exc:
-        errors["meeting_on"] = str(exc)
-    try:
-        if values["agenda_agreed_on"].strip():
-            agreed = _date(values["agenda_agreed_on"], "Date the agenda was agreed")
-    except EvidenceError as exc:
-        errors["agenda_agreed_on"] = str(exc)
-    if meeting_on is None or errors:
+    dates, read = forms.parse(MeetingDates, form)
+    errors = dict(read)
+    if dates is not None and dates.meeting_on is None:
+        errors["meeting_on"] = "Enter the date of the meeting"
+    if dates is None or dates.meeting_on is None:
         return values, None, errors
+    meeting_on, agreed = dates.meeting_on, dates.agenda_agreed_on
     other = [line.strip() for line in values["agenda_other"].splitlines() if line.strip()]
     data = meeting.MeetingInput(
         meeting_on=meeting_on,
@@ -295,7 +309,13 @@ def meeting_record(
     except meeting.MeetingError as exc:
         db.rollback()
         return _meetings_page(
-            request, principal, db, 400, values=values, errors=exc.problems, existing=exc.existing
+            request,
+            principal,
+            db,
+            400,
+            values=values,
+            errors=_problems(exc.problems),
+            existing=exc.existing,
         )
     return RedirectResponse(f"/selfeval/meetings/{m.id}", status_code=303)
 
@@ -338,7 +358,9 @@ def meeting_update(
         meeting.update_meeting(db, m, data, principal)
     except meeting.MeetingError as exc:
         db.rollback()
-        return _meetings_page(request, principal, db, 400, m=m, values=values, errors=exc.problems)
+        return _meetings_page(
+            request, principal, db, 400, m=m, values=values, errors=_problems(exc.problems)
+        )
     return RedirectResponse(f"/selfeval/meetings/{m.id}", status_code=303)
 
 
@@ -350,13 +372,12 @@ def meeting_letter(
     m = meeting.get_meeting(db, principal.la_code, meeting_id)
     if m is None:
         return _meeting_missing(request, principal)
-    letter = {k: str(form.get(k) or "") for k in ("received_on", "summary")}
+    letter = forms.values(form)
     try:
-        try:
-            received = _date(letter["received_on"], "Date the letter was received")
-        except EvidenceError as exc:
-            raise meeting.MeetingError({"received_on": str(exc)}) from None
-        meeting.record_letter(db, m, received, letter["summary"], principal, clock.now().date())
+        data, read = forms.parse(Letter, form)
+        if data is None or data.received_on is None:
+            raise meeting.MeetingError(dict(read) or {"received_on": "Enter the date"})
+        meeting.record_letter(db, m, data.received_on, data.summary, principal, clock.now().date())
     except meeting.MeetingError as exc:
         db.rollback()
         return _meetings_page(
@@ -365,9 +386,8 @@ def meeting_letter(
             db,
             400,
             m=m,
-            values=_meeting_values(m),
-            letter=letter,
-            errors=exc.problems,
+            values=_meeting_values(m) | letter,
+            errors=_problems(exc.problems),
         )
     return RedirectResponse(f"/selfeval/meetings/{m.id}", status_code=303)
 
@@ -444,16 +464,17 @@ def refresh(
     se = _get(db, principal, year)
     if se is None:
         return _not_found(request, principal, year)
-    raw = str(form.get("on") or "")
-    loaded = int(str(form.get("version"))) if str(form.get("version") or "").isdigit() else 0
+    data, errors = forms.parse(Refresh, form)
     try:
-        lines = service.refresh(
-            db, se, principal, _date(raw, "Evidence date"), loaded, request.app.state.settings
-        )
+        if data is None or data.on is None:
+            raise service.SelfEvalError(errors.get("on") or "Enter the evidence date")
+        lines = service.refresh(db, se, principal, data.on, data.version,
+                                request.app.state.settings)  # fmt: skip
         db.commit()
     except (service.SelfEvalError, EvidenceError) as exc:
         db.rollback()
-        return _page(request, principal, db, se, 400, errors={"on": str(exc)}, refresh_value=raw)
+        return _page(request, principal, db, se, 400, errors=_problems({"on": str(exc)}),
+                     values=forms.values(form))  # fmt: skip
     return _page(request, principal, db, se, moved=lines or ["Nothing moved."])
 
 
