@@ -10,6 +10,7 @@ An external inspector sees only the inspections whose team they are on; anything
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -417,15 +418,20 @@ def team_change(
     return _act(request, principal, db, inspection_id, form, TeamChange, work, back)
 
 
+NAMED = "Cases the lead inspector names"
+
+
 class CaseChange(forms.Form):
     """Already-audited cases shared, the inspectors' own sample chosen (``choose`` =
-    "inspector-sample", ``size`` cases), or a case taken out."""
+    "inspector-sample", ``size`` cases, or "inspector-named", the children ``named`` by person
+    id), or a case taken out."""
 
     hidden = frozenset({"remove_person_id", "choose"})
     remove_person_id: Annotated[str | None, Field(title="Case", max_length=48)] = None
     choose: Annotated[str, Field(title="List", max_length=40)] = ""
     size: Annotated[int, Field(title="How many cases", ge=1, le=100)] = 6
     person_id: Annotated[list[str], Field(title="Already-audited cases", default_factory=list)]
+    named: Annotated[str, Field(title=NAMED, max_length=2000)] = ""
 
 
 @router.post("/{inspection_id}/cases", dependencies=[requires("inspections:run")])
@@ -441,6 +447,8 @@ def case_change(
             remove_case(db, inspection, data.remove_person_id, principal)
         elif data.choose == "inspector-sample":
             _choose_sample(db, inspection, principal, data.size)
+        elif data.choose == "inspector-named":
+            _name_cases(db, inspection, principal, data.named)
         else:
             _share_audited(db, inspection, principal, data.person_id)
 
@@ -489,6 +497,20 @@ def _choose_sample(db: Session, inspection: Inspection, principal: Principal, si
         raise rec.InspectionError("How many cases: no case was worked in the last three months")
     add_cases(db, inspection, [(p.person_id, p.reason) for p in picks], "inspector-sample",
                  principal, factors={p.person_id: p.factors for p in picks})  # fmt: skip
+
+
+def _name_cases(db: Session, inspection: Inspection, principal: Principal, named: str) -> None:
+    """The inspectors' sample, case by case: the children the lead inspector names by person id
+    (ILACS framework (Ofsted 170040) para 135). ``add_cases`` takes only children in the LA's
+    case data and not restricted, and names each one refused."""
+    ids = [p for p in re.split(r"[\s,;]+", named) if p]
+    if not ids:
+        raise rec.InspectionError(f"{NAMED}: enter at least one person id")
+    try:
+        add_cases(db, inspection, [(p, "Named by the lead inspector") for p in ids],
+                  "inspector-sample", principal)  # fmt: skip
+    except rec.InspectionError as exc:
+        raise rec.InspectionError(f"{NAMED}: {exc}") from None
 
 
 class HouseholdForm(forms.Form):
