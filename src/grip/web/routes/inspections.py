@@ -107,6 +107,32 @@ def _found(db: Session, principal: Principal, inspection_id: str) -> Inspection:
 PageView = Callable[..., HTMLResponse]
 
 
+def _view(
+    template: str, context: Callable[[Session, Principal, Inspection], dict[str, Any]]
+) -> PageView:
+    """A page of one inspection that can show a form again after a refusal: ``context`` gives
+    what the template needs (its ``values`` are the forms' first values, under what was typed)."""
+
+    def view(
+        request: Request,
+        principal: Principal,
+        db: Session,
+        inspection: Inspection,
+        status: int = 200,
+        errors: forms.FormErrors | None = None,
+        values: dict[str, Any] | None = None,
+    ) -> HTMLResponse:
+        ctx = context(db, principal, inspection)
+        first = ctx.pop("values", {})
+        return render(
+            request, template, status_code=status, inspection=inspection,
+            errors=errors or forms.FormErrors(), values=first | (values or {}),
+            **ctx, **_base(request, principal),
+        )  # fmt: skip
+
+    return view
+
+
 def _act(
     request: Request,
     principal: Principal,
@@ -592,37 +618,26 @@ def requests_page(
     return _requests_view(request, principal, db, _found(db, principal, inspection_id))
 
 
-def _requests_view(
-    request: Request,
-    principal: Principal,
-    db: Session,
-    inspection: Inspection,
-    status: int = 200,
-    errors: forms.FormErrors | None = None,
-    values: dict[str, Any] | None = None,
-) -> HTMLResponse:
+def _requests_context(db: Session, principal: Principal, inspection: Inspection) -> dict[str, Any]:
     now = clock.now()
     rows = rq.requests(db, inspection)
     due = (now + dt.timedelta(days=1)).astimezone(cl.ENGLAND)
-    return render(
-        request,
-        "inspections/requests.html",
-        status_code=status,
-        title=f"Requests for further information: {inspection.title}",
-        inspection=inspection,
-        rows=rows,
-        outstanding=rq.outstanding(rows, now),
-        overdue={r.id for r in rows if rq.is_overdue(r, now)},
-        may_ask=rq.may_ask(db, inspection, principal),
-        may_answer=rq.may_answer(db, inspection, principal),
-        names=_people(db, principal.la_code),
-        types=rq.REQUEST_TYPES,
-        type_options=list(rq.REQUEST_TYPES.items()),
-        statuses=rq.STATUSES,
-        errors=errors or forms.FormErrors(),
-        values={"response_due": due.date(), "response_due_time": f"{due:%H:%M}"} | (values or {}),
-        **_base(request, principal),
-    )
+    return {
+        "title": f"Requests for further information: {inspection.title}",
+        "rows": rows,
+        "outstanding": rq.outstanding(rows, now),
+        "overdue": {r.id for r in rows if rq.is_overdue(r, now)},
+        "may_ask": rq.may_ask(db, inspection, principal),
+        "may_answer": rq.may_answer(db, inspection, principal),
+        "names": _people(db, principal.la_code),
+        "types": rq.REQUEST_TYPES,
+        "type_options": list(rq.REQUEST_TYPES.items()),
+        "statuses": rq.STATUSES,
+        "values": {"response_due": due.date(), "response_due_time": f"{due:%H:%M}"},
+    }
+
+
+_requests_view = _view("inspections/requests.html", _requests_context)
 
 
 #: A time of day as people type it: 9:30, 14:00.
@@ -714,28 +729,16 @@ def analysis_page(
     return _analysis_view(request, principal, db, _found(db, principal, inspection_id))
 
 
-def _analysis_view(
-    request: Request,
-    principal: Principal,
-    db: Session,
-    inspection: Inspection,
-    status: int = 200,
-    errors: forms.FormErrors | None = None,
-    values: dict[str, Any] | None = None,
-) -> HTMLResponse:
-    return render(
-        request,
-        "inspections/analysis.html",
-        status_code=status,
-        title=f"Pre-inspection analysis: {inspection.title}",
-        inspection=inspection,
-        a=pia.build_analysis(db, inspection),
-        may_write=rec.team_role_of(db, inspection, principal.user_id)
+def _analysis_context(db: Session, principal: Principal, inspection: Inspection) -> dict[str, Any]:
+    return {
+        "title": f"Pre-inspection analysis: {inspection.title}",
+        "a": pia.build_analysis(db, inspection),
+        "may_write": rec.team_role_of(db, inspection, principal.user_id)
         in ("lead_inspector", "qa_manager"),
-        errors=errors or forms.FormErrors(),
-        values=values or {},
-        **_base(request, principal),
-    )
+    }
+
+
+_analysis_view = _view("inspections/analysis.html", _analysis_context)
 
 
 @router.get("/{inspection_id}/analysis.docx", dependencies=[requires("inspections:run")])
