@@ -108,7 +108,7 @@ PageView = Callable[..., HTMLResponse]
 
 
 def _view(
-    template: str, context: Callable[[Session, Principal, Inspection], dict[str, Any]]
+    template: str, context: Callable[[Request, Session, Principal, Inspection], dict[str, Any]]
 ) -> PageView:
     """A page of one inspection that can show a form again after a refusal: ``context`` gives
     what the template needs (its ``values`` are the forms' first values, under what was typed)."""
@@ -122,7 +122,7 @@ def _view(
         errors: forms.FormErrors | None = None,
         values: dict[str, Any] | None = None,
     ) -> HTMLResponse:
-        ctx = context(db, principal, inspection)
+        ctx = context(request, db, principal, inspection)
         first = ctx.pop("values", {})
         return render(
             request, template, status_code=status, inspection=inspection,
@@ -331,23 +331,20 @@ def inspection_page(
     return _inspection_view(request, principal, db, inspection)
 
 
-def _inspection_view(
-    request: Request,
-    principal: Principal,
-    db: Session,
-    inspection: Inspection,
-    status: int = 200,
-    errors: forms.FormErrors | None = None,
-    values: dict[str, Any] | None = None,
-) -> HTMLResponse:
+def _inspection_context(
+    request: Request, db: Session, principal: Principal, inspection: Inspection
+) -> dict[str, Any]:
+    """The inspection page's content; each reading is recorded in the audit trail."""
     rows = cl.checklist(db, inspection, clock.now())
     timeline = cl.timeline_of(inspection)
-    page = render(
-        request,
-        "inspections/inspection.html",
-        status_code=status,
+    offered = _offered(db, inspection) if timeline else []
+    trail.record_event(
+        db, action="inspection.read", actor=client_actor(request, principal),
+        la_code=principal.la_code, object_type="inspection", object_id=inspection.id,
+    )  # fmt: skip
+    db.commit()
+    return dict(
         title=inspection.title,
-        inspection=inspection,
         checklist=rows,
         overdue=sum(1 for r in rows if r.overdue),
         timeline=timeline,
@@ -356,7 +353,7 @@ def _inspection_view(
         my_team_role=rec.team_role_of(db, inspection, principal.user_id),
         cases=sample_cases(db, inspection),
         households=households(db, inspection),
-        offered=(offered := _offered(db, inspection) if timeline else []),
+        offered=offered,
         offered_options=[(o.person_id, f"{o.person_id}: {o.reason}") for o in offered],
         team_role_options=[(k, f"{r.label} (para {r.paragraphs})")
                            for k, r in rules().team_roles.items()],
@@ -365,16 +362,11 @@ def _inspection_view(
                                     timeline.framework_id) if timeline else [],
         names=_people(db, principal.la_code),
         sources=SOURCES,
-        errors=errors or forms.FormErrors(),
-        values={"size": "6", "kind": "foster"} | (values or {}),
-        **_base(request, principal),
+        values={"size": "6", "kind": "foster"},
     )  # fmt: skip
-    trail.record_event(
-        db, action="inspection.read", actor=client_actor(request, principal),
-        la_code=principal.la_code, object_type="inspection", object_id=inspection.id,
-    )  # fmt: skip
-    db.commit()
-    return page
+
+
+_inspection_view = _view("inspections/inspection.html", _inspection_context)
 
 
 class Move(forms.Form):
@@ -618,7 +610,9 @@ def requests_page(
     return _requests_view(request, principal, db, _found(db, principal, inspection_id))
 
 
-def _requests_context(db: Session, principal: Principal, inspection: Inspection) -> dict[str, Any]:
+def _requests_context(
+    request: Request, db: Session, principal: Principal, inspection: Inspection
+) -> dict[str, Any]:
     now = clock.now()
     rows = rq.requests(db, inspection)
     due = (now + dt.timedelta(days=1)).astimezone(cl.ENGLAND)
@@ -729,7 +723,9 @@ def analysis_page(
     return _analysis_view(request, principal, db, _found(db, principal, inspection_id))
 
 
-def _analysis_context(db: Session, principal: Principal, inspection: Inspection) -> dict[str, Any]:
+def _analysis_context(
+    request: Request, db: Session, principal: Principal, inspection: Inspection
+) -> dict[str, Any]:
     return {
         "title": f"Pre-inspection analysis: {inspection.title}",
         "a": pia.build_analysis(db, inspection),
