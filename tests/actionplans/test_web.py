@@ -103,6 +103,61 @@ def test_a_due_date_in_the_past_needs_confirmation(
     assert r.status_code == 303
 
 
+def _action_form(w: World, url: str, due: dt.date, **more: str) -> dict[str, str]:
+    return {
+        "finding_id": _first_area(w, url),
+        "description": "Weekly checks",
+        "owner": str(w.hos.id),
+        "due_date-day": str(due.day),
+        "due_date-month": str(due.month),
+        "due_date-year": str(due.year),
+        **more,
+    }
+
+
+def _one_action(client: Any, user: Any, w: World, url: str) -> str:
+    r = _post(client, user, f"{url}/actions", **_action_form(w, url, dt.date(2099, 3, 1)))
+    assert r.status_code == 303, r.text
+    with w.session(w.qa) as db:
+        plan = plans.get_plan(db, LA, url.rsplit("/", 1)[1])
+        return f"{url}/actions/{acts.actions_of(db, plan)[0].id}"
+
+
+PLAN_FORMS = [  # (path under the plan, what is posted, the field linked, text kept)
+    ("dates", {"report_received_on-day": "40", "report_received_on-month": "12",
+               "report_received_on-year": "2026"}, "report_received_on-day", 'value="40"'),
+    ("visits", {"visit_note": "Kept note"}, "visit_id", 'value="Kept note"'),
+    ("review", {"review_note": "Kept review"}, "review_outcome", "Kept review</textarea>"),
+]  # fmt: skip
+ACTION_FORMS = [
+    ("progress", {"progress_note": "Kept progress", "progress_on-day": "1",
+                  "progress_on-month": "13", "progress_on-year": "2026"},
+     "progress_on-day", "Kept progress</textarea>"),
+    ("status", {"status": "lost"}, "status", "status &#39;lost&#39;: expected one of"),
+    ("impact", {"audit": "no-such-audit"}, "audit", 'value="no-such-audit"'),
+]  # fmt: skip
+
+
+def test_each_plan_and_action_form_shows_its_errors_in_place(
+    client: Any, world: World, signed_in: Any
+) -> None:
+    """Every form on the plan and action pages: a refusal is the same page again (400), the
+    GOV.UK error summary linking to the field, what was typed kept."""
+    qa = signed_in("qa_lead")
+    add_inspection(world.engine, world.qa, "focused-visit", dt.date(2027, 6, 7))  # visits form
+    r = _post(client, qa, "/action-plans", inspection_id=world.inspection_id,
+              report_received_on="2026-12-18", inadequate="yes")  # fmt: skip
+    url = str(r.headers["location"])  # inadequate: the review form is shown
+    action = _one_action(client, qa, world, url)
+    cases = [(url, *c) for c in PLAN_FORMS] + [(action, *c) for c in ACTION_FORMS]
+    for base, path, data, field, kept in cases:
+        r = _post(client, qa, f"{base}/{path}", **data)
+        assert r.status_code == 400, (path, r.status_code)
+        assert "There is a problem" in r.text, path
+        assert f'href="#{field}"' in r.text and f'id="{field}"' in r.text, path
+        assert kept in r.text, path
+
+
 def test_no_plan_after_a_monitoring_visit(client: Any, world: World, signed_in: Any) -> None:
     qa = signed_in("qa_lead")
     mv = add_inspection(world.engine, world.qa, "monitoring-visit", dt.date(2027, 5, 4))

@@ -389,6 +389,16 @@ def test_lifecycle_data_is_validated() -> None:
             },
             "test.yaml",
         )
+    with pytest.raises(ValueError, match=r"events: no words for the transitions \['go'\]"):
+        parse_lifecycle(
+            {
+                "version": 1,
+                "states": {"a": {"label": "A"}},
+                "transitions": {"go": {"from": ["a"], "to": "a"}},
+                "events": {"other": "Other"},
+            },
+            "test.yaml",
+        )
 
 
 def test_audits_of_restricted_cases_are_hidden(world: World) -> None:

@@ -151,3 +151,42 @@ def test_agreement_dates_are_checked_in_place(app: Any, engine: Engine) -> None:
     r = c.get("/audits/agreement?date_from-day=31&date_from-month=2&date_from-year=2026")
     assert r.status_code == 400 and "From must be a real date" in r.text
     assert re.search(r'name="date_from-day"[^>]*value="31"', r.text)
+
+
+def test_a_sampled_case_is_allocated_once(app: Any, engine: Engine) -> None:
+    """A form sent twice (or a page left open while someone else allocates) does not make a
+    second audit of the same sampled case: the second allocation is refused beside the boxes,
+    and none of the ticked cases is allocated."""
+    picks = _picks(engine)
+    c, qa = _qa_client(app, engine)
+    auditor = make_user(engine, "auditor", LA)
+    base = {"csrf_token": qa.csrf_token, "month": MONTH, "auditor_id": str(auditor.id)}
+    r = c.post("/audits/allocate", data={**base, "pick_ids": [picks[0][0]]},
+               follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303
+    r = c.post("/audits/allocate", data={**base, "pick_ids": [picks[1][0], picks[0][0]]})
+    assert r.status_code == 400 and 'href="#pick_ids"' in r.text
+    assert f"{picks[0][1]} is already allocated for audit" in r.text
+    assert _audits(engine) == 1
+
+
+def test_the_audit_history_is_in_words(app: Any, engine: Engine) -> None:
+    """Pages show words, not codes: each step of the history by what happened, an action by
+    its description rather than its id, the state it moved to by its label."""
+    from grip.audits.models import AuditAction
+
+    c, auditor = _client(app, engine, "auditor")
+    aid = _allocated(engine, auditor)
+    assert _post(c, auditor, f"/audits/{aid}/transition",
+                 {"name": "start", "version": "1"}).status_code == 303  # fmt: skip
+    r = _post(c, auditor, f"/audits/{aid}/actions",
+              {"description": "Update the chronology", "owner": "Team manager",
+               "due_date-day": "1", "due_date-month": "3", "due_date-year": "2027"})  # fmt: skip
+    assert r.status_code == 303
+    with scoped(engine, Scope(LA)) as db:
+        action_id = db.scalars(select(AuditAction.id)).one()
+    history = c.get(f"/audits/{aid}").text.split('id="history"')[1].split("</ol>")[0]
+    assert "Allocated to the auditor → Allocated" in history
+    assert "Audit started → In progress" in history
+    assert "Improvement action added (Update the chronology)" in history
+    assert action_id not in history and "action_added" not in history

@@ -142,3 +142,38 @@ def test_the_inspection_pages_forms_show_their_errors_in_place(client: Any, sign
                                                    "last_day-year": "2025"})  # fmt: skip
     assert r.status_code == 400 and 'href="#last_day-day"' in r.text
     assert "Last day of fieldwork must be a real date" in r.text
+
+
+def test_the_lead_inspector_names_cases_for_the_sample(
+    client: Any, signed_in: Any, engine: Engine, make_user: Any
+) -> None:
+    """The inspectors' sample case by case (ILACS framework (Ofsted 170040) para 135): only
+    children in the LA's case data and not restricted; another LA's child, a restricted one and
+    an unknown id are refused in place with the same words, nothing added, the input kept."""
+    from grip.access import restrictions
+    from grip.access.scope import Scope, scoped
+
+    clock.freeze(NOW)
+    qa = signed_in("qa_lead", LA)
+    add_children(engine, ["P1", "P2", "P3"])
+    make_user("la_admin", "LA2")
+    add_children(engine, ["Q1"], la="LA2")
+    with scoped(engine, Scope(LA)) as db:
+        restrictions.restrict_case(db, Scope(LA), "P3", "test", NOW.date() + dt.timedelta(days=90),
+                                   [qa.id])  # fmt: skip
+    url = _create(client).headers["location"]
+    for bad in ("Q1", "P3", "P99"):
+        named = {"choose": "inspector-named", "named": f"P1, {bad}"}
+        r = client.post(f"{url}/cases", data={"csrf_token": qa.csrf_token, **named})
+        assert r.status_code == 400 and 'href="#named"' in r.text and f'value="P1, {bad}"' in r.text
+        assert f"person id &#39;{bad}&#39;: not a case in LA1 that can be sampled" in r.text
+        assert "No cases chosen yet." in r.text  # all or nothing
+    r = client.post(f"{url}/cases", data={"csrf_token": qa.csrf_token,
+                                          "choose": "inspector-named", "named": " "})  # fmt: skip
+    assert r.status_code == 400 and "enter at least one person id" in r.text
+    r = client.post(f"{url}/cases", data={"csrf_token": qa.csrf_token,
+                                          "choose": "inspector-named", "named": "P1 P2"},
+                    follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303
+    page = client.get(url).text
+    assert "Named by the lead inspector" in page and "No cases chosen yet." not in page

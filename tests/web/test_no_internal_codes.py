@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 from accounts import make_user, sign_in
 from grip.access.roles import policy
 from grip.audits.demo import seed_demo_audits
-from grip.audits.lifecycle import lifecycle
+from grip.audits.lifecycle import MODERATOR_KINDS, lifecycle
 from grip.demo import build_demo
 from grip.settings import Settings
 
@@ -38,8 +38,10 @@ MAX_PAGES = 120
 
 def code_words() -> set[str]:
     """Codes from Grip's code lists that are not words: those written with an underscore or a
-    dot (roles, audit states, audit-trail actions and their parts)."""
-    codes = set(policy().roles) | set(lifecycle().states)
+    dot (roles, audit states and history events, moderator kinds, audit-trail actions and
+    their parts)."""
+    codes = set(policy().roles) | set(lifecycle().states) | set(lifecycle().events)
+    codes |= set(MODERATOR_KINDS)  # an audit history's note once showed "second_auditor"
     with open(EVENTS_YAML, encoding="utf-8") as f:
         events = yaml.safe_load(f)
     for action in events["exact"]:

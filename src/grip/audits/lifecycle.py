@@ -279,6 +279,16 @@ def available_transitions(db: Session, audit: Audit, actor: Actor) -> list[str]:
 # --- allocation ------------------------------------------------------------------------------
 
 
+def _check_not_allocated(db: Session, la_code: str, pick_id: str, person_id: str) -> None:
+    """A case chosen in a month's sample is audited once: a second allocation of the same
+    pick (a form sent twice, two people at once, a page left open) is refused."""
+    taken = db.scalar(
+        select(Audit.id).where(Audit.la_code == la_code, Audit.pick_id == pick_id).limit(1)
+    )
+    if taken is not None:
+        raise InvalidInput(f"{person_id} is already allocated for audit", "pick_id")
+
+
 def allocate(
     db: Session,
     *,
@@ -312,6 +322,8 @@ def allocate(
     if template.theme_required and not (theme or "").strip():
         raise InvalidInput(f"template {template_id} needs a theme (what the deep dive is about)")
     check_person(db, la_code, auditor_id, "auditor", "auditor_id")
+    if pick_id is not None:
+        _check_not_allocated(db, la_code, pick_id, person_id)
     if worker_user_id is not None:
         check_person(db, la_code, worker_user_id, "worker", "worker_user_id")
     if auditor_id == worker_user_id:

@@ -6,7 +6,7 @@ on its own (transitions × roles as data).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,12 @@ class Lifecycle:
     open_states: frozenset[str]
     transitions: dict[str, Transition]
     actions: dict[str, frozenset[str]]
+    #: An audit history event (a transition's name or another step) in words.
+    events: dict[str, str] = field(default_factory=dict)
+
+    def event_words(self, event: str) -> str:
+        """``event`` as the audit's history shows it ("Audit started" for ``start``)."""
+        return self.events.get(event) or event.replace("_", " ").capitalize()
 
     def transition(self, name: str) -> Transition:
         """The transition called ``name`` (``KeyError`` naming the choices otherwise)."""
@@ -109,7 +115,11 @@ def parse_lifecycle(data: Any, source: str = str(LIFECYCLE_FILE)) -> Lifecycle:
         name: check_roles(f"actions.{name}", value)
         for name, value in (data.get("actions") or {}).items()
     }
-    return Lifecycle(states, descriptions, open_states, transitions, actions)
+    events = {str(k): str(v) for k, v in (data.get("events") or {}).items()}
+    unnamed = sorted(set(transitions) - set(events))
+    if unnamed:
+        raise ValueError(f"{source}: events: no words for the transitions {unnamed}")
+    return Lifecycle(states, descriptions, open_states, transitions, actions, events)
 
 
 @cache

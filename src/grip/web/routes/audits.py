@@ -390,12 +390,28 @@ def _allocate_all(db: Session, principal: Principal, data: Allocation) -> list[A
     targets: list[tuple[str, str | None, str | None, str | None]] = [
         (p.person_id, p.team_id, p.service_id, p.id) for p, _i in chosen if p
     ] or [(data.person_id or "", None, None, None)]
+    try:
+        return _allocate_each(db, principal, data, data.auditor_id, targets)
+    except lc.InvalidInput as exc:
+        if exc.field == "pick_id":  # the library's name for one of the ticked boxes
+            raise lc.InvalidInput(str(exc), "pick_ids") from None
+        raise
+
+
+def _allocate_each(
+    db: Session,
+    principal: Principal,
+    data: Allocation,
+    auditor_id: int,
+    targets: list[tuple[str, str | None, str | None, str | None]],
+) -> list[Audit]:
+    """One audit per target (child, team, service, sample pick), all to ``auditor_id``."""
     return [
         lc.allocate(
             db,
             la_code=principal.la_code,
             person_id=person,
-            auditor_id=data.auditor_id,
+            auditor_id=auditor_id,
             actor=principal,
             month=data.month or _this_month(),
             template_id=data.template_id,
@@ -554,6 +570,7 @@ def _audit_context(db: Session, audit: Audit, principal: Principal) -> dict[str,
     )
     concerns = ac.concerns_of(db, audit)
     actions = ac.actions_of(db, audit)
+    notes = {x.id: x.description for x in actions} | {c.id: c.concern for c in concerns}
     return {
         "audit": audit,
         "tmpl": template,
@@ -578,10 +595,7 @@ def _audit_context(db: Session, audit: Audit, principal: Principal) -> dict[str,
         "actions": actions,
         "statuses": ac.ACTION_STATUSES,
         "concerns": [(c, ac.notifications_of(db, c)) for c in concerns],
-        "history": lc.history_of(db, audit),
-        # A history entry about an action or a concern names it by its words, not its id.
-        "history_notes": {x.id: x.description for x in actions}
-        | {c.id: c.concern for c in concerns},
+        "history": _history(db, audit, notes),
         "overdue": lc.is_overdue(audit, clock.now().date()),
         "due": lc.effective_due(audit),
         "moderators": _people(db, audit.la_code, _fit_for("moderator", "inspector")),
@@ -592,6 +606,25 @@ def _audit_context(db: Session, audit: Audit, principal: Principal) -> dict[str,
         "can": _can(principal),
         "discussed_in_time": lc.discussed_in_following_month(audit),
     }
+
+
+def _history(
+    db: Session, audit: Audit, notes: dict[str, str]
+) -> list[tuple[dt.datetime, str, str | None, str]]:
+    """The audit's history in words: when, what happened, the state it moved to, and the note
+    (an action or concern by its words from ``notes``, a moderator by name and kind)."""
+    rows = lc.history_of(db, audit)
+    appointed = [h.note.split() for h in rows if h.event == "moderator_appointed" and h.note]
+    names = _names(db, {int(n[-1]) for n in appointed if n[-1].isdigit()})
+    out = []
+    for h in rows:
+        note = notes.get(h.note or "", h.note or "")
+        if h.event == "moderator_appointed" and note:
+            kind, uid = note.split()[0], note.split()[-1]  # "<kind> user <id>"
+            note = lc.MODERATOR_KINDS.get(kind, "")
+            note += f": {names[int(uid)]}" if uid.isdigit() and int(uid) in names else ""
+        out.append((h.at, lifecycle().event_words(h.event), h.to_state, note))
+    return out
 
 
 def _can(principal: Principal) -> dict[str, bool]:

@@ -10,6 +10,7 @@ An external inspector sees only the inspections whose team they are on; anything
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -104,6 +105,32 @@ def _found(db: Session, principal: Principal, inspection_id: str) -> Inspection:
 #: A page that shows a form again after a refusal: (request, principal, db, inspection,
 #: status, errors, values) to the response.
 PageView = Callable[..., HTMLResponse]
+
+
+def _view(
+    template: str, context: Callable[[Request, Session, Principal, Inspection], dict[str, Any]]
+) -> PageView:
+    """A page of one inspection that can show a form again after a refusal: ``context`` gives
+    what the template needs (its ``values`` are the forms' first values, under what was typed)."""
+
+    def view(
+        request: Request,
+        principal: Principal,
+        db: Session,
+        inspection: Inspection,
+        status: int = 200,
+        errors: forms.FormErrors | None = None,
+        values: dict[str, Any] | None = None,
+    ) -> HTMLResponse:
+        ctx = context(request, db, principal, inspection)
+        first = ctx.pop("values", {})
+        return render(
+            request, template, status_code=status, inspection=inspection,
+            errors=errors or forms.FormErrors(), values=first | (values or {}),
+            **ctx, **_base(request, principal),
+        )  # fmt: skip
+
+    return view
 
 
 def _act(
@@ -304,23 +331,20 @@ def inspection_page(
     return _inspection_view(request, principal, db, inspection)
 
 
-def _inspection_view(
-    request: Request,
-    principal: Principal,
-    db: Session,
-    inspection: Inspection,
-    status: int = 200,
-    errors: forms.FormErrors | None = None,
-    values: dict[str, Any] | None = None,
-) -> HTMLResponse:
+def _inspection_context(
+    request: Request, db: Session, principal: Principal, inspection: Inspection
+) -> dict[str, Any]:
+    """The inspection page's content; each reading is recorded in the audit trail."""
     rows = cl.checklist(db, inspection, clock.now())
     timeline = cl.timeline_of(inspection)
-    page = render(
-        request,
-        "inspections/inspection.html",
-        status_code=status,
+    offered = _offered(db, inspection) if timeline else []
+    trail.record_event(
+        db, action="inspection.read", actor=client_actor(request, principal),
+        la_code=principal.la_code, object_type="inspection", object_id=inspection.id,
+    )  # fmt: skip
+    db.commit()
+    return dict(
         title=inspection.title,
-        inspection=inspection,
         checklist=rows,
         overdue=sum(1 for r in rows if r.overdue),
         timeline=timeline,
@@ -329,7 +353,7 @@ def _inspection_view(
         my_team_role=rec.team_role_of(db, inspection, principal.user_id),
         cases=sample_cases(db, inspection),
         households=households(db, inspection),
-        offered=(offered := _offered(db, inspection) if timeline else []),
+        offered=offered,
         offered_options=[(o.person_id, f"{o.person_id}: {o.reason}") for o in offered],
         team_role_options=[(k, f"{r.label} (para {r.paragraphs})")
                            for k, r in rules().team_roles.items()],
@@ -338,16 +362,11 @@ def _inspection_view(
                                     timeline.framework_id) if timeline else [],
         names=_people(db, principal.la_code),
         sources=SOURCES,
-        errors=errors or forms.FormErrors(),
-        values={"size": "6", "kind": "foster"} | (values or {}),
-        **_base(request, principal),
+        values={"size": "6", "kind": "foster"},
     )  # fmt: skip
-    trail.record_event(
-        db, action="inspection.read", actor=client_actor(request, principal),
-        la_code=principal.la_code, object_type="inspection", object_id=inspection.id,
-    )  # fmt: skip
-    db.commit()
-    return page
+
+
+_inspection_view = _view("inspections/inspection.html", _inspection_context)
 
 
 class Move(forms.Form):
@@ -417,15 +436,20 @@ def team_change(
     return _act(request, principal, db, inspection_id, form, TeamChange, work, back)
 
 
+NAMED = "Cases the lead inspector names"
+
+
 class CaseChange(forms.Form):
     """Already-audited cases shared, the inspectors' own sample chosen (``choose`` =
-    "inspector-sample", ``size`` cases), or a case taken out."""
+    "inspector-sample", ``size`` cases, or "inspector-named", the children ``named`` by person
+    id), or a case taken out."""
 
     hidden = frozenset({"remove_person_id", "choose"})
     remove_person_id: Annotated[str | None, Field(title="Case", max_length=48)] = None
     choose: Annotated[str, Field(title="List", max_length=40)] = ""
     size: Annotated[int, Field(title="How many cases", ge=1, le=100)] = 6
     person_id: Annotated[list[str], Field(title="Already-audited cases", default_factory=list)]
+    named: Annotated[str, Field(title=NAMED, max_length=2000)] = ""
 
 
 @router.post("/{inspection_id}/cases", dependencies=[requires("inspections:run")])
@@ -441,6 +465,8 @@ def case_change(
             remove_case(db, inspection, data.remove_person_id, principal)
         elif data.choose == "inspector-sample":
             _choose_sample(db, inspection, principal, data.size)
+        elif data.choose == "inspector-named":
+            _name_cases(db, inspection, principal, data.named)
         else:
             _share_audited(db, inspection, principal, data.person_id)
 
@@ -489,6 +515,20 @@ def _choose_sample(db: Session, inspection: Inspection, principal: Principal, si
         raise rec.InspectionError("How many cases: no case was worked in the last three months")
     add_cases(db, inspection, [(p.person_id, p.reason) for p in picks], "inspector-sample",
                  principal, factors={p.person_id: p.factors for p in picks})  # fmt: skip
+
+
+def _name_cases(db: Session, inspection: Inspection, principal: Principal, named: str) -> None:
+    """The inspectors' sample, case by case: the children the lead inspector names by person id
+    (ILACS framework (Ofsted 170040) para 135). ``add_cases`` takes only children in the LA's
+    case data and not restricted, and names each one refused."""
+    ids = [p for p in re.split(r"[\s,;]+", named) if p]
+    if not ids:
+        raise rec.InspectionError(f"{NAMED}: enter at least one person id")
+    try:
+        add_cases(db, inspection, [(p, "Named by the lead inspector") for p in ids],
+                  "inspector-sample", principal)  # fmt: skip
+    except rec.InspectionError as exc:
+        raise rec.InspectionError(f"{NAMED}: {exc}") from None
 
 
 class HouseholdForm(forms.Form):
@@ -570,37 +610,28 @@ def requests_page(
     return _requests_view(request, principal, db, _found(db, principal, inspection_id))
 
 
-def _requests_view(
-    request: Request,
-    principal: Principal,
-    db: Session,
-    inspection: Inspection,
-    status: int = 200,
-    errors: forms.FormErrors | None = None,
-    values: dict[str, Any] | None = None,
-) -> HTMLResponse:
+def _requests_context(
+    request: Request, db: Session, principal: Principal, inspection: Inspection
+) -> dict[str, Any]:
     now = clock.now()
     rows = rq.requests(db, inspection)
     due = (now + dt.timedelta(days=1)).astimezone(cl.ENGLAND)
-    return render(
-        request,
-        "inspections/requests.html",
-        status_code=status,
-        title=f"Requests for further information: {inspection.title}",
-        inspection=inspection,
-        rows=rows,
-        outstanding=rq.outstanding(rows, now),
-        overdue={r.id for r in rows if rq.is_overdue(r, now)},
-        may_ask=rq.may_ask(db, inspection, principal),
-        may_answer=rq.may_answer(db, inspection, principal),
-        names=_people(db, principal.la_code),
-        types=rq.REQUEST_TYPES,
-        type_options=list(rq.REQUEST_TYPES.items()),
-        statuses=rq.STATUSES,
-        errors=errors or forms.FormErrors(),
-        values={"response_due": due.date(), "response_due_time": f"{due:%H:%M}"} | (values or {}),
-        **_base(request, principal),
-    )
+    return {
+        "title": f"Requests for further information: {inspection.title}",
+        "rows": rows,
+        "outstanding": rq.outstanding(rows, now),
+        "overdue": {r.id for r in rows if rq.is_overdue(r, now)},
+        "may_ask": rq.may_ask(db, inspection, principal),
+        "may_answer": rq.may_answer(db, inspection, principal),
+        "names": _people(db, principal.la_code),
+        "types": rq.REQUEST_TYPES,
+        "type_options": list(rq.REQUEST_TYPES.items()),
+        "statuses": rq.STATUSES,
+        "values": {"response_due": due.date(), "response_due_time": f"{due:%H:%M}"},
+    }
+
+
+_requests_view = _view("inspections/requests.html", _requests_context)
 
 
 #: A time of day as people type it: 9:30, 14:00.
@@ -692,28 +723,18 @@ def analysis_page(
     return _analysis_view(request, principal, db, _found(db, principal, inspection_id))
 
 
-def _analysis_view(
-    request: Request,
-    principal: Principal,
-    db: Session,
-    inspection: Inspection,
-    status: int = 200,
-    errors: forms.FormErrors | None = None,
-    values: dict[str, Any] | None = None,
-) -> HTMLResponse:
-    return render(
-        request,
-        "inspections/analysis.html",
-        status_code=status,
-        title=f"Pre-inspection analysis: {inspection.title}",
-        inspection=inspection,
-        a=pia.build_analysis(db, inspection),
-        may_write=rec.team_role_of(db, inspection, principal.user_id)
+def _analysis_context(
+    request: Request, db: Session, principal: Principal, inspection: Inspection
+) -> dict[str, Any]:
+    return {
+        "title": f"Pre-inspection analysis: {inspection.title}",
+        "a": pia.build_analysis(db, inspection),
+        "may_write": rec.team_role_of(db, inspection, principal.user_id)
         in ("lead_inspector", "qa_manager"),
-        errors=errors or forms.FormErrors(),
-        values=values or {},
-        **_base(request, principal),
-    )
+    }
+
+
+_analysis_view = _view("inspections/analysis.html", _analysis_context)
 
 
 @router.get("/{inspection_id}/analysis.docx", dependencies=[requires("inspections:run")])

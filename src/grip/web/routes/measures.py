@@ -31,7 +31,7 @@ from grip.documents.safe import csv_bytes
 from grip.formats import long_date
 from grip.measures import kept
 from grip.measures.charts import line_svg
-from grip.measures.definitions import load_definitions
+from grip.measures.definitions import Measure, load_definitions
 from grip.measures.engine import DIMENSIONS, MeasuresError, MeasuresRun, slice_key
 from grip.measures.pack import pack_bytes
 from grip.measures.results import ChildRow
@@ -134,6 +134,28 @@ def dashboard(request: Request, principal: CurrentPrincipal, date: str | None = 
     )
 
 
+def _measure_run(
+    request: Request,
+    principal: Principal,
+    measure_id: str,
+    day: str | None,
+    dimension: str | None,
+) -> tuple[Measure, date, MeasuresRun, threading.Lock] | Response:
+    """The measure and the LA's kept run at the date asked for, or the error page (no such
+    measure, no such dimension, a date that cannot be computed)."""
+    m = load_definitions().by_id().get(measure_id)
+    if m is None:
+        return error_response(request, 404, "No such measure.")
+    if dimension is not None and dimension not in DIMENSIONS:
+        return error_response(request, 400, f"dimension must be one of {', '.join(DIMENSIONS)}")
+    try:
+        on = _on(day)
+        run, lock = _run(request, principal.la_code, on)
+    except MeasuresError as exc:
+        return error_response(request, 400, str(exc))
+    return m, on, run, lock
+
+
 @dataclass(frozen=True)
 class Listing:
     """Which children behind a figure: a slice of a dimension, only those not meeting it."""
@@ -215,17 +237,11 @@ def measure_page(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     """One measure: trend, slices, and the children behind the figure, a page at a time."""
+    found = _measure_run(request, principal, measure_id, date, dimension)
+    if isinstance(found, Response):
+        return found
+    m, on, run, lock = found
     defs = load_definitions()
-    m = defs.by_id().get(measure_id)
-    if m is None:
-        return error_response(request, 404, "No such measure.")
-    if dimension is not None and dimension not in DIMENSIONS:
-        return error_response(request, 400, f"dimension must be one of {', '.join(DIMENSIONS)}")
-    try:
-        on = _on(date)
-        run, lock = _run(request, principal.la_code, on)
-    except MeasuresError as exc:
-        return error_response(request, 400, str(exc))
     # Need to know: the children behind the figure only for those who manage or audit them.
     may_list = principal.can("measures:children")
     with lock:
@@ -297,16 +313,10 @@ def children_download(
     """Every child behind the figure (all pages of the drill-down, the same filters) as a CSV
     file through the safe export writer; restricted children are never listed, and the export
     is recorded in the audit trail."""
-    m = load_definitions().by_id().get(measure_id)
-    if m is None:
-        return error_response(request, 404, "No such measure.")
-    if dimension is not None and dimension not in DIMENSIONS:
-        return error_response(request, 400, f"dimension must be one of {', '.join(DIMENSIONS)}")
-    try:
-        on = _on(date)
-        run, lock = _run(request, principal.la_code, on)
-    except MeasuresError as exc:
-        return error_response(request, 400, str(exc))
+    found = _measure_run(request, principal, measure_id, date, dimension)
+    if isinstance(found, Response):
+        return found
+    m, on, run, lock = found
     wanted = Listing(dimension, slice if dimension else None, failing)
     # As in the performance pack, a restricted child is never in a file, access list or not.
     restricted = restricted_ids(db, principal.la_code)
