@@ -94,7 +94,8 @@ def test_create_user_does_not_say_where_a_username_is_taken(
     elsewhere = make_user("dcs", "LA2")
     r = client.post(
         "/admin/users",
-        data={"username": elsewhere.username, "role": "auditor", "csrf_token": admin.csrf_token},
-    )
+        data={"username": elsewhere.username, "display_name": "New Auditor", "role": "auditor",
+              "csrf_token": admin.csrf_token},
+    )  # fmt: skip
     assert r.status_code == 400 and "cannot be used" in r.text
     assert "LA2" not in r.text and "already taken" not in r.text
