@@ -26,9 +26,9 @@ def test_record_refuse_a_name_and_hold_a_judgement_meeting(
     base = f"{live_server}/inspections/{team.inspection_id}"
     page.goto(f"{base}/evidence/new")
     page.select_option("#source", "case-file")
-    page.check("#heading-1")  # Early help
+    page.check("#headings")  # the first heading: Early help
     page.check("input[name=cases][value=P1]")
-    page.check("#marker-strength")
+    page.check("input[name=marker][value=strength]")
     page.fill("#statement", "Early help is timely and well coordinated.")
     page.fill("#evidence", "Marlia's assessment was completed in 20 days.")
     page.fill("#impact", "Needs do not escalate.")
@@ -40,7 +40,7 @@ def test_record_refuse_a_name_and_hold_a_judgement_meeting(
     assert page.title().startswith("Error: ")
     assert page.input_value("#evidence") == "Marlia's assessment was completed in 20 days."
     assert page.input_value("#statement") == "Early help is timely and well coordinated."
-    assert page.is_checked("#heading-1") and page.is_checked("input[name=cases][value=P1]")
+    assert page.is_checked("#headings") and page.is_checked("input[name=cases][value=P1]")
     assert run_axe(page) == []
     summary.locator("a[href='#evidence']").click()
 
@@ -53,8 +53,8 @@ def test_record_refuse_a_name_and_hold_a_judgement_meeting(
     for judgement in ("help-protection", "children-in-care", "leaders", "overall"):
         page.select_option(f"#grade-{judgement}", "good")
     page.check("input[name=entries-help-protection]")
-    page.check("#fact-widespread-or-serious-failure-no")
-    page.check("#fact-leaders-show-understanding-yes")
+    page.check("input[name=fact-widespread-or-serious-failure][value=no]")
+    page.check("input[name=fact-leaders-show-understanding][value=yes]")
     page.click("text=Save and check")
     verdict = page.locator("#verdict").inner_text()
     assert "para 187" in verdict and "children in care" in verdict.lower()

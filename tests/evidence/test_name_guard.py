@@ -107,6 +107,21 @@ def test_ensure_clean_raises_with_the_hits_and_the_paragraph(index: ng.NameIndex
     assert "para 191" in str(err.value) and "statement" in str(err.value)
 
 
+def test_para_191_each_field_gets_one_message_naming_what_was_found(index: ng.NameIndex) -> None:
+    """ILACS framework (Ofsted 170040) para 191: the message beside a field says what was found
+    there and what to write instead (case reference or initials; job title for staff)."""
+    texts = {"statement": "Fine.", "evidence": "Maria saw Elmhurts.", "impact": "Maria is safe."}
+    with pytest.raises(ng.NamesFound) as err:
+        ng.ensure_clean(texts, index)
+    messages = err.value.by_field()
+    assert set(messages) == {"evidence", "impact"}
+    assert (
+        messages["evidence"].startswith("“Maria” is ")
+        and "; “Elmhurts” is " in messages["evidence"]
+    )
+    assert all(m.endswith("(ILACS framework (Ofsted 170040) para 191)") for m in messages.values())
+
+
 SYNTH = Names()
 SENTENCES = [
     "The social worker visited {n} at home and the visit was purposeful.",

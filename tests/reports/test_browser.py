@@ -76,8 +76,8 @@ def test_confirmed_judgements_to_a_published_report(
     assert run_axe(la) == []
 
     lead.goto(base)
-    lead.check("input[name=decision][value=declined]")
-    lead.fill("textarea[name=reason]", "The audit found more than a few.")
+    lead.check("input[name^=decision-][value=declined]")
+    lead.fill("textarea[name^=reason-]", "The audit found more than a few.")
     lead.click("text=Record the decision")
     lead.wait_for_selector("text=Declined: The audit found more than a few.")
     lead.click("#move-send_final")

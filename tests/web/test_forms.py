@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import Field
+from starlette.datastructures import FormData
 
 from grip.web import forms
 from grip.web.app import make_templates
@@ -58,6 +59,26 @@ def test_date_input_problems_use_the_design_system_words_and_link_to_the_part() 
         Example, {"title": "a", "due-day": "1", "due-month": "1", "due-year": "9999"}
     )
     assert errors["due"] == "Due date must be between 1900 and 2099"
+
+
+class Row(forms.Form):
+    grade: Annotated[str, Field(title="Grade")]
+    entries: Annotated[list[str], Field(title="Entries", default_factory=list)]
+
+
+def test_one_row_of_a_page_of_rows_is_read_and_its_errors_named_as_posted() -> None:
+    form = FormData([("grade-a", "good"), ("entries-a", "1"), ("entries-a", "2"), ("grade-b", "")])
+    data, errors = forms.parse_part(Row, form, "-a")
+    assert data == Row(grade="good", entries=["1", "2"]) and not errors
+    data, errors = forms.parse_part(Row, form, "-b")
+    assert data is None and dict(errors) == {"grade-b": "Enter grade"}
+    assert errors.summary() == [{"text": "Enter grade", "href": "#grade-b"}]
+
+
+def test_a_librarys_refusal_is_shown_as_a_sentence() -> None:
+    errors = forms.FormErrors()
+    errors.update({"note": "write the note"})
+    assert errors["note"] == "Write the note"
 
 
 def test_one_iso_value_is_still_read_for_api_clients() -> None:

@@ -205,6 +205,13 @@ class Hit:
         return dict(self.__dict__)
 
 
+#: What to write instead of a name (ILACS framework (Ofsted 170040) para 191).
+INSTEAD = (
+    "Use the case reference or initials for children and family members and the job title for "
+    "staff (ILACS framework (Ofsted 170040) para 191)"
+)
+
+
 class NamesFound(ValueError):
     """An entry names a person or gives personal details; ``hits`` say what and where."""
 
@@ -213,10 +220,16 @@ class NamesFound(ValueError):
         found = "; ".join(f"{h.field}: {h.text!r} ({h.reason})" for h in hits[:5])
         more = f" and {len(hits) - 5} more" if len(hits) > 5 else ""
         super().__init__(
-            f"the text names a person or gives personal details — {found}{more}. Use the case "
-            "reference or initials for children and family members and the job title for staff "
-            "(ILACS framework (Ofsted 170040) para 191)"
+            f"the text names a person or gives personal details — {found}{more}. {INSTEAD}"
         )
+
+    def by_field(self) -> dict[str, str]:
+        """One message for each field that names someone: what was found, and what to write
+        instead — for showing beside the field."""
+        found: dict[str, list[str]] = {}
+        for h in self.hits:
+            found.setdefault(h.field, []).append(f"“{h.text}” is {h.reason}")
+        return {field: f"{'; '.join(said)}. {INSTEAD}" for field, said in found.items()}
 
 
 @dataclass(frozen=True)

@@ -67,9 +67,10 @@ class FormErrors(Mapping[str, str]):
             self._anchors[field] = anchor or field
 
     def update(self, problems: Mapping[str, str]) -> None:
-        """Add the library's refusals, field by field (for example ``plans.Invalid.errors``)."""
+        """Add the library's refusals, field by field (for example ``plans.Invalid.errors``),
+        each as a sentence: libraries word their refusals to follow a colon."""
         for field, message in problems.items():
-            self.add(field, message)
+            self.add(field, message[:1].upper() + message[1:])
 
     def __getitem__(self, field: str) -> str:
         return self._messages[field]
@@ -131,6 +132,23 @@ def parse(model: type[M], form: FormData | Mapping[str, Any]) -> tuple[M | None,
     if errors:
         return None, errors
     return data, errors
+
+
+def parse_part(
+    model: type[M], form: FormData | Mapping[str, Any], suffix: str
+) -> tuple[M | None, FormErrors]:
+    """``model`` read from the fields named ``<field><suffix>``, for a page that holds one such
+    form per row (a judgement's grade, a comment's decision); the errors are named as posted.
+    Date fields are not read this way."""
+    part: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        key = f"{name}{suffix}"
+        part[name] = _all_values(form, key) if _is_list(info.annotation) else _one_value(form, key)
+    data, errors = parse(model, part)
+    named = FormErrors()
+    for field in errors:
+        named.add(f"{field}{suffix}", errors[field])
+    return data, named
 
 
 def refuse(errors: FormErrors, model: type[Form], message: str, field: str | None = None) -> None:

@@ -4,38 +4,34 @@ with the LA, final, published), and download the DOCX and PDF. A thin shell over
 ``grip.reports``: the library decides who may do what from the person's role on the
 inspection's team, whatever the route's declared permission admitted.
 
-A refused save or move shows the page again with the GOV.UK error summary linked to the field
-and everything typed kept.
+Each form is a pydantic model read with ``forms.parse``; a refused save or move shows the page
+again with the GOV.UK error summary linked to the field and everything typed kept (the checks
+before issue are listed at the page's checks).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, ClassVar
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import Field
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from grip.access import audit
-from grip.access.principal import Principal
 from grip.evidence.name_guard import NameIndex, NamesFound
-from grip.inspections import InspectionError, InspectionNotFound, get_inspection
+from grip.inspections import InspectionError, InspectionNotFound
 from grip.inspections.models import Inspection
 from grip.reports import areas_for_improvement, clearing, drafting, readability, service
 from grip.reports import structure as st
 from grip.reports.document import paragraphs
 from grip.reports.errors import Invalid, Locked, NotAllowed, NotFound, Refused, ReportError
 from grip.reports.models import Report
-from grip.web.deps import render
-from grip.web.routes.evidence import inspection_nav
-from grip.web.security import (
-    CurrentPrincipal,
-    FormBody,
-    ScopedDB,
-    client_actor,
-    csrf_token,
-    requires,
-)
+from grip.web import forms
+from grip.web.routes.evidence import At, AtInspection, PageView, problems_of, refusal
+from grip.web.security import FormBody, client_actor, requires
 
 router = APIRouter(prefix="/inspections/{inspection_id}/report")
 
@@ -50,55 +46,64 @@ STATUS: dict[type[Exception], int] = {
 }
 
 
-def _status(exc: Exception) -> int:
-    return next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 422)
+def _report(at: AtInspection) -> Report | None:
+    """The inspection's report (None before it is drafted), or the error page for someone
+    who may not read it yet."""
+    try:
+        report = drafting.get_report(at.db, at.insp)
+        drafting.require_reader(at.db, at.insp, report, at.principal)
+    except ReportError as exc:
+        raise refusal(exc, STATUS) from None
+    return report
 
 
-def _load(db: Session, principal: Principal, iid: str) -> tuple[Inspection, Report | None]:
-    insp = get_inspection(db, principal.la_code, iid)
-    report = drafting.get_report(db, insp)
-    drafting.require_reader(db, insp, report, principal)
-    return insp, report
-
-
-def _drafted(db: Session, principal: Principal, iid: str) -> tuple[Inspection, Report]:
-    insp, report = _load(db, principal, iid)
+def _drafted(at: AtInspection) -> Report:
+    report = _report(at)
     if report is None:
-        raise NotFound("the report is not drafted yet")
-    return insp, report
+        raise refusal(NotFound("the report is not drafted yet"), STATUS)
+    return report
 
 
-def _problems(exc: Exception) -> tuple[list[dict[str, str]], dict[str, str]]:
-    """The error summary's list (linked to fields) and each field's message."""
-    if isinstance(exc, NamesFound):
-        fields = {
-            h.field: f"“{h.text}” is {h.reason}. Use the job title for staff and no name for a "
-            "child or family member (ILACS framework (Ofsted 170040) para 191)"
-            for h in exc.hits
-        }
-    elif isinstance(exc, Invalid):
-        fields = dict(exc.errors)
-    elif isinstance(exc, Refused):
-        return [{"text": p, "href": "#checks"} for p in exc.problems], {}
-    else:
-        return [{"text": str(exc), "href": "#main-content"}], {}
-    return [{"text": v, "href": f"#{k}"} for k, v in fields.items()], fields
+def _refused(errors: forms.FormErrors, exc: Exception, suffix: str, field: str | None) -> None:
+    """The library's refusal beside its field (named ``<field><suffix>`` on a page with one
+    such form per row, or all at ``field``); the checks before issue at the page's checks."""
+    if isinstance(exc, Refused):
+        for n, problem in enumerate(exc.problems):
+            errors.add(f"check-{n}", problem[:1].upper() + problem[1:], "checks")
+        return
+    problems = problems_of(exc)
+    if field is not None:
+        problems = {field: "; ".join(problems.values())}
+    errors.update({f"{name}{suffix}": message for name, message in problems.items()})
 
 
-def _error(request: Request, principal: Principal, exc: Exception, iid: str) -> HTMLResponse:
-    code = _status(exc)
-    return render(
-        request,
-        "evidence/error.html",
-        status_code=code,
-        title="Page not found" if code == 404 else "There is a problem",
-        problems=[str(exc)],
-        back=f"/inspections/{iid}/report",
-        not_found=code == 404,
-        principal=principal,
-        subnav_label="This inspection",
-        subnav_items=inspection_nav(iid),
-    )
+def _save(
+    at: AtInspection,
+    form: FormData,
+    model: type[forms.M],
+    work: Callable[[forms.M], object],
+    again: PageView,
+    suffix: str = "",
+    field: str | None = None,
+    back: str = "",
+) -> Response:
+    """Read ``form`` into ``model`` (its fields posted as ``<field><suffix>``), do ``work``
+    and go back to the report (at ``back``, a part of the page); else the page ``again``
+    with the errors in place and nothing kept of the attempt. A refusal no field can show
+    (not allowed, not found, locked) is the error page; a stale save of a section
+    (``Locked``) is shown at ``field``."""
+    data, errors = forms.parse_part(model, form, suffix) if suffix else forms.parse(model, form)
+    shown = (Invalid, NamesFound, Refused, Locked) if field else (Invalid, NamesFound, Refused)
+    if data is not None:
+        try:
+            work(data)
+            return RedirectResponse(f"/inspections/{at.insp.id}/report{back}", status_code=303)
+        except shown as exc:
+            _refused(errors, exc, suffix, field)
+        except (ReportError, InspectionError) as exc:
+            raise refusal(exc, STATUS) from None
+    at.db.rollback()
+    return again(at, errors, forms.values(form))
 
 
 def _sections(db: Session, insp: Inspection, report: Report) -> list[dict[str, Any]]:
@@ -134,267 +139,159 @@ def _report_context(db: Session, insp: Inspection, report: Report, check: bool) 
 
 
 def _page(
-    request: Request,
-    principal: Principal,
-    db: Session,
-    insp: Inspection,
-    report: Report | None,
-    *,
+    at: AtInspection,
+    errors: forms.FormErrors | None = None,
+    values: Mapping[str, Any] | None = None,
     check: bool = False,
-    errors: list[dict[str, str]] | None = None,
-    fields: dict[str, str] | None = None,
-    form: dict[str, str] | None = None,
 ) -> HTMLResponse:
+    """The report page: state, due dates, sections, comments, moves and downloads."""
+    db, insp = at.db, at.insp
+    report = _report(at)
     ctx = _report_context(db, insp, report, check) if report is not None else {"report": None}
-    return render(
-        request,
-        "reports/report.html",
-        status_code=_code(errors),
-        title="Report",
-        principal=principal,
-        csrf_token=csrf_token(request),
-        inspection=insp,
-        subnav_label="This inspection",
-        subnav_items=inspection_nav(insp.id),
+    return at.page(
+        "reports/report.html", errors=errors, values=values, title="Report",
         document_kind=st.kind_spec(st.kind_for(insp.type)),
-        timetable=clearing.timetable(insp),
-        areas=areas_for_improvement(db, insp.id),
-        errors=errors or [],
-        fields=fields or {},
-        form=form or {},
-        **ctx,
-    )
-
-
-def _code(errors: list[dict[str, str]] | None) -> int:
-    return 422 if errors else 200
+        timetable=clearing.timetable(insp), areas=areas_for_improvement(db, insp.id), **ctx,
+    )  # fmt: skip
 
 
 @router.get("", response_class=HTMLResponse, dependencies=READ)
-def report_page(
-    request: Request, inspection_id: str, principal: CurrentPrincipal, db: ScopedDB
-) -> Response:
+def report_page(at: At, check: str = "") -> Response:
     """The report or letter: state, due dates, sections, comments, moves and downloads."""
-    try:
-        insp, report = _load(db, principal, inspection_id)
-    except (ReportError, InspectionError) as exc:
-        return _error(request, principal, exc, inspection_id)
-    check = request.query_params.get("check") == "1"
-    return _page(request, principal, db, insp, report, check=check)
+    return _page(at, check=check == "1")
+
+
+class Nothing(forms.Form):
+    """A form of one button."""
 
 
 @router.post("/draft", dependencies=WRITE)
-def draft(
-    request: Request, inspection_id: str, principal: CurrentPrincipal, db: ScopedDB
-) -> Response:
+def draft(at: At, form: FormBody) -> Response:
     """Draft the document para 202 names for the inspection's type from the record."""
-    try:
-        insp = get_inspection(db, principal.la_code, inspection_id)
-        drafting.draft(db, insp, principal)
-    except Refused as exc:
-        db.rollback()
-        errors, _ = _problems(exc)
-        return _page(request, principal, db, insp, None, errors=errors)
-    except (ReportError, InspectionError) as exc:
-        db.rollback()
-        return _error(request, principal, exc, inspection_id)
-    return RedirectResponse(f"/inspections/{inspection_id}/report", status_code=303)
+    return _save(at, form, Nothing, lambda _: drafting.draft(at.db, at.insp, at.principal), _page)
+
+
+class SectionText(forms.Form):
+    hidden: ClassVar[frozenset[str]] = frozenset({"version"})
+    text: Annotated[str, Field(title="Text")] = ""
+    version: Annotated[int, Field(title="Version", ge=1)]
 
 
 def _section_page(
-    request: Request,
-    principal: Principal,
-    db: Session,
-    insp: Inspection,
-    report: Report,
+    at: AtInspection,
     section_id: str,
-    errors: list[dict[str, str]] | None = None,
-    fields: dict[str, str] | None = None,
-    typed: dict[str, str] | None = None,
+    errors: forms.FormErrors | None = None,
+    values: Mapping[str, Any] | None = None,
 ) -> HTMLResponse:
-    secs = {s["section"].id: s for s in _sections(db, insp, report)}
+    report = _drafted(at)
+    secs = {s["section"].id: s for s in _sections(at.db, at.insp, report)}
     if section_id not in secs:
-        raise NotFound(f"the report has no section {section_id!r}")
+        raise refusal(NotFound(f"the report has no section {section_id!r}"), STATUS)
     found = secs[section_id]
-    score = readability.score(typed["text"] if typed else found["text"])
-    return render(
-        request,
-        "reports/section.html",
-        status_code=_code(errors),
-        title=found["section"].heading,
-        principal=principal,
-        csrf_token=csrf_token(request),
-        inspection=insp,
-        subnav_label="This inspection",
-        subnav_items=inspection_nav(insp.id),
-        report=report,
-        sec=found,
-        score=score if section_id == "children-summary" else None,
-        versions=drafting.versions(db, report, section_id),
-        editable=report.state in st.data()["editable_states"],
-        errors=errors or [],
-        fields=fields or {},
-        typed=typed,
-    )
+    shown = {"text": found["text"], "version": found["version"]} | dict(values or {})
+    score = readability.score(str(shown["text"]))
+    return at.page(
+        "reports/section.html", errors=errors, values=shown, title=found["section"].heading,
+        report=report, sec=found, score=score if section_id == "children-summary" else None,
+        versions=drafting.versions(at.db, report, section_id),
+        editable=report.state in st.data()["editable_states"], max_chars=drafting.MAX_CHARS,
+    )  # fmt: skip
 
 
 @router.get("/sections/{section_id}", response_class=HTMLResponse, dependencies=READ)
-def section_page(
-    request: Request,
-    inspection_id: str,
-    section_id: str,
-    principal: CurrentPrincipal,
-    db: ScopedDB,
-) -> Response:
+def section_page(at: At, section_id: str) -> Response:
     """One section: its text, the edit form for the lead inspector, and every version."""
-    try:
-        insp, report = _drafted(db, principal, inspection_id)
-        return _section_page(request, principal, db, insp, report, section_id)
-    except (ReportError, InspectionError) as exc:
-        return _error(request, principal, exc, inspection_id)
+    return _section_page(at, section_id)
 
 
 @router.post("/sections/{section_id}", dependencies=WRITE)
-def save_section(
-    request: Request,
-    inspection_id: str,
-    section_id: str,
-    principal: CurrentPrincipal,
-    db: ScopedDB,
-    form: FormBody,
-) -> Response:
+def save_section(at: At, section_id: str, form: FormBody) -> Response:
     """Save a new version of the section (a stale save is refused, the text kept)."""
-    typed = {"text": str(form.get("text") or ""), "version": str(form.get("version") or "")}
-    try:
-        insp, report = _drafted(db, principal, inspection_id)
-        version = int(typed["version"]) if typed["version"].isdigit() else -1
-        names = NameIndex.from_store(db, insp.la_code)
-        drafting.save_text(db, insp, report, section_id, typed["text"], principal, names, version)
-    except (Invalid, NamesFound, Locked) as exc:
-        db.rollback()
-        errors, fields = _problems(exc)
-        fields = {"text": next(iter(fields.values()), str(exc))}
-        errors = [{"text": fields["text"], "href": "#text"}]
-        insp, report = _drafted(db, principal, inspection_id)
-        return _section_page(
-            request, principal, db, insp, report, section_id, errors, fields, typed
+
+    def work(data: SectionText) -> None:
+        names = NameIndex.from_store(at.db, at.insp.la_code)
+        drafting.save_text(
+            at.db, at.insp, _drafted(at), section_id, data.text, at.principal, names, data.version
         )
-    except (ReportError, InspectionError) as exc:
-        db.rollback()
-        return _error(request, principal, exc, inspection_id)
-    return RedirectResponse(f"/inspections/{inspection_id}/report#{section_id}", status_code=303)
+
+    def again(at: AtInspection, errors: forms.FormErrors | None, values: Any) -> Response:
+        return _section_page(at, section_id, errors, values)
+
+    return _save(at, form, SectionText, work, again, field="text", back=f"#{section_id}")
 
 
-def _again(
-    request: Request,
-    principal: Principal,
-    db: Session,
-    iid: str,
-    exc: Exception,
-    form: dict[str, str],
-    suffix: str = "",
-) -> HTMLResponse:
-    """The report page again after bad input: nothing kept of the attempt, the problems linked
-    to their fields (named with ``suffix`` where a page has several such forms), what was
-    typed kept."""
-    db.rollback()
-    errors, fields = _problems(exc)
-    if suffix:
-        fields = {f"{k}{suffix}": v for k, v in fields.items()}
-        errors = [{"text": v, "href": f"#{k}"} for k, v in fields.items()] or errors
-        form = {f"{k}{suffix}": v for k, v in form.items()}
-    insp, report = _drafted(db, principal, iid)
-    return _page(request, principal, db, insp, report, errors=errors, fields=fields, form=form)
+class MoveNote(forms.Form):
+    note: Annotated[str, Field(title="What needs to change", max_length=4000)] = ""
 
 
 @router.post("/moves/{move}", dependencies=WRITE)
-def make_move(
-    request: Request,
-    inspection_id: str,
-    move: str,
-    principal: CurrentPrincipal,
-    db: ScopedDB,
-    form: FormBody,
-) -> Response:
+def make_move(at: At, move: str, form: FormBody) -> Response:
     """Move the report on through clearing (checks before issue run first)."""
-    note = str(form.get("note") or "")
-    try:
-        insp, report = _drafted(db, principal, inspection_id)
-        names = NameIndex.from_store(db, insp.la_code)
-        engine = request.app.state.engine
-        clearing.move(db, insp, report, move, principal, names, note, outcomes_engine=engine)
-    except (Invalid, Refused) as exc:
-        return _again(request, principal, db, inspection_id, exc, {"note": note})
-    except (ReportError, InspectionError) as exc:
-        db.rollback()
-        return _error(request, principal, exc, inspection_id)
-    return RedirectResponse(f"/inspections/{inspection_id}/report", status_code=303)
+
+    def work(data: MoveNote) -> None:
+        names = NameIndex.from_store(at.db, at.insp.la_code)
+        engine = at.request.app.state.engine
+        clearing.move(
+            at.db, at.insp, _drafted(at), move, at.principal, names, data.note,
+            outcomes_engine=engine,
+        )  # fmt: skip
+
+    return _save(at, form, MoveNote, work, _page)
+
+
+class Comment(forms.Form):
+    section: Annotated[str, Field(title="Section")] = ""
+    paragraph: Annotated[int, Field(title="Paragraph number", ge=1)]
+    comment: Annotated[str, Field(title="Comment on its factual accuracy", max_length=4000)] = ""
 
 
 @router.post("/comments", dependencies=COMMENT)
-def add_comment(
-    request: Request, inspection_id: str, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
-) -> Response:
+def add_comment(at: At, form: FormBody) -> Response:
     """The LA's factual accuracy comment on one paragraph of the draft (para 215)."""
-    kept = {k: str(form.get(k) or "") for k in ("section", "paragraph", "comment")}
-    try:
-        insp, report = _drafted(db, principal, inspection_id)
-        if not kept["paragraph"].isdigit():
-            raise Invalid({"paragraph": f"{kept['paragraph']!r}: expected a paragraph number"})
-        names = NameIndex.from_store(db, insp.la_code)
-        clearing.add_comment(db, insp, report, kept["section"], int(kept["paragraph"]),
-                             kept["comment"], principal, names)  # fmt: skip
-    except (Invalid, NamesFound) as exc:
-        return _again(request, principal, db, inspection_id, exc, kept)
-    except (ReportError, InspectionError) as exc:
-        db.rollback()
-        return _error(request, principal, exc, inspection_id)
-    return RedirectResponse(f"/inspections/{inspection_id}/report#comments", status_code=303)
+
+    def work(data: Comment) -> None:
+        names = NameIndex.from_store(at.db, at.insp.la_code)
+        clearing.add_comment(
+            at.db, at.insp, _drafted(at), data.section, data.paragraph, data.comment,
+            at.principal, names,
+        )  # fmt: skip
+
+    return _save(at, form, Comment, work, _page, back="#comments")
+
+
+class Decision(forms.Form):
+    """A decision on one comment, posted as ``decision-<comment>`` and ``reason-<comment>``."""
+
+    decision: Annotated[str, Field(title="Decision")] = ""
+    reason: Annotated[str, Field(title="Reason", max_length=4000)] = ""
 
 
 @router.post("/comments/{comment_id}", dependencies=WRITE)
-def decide_comment(
-    request: Request,
-    inspection_id: str,
-    comment_id: str,
-    principal: CurrentPrincipal,
-    db: ScopedDB,
-    form: FormBody,
-) -> Response:
+def decide_comment(at: At, comment_id: str, form: FormBody) -> Response:
     """The lead inspector accepts or declines a comment, with a reason."""
-    kept = {"decision": str(form.get("decision") or ""), "reason": str(form.get("reason") or "")}
-    try:
-        insp, report = _drafted(db, principal, inspection_id)
-        clearing.decide(db, insp, report, comment_id, kept["decision"], kept["reason"], principal)
-    except Invalid as exc:
-        return _again(request, principal, db, inspection_id, exc, kept, f"-{comment_id}")
-    except (ReportError, InspectionError) as exc:
-        db.rollback()
-        return _error(request, principal, exc, inspection_id)
-    return RedirectResponse(f"/inspections/{inspection_id}/report#comments", status_code=303)
+
+    def work(data: Decision) -> None:
+        clearing.decide(
+            at.db, at.insp, _drafted(at), comment_id, data.decision, data.reason, at.principal
+        )
+
+    return _save(at, form, Decision, work, _page, suffix=f"-{comment_id}", back="#comments")
 
 
 @router.get("/files/{name}.{fmt}", dependencies=READ)
-def download(
-    request: Request,
-    inspection_id: str,
-    name: str,
-    fmt: str,
-    principal: CurrentPrincipal,
-    db: ScopedDB,
-) -> Response:
+def download(at: At, name: str, fmt: str) -> Response:
     """A file of the document: as published once published, else rendered from the draft. A
-    PDF that cannot be typeset is explained on the report page; the DOCX stays available."""
+    PDF that cannot be typeset is explained on the error page; the DOCX stays available."""
+    report, insp = _report(at), at.insp
     try:
-        insp, report = _load(db, principal, inspection_id)
         if report is None or fmt not in clearing.MEDIA:
             raise NotFound(f"no file {name}.{fmt}")
-        data = _file_bytes(db, insp, report, name, fmt)
-    except (ReportError, InspectionError) as exc:
-        return _error(request, principal, exc, inspection_id)
+        data = _file_bytes(at.db, insp, report, name, fmt)
+    except ReportError as exc:
+        raise refusal(exc, STATUS) from None
     audit.record_event(
-        request.app.state.engine, action=f"export.report_{fmt}",
-        actor=client_actor(request, principal), la_code=principal.la_code,
+        at.request.app.state.engine, action=f"export.report_{fmt}",
+        actor=client_actor(at.request, at.principal), la_code=at.principal.la_code,
         object_type="report", object_id=f"{report.id}/{name}",
     )  # fmt: skip
     headers = {"Content-Disposition": f'attachment; filename="{name}-{insp.id}.{fmt}"'}
