@@ -103,10 +103,10 @@ def test_judge_form_explains_a_violation(client: Any, signed_in: Any) -> None:
 
 def test_judge_form_rejects_unknown_grade_with_a_message(client: Any, signed_in: Any) -> None:
     signed_in()
-    html = client.get(
-        "/frameworks/ilacs-2017/judge", params={"grade-overall": "superb", "check": "1"}
-    ).text
-    assert "There is a problem" in html
+    r = client.get("/frameworks/ilacs-2017/judge", params={"grade-overall": "superb", "check": "1"})
+    html = r.text
+    assert r.status_code == 400 and "There is a problem" in html
+    assert 'href="#grade-overall"' in html and 'id="grade-overall-error"' in html
     assert "Choose a grade for Overall effectiveness" in html
     assert 'id="verdict"' not in html
 
@@ -148,8 +148,8 @@ def test_browse_to_a_criterion_and_check_judgements_in_a_browser(
     page.select_option("#grade-children-in-care", "good")
     page.select_option("#grade-leaders", "outstanding")
     page.select_option("#grade-overall", "inadequate")
-    page.check("#fact-widespread-or-serious-failure-no")
-    page.check("#fact-leaders-show-understanding-yes")
+    page.check("input[name=fact-widespread-or-serious-failure][value=no]")
+    page.check("input[name=fact-leaders-show-understanding][value=yes]")
     page.get_by_role("button", name="Check").click()
     assert page.locator("#verdict").get_attribute("data-status") == "violation"
     row = page.locator('[data-rule="leaders-with-understanding"]')

@@ -8,6 +8,7 @@ token.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
@@ -21,6 +22,7 @@ from grip.access import audit, clock, oidc, passwords, sessions, throttle, totp,
 from grip.access.models import Notification, User
 from grip.access.principal import Principal
 from grip.access.roles import policy
+from grip.store.base import LocalAuthority
 from grip.web import forms, navigation
 from grip.web.deps import render
 from grip.web.middleware import error_response
@@ -446,7 +448,19 @@ def account(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> Resp
         principal=principal,
         role_label=getattr(policy().roles.get(principal.role), "label", principal.role),
         notifications=notes,
+        authorities=_authority_names(db, principal.memberships),
+        values={"la_code": principal.la_code},
     )
+
+
+def _authority_names(db: Session, codes: Iterable[str]) -> list[tuple[str, str]]:
+    """Each of the person's LAs as (code, "Name (code)"), by name."""
+    named = dict(
+        db.execute(
+            select(LocalAuthority.code, LocalAuthority.name).where(LocalAuthority.code.in_(codes))
+        ).all()
+    )
+    return sorted(((c, f"{named.get(c, c)} ({c})") for c in codes), key=lambda pair: pair[1])
 
 
 @router.post("/account/la", dependencies=[requires("account:self")])

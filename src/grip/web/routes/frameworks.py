@@ -6,6 +6,7 @@ Everything here reads packaged data (no database, no children's data); every rou
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -13,6 +14,7 @@ from fastapi.responses import HTMLResponse
 
 from grip import frameworks
 from grip.frameworks import Framework, Judgement
+from grip.web import forms
 from grip.web.deps import render
 from grip.web.security import requires
 
@@ -104,14 +106,34 @@ def judge_page(request: Request, framework_id: str) -> HTMLResponse:
     """A form to check a set of grades and facts against the rules, with the engine's answer."""
     fw = _framework(framework_id)
     params = request.query_params
+    grades, facts, errors = _judge_input(fw, params)
+    checked = "check" in params and not errors
+    return render(
+        request,
+        "frameworks/judge.html",
+        status_code=400 if errors else 200,
+        title=f"Check judgements – {fw.short_title}",
+        fw=fw,
+        grades=grades,
+        errors=errors,
+        values=forms.values(params),
+        result=frameworks.evaluate(fw, grades, facts) if checked else None,
+        breadcrumbs=_crumbs((fw.short_title, f"/frameworks/{fw.id}"), ("Check judgements", None)),
+    )
+
+
+def _judge_input(
+    fw: Framework, params: Mapping[str, str]
+) -> tuple[dict[str, str], dict[str, bool], forms.FormErrors]:
+    """The grades and findings chosen on the check form, and any choice not offered."""
     scale = {g.id for g in fw.scale}
     grades: dict[str, str] = {}
     facts: dict[str, bool] = {}
-    errors: list[dict[str, str]] = []
+    errors = forms.FormErrors()
     for j in fw.judgements:
         value = params.get(f"grade-{j.id}", "")
         if value and value not in scale:
-            errors.append({"text": f"Choose a grade for {j.title}", "href": f"#grade-{j.id}"})
+            errors.add(f"grade-{j.id}", f"Choose a grade for {j.title} from the list")
         elif value:
             grades[j.id] = value
     for fact in fw.facts:
@@ -119,21 +141,8 @@ def judge_page(request: Request, framework_id: str) -> HTMLResponse:
         if value in ("yes", "no"):
             facts[fact.id] = value == "yes"
         elif value:
-            errors.append({"text": "Answer yes, no or not recorded", "href": f"#fact-{fact.id}"})
-    checked = "check" in params and not errors
-    result = frameworks.evaluate(fw, grades, facts) if checked else None
-    return render(
-        request,
-        "frameworks/judge.html",
-        title=f"Check judgements – {fw.short_title}",
-        fw=fw,
-        grades=grades,
-        facts=facts,
-        params=params,
-        errors=errors,
-        result=result,
-        breadcrumbs=_crumbs((fw.short_title, f"/frameworks/{fw.id}"), ("Check judgements", None)),
-    )
+            errors.add(f"fact-{fact.id}", "Answer yes, no or not recorded")
+    return grades, facts, errors
 
 
 @router.get("/api/frameworks", dependencies=READ)
