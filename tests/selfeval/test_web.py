@@ -47,7 +47,8 @@ def test_write_conflict_refresh_export_and_roles(app: Any, la: LAWorld) -> None:
     stale = _post(qa_c, qa, "/selfeval/2026", {"version": "1", "narrative-know": "QA view"})
     assert stale.status_code == 409 and "Nothing you sent was saved" in stale.text
     assert (
-        "Their saved text:</strong> DCS view" in stale.text and ">QA view</textarea>" in stale.text
+        "Their saved text for “Your overview”:</strong> DCS view" in stale.text
+        and ">QA view</textarea>" in stale.text
     )
     # Who saved is shown by name, in the refusal and in the versions table, never a user id.
     assert "Test dcs edited narrative" in stale.text
