@@ -27,6 +27,7 @@ from grip.audits.reports import (
     PerformanceRow,
     build,
     quarter_end,
+    quarter_words,
     to_docx,
     to_xlsx,
 )
@@ -202,3 +203,11 @@ def test_reports_page_shows_the_engines_figures(app: Any, engine: Engine, tmp_pa
         den = re.search(r"data-denominator>([^<]*)<", row.group(1))
         assert num and float(num.group(1)) == v.numerator, mid
         assert den and den.group(1) == ("-" if v.denominator is None else f"{v.denominator:g}")
+
+
+@pytest.mark.parametrize(
+    ("quarter", "words"),
+    [("2026-Q1", "January to March 2026"), ("2026-Q4", "October to December 2026")],
+)
+def test_a_quarter_is_shown_in_words(quarter: str, words: str) -> None:
+    assert quarter_words(quarter) == words

@@ -936,6 +936,12 @@ def under_way(db: Session, la_code: str, person_id: str) -> list[Audit]:
     )
 
 
+def audit_months(db: Session, la_code: str) -> list[str]:
+    """The months (``YYYY-MM``) the LA has audits in, newest first: the choices of a filter."""
+    q = select(Audit.month).where(Audit.la_code == la_code).distinct()
+    return list(db.scalars(q.order_by(Audit.month.desc())))
+
+
 def audit_list(
     la_code: str,
     states: Iterable[str] | None = None,

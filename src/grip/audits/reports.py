@@ -82,6 +82,12 @@ def quarter_months(quarter: str) -> list[str]:
     return [f"{year}-{3 * (q - 1) + i:02d}" for i in (1, 2, 3)]
 
 
+def quarter_words(quarter: str) -> str:
+    """``2026-Q3`` in words: "July to September 2026"."""
+    first, _, last = (dt.date.fromisoformat(m + "-01") for m in quarter_months(quarter))
+    return f"{first:%B} to {last:%B} {last.year}"
+
+
 def previous_quarters(quarter: str, n: int) -> list[str]:
     """``quarter`` and the ``n - 1`` before it, oldest first."""
     m = QUARTER_RE.match(quarter)

@@ -163,9 +163,8 @@ def index(
         blind=_blind(db, principal),
         overdue_count=len(lc.overdue_audits(db, principal.la_code, today)),
         open_concerns=ac.count_open_concerns(db, principal.la_code),
-        filter_state=state,
-        filter_month=month,
-        mine=mine,
+        months=[(m, _month_words(m)) for m in lc.audit_months(db, principal.la_code)],
+        values={"state": state or "", "month": month or "", "mine": "true" if mine else ""},
         **_base(request, principal),
     )
 
@@ -476,10 +475,19 @@ def reports_page(
     return render(
         request,
         "audits/reports.html",
-        title=f"Audit report {q}",
+        title=f"Audit findings, {reports.quarter_words(q)}",
         report=report,
+        quarters=_quarters(db, principal.la_code, today),
+        values={"quarter": q},
         **_base(request, principal),
     )
+
+
+def _quarters(db: Session, la_code: str, today: dt.date) -> list[tuple[str, str]]:
+    """The quarters the LA has audits in, and this one, newest first, in words."""
+    months = lc.audit_months(db, la_code)
+    found = {reports.quarter_of(parse_month(m)) for m in months} | {reports.quarter_of(today)}
+    return [(q, reports.quarter_words(q)) for q in sorted(found, reverse=True)]
 
 
 @router.get("/reports/{quarter}.{fmt}", dependencies=[requires("audits:report")])
