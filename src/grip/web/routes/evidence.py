@@ -210,8 +210,12 @@ def _record(
         raise refusal(exc) from None
     record(at.request, "evidence.list", "inspection", insp.id, db=db)
     db.commit()
+    chosen = {
+        "q": filters.text, "heading": filters.heading, "judgement": filters.judgement,
+        "marker": filters.marker, "case": filters.case, "inspector": filters.inspector or "",
+    }  # fmt: skip
     return _page(
-        at, "evidence/record.html", errors=errors, values=values,
+        at, "evidence/record.html", errors=errors, values=chosen | dict(values or {}),
         title="Evidence record", entries=rows, filters=filters,
         refs={e.id: json.loads(e.headings) for e in rows},
         cases=rec.entry_cases(db, insp), authors=_names(db, {e.author_id for e in rows}),
