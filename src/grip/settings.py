@@ -67,6 +67,12 @@ class Settings(BaseSettings):
         ge=1,
         description="LA-local standard: visit a child on a CIN plan at least every N working days.",
     )
+    measures_warm_seconds: float = Field(
+        default=60,
+        gt=0,
+        description="How often a running server brings every LA's measures up to date in the "
+        "background, so the first dashboard view after an import reads a kept run.",
+    )
     session_idle_minutes: int = Field(
         default=30, ge=1, description="A signed-in session ends after this many idle minutes."
     )

@@ -95,16 +95,25 @@ def settle_long_lived_objects() -> None:
 
 
 def warm_measures(app: FastAPI) -> threading.Thread:
-    """Compute every LA's measures for today in a background thread as the server starts
-    (:func:`grip.measures.kept.warm`): a page asked for meanwhile waits for that computation
-    rather than starting its own."""
+    """Keep every LA's measures for today computed, in a background thread, from the moment
+    the server starts and every ``measures_warm_seconds`` after (:func:`grip.measures.kept.warm`):
+    an import made while the server runs (``grip import`` is another process), a restriction or
+    a changed setting is computed here, not on the next person's view of the dashboard. A run
+    whose data has not changed is only looked up. A page asked for while a run is computed
+    waits for it rather than starting its own. ``app.state.warm_stop`` ends the thread."""
     from grip.measures import kept
 
+    stop = threading.Event()
+    app.state.warm_stop = stop
+
     def run() -> None:
-        try:
-            kept.warm(app.state.engine, dt.date.today(), app.state.settings)
-        except Exception:  # the server goes on; the first view computes as it would have
-            logging.getLogger(__name__).exception("warming the measures failed")
+        while True:
+            try:
+                kept.warm(app.state.engine, dt.date.today(), app.state.settings)
+            except Exception:  # the server goes on; the next view computes as it would have
+                logging.getLogger(__name__).exception("warming the measures failed")
+            if stop.wait(app.state.settings.measures_warm_seconds):
+                return
 
     thread = threading.Thread(target=run, name="warm-measures", daemon=True)
     thread.start()
