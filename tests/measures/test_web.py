@@ -95,9 +95,16 @@ def test_measure_pages_need_sign_in_and_reject_bad_input(
     assert r.status_code in (302, 303, 401)
     signed_in("qa_lead", "LA1")
     assert client.get("/measures/NOPE").status_code == 404
-    r = client.get("/measures?date=31-03-2027")
+    # GOV.UK date input (Service Manual, "Dates"): a date that does not exist is an error beside
+    # the field, naming it, with what was typed kept.
+    r = client.get("/measures?date-day=31&date-month=2&date-year=2027")
     assert r.status_code == 400
-    assert "YYYY-MM-DD" in r.text
+    assert "Date must be a real date" in r.text and 'href="#date-day"' in r.text
+    assert 'value="31"' in r.text and "YYYY-MM-DD" not in r.text
+    # Links made with an ISO date still work; the date input shows it in three parts.
+    r = client.get("/measures?date=2027-03-31")
+    assert r.status_code == 200 and "Measures at 31 March 2027" in r.text
+    assert re.search(r'name="date-year"[^>]*value="2027"', r.text)
 
 
 def _events(engine: Engine, action: str) -> list[AuditEvent]:

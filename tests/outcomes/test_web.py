@@ -56,13 +56,27 @@ def test_bad_filter_shows_the_error_in_place_and_keeps_the_input(
     client: Any, signed_in: Any, register: Engine
 ) -> None:
     signed_in()
-    response = client.get("/outcomes", params={"from": "31/03/2023", "region": "Atlantis"})
+    # GOV.UK date input (Service Manual, "Dates"): 31 February is named in place, kept as typed.
+    typed = {"ended_from-day": "31", "ended_from-month": "2", "ended_from-year": "2023"}
+    response = client.get("/outcomes", params=typed | {"region": "Atlantis"})
     assert response.status_code == 400
     html = response.text
-    assert "There is a problem" in html
-    assert 'href="#from"' in html and "YYYY-MM-DD" in html and "31/03/2023" in html
+    assert "There is a problem" in html and "YYYY-MM-DD" not in html
+    assert 'href="#ended_from-day"' in html
+    assert "Fieldwork ended on or after must be a real date" in html
     assert 'href="#region"' in html
-    assert 'value="31/03/2023"' in html
+    assert 'value="31"' in html and 'value="2023"' in html
+
+
+def test_date_filters_take_the_date_input_and_older_iso_links(
+    client: Any, signed_in: Any, register: Engine
+) -> None:
+    signed_in()
+    typed = {"ended_to-day": "1", "ended_to-month": "1", "ended_to-year": "2017"}
+    html = client.get("/outcomes", params=typed).text
+    assert re.findall(r'data-la="(\d+)"', html) == ["311", "344"]
+    # A link made before the date input (?from=YYYY-MM-DD) gives the same list.
+    assert client.get("/outcomes", params={"to": "2017-01-01"}).text.count("data-la=") == 2
 
 
 def test_la_page_shows_history_with_pages_and_neighbours(

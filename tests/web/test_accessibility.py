@@ -333,6 +333,7 @@ def _visits(data: Data) -> list[Visit]:
         Visit("qa_lead", data.built_job, why="a finished Annex A build"),
         Visit("qa_lead", "/annex-a/jobs/no-such-job", 404, "expired job"),
         Visit("qa_lead", "/measures"),
+        Visit("qa_lead", "/measures?date-day=31&date-month=2&date-year=2027", 400, "bad date"),
         Visit("qa_lead", f"/measures/{headline}"),
         Visit("qa_lead", "/measures/AS_45WD?failing=true", why="the children behind a figure"),
         Visit("qa_lead", "/audits"),
@@ -349,7 +350,12 @@ def _visits(data: Data) -> list[Visit]:
         Visit("qa_lead", "/audits/no-such-audit", 404, "audits' own not-found page"),
         Visit("qa_lead", "/audits/reports?quarter=bad", 422, "audits' error summary page"),
         Visit("qa_lead", "/outcomes"),
-        Visit("qa_lead", "/outcomes?from=31/03/2023&region=x", 400, "filter errors in place"),
+        Visit(
+            "qa_lead",
+            "/outcomes?ended_from-day=31&ended_from-month=2&ended_from-year=2023&region=x",
+            400,
+            "filter errors in place",
+        ),
         Visit("qa_lead", "/outcomes/la/303"),
         Visit("qa_lead", f"/outcomes/reports/{data.outcome_report}"),
         Visit("qa_lead", "/outcomes/stats"),
@@ -421,6 +427,12 @@ def _visits(data: Data) -> list[Visit]:
         Visit("la_admin", f"/admin/users/{data.auditor_id}/confirm?action=disable"),
         Visit("la_admin", f"/admin/users/{data.auditor_id}/role"),
         Visit("la_admin", "/admin/audit-trail"),
+        Visit(
+            "la_admin",
+            "/admin/audit-trail?since-day=31&since-month=2&since-year=2026",
+            400,
+            "a date that does not exist, beside its field",
+        ),
         Visit("la_admin", "/measures", 403, "the generic forbidden page"),
     ]
     return visits

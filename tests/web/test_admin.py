@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -76,6 +77,28 @@ def test_disabling_signs_the_user_out_at_once(engine: Engine, settings: Any) -> 
         assert r.status_code == 200
         # A role change ends the sessions too.
         assert worker_c.get("/account").status_code == 401
+
+
+def test_audit_trail_dates_use_the_govuk_date_input(client: Any, engine: Engine) -> None:
+    """GOV.UK date input (Service Manual, "Dates"): day, month and year; a date that does not
+    exist is named beside its field with what was typed kept; older ISO links still work."""
+    audit.record_event(engine, action="case.read", la_code="LA1", object_id="TODAY")
+    sign_in(client, engine, make_user(engine, "la_admin", "LA1"))
+    page = client.get("/admin/audit-trail")
+    assert 'type="date"' not in page.text and "YYYY-MM-DD" not in page.text
+    assert 'name="since-day"' in page.text and 'name="until-year"' in page.text
+    bad = client.get("/admin/audit-trail?since-day=31&since-month=2&since-year=2026&username=x")
+    assert bad.status_code == 400
+    assert "From must be a real date" in bad.text and 'href="#since-day"' in bad.text
+    assert 'value="31"' in bad.text and 'value="x"' in bad.text
+    today = dt.datetime.now(dt.UTC).date()
+    parts = f"day={today.day}&until-month={today.month}&until-year={today.year}"
+    assert "TODAY" in client.get(f"/admin/audit-trail?until-{parts}").text
+    gone = today - dt.timedelta(days=1)
+    assert "TODAY" not in client.get(f"/admin/audit-trail?until={gone.isoformat()}").text
+    assert "TODAY" in client.get(f"/admin/audit-trail?since={today.isoformat()}").text
+    backwards = client.get(f"/admin/audit-trail?since={today.isoformat()}&until={gone}")
+    assert backwards.status_code == 400 and "on or before" in backwards.text
 
 
 def test_audit_trail_view_filter_and_export(client: Any, engine: Engine) -> None:

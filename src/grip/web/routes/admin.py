@@ -9,6 +9,7 @@ another LA only through their role here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -17,7 +18,6 @@ from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from grip import calendar
 from grip.access import audit, users
 from grip.access.models import Membership, User
 from grip.access.principal import Principal
@@ -320,31 +320,42 @@ def reset(request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: 
     return _action(request, db, principal, user_id, "reset")
 
 
+class TrailDates(forms.Form):
+    """The days the audit trail is filtered to (both optional, both included)."""
+
+    since: Annotated[dt.date | None, Field(title="From")] = None
+    until: Annotated[dt.date | None, Field(title="To")] = None
+
+
 def _filter(
     principal: Principal,
     username: str,
     action: str,
     outcome: str,
     object_id: str,
-    since: str,
-    until: str,
-) -> audit.EventFilter:
-    def day(value: str, label: str) -> dt.datetime | None:
-        if not value:
-            return None
-        d = calendar.parse_date(value, label)
-        return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC)
-
-    until_at = day(until, "until")
+    query: Mapping[str, str],
+) -> tuple[audit.EventFilter, forms.FormErrors]:
+    """The trail's filter from the query string; a date typed wrong (31 February, a 'from'
+    after the 'to') is an error beside its field and the filter leaves that date out."""
+    dates, errors = forms.parse(TrailDates, query)
+    if dates and dates.since and dates.until and dates.since > dates.until:
+        errors.add("since", "The ‘from’ date must be on or before the ‘to’ date", "since-day")
+        dates = None
+    dates = dates or TrailDates()
     return audit.EventFilter(
         la_code=principal.la_code,
         username=username or None,
         action=action or None,
         outcome=outcome or None,
         object_id=object_id or None,
-        since=day(since, "since"),
-        until=until_at + dt.timedelta(days=1) if until_at else None,
-    )
+        since=_day_start(dates.since),
+        until=_day_start(dates.until + dt.timedelta(days=1) if dates.until else None),
+    ), errors
+
+
+def _day_start(day: dt.date | None) -> dt.datetime | None:
+    """Midnight at the start of ``day`` (UTC)."""
+    return None if day is None else dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
 @router.get("/admin/audit-trail", dependencies=[requires("admin:audit_trail")])
@@ -356,19 +367,18 @@ def audit_trail(
     action: str = Query("", max_length=60),
     outcome: str = Query("", max_length=20),
     object_id: str = Query("", max_length=100),
-    since: str = Query("", max_length=10),
-    until: str = Query("", max_length=10),
 ) -> Response:
-    """The LA's audit trail, newest first, filtered."""
-    try:
-        f = _filter(principal, username, action, outcome, object_id, since, until)
-    except calendar.DateInputError as exc:
-        return error_response(request, 400, str(exc))
+    """The LA's audit trail, newest first, filtered; a date typed wrong is shown in place."""
+    query = request.query_params
+    f, errors = _filter(principal, username, action, outcome, object_id, query)
     events = audit.find_events(db, f)
     return render(
         request,
         "admin/audit_trail.html",
+        status_code=400 if errors else 200,
         title="Audit trail",
+        errors=errors,
+        values=forms.values(query),
         events=events,
         f=f,
         query=request.url.query,
@@ -386,15 +396,12 @@ def audit_trail_export(
     action: str = Query("", max_length=60),
     outcome: str = Query("", max_length=20),
     object_id: str = Query("", max_length=100),
-    since: str = Query("", max_length=10),
-    until: str = Query("", max_length=10),
 ) -> Response:
     """The filtered trail as CSV or XLSX (through the safe export module); the export itself
     is recorded."""
-    try:
-        f = _filter(principal, username, action, outcome, object_id, since, until)
-    except calendar.DateInputError as exc:
-        return error_response(request, 400, str(exc))
+    f, errors = _filter(principal, username, action, outcome, object_id, request.query_params)
+    if errors:  # only a link built by hand gets here: the page's own links come from its form
+        return error_response(request, 400, " ".join(errors.values()))
     rows = audit.event_rows(audit.find_events(db, f, limit=100_000))
     audit.record_event(
         db,

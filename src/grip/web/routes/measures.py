@@ -11,6 +11,7 @@ and codes: a worker slice is chosen by the worker's id, never by name.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from grip import calendar
@@ -36,6 +38,7 @@ from grip.measures.engine import DIMENSIONS, MeasuresError, MeasuresRun, slice_k
 from grip.measures.pack import pack_bytes
 from grip.measures.results import ChildRow
 from grip.store.db import la_engine
+from grip.web import forms
 from grip.web.deps import render
 from grip.web.middleware import error_response
 from grip.web.paging import page_of
@@ -92,11 +95,19 @@ def _fmt(v: float | None, unit: str) -> str:
     return f"{v:,g}"
 
 
+class OnDate(forms.Form):
+    """The date the dashboard shows the measures at (today when left blank)."""
+
+    date: Annotated[dt.date | None, Field(title="Date")] = None
+
+
 @router.get("/measures", dependencies=[requires("measures:read")])
-def dashboard(request: Request, principal: CurrentPrincipal, date: str | None = None) -> Response:
-    """Headline measures with 12-month trends (chart and table)."""
+def dashboard(request: Request, principal: CurrentPrincipal) -> Response:
+    """Headline measures with 12-month trends (chart and table); a date typed wrong is shown
+    beside the date input, with the measures at today."""
+    chosen, errors = forms.parse(OnDate, request.query_params)
+    on = (chosen.date if chosen else None) or date.today()
     try:
-        on = _on(date)
         run, lock = _run(request, principal.la_code, on)
     except MeasuresError as exc:
         return error_response(request, 400, str(exc))
@@ -125,9 +136,12 @@ def dashboard(request: Request, principal: CurrentPrincipal, date: str | None = 
     return render(
         request,
         "measures/dashboard.html",
+        status_code=400 if errors else 200,
         title="Measures",
         principal=principal,
         on=on,
+        errors=errors,
+        values=forms.values(request.query_params) if errors else {"date": on},
         cards=cards,
         areas=defs.areas,
         measures=defs.measures,

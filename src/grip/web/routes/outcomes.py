@@ -6,18 +6,21 @@ statistical neighbours. Public facts (Ofsted's published reports), readable with
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import Field
 
-from grip import calendar, frameworks
+from grip import frameworks
 from grip.outcomes import las
 from grip.outcomes.analysis import compare_themes, neighbours
 from grip.outcomes.formats import framework_choices
 from grip.outcomes.queries import Filters, all_reports, evidence, latest
 from grip.outcomes.stats import GRADES, summary
 from grip.outcomes.themes import library
+from grip.web import forms
 from grip.web.deps import render
 from grip.web.security import requires
 
@@ -53,32 +56,34 @@ def _judgement_titles() -> dict[tuple[str, str], str]:
     return {(fw.id, j.id): j.title for fw in frameworks.list_frameworks() for j in fw.judgements}
 
 
-def _filters(params: dict[str, str]) -> tuple[Filters, list[dict[str, str]]]:
-    """The register's filters from the query string, with an error per bad field."""
-    errors: list[dict[str, str]] = []
-    values: dict[str, Any] = {}
-    checks = {
-        "region": las.regions(),
-        "framework": framework_choices(),
-        "grade": GRADES,
-    }
+class Fieldwork(forms.Form):
+    """The register's date filters: fieldwork ended on or after, on or before (both optional)."""
+
+    ended_from: Annotated[dt.date | None, Field(title="Fieldwork ended on or after")] = None
+    ended_to: Annotated[dt.date | None, Field(title="Fieldwork ended on or before")] = None
+
+
+#: Links made before the GOV.UK date input named the dates ``from`` and ``to`` (YYYY-MM-DD).
+_OLD_NAMES = {"from": "ended_from", "to": "ended_to"}
+
+
+def _filters(params: dict[str, str]) -> tuple[Filters, forms.FormErrors]:
+    """The register's filters from the query string, with an error beside each bad field."""
+    for old, new in _OLD_NAMES.items():
+        if params.get(old) and not params.get(new):
+            params[new] = params.pop(old)
+    dates, errors = forms.parse(Fieldwork, params)
+    chosen: dict[str, str | None] = {}
+    checks = {"region": las.regions(), "framework": framework_choices(), "grade": GRADES}
     for name, allowed in checks.items():
         value = params.get(name) or None
         if value is not None and value not in allowed:
-            errors.append({"text": f"Choose a {name} from the list", "href": f"#{name}"})
+            errors.add(name, f"Choose a {name} from the list")
             value = None
-        values[name] = value
-    for name, label in (("from", "from"), ("to", "to")):
-        raw = (params.get(name) or "").strip()
-        values[name] = None
-        if raw:
-            try:
-                values[name] = calendar.parse_date(raw, label)
-            except calendar.DateInputError:
-                text = f"Enter the '{label}' date as YYYY-MM-DD, for example 2023-03-31"
-                errors.append({"text": f"{text} (you entered {raw[:20]!r})", "href": f"#{name}"})
-    filters = Filters(values["region"], values["framework"], values["grade"], "overall",
-                      values["from"], values["to"])  # fmt: skip
+        chosen[name] = value
+    dates = dates or Fieldwork()
+    filters = Filters(chosen["region"], chosen["framework"], chosen["grade"], "overall",
+                      dates.ended_from, dates.ended_to)  # fmt: skip
     return filters, errors
 
 
@@ -91,7 +96,8 @@ def register_page(request: Request) -> HTMLResponse:
     return render(
         request, **SUBNAV,
         template="outcomes/index.html", title="Outcomes register", rows=rows, errors=errors,
-        params=params, regions=las.regions(), framework_ids=framework_choices(),
+        values=params, regions=[(r, r) for r in las.regions()],
+        framework_ids=[(f, f) for f in framework_choices()],
         grades=GRADE_LABELS, status_code=400 if errors else 200,
     )  # fmt: skip
 
