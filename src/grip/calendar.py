@@ -28,16 +28,19 @@ list look-ups, and ``add_working_days`` three; none of them loops over days.
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
+import datetime as _dt
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Final
+from zoneinfo import ZoneInfo
 
 import holidays
 from holidays.countries.united_kingdom import UnitedKingdom
 
 __all__ = [
     "EARLIEST_INPUT",
+    "ENGLAND",
     "FIRST_DATE",
     "LAST_DATE",
     "LATEST_INPUT",
@@ -54,8 +57,10 @@ __all__ = [
     "check_input_date",
     "date_of_age",
     "date_of_working_day_number",
+    "in_england",
     "is_bank_holiday",
     "is_working_day",
+    "moment_in_england",
     "next_working_day",
     "notification_date",
     "parse_date",
@@ -90,6 +95,25 @@ LATEST_INPUT: Final = date(2099, 12, 31)
 
 class DateInputError(ValueError):
     """A date typed by a person that is not a date, or lies outside the accepted range."""
+
+
+#: England's clock: GMT in winter, British Summer Time (GMT+1) from the last Sunday of March to
+#: the last Sunday of October. Times are stored in UTC and typed and shown in England's time.
+ENGLAND: Final = ZoneInfo("Europe/London")
+
+
+def moment_in_england(day: date, time: _dt.time) -> _dt.datetime:
+    """The moment (aware, UTC) a clock in England shows ``time`` on ``day``: 14:00 on a July day
+    is 13:00 UTC. In the repeated hour when the clocks go back, the first 01:30 (BST) is meant;
+    a time in the hour skipped when they go forward is read as GMT (01:30 GMT is 02:30 BST)."""
+    return _dt.datetime.combine(day, time, tzinfo=ENGLAND).astimezone(_dt.UTC)
+
+
+def in_england(moment: _dt.datetime) -> _dt.datetime:
+    """``moment`` as a clock in England shows it; a naive value is UTC (SQLite hands stored
+    times back without their zone)."""
+    aware = moment.replace(tzinfo=_dt.UTC) if moment.tzinfo is None else moment
+    return aware.astimezone(ENGLAND)
 
 
 def parse_date(text: str, what: str = "date") -> date:

@@ -1,7 +1,8 @@
 """How Grip writes dates and counts for people: one form on every page and document.
 
 GOV.UK style: "4 December 2026", "4 December 2026, 9:05pm" is not used (24-hour times are
-clearer for records), so a time is "4 December 2026 at 21:05"; a month is "January 2026".
+clearer for records), so a time is "4 December 2026 at 21:05", in England's time (GMT or BST);
+a month is "January 2026".
 Machine formats (ISO dates in CSV exports, form values) are not for people and stay as they are.
 """
 
@@ -9,20 +10,27 @@ from __future__ import annotations
 
 import datetime as dt
 
+from grip.calendar import in_england
+
 
 def long_date(d: dt.date | None, weekday: bool = False) -> str:
-    """ "4 December 2026" (or "Friday 4 December 2026"); an empty string for no date."""
+    """ "4 December 2026" (or "Friday 4 December 2026"); an empty string for no date. A moment
+    (a ``datetime``) is shown on the day it was in England."""
     if d is None:
         return ""
+    if isinstance(d, dt.datetime):
+        d = in_england(d)
     text = f"{d.day} {d:%B %Y}"
     return f"{d:%A} {text}" if weekday else text
 
 
 def date_time(t: dt.datetime | None) -> str:
-    """ "4 December 2026 at 21:05"; an empty string for no time."""
+    """ "4 December 2026 at 21:05" in England's time (BST in summer: a time stored as 13:00 UTC
+    in July is shown as 14:00); an empty string for no time."""
     if t is None:
         return ""
-    return f"{long_date(t)} at {t:%H:%M}"
+    local = in_england(t)
+    return f"{long_date(local)} at {local:%H:%M}"
 
 
 def month_year(d: dt.date | None) -> str:

@@ -33,6 +33,7 @@ from grip.access.roles import INSPECTOR, policy
 from grip.audits.models import Audit, AuditAnswer, AuditGrade, AuditHistory, Moderation
 from grip.audits.rules import lifecycle
 from grip.audits.templates import AGREEMENT, ANSWERS, GRADES, Template, load_template
+from grip.formats import date_time
 
 OVERALL = "_overall"
 #: Who graded: the auditor, or the moderator (blind second grading).
@@ -136,7 +137,7 @@ class StaleVersion(AuditError):
     def __init__(
         self, audit_id: str, loaded: int, current: int, by: int | None, at: dt.datetime | None
     ) -> None:
-        when = at.strftime("%d %B %Y at %H:%M") if at else "recently"
+        when = date_time(at) if at else "recently"
         super().__init__(
             f"This audit was changed by someone else ({'user ' + str(by) if by else 'another user'}"
             f", {when}) after you opened it: you loaded version {loaded}, it is now version "

@@ -9,6 +9,7 @@ import click
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from grip import calendar
 from grip.access import audit, users
 from grip.access.models import Membership, User
 from grip.access.roles import UnknownRole, policy
@@ -31,9 +32,10 @@ def _show(creds: users.NewCredentials) -> None:
 
 
 def _expiry(day: dt.date | None) -> dt.datetime | None:
+    """Access ends at the end of the day given, in England's time (as on the web)."""
     if day is None:
         return None
-    return dt.datetime(day.year, day.month, day.day, 23, 59, tzinfo=dt.UTC)
+    return calendar.moment_in_england(day, dt.time(23, 59))
 
 
 def _user(db: Session, username: str) -> User:

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grip.access import clock
 from grip.audits.lifecycle import Actor
+from grip.calendar import ENGLAND
 from grip.inspections.models import Inspection, InspectionMilestone
 from grip.inspections.records import InspectionError, log_event
 from grip.inspections.timeline import Milestone, Timeline, TimelineError, compute
 
-ENGLAND = ZoneInfo("Europe/London")
 _TIMES = {"9.30am": dt.time(9, 30), "midday": dt.time(12, 0)}
 
 

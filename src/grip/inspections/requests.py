@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from grip.access import clock
 from grip.access.roles import INSPECTOR
 from grip.audits.lifecycle import Actor, new_id
+from grip.formats import date_time
 from grip.inspections.models import Inspection, InspectionRequest
 from grip.inspections.records import (
     InspectionError,
@@ -95,7 +96,7 @@ def check_request(spec: NewRequest, now: dt.datetime) -> list[str]:
         )
     if spec.response_due <= now:
         problems.append(
-            f"response required by: {spec.response_due:%d %B %Y %H:%M} is not in the future"
+            f"response required by: {date_time(spec.response_due)} is not in the future"
         )
     return problems
 

@@ -18,6 +18,7 @@ from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grip import calendar
 from grip.access import audit, users
 from grip.access.models import Membership, User
 from grip.access.principal import Principal
@@ -77,10 +78,10 @@ def users_page(request: Request, principal: CurrentPrincipal, db: ScopedDB) -> R
 
 
 def _expiry(day: dt.date | None) -> dt.datetime | None:
-    """Access ends at the end of the day chosen (UTC)."""
+    """Access ends at the end of the day chosen, in England's time."""
     if day is None:
         return None
-    return dt.datetime(day.year, day.month, day.day, 23, 59, tzinfo=dt.UTC)
+    return calendar.moment_in_england(day, dt.time(23, 59))
 
 
 class NewUser(forms.Form):
@@ -354,8 +355,8 @@ def _filter(
 
 
 def _day_start(day: dt.date | None) -> dt.datetime | None:
-    """Midnight at the start of ``day`` (UTC)."""
-    return None if day is None else dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+    """Midnight at the start of ``day`` in England (the day the trail's times are shown on)."""
+    return None if day is None else calendar.moment_in_england(day, dt.time())
 
 
 @router.get("/admin/audit-trail", dependencies=[requires("admin:audit_trail")])

@@ -1044,8 +1044,8 @@ def raise_concern(
 
 
 def _told_at(data: Concern) -> dt.datetime:
-    """When the Director was told, from the date and the time typed (UK time is taken as
-    typed: the record says what the person wrote)."""
+    """When the Director was told, from the date and the time typed in England's time (14:00
+    in July is stored as 13:00 UTC and shown as 14:00 again)."""
     if data.director_told_on is None:
         raise lc.InvalidInput(
             "record the date the Director of Children's Social Care was told (§2g)",
@@ -1056,7 +1056,7 @@ def _told_at(data: Concern) -> dt.datetime:
             "record the time the Director was told, like 14:30", "director_told_time"
         )
     hour, minute = (int(x) for x in data.director_told_time.split(":"))
-    return dt.datetime.combine(data.director_told_on, dt.time(hour, minute), tzinfo=dt.UTC)
+    return calendar.moment_in_england(data.director_told_on, dt.time(hour, minute))
 
 
 @router.post("/{audit_id}/safety/{concern_id}/close", dependencies=[requires("audits:safety")])

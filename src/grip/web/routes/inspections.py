@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from grip import calendar
 from grip.access import audit as trail
 from grip.access import clock
 from grip.access.models import Membership, User
@@ -615,7 +616,7 @@ def _requests_context(
 ) -> dict[str, Any]:
     now = clock.now()
     rows = rq.requests(db, inspection)
-    due = (now + dt.timedelta(days=1)).astimezone(cl.ENGLAND)
+    due = (now + dt.timedelta(days=1)).astimezone(calendar.ENGLAND)
     return {
         "title": f"Requests for further information: {inspection.title}",
         "rows": rows,
@@ -656,8 +657,7 @@ def _due(data: RequestForm) -> dt.datetime:
     if data.response_due is None:
         raise rec.InspectionError("Response required by: enter the date")
     hour, minute = (int(x) for x in data.response_due_time.split(":"))
-    local = dt.datetime.combine(data.response_due, dt.time(hour, minute), tzinfo=cl.ENGLAND)
-    return local.astimezone(dt.UTC)
+    return calendar.moment_in_england(data.response_due, dt.time(hour, minute))
 
 
 @router.post("/{inspection_id}/requests", dependencies=[requires("inspections:run")])
