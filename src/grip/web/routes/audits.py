@@ -802,7 +802,7 @@ class Exemption(forms.Form):
 
 class NewAction(forms.Form):
     description: Annotated[str, Field(title="Action", max_length=1000)] = ""
-    owner: Annotated[str, Field(title="Who", max_length=200)] = ""
+    owner: Annotated[str, Field(title="Who", max_length=100)] = ""
     due_date: Annotated[dt.date | None, Field(title="Due date")] = None
 
 
@@ -821,7 +821,7 @@ class Concern(forms.Form):
     director_method: Annotated[str, Field(title="How the Director was told", max_length=40)] = (
         "phone"
     )
-    other_told: Annotated[str | None, Field(title="Also told", max_length=200)] = None
+    other_told: Annotated[str | None, Field(title="Also told", max_length=100)] = None
     other_method: Annotated[str, Field(title="How they were told", max_length=40)] = "phone"
 
 
@@ -830,7 +830,7 @@ class ConcernClosed(forms.Form):
 
 
 class IroCopy(forms.Form):
-    to: Annotated[str, Field(title="Sent to", max_length=200)] = "IRO"
+    to: Annotated[str, Field(title="Sent to", max_length=100)] = "IRO"
     sent_on: Annotated[dt.date | None, Field(title="Date the copy was sent")] = None
 
 
