@@ -485,8 +485,12 @@ def reports_page(
 
 def _quarters(db: Session, la_code: str, today: dt.date) -> list[tuple[str, str]]:
     """The quarters the LA has audits in, and this one, newest first, in words."""
-    months = lc.audit_months(db, la_code)
-    found = {reports.quarter_of(parse_month(m)) for m in months} | {reports.quarter_of(today)}
+    found = {reports.quarter_of(today)}
+    for month in lc.audit_months(db, la_code):
+        try:
+            found.add(reports.quarter_of(parse_month(month)))
+        except lc.InvalidInput:  # a month stored by hand that is not one: nothing to offer
+            continue
     return [(q, reports.quarter_words(q)) for q in sorted(found, reverse=True)]
 
 
