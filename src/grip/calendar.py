@@ -38,6 +38,8 @@ from zoneinfo import ZoneInfo
 import holidays
 from holidays.countries.united_kingdom import UnitedKingdom
 
+from grip.formats import long_date
+
 __all__ = [
     "EARLIEST_INPUT",
     "ENGLAND",
@@ -135,7 +137,7 @@ def check_input_date(d: date, what: str = "date") -> date:
     else :class:`DateInputError`."""
     if not EARLIEST_INPUT <= d <= LATEST_INPUT:
         raise DateInputError(
-            f"{what}: {d.isoformat()} is outside the dates Grip accepts "
+            f"{what}: {long_date(d)} is outside the dates Grip accepts "
             "(1 January 1900 to 31 December 2099)"
         )
     return d
@@ -235,8 +237,8 @@ def _index(t: _Table, d: date, what: str = "date") -> int:
     i = ordinal - t.base
     if i < 0 or ordinal > t.last:
         raise CalendarRangeError(
-            f"{what} {d.isoformat()} is outside the years whose England and Wales bank holidays "
-            f"are known ({FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()})"
+            f"{what} {long_date(d)} is outside the years whose England and Wales bank holidays "
+            f"are known ({long_date(FIRST_DATE)} to {long_date(LAST_DATE)})"
         )
     return i
 
@@ -340,8 +342,8 @@ def add_working_days(d: date, n: int) -> date:
         return d
     if k < 0 or k >= len(t.wd):
         raise CalendarRangeError(
-            f"{n} working days from {d.isoformat()} falls outside the years whose England and "
-            f"Wales bank holidays are known ({FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()})"
+            f"{n} working days from {long_date(d)} falls outside the years whose England and "
+            f"Wales bank holidays are known ({long_date(FIRST_DATE)} to {long_date(LAST_DATE)})"
         )
     return date.fromordinal(t.wd[k])
 
@@ -384,7 +386,7 @@ def date_of_working_day_number(k: int) -> date:
     if not 1 <= k <= len(t.wd):
         raise CalendarRangeError(
             f"working day number {k} is outside 1 to {len(t.wd)} "
-            f"({FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()})"
+            f"({long_date(FIRST_DATE)} to {long_date(LAST_DATE)})"
         )
     return date.fromordinal(t.wd[k - 1])
 
@@ -471,7 +473,7 @@ def age_in_years(dob: date, on: date) -> int:
         _check_date(on, "date")
     if on < dob:
         raise ValueError(
-            f"date {on.isoformat()} is before the date of birth {dob.isoformat()}: no age"
+            f"date {long_date(on)} is before the date of birth {long_date(dob)}: no age"
         )
     # Tuple comparison gives the 1 March rule for free: in a common year (2, 28) < (2, 29), so
     # the birthday has not come on 28 February, and (3, 1) > (2, 29) so it has by 1 March.
@@ -546,7 +548,7 @@ def notification_date(fieldwork_start: date, kind: InspectionKind | str) -> date
     k = _kind(kind)
     if not is_working_day(fieldwork_start):
         raise ValueError(
-            f"fieldwork start {fieldwork_start.isoformat()} ({fieldwork_start:%A}) is not a "
+            f"fieldwork start {long_date(fieldwork_start)} ({fieldwork_start:%A}) is not a "
             "working day in England"
         )
     return add_working_days(fieldwork_start, -NOTICE_WORKING_DAYS[k])

@@ -52,6 +52,11 @@ def test_action_done_needs_evidence_and_overdue_list(world: World) -> None:
             ac.add_action(
                 db, a, world["auditor"], description=" ", owner="x", due_date=dt.date(2026, 11, 1)
             )
+        with pytest.raises(lc.InvalidInput, match="100 characters or fewer – you entered 101"):
+            ac.add_action(  # never cut short without saying
+                db, a, world["auditor"], description="Visit", owner="x" * 101,
+                due_date=dt.date(2026, 11, 1),
+            )  # fmt: skip
         assert [x.id for x in ac.overdue_actions(db, LA, NOW.date())] == [late.id]
         with pytest.raises(lc.InvalidInput, match="evidence"):
             ac.update_action(db, late, world["auditor"], late.version, status="done")

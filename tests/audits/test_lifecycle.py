@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from grip.access.models import AuditEvent
@@ -420,3 +422,15 @@ def test_audits_of_restricted_cases_are_hidden(world: World) -> None:
         with pytest.raises(lc.NotFound):
             lc.get_audit(db, LA, aid)
         assert db.scalars(select(Audit)).all() == []
+
+
+@given(st.text(max_size=120))
+def test_text_is_kept_whole_or_refused_never_cut(text: str) -> None:
+    """A long answer is refused with its length, never silently shortened."""
+    try:
+        kept = lc.within(text, 100, "who is to do it", "owner")
+    except lc.InvalidInput as exc:
+        assert len(text.strip()) > 100 and exc.field == "owner"
+        assert f"you entered {len(text.strip())}" in str(exc)
+    else:
+        assert kept == text.strip()

@@ -177,3 +177,20 @@ def test_the_lead_inspector_names_cases_for_the_sample(
     assert r.status_code == 303
     page = client.get(url).text
     assert "Named by the lead inspector" in page and "No cases chosen yet." not in page
+
+
+def test_para_135_in_a_real_inspection_only_the_inspectors_choose_their_sample(
+    client: Any, signed_in: Any
+) -> None:
+    """ILACS framework (Ofsted 170040) paras 135, 150: inspectors select the cases they sample.
+    In a real inspection the LA's QA lead may share audited cases but not choose the
+    inspectors' sample; in the LA's own mock inspection its managers set it up."""
+    user = signed_in("qa_lead", LA)
+    real = _create(client, kind="real").headers["location"]
+    page = client.get(real)
+    assert "Choose the sample" not in page.text and "name-cases" not in page.text
+    r = client.post(f"{real}/cases", data={"csrf_token": user.csrf_token,
+                                           "choose": "inspector-sample", "size": "2"})  # fmt: skip
+    assert r.status_code == 403 and "paras 135, 150" in r.text
+    mock = _create(client).headers["location"]
+    assert "Choose the sample" in client.get(mock).text

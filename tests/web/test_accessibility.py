@@ -325,7 +325,7 @@ def _visits(data: Data) -> list[Visit]:
         *(Visit("qa_lead", f"/frameworks/ilacs-2017/judgements/{j.id}") for j in ilacs.judgements),
         Visit("qa_lead", "/frameworks/ilacs-2017/judge"),
         Visit("qa_lead", f"/frameworks/ilacs-2017/judge?check=1&{grades}", why="the rules' answer"),
-        Visit("qa_lead", "/frameworks/ilacs-2017/judge?check=1&grade-overall=x", why="errors"),
+        Visit("qa_lead", "/frameworks/ilacs-2017/judge?check=1&grade-overall=x", 400, "errors"),
         Visit("qa_lead", "/annex-a"),
         Visit("qa_lead", "/annex-a/check"),
         Visit("qa_lead", f"/annex-a/check/{data.check_token}", why="a checked workbook"),

@@ -124,6 +124,9 @@ def test_audit_trail_view_filter_and_export(client: Any, engine: Engine) -> None
     assert r.headers["content-type"].startswith("text/csv")
     data = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert data[0][:3] == ["id", "at", "user_id"] and len(data) == 3
+    head = data[0]
+    assert {row[head.index("event")] for row in data[1:]} == {"Read a child's record"}  # in words
+    assert {row[head.index("result")] for row in data[1:]} == {"Done"}
     assert all(row[-1].startswith("'=") for row in data[1:])
     x = client.get("/admin/audit-trail/export?format=xlsx")
     with zipfile.ZipFile(io.BytesIO(x.content)) as z:

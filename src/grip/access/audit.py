@@ -17,6 +17,7 @@ from sqlalchemy import Engine, Select, select
 from sqlalchemy.orm import Session
 
 from grip.access import clock
+from grip.access.events import describe, outcome_words
 from grip.access.models import AuditEvent
 from grip.store.db import transaction
 
@@ -113,9 +114,11 @@ EXPORT_COLUMNS = (
     "username",
     "authority_code",
     "action",
+    "event",
     "object_type",
     "object_id",
     "outcome",
+    "result",
     "source_ip",
     "user_agent",
     "detail",
@@ -123,7 +126,8 @@ EXPORT_COLUMNS = (
 
 
 def event_rows(events: Iterable[AuditEvent]) -> list[list[str | int | None]]:
-    """Events as rows of :data:`EXPORT_COLUMNS` (for safe CSV/XLSX export)."""
+    """Events as rows of :data:`EXPORT_COLUMNS` (for safe CSV/XLSX export): each action and
+    outcome as its code, for filtering, and in words (``event``, ``result``), for reading."""
     return [
         [
             e.id,
@@ -132,9 +136,11 @@ def event_rows(events: Iterable[AuditEvent]) -> list[list[str | int | None]]:
             e.username,
             e.authority_code,
             e.action,
+            describe(e.action),
             e.object_type,
             e.object_id,
             e.outcome,
+            outcome_words(e.outcome),
             e.source_ip,
             e.user_agent,
             e.detail,

@@ -17,8 +17,12 @@ import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from grip.annex_a.guard import Sheet, read_workbook
 from grip.annex_a.population import in_population, window_start
@@ -67,6 +71,18 @@ class Problem:
     rule: str
     message: str
     severity: str = ERROR
+
+
+@cache
+def _check_words() -> dict[str, str]:
+    raw = yaml.safe_load(files("grip.annex_a").joinpath("checks.yaml").read_text("utf-8"))
+    return {str(k): str(v) for k, v in raw["rules"].items()}
+
+
+def rule_words(rule: str) -> str:
+    """The check a problem failed, in words (``required.blank``: "Blank, but every row needs
+    it"), from ``checks.yaml``; the code itself for one without words."""
+    return _check_words().get(rule, rule)
 
 
 def workbook_problem(rule: str, message: str, list_number: int | None = None) -> Problem:

@@ -26,6 +26,7 @@ from grip.audits.lifecycle import (
     _history,
     _require,
     new_id,
+    within,
 )
 from grip.audits.models import Audit, AuditAction, SafetyConcern, SafetyNotification
 
@@ -77,7 +78,7 @@ def add_action(
         id=new_id(),
         audit_id=audit.id,
         description=description.strip(),
-        owner=owner.strip()[:100],
+        owner=within(owner, 100, "who is to do it", "owner"),
         owner_user_id=owner_user_id,
         due_date=due_date,
         status="open",
@@ -224,7 +225,7 @@ def raise_safety_concern(
                 la_code=audit.la_code,
                 concern_id=row.id,
                 seq=seq,
-                told=t.who.strip()[:100],
+                told=within(t.who, 100, "who was told", "other_told"),
                 is_director=seq == 1,
                 told_at=t.at,
                 method=t.method,

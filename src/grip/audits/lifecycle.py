@@ -102,6 +102,17 @@ class InvalidInput(AuditError):
         self.field = field
 
 
+def within(text: str, limit: int, label: str, field: str | None = None) -> str:
+    """``text`` trimmed, or :class:`InvalidInput` when it is longer than ``limit`` characters:
+    what was typed is never cut short without saying."""
+    text = text.strip()
+    if len(text) > limit:
+        raise InvalidInput(
+            f"{label} must be {limit} characters or fewer – you entered {len(text)}", field
+        )
+    return text
+
+
 #: The permission each job needs (the person given it must be able to open its pages), or,
 #: for an inspector moderating in a mock inspection, the role.
 JOBS = {
@@ -335,7 +346,7 @@ def allocate(
         id=new_id(),
         template_id=template.id,
         template_version=template.version,
-        theme=(theme or template.title).strip()[:200],
+        theme=within(theme or template.title, 200, "the theme", "theme"),
         person_id=person_id,
         team_id=team_id,
         service_id=service_id,
@@ -872,7 +883,7 @@ def record_iro_copy(
         raise InvalidTransition("the copy goes to the IRO or CP chair once the audit is submitted")
     if not (to or "").strip():
         raise InvalidInput("say who the copy went to (a job title, e.g. 'IRO' or 'CP chair')")
-    audit.iro_copy_to = to.strip()[:100]
+    audit.iro_copy_to = within(to, 100, "who the copy went to", "to")
     audit.iro_copy_sent_on = sent_on
     _touch(audit, actor, now)
     db.flush()

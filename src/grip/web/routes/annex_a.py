@@ -26,6 +26,7 @@ from starlette.datastructures import UploadFile
 from grip.access import audit
 from grip.access.principal import Principal
 from grip.annex_a import guard, tasks
+from grip.annex_a.checker import rule_words
 from grip.annex_a.spec import DEFAULT_SPEC, Spec, SpecError, available_specs, load_spec
 from grip.casedata.runs import data_range
 from grip.documents.safe import csv_bytes
@@ -293,6 +294,8 @@ def check_result(
     if payload is None:
         return _expired(request, principal)
     report = payload["report"]
+    if report.get("inspection_date"):  # stored as YYYY-MM-DD; shown in words
+        report["inspection_date"] = dt.date.fromisoformat(report["inspection_date"])
     problems = report["problems"]
     shown = [
         p
@@ -310,10 +313,11 @@ def check_result(
         problems=shown[:PAGE_ROWS],
         total=len(shown),
         token=token,
-        lists=sorted({p["list"] for p in problems if p["list"]}),
-        columns=sorted({p["column"] for p in problems if p["column"]}),
-        rules=sorted({p["rule"] for p in problems}),
-        sel={"list": list or "", "column": column or "", "rule": rule or ""},
+        rules=sorted({(p["rule"], rule_words(p["rule"])) for p in problems}, key=lambda r: r[1]),
+        rule_words=rule_words,
+        lists=[(n, f"List {n}") for n in sorted({p["list"] for p in problems if p["list"]})],
+        columns=[(c, c) for c in sorted({p["column"] for p in problems if p["column"]})],
+        values={"list": list or "", "column": column or "", "rule": rule or ""},
     )
 
 

@@ -485,8 +485,12 @@ def reports_page(
 
 def _quarters(db: Session, la_code: str, today: dt.date) -> list[tuple[str, str]]:
     """The quarters the LA has audits in, and this one, newest first, in words."""
-    months = lc.audit_months(db, la_code)
-    found = {reports.quarter_of(parse_month(m)) for m in months} | {reports.quarter_of(today)}
+    found = {reports.quarter_of(today)}
+    for month in lc.audit_months(db, la_code):
+        try:
+            found.add(reports.quarter_of(parse_month(month)))
+        except lc.InvalidInput:  # a month stored by hand that is not one: nothing to offer
+            continue
     return [(q, reports.quarter_words(q)) for q in sorted(found, reverse=True)]
 
 
@@ -802,7 +806,7 @@ class Exemption(forms.Form):
 
 class NewAction(forms.Form):
     description: Annotated[str, Field(title="Action", max_length=1000)] = ""
-    owner: Annotated[str, Field(title="Who", max_length=200)] = ""
+    owner: Annotated[str, Field(title="Who", max_length=100)] = ""
     due_date: Annotated[dt.date | None, Field(title="Due date")] = None
 
 
@@ -821,7 +825,7 @@ class Concern(forms.Form):
     director_method: Annotated[str, Field(title="How the Director was told", max_length=40)] = (
         "phone"
     )
-    other_told: Annotated[str | None, Field(title="Also told", max_length=200)] = None
+    other_told: Annotated[str | None, Field(title="Also told", max_length=100)] = None
     other_method: Annotated[str, Field(title="How they were told", max_length=40)] = "phone"
 
 
@@ -830,7 +834,7 @@ class ConcernClosed(forms.Form):
 
 
 class IroCopy(forms.Form):
-    to: Annotated[str, Field(title="Sent to", max_length=200)] = "IRO"
+    to: Annotated[str, Field(title="Sent to", max_length=100)] = "IRO"
     sent_on: Annotated[dt.date | None, Field(title="Date the copy was sent")] = None
 
 

@@ -461,7 +461,7 @@ def case_change(
     lead inspector or QA manager), or take a case out."""
 
     def work(inspection: Inspection, data: CaseChange) -> None:
-        _may_choose_cases(db, inspection, principal)
+        _may_choose_cases(db, inspection, principal, data.choose)
         if data.remove_person_id:
             remove_case(db, inspection, data.remove_person_id, principal)
         elif data.choose == "inspector-sample":
@@ -495,10 +495,21 @@ def _offered(db: Session, inspection: Inspection) -> list[sel.AuditedCase]:
     return sel.audited_cases(db, inspection.la_code, on)
 
 
-def _may_choose_cases(db: Session, inspection: Inspection, principal: Principal) -> None:
-    if principal.role in ("dcs", "head_of_service", "qa_lead"):
-        return
+def _may_choose_cases(
+    db: Session, inspection: Inspection, principal: Principal, choose: str | None
+) -> None:
+    """Inspectors choose the children whose experiences they evaluate and the cases they
+    sample (ILACS framework (Ofsted 170040) paras 135, 150-151); in a real inspection the
+    LA's managers may only share cases they have audited (the sample of audits, Annex A
+    1.06). A mock or peer inspection is the LA's own rehearsal: its managers set it up."""
     if rec.team_role_of(db, inspection, principal.user_id) in ("lead_inspector", "qa_manager"):
+        return
+    if choose in ("inspector-sample", "inspector-named") and inspection.kind == "real":
+        raise rec.InspectionNotAllowed(
+            "inspectors choose the cases they sample (ILACS framework (Ofsted 170040) paras "
+            "135, 150): the lead inspector does this"
+        )
+    if principal.role in ("dcs", "head_of_service", "qa_lead"):
         return
     raise rec.InspectionNotAllowed("only the lead inspector or the LA's managers choose cases")
 
