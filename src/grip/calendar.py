@@ -33,12 +33,12 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Final
-from zoneinfo import ZoneInfo
 
 import holidays
 from holidays.countries.united_kingdom import UnitedKingdom
 
-from grip.formats import long_date
+from grip.formats import ENGLAND as _ENGLAND
+from grip.formats import in_england, long_date
 
 __all__ = [
     "EARLIEST_INPUT",
@@ -99,9 +99,8 @@ class DateInputError(ValueError):
     """A date typed by a person that is not a date, or lies outside the accepted range."""
 
 
-#: England's clock: GMT in winter, British Summer Time (GMT+1) from the last Sunday of March to
-#: the last Sunday of October. Times are stored in UTC and typed and shown in England's time.
-ENGLAND: Final = ZoneInfo("Europe/London")
+#: England's clock (``grip.formats`` holds it: pages show times in it).
+ENGLAND: Final = _ENGLAND
 
 
 def moment_in_england(day: date, time: _dt.time) -> _dt.datetime:
@@ -109,13 +108,6 @@ def moment_in_england(day: date, time: _dt.time) -> _dt.datetime:
     is 13:00 UTC. In the repeated hour when the clocks go back, the first 01:30 (BST) is meant;
     a time in the hour skipped when they go forward is read as GMT (01:30 GMT is 02:30 BST)."""
     return _dt.datetime.combine(day, time, tzinfo=ENGLAND).astimezone(_dt.UTC)
-
-
-def in_england(moment: _dt.datetime) -> _dt.datetime:
-    """``moment`` as a clock in England shows it; a naive value is UTC (SQLite hands stored
-    times back without their zone)."""
-    aware = moment.replace(tzinfo=_dt.UTC) if moment.tzinfo is None else moment
-    return aware.astimezone(ENGLAND)
 
 
 def parse_date(text: str, what: str = "date") -> date:

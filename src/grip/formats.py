@@ -9,8 +9,18 @@ Machine formats (ISO dates in CSV exports, form values) are not for people and s
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
-from grip.calendar import in_england
+#: England's clock: GMT in winter, British Summer Time (GMT+1) from the last Sunday of March to
+#: the last Sunday of October. Times are stored in UTC and typed and shown in England's time.
+ENGLAND = ZoneInfo("Europe/London")
+
+
+def in_england(moment: dt.datetime) -> dt.datetime:
+    """``moment`` as a clock in England shows it; a naive value is UTC (SQLite hands stored
+    times back without their zone)."""
+    aware = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+    return aware.astimezone(ENGLAND)
 
 
 def long_date(d: dt.date | None, weekday: bool = False) -> str:
