@@ -120,7 +120,7 @@ def add_action(
     if owner_error:
         errors["owner"] = owner_error
     if due_date is None:
-        errors["due_date"] = "enter the date the action is due, as YYYY-MM-DD"
+        errors["due_date"] = "enter the date the action is due"
     if errors:
         raise Invalid(errors)
     _guard(db, plan.la_code, {"description": description})
@@ -197,7 +197,7 @@ def add_progress(
     errors: dict[str, str] = {}
     today = clock.now().date()
     if on is None:
-        errors["progress_on"] = "enter the date of the update, as YYYY-MM-DD"
+        errors["progress_on"] = "enter the date of the update"
     elif on > today:
         errors["progress_on"] = f"{on:%-d %B %Y} is after today: progress is recorded once made"
     if not note.strip():

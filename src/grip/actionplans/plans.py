@@ -108,7 +108,7 @@ def _check_new(db: Session, inspection: Inspection, received: dt.date | None) ->
         errors["inspection_id"] = "this inspection already has an action plan: open it instead"
     if received is None:
         errors["report_received_on"] = (
-            "enter the date the final report was received, as YYYY-MM-DD (Grip's report record "
+            "enter the date the final report was received (Grip's report record "
             "has not sent it): the plan is due "
             f"{schedule.plan_days()} working days after it ({SOURCE} para 219)"
         )
@@ -237,7 +237,7 @@ def record_review(
             f"the inspector reviews the plan of an LA judged inadequate ({SOURCE} paras 124-126)"
         )
     if on is None:
-        errors["review_on"] = "enter the date of the regional director's letter, as YYYY-MM-DD"
+        errors["review_on"] = "enter the date of the regional director's letter"
     if outcome not in outcomes:
         errors["review_outcome"] = f"choose one of: {', '.join(outcomes)}"
     if outcome == "differs" and not note.strip():
