@@ -24,6 +24,7 @@ from grip.access.rls import APP_ROLE
 from grip.access.scope import Scope, scoped, system_job
 from grip.audits import lifecycle as lc
 from grip.audits.reports import (
+    PERFORMANCE_COLUMNS,
     PerformanceRow,
     build,
     quarter_end,
@@ -107,15 +108,7 @@ def test_pack_performance_is_the_engines_at_quarter_end(engine: Engine, tmp_path
     wb = load_workbook(io.BytesIO(to_xlsx(rep)))
     sheet = list(wb["Performance"].iter_rows(values_only=True))
     header, body = sheet[0], sheet[1:]
-    assert header[:7] == (
-        "Area",
-        "Measure",
-        "Measure id",
-        "Value",
-        "Numerator",
-        "Denominator",
-        "Polarity",
-    )
+    assert header == PERFORMANCE_COLUMNS
     assert [r[2] for r in body] == _headline_ids()
     for r in body:
         v = run.at(str(r[2]), on)

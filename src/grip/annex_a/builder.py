@@ -35,6 +35,7 @@ from grip.annex_a.spec import ADOPTER_RECORD, ColumnSpec, ListSpec, Spec, load_s
 from grip.calendar import add_months
 from grip.casedata.facts import (
     INVOLVEMENT_COLUMNS,
+    LEGAL_STATUS_COLUMNS,
     SOCIAL_WORKER,
     age_on,
     allocated_during,
@@ -176,12 +177,7 @@ NEEDED_COLUMNS: dict[str, tuple[str, ...]] = {
         "clae_cla_episode_ceased_reason",
         "clae_cla_last_iro_contact_date",
     ),
-    "ssd_legal_status": (
-        "lega_person_id",
-        "lega_legal_status",
-        "lega_legal_status_start_date",
-        "lega_legal_status_end_date",
-    ),
+    "ssd_legal_status": LEGAL_STATUS_COLUMNS,
     "ssd_cla_placement": (
         "clap_person_id",
         "clap_cla_id",
@@ -278,6 +274,13 @@ Event = dict[str, Any]
 _NONE: list[tuple[Any, ...]] = []  # shared "no rows" answer; never appended to
 _NO_DATES: list[date] = []
 IndexedRow = tuple[int, tuple[Any, ...]]
+
+
+def _span(person: str, event_id: Any, start: date, end: date | None, **fields: Any) -> Event:
+    """An event that runs from ``start`` to ``end`` (open while ``end`` is None), in date
+    order by its start, with the fields of its kind."""
+    return {"_p": person, "_sort": start, "_id": event_id, "start": start, "end": end, **fields}
+
 
 #: Event kinds made one per row of one table: the table, and the row position of each event
 #: field taken straight from the row (person id first in every one). A list of such a kind
@@ -404,10 +407,7 @@ class CaseData:
         ]
 
     def _ev_early_help(self, rows: Iterable[IndexedRow]) -> list[Event]:
-        return [
-            {"_p": p, "_sort": s, "_id": i, "start": s, "end": e, "organisation": org}
-            for _n, (p, s, e, org, i) in rows
-        ]
+        return [_span(p, i, s, e, organisation=org) for _n, (p, s, e, org, i) in rows]
 
     def _ev_referral(self, rows: Iterable[IndexedRow]) -> list[Event]:
         return [
@@ -420,15 +420,14 @@ class CaseData:
         # action" is the one outcome that means no children's social care support.
         d = self.d
         return [
-            {
-                "_p": p,
-                "_sort": s,
-                "_id": i,
-                "start": s,
-                "end": e,
-                "child_seen": "U" if seen is None else bool(seen),
-                "needs_support": None if e is None or e > d else outcome != "NFA",
-            }
+            _span(
+                p,
+                i,
+                s,
+                e,
+                child_seen="U" if seen is None else bool(seen),
+                needs_support=None if e is None or e > d else outcome != "NFA",
+            )
             for _n, (p, i, s, e, seen, outcome) in rows
         ]
 
@@ -452,29 +451,20 @@ class CaseData:
 
     def _ev_cin_episode(self, rows: Iterable[IndexedRow]) -> list[Event]:
         return [
-            {
-                "_p": p,
-                "_sort": dt,
-                "_id": i,
-                "start": dt,
-                "end": close,
-                "primary_need": need,
-                "closure_reason": reason if close is not None and close <= self.d else None,
-            }
+            _span(
+                p,
+                i,
+                dt,
+                close,
+                primary_need=need,
+                closure_reason=reason if close is not None and close <= self.d else None,
+            )
             for _n, (p, i, dt, _s, _nfa, close, reason, need) in rows
         ]
 
     def _ev_cp_plan(self, rows: Iterable[IndexedRow]) -> list[Event]:
         return [
-            {
-                "_p": p,
-                "_sort": s,
-                "_id": i,
-                "start": s,
-                "end": e,
-                "initial_category": ic,
-                "latest_category": lc,
-            }
+            _span(p, i, s, e, initial_category=ic, latest_category=lc)
             for _n, (p, i, s, e, ic, lc) in rows
         ]
 
@@ -503,17 +493,16 @@ class CaseData:
                 continue
             iro = [r[7] for r in eps if r[7] is not None and r[7] <= self.d]
             out.append(
-                {
-                    "_p": pid,
-                    "_sort": start,
-                    "_id": cla_id,
-                    "start": start,
-                    "end": end,
-                    "category_of_need": last[4],
-                    "reason_ceased": last[6] if end is not None and end <= self.d else None,
-                    "last_iro_contact": max(iro) if iro else None,
-                    "permanence_plan": perm_plan.get(cla_id, (None, None))[1],
-                }
+                _span(
+                    pid,
+                    cla_id,
+                    start,
+                    end,
+                    category_of_need=last[4],
+                    reason_ceased=last[6] if end is not None and end <= self.d else None,
+                    last_iro_contact=max(iro) if iro else None,
+                    permanence_plan=perm_plan.get(cla_id, (None, None))[1],
+                )
             )
         return out
 

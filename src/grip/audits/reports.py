@@ -572,20 +572,24 @@ def _summary_rows(r: QuarterReport) -> list[list[Any]]:
     ]
 
 
+#: The columns of the report's table of headline measures.
+PERFORMANCE_COLUMNS = (
+    "Area",
+    "Measure",
+    "Measure id",
+    "Value",
+    "Numerator",
+    "Denominator",
+    "Polarity",
+    "At",
+)
+
+
 def _performance_table(r: QuarterReport) -> Table:
     """The headline measures with their numerators and denominators."""
     return (
         "Performance",
-        [
-            "Area",
-            "Measure",
-            "Measure id",
-            "Value",
-            "Numerator",
-            "Denominator",
-            "Polarity",
-            "At",
-        ],
+        list(PERFORMANCE_COLUMNS),
         [
             [
                 p.area,

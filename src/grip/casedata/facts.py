@@ -74,6 +74,15 @@ INVOLVEMENT_COLUMNS: tuple[str, ...] = (
     "invo_involvement_end_date",
 )
 
+#: The columns of ``ssd_legal_status`` the legal status on a date is read from, in the order
+#: the Annex A builder and the measures' loader read them (child, status, start, end).
+LEGAL_STATUS_COLUMNS: tuple[str, ...] = (
+    "lega_person_id",
+    "lega_legal_status",
+    "lega_legal_status_start_date",
+    "lega_legal_status_end_date",
+)
+
 T = TypeVar("T")
 
 # --- Open on a date --------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from typing import Any
 import duckdb
 from sqlalchemy import Engine
 
-from grip.casedata.facts import INVOLVEMENT_COLUMNS
+from grip.casedata.facts import INVOLVEMENT_COLUMNS, LEGAL_STATUS_COLUMNS
 from grip.casedata.format import Table, load_format
 
 #: The columns the engine reads, per case table (``tests/measures`` checks every one exists in
@@ -144,12 +144,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "clae_entered_care_date",
         "clae_cla_episode_ceased_date",
     ),
-    "ssd_legal_status": (
-        "lega_person_id",
-        "lega_legal_status",
-        "lega_legal_status_start_date",
-        "lega_legal_status_end_date",
-    ),
+    "ssd_legal_status": LEGAL_STATUS_COLUMNS,
     "ssd_cla_placement": (
         "clap_cla_placement_id",
         "clap_person_id",

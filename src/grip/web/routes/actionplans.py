@@ -19,7 +19,7 @@ from pydantic import Field
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from grip.access import audit, clock
+from grip.access import clock
 from grip.access.principal import Principal
 from grip.actionplans import actions as acts
 from grip.actionplans import changes, plans, schedule
@@ -32,14 +32,7 @@ from grip.measures.definitions import load_definitions
 from grip.store.base import LocalAuthority
 from grip.web import forms
 from grip.web.deps import render
-from grip.web.security import (
-    CurrentPrincipal,
-    FormBody,
-    ScopedDB,
-    client_actor,
-    csrf_token,
-    requires,
-)
+from grip.web.security import CurrentPrincipal, FormBody, ScopedDB, csrf_token, record, requires
 
 M = TypeVar("M", bound=forms.Form)
 
@@ -514,13 +507,6 @@ def plan_docx(
         name or principal.la_code,
         inspection.title or inspection.type,
     )
-    audit.record_event(
-        request.app.state.engine,
-        action="export.actionplan_docx",
-        actor=client_actor(request, principal),
-        la_code=principal.la_code,
-        object_type="action_plan",
-        object_id=plan.id,
-    )
+    record(request, "export.actionplan_docx", "action_plan", plan.id)
     headers = {"Content-Disposition": f'attachment; filename="action-plan-{plan.id}.docx"'}
     return Response(to_docx(doc), media_type=DOCX, headers=headers)

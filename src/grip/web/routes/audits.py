@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from grip import calendar
-from grip.access import audit as trail
 from grip.access import clock
 from grip.access.models import Membership, User
 from grip.access.principal import Principal
@@ -37,14 +36,7 @@ from grip.formats import month_year
 from grip.web import forms
 from grip.web.deps import render
 from grip.web.paging import page_of_query
-from grip.web.security import (
-    CurrentPrincipal,
-    FormBody,
-    ScopedDB,
-    client_actor,
-    csrf_token,
-    requires,
-)
+from grip.web.security import CurrentPrincipal, FormBody, ScopedDB, csrf_token, record, requires
 
 router = APIRouter(prefix="/audits")
 #: The area's own pages, each shown to those who may open it.
@@ -511,14 +503,7 @@ def report_export(
             raise lc.NotFound(f"no export format {fmt!r}; expected xlsx or docx")
     except lc.AuditError as exc:
         return _error_page(request, principal, exc, back="/audits/reports")
-    trail.record_event(
-        request.app.state.engine,
-        action=f"export.{fmt}",
-        actor=client_actor(request, principal),
-        la_code=principal.la_code,
-        object_type="audit_report",
-        object_id=quarter,
-    )
+    record(request, f"export.{fmt}", "audit_report", quarter)
     name = f"grip-audits-{principal.la_code}-{quarter}.{fmt}"
     return Response(
         body, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'}
@@ -703,16 +688,12 @@ def _audit_view(
     )
     # Logged after the page is built (see grip.web.security.record): the page is sent only
     # once both reads are in the trail.
-    actor = client_actor(request, principal)
-    trail.record_event(
-        db, action="audit.read", actor=actor, la_code=principal.la_code,
-        object_type="audit", object_id=audit.id,
-    )  # fmt: skip
+    record(request, "audit.read", "audit", audit.id, db=db)
     # The page shows the child's record summary beside the form: that is a read of the
     # child's record too.
-    trail.record_event(
-        db, action="case.read", actor=actor, la_code=principal.la_code, object_type="case",
-        object_id=audit.person_id, detail=f"record summary in audit {audit.id}",
+    record(
+        request, "case.read", "case", audit.person_id,
+        detail=f"record summary in audit {audit.id}", db=db,
     )  # fmt: skip
     return page
 

@@ -138,6 +138,31 @@ def _redirect_uri(request: Request) -> str:
     return str(request.url_for("oidc_callback"))
 
 
+def _oidc_refused(
+    request: Request,
+    db: Session,
+    actor: audit.Actor,
+    la_code: str | None,
+    outcome: str,
+    detail: str,
+) -> Response:
+    """A failed or refused sign-in through the LA's provider: recorded in the audit trail, and
+    the sign-in page again with the pending sign-in's cookie removed."""
+    audit.record_event(
+        db, action="signin.failure", outcome=outcome, actor=actor, la_code=la_code, detail=detail
+    )
+    response = _page(
+        request,
+        "auth/sign_in.html",
+        status=400,
+        errors=_problem("username", OIDC_FAILED),
+        title="Sign in",
+        oidc_las=_oidc_las(request),
+    )
+    response.delete_cookie(OIDC_COOKIE, path="/")
+    return response
+
+
 @router.get("/sign-in/oidc/callback", dependencies=[public()], name="oidc_callback")
 def oidc_callback(request: Request, db: SystemDB, code: str = "", state: str = "") -> Response:
     """Back from the LA's identity provider: check the ID token and start a signed-in session."""
@@ -153,45 +178,12 @@ def oidc_callback(request: Request, db: SystemDB, code: str = "", state: str = "
             raise oidc.OidcError("LA no longer configured")
         username = oidc.finish(authority, pending, code[:2000], state[:200], _redirect_uri(request))
     except (BadData, TypeError, oidc.OidcError, OSError, ValueError) as exc:
-        audit.record_event(
-            db,
-            action="signin.failure",
-            outcome="failure",
-            actor=actor,
-            la_code=la_code,
-            detail=f"oidc: {exc}"[:500],
-        )
-        response = _page(
-            request,
-            "auth/sign_in.html",
-            status=400,
-            errors=_problem("username", OIDC_FAILED),
-            title="Sign in",
-            oidc_las=_oidc_las(request),
-        )
-        response.delete_cookie(OIDC_COOKIE, path="/")
-        return response
+        return _oidc_refused(request, db, actor, la_code, "failure", f"oidc: {exc}"[:500])
     user = users.get_user(db, username)
     ok = user is not None and user.is_active and la_code in sessions.active_memberships(db, user.id)
     if not ok or user is None or la_code is None:
-        audit.record_event(
-            db,
-            action="signin.failure",
-            outcome="denied",
-            actor=actor,
-            la_code=la_code,
-            detail="oidc: no active user with a role in this LA",
-        )
-        response = _page(
-            request,
-            "auth/sign_in.html",
-            status=400,
-            errors=_problem("username", OIDC_FAILED),
-            title="Sign in",
-            oidc_las=_oidc_las(request),
-        )
-        response.delete_cookie(OIDC_COOKIE, path="/")
-        return response
+        detail = "oidc: no active user with a role in this LA"
+        return _oidc_refused(request, db, actor, la_code, "denied", detail)
     old = session_token(request)
     if old:
         sessions.end(db, old)

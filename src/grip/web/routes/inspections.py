@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from grip import calendar
-from grip.access import audit as trail
 from grip.access import clock
 from grip.access.models import Membership, User
 from grip.access.principal import Principal
@@ -48,14 +47,7 @@ from grip.inspections.team import add_member, remove_member, team
 from grip.inspections.timeline import date_problems, type_ids
 from grip.web import forms
 from grip.web.deps import render
-from grip.web.security import (
-    CurrentPrincipal,
-    FormBody,
-    ScopedDB,
-    client_actor,
-    csrf_token,
-    requires,
-)
+from grip.web.security import CurrentPrincipal, FormBody, ScopedDB, csrf_token, record, requires
 
 M = TypeVar("M", bound=forms.Form)
 
@@ -339,10 +331,7 @@ def _inspection_context(
     rows = cl.checklist(db, inspection, clock.now())
     timeline = cl.timeline_of(inspection)
     offered = _offered(db, inspection) if timeline else []
-    trail.record_event(
-        db, action="inspection.read", actor=client_actor(request, principal),
-        la_code=principal.la_code, object_type="inspection", object_id=inspection.id,
-    )  # fmt: skip
+    record(request, "inspection.read", "inspection", inspection.id, db=db)
     db.commit()
     return dict(
         title=inspection.title,
@@ -592,10 +581,9 @@ def annex_a_handover(
         errors = forms.FormErrors()
         errors.add("annex_a", str(exc), "timeline")
         return _inspection_view(request, principal, db, inspection, 409, errors)
-    trail.record_event(
-        db, action="export.annex_a", actor=client_actor(request, principal),
-        la_code=principal.la_code, object_type="inspection", object_id=inspection.id,
-        detail=f"as at {timeline.notification.isoformat()}; rows {built.rows}",
+    record(
+        request, "export.annex_a", "inspection", inspection.id,
+        detail=f"as at {timeline.notification.isoformat()}; rows {built.rows}", db=db,
     )  # fmt: skip
     db.commit()
     name = f"annex-a-{principal.la_code}-{timeline.notification.isoformat()}.xlsx"
@@ -755,10 +743,7 @@ def analysis_docx(
     """The pre-inspection analysis as a Word document (logged as an export)."""
     inspection = _found(db, principal, inspection_id)
     data = pia.to_docx(pia.build_analysis(db, inspection))
-    trail.record_event(
-        db, action="export.docx", actor=client_actor(request, principal),
-        la_code=principal.la_code, object_type="inspection_analysis", object_id=inspection.id,
-    )  # fmt: skip
+    record(request, "export.docx", "inspection_analysis", inspection.id, db=db)
     db.commit()
     return Response(
         data,

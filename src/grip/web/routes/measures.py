@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 from pydantic import Field
@@ -172,11 +172,27 @@ def _measure_run(
 
 @dataclass(frozen=True)
 class Listing:
-    """Which children behind a figure: a slice of a dimension, only those not meeting it."""
+    """Which figure and which children behind it: the day's figure (``day``, today when
+    none), a slice of a dimension, only those not meeting it."""
 
+    day: str | None = None
     dimension: str | None = None
     slice: str | None = None
     failing: bool = False
+
+
+def _listing(
+    date: str | None = None,
+    dimension: str | None = None,
+    slice: str | None = None,
+    failing: bool = False,
+) -> Listing:
+    """The listing a measure's page and its download are asked for (a slice means nothing
+    without its dimension)."""
+    return Listing(date, dimension, slice if dimension else None, failing)
+
+
+ListingQuery = Annotated[Listing, Depends(_listing)]
 
 
 def _listed(
@@ -244,14 +260,11 @@ def measure_page(
     principal: CurrentPrincipal,
     db: ScopedDB,
     measure_id: str,
-    date: str | None = None,
-    dimension: str | None = None,
-    slice: str | None = None,
-    failing: bool = False,
+    wanted: ListingQuery,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     """One measure: trend, slices, and the children behind the figure, a page at a time."""
-    found = _measure_run(request, principal, measure_id, date, dimension)
+    found = _measure_run(request, principal, measure_id, wanted.day, wanted.dimension)
     if isinstance(found, Response):
         return found
     m, on, run, lock = found
@@ -261,9 +274,9 @@ def measure_page(
     with lock:
         trend = run.whole(m.id)
         slices = {d: run.slices(m.id, d) for d in DIMENSIONS}
-    wanted = Listing(dimension, slice if dimension else None, failing)
     shown = _listed(db, principal, run, lock, m.id, wanted) if may_list else []
     paged = page_of(shown, page, ROWS_PER_PAGE)
+    dimension, slice = wanted.dimension, wanted.slice
     slice_label = slice
     if dimension is not None:
         slice_label = next(
@@ -285,7 +298,7 @@ def measure_page(
         "slice": slice,
         "slice_label": slice_label,
         "slice_key": slice_key,
-        "failing": failing,
+        "failing": wanted.failing,
         "area_name": defs.areas[m.area],
         "may_list": may_list,
     }
@@ -300,7 +313,7 @@ def measure_page(
         f"{m.id}:{on.isoformat()}",
         detail=(
             f"dimension={dimension or 'all'}; slice={slice if dimension else 'All'}; "
-            f"only not meeting={failing}; page {paged.number}; "
+            f"only not meeting={wanted.failing}; page {paged.number}; "
             f"rows listed={len(paged.rows)} of {len(shown)}"
         ),
         db=db,
@@ -319,19 +332,15 @@ def children_download(
     principal: CurrentPrincipal,
     db: ScopedDB,
     measure_id: str,
-    date: str | None = None,
-    dimension: str | None = None,
-    slice: str | None = None,
-    failing: bool = False,
+    wanted: ListingQuery,
 ) -> Response:
     """Every child behind the figure (all pages of the drill-down, the same filters) as a CSV
     file through the safe export writer; restricted children are never listed, and the export
     is recorded in the audit trail."""
-    found = _measure_run(request, principal, measure_id, date, dimension)
+    found = _measure_run(request, principal, measure_id, wanted.day, wanted.dimension)
     if isinstance(found, Response):
         return found
     m, on, run, lock = found
-    wanted = Listing(dimension, slice if dimension else None, failing)
     # As in the performance pack, a restricted child is never in a file, access list or not.
     restricted = restricted_ids(db, principal.la_code)
     rows = [r for r in _listed(db, principal, run, lock, m.id, wanted)
@@ -339,7 +348,8 @@ def children_download(
     body = csv_bytes(CHILD_COLUMNS, [_child_cells(r) for r in rows])
     record(
         request, "export.csv", "measure", f"{m.id}:{on.isoformat()}",
-        detail=f"dimension={dimension or 'all'}; only not meeting={failing}; rows={len(rows)}",
+        detail=f"dimension={wanted.dimension or 'all'}; only not meeting={wanted.failing}; "
+        f"rows={len(rows)}",
         db=db,
     )  # fmt: skip
     name = f"children-{m.id}-{principal.la_code}-{on.isoformat()}.csv"
