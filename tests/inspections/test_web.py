@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import docx
@@ -85,6 +86,14 @@ def test_a_mock_inspection_from_the_lead_inspectors_side(
     sign_in(client, engine, qa)
     log = client.get(f"{url}/requests")
     assert "Save the response" in log.text
+    # A refused response is shown beside its own row's field, with what was typed.
+    action = re.search(r'action="(/inspections/[^"]+/requests/[^"]+)"', log.text)
+    assert action is not None
+    long = {"csrf_token": page_csrf(log.text), "row": "1", "response": "x" * 4001,
+            "supplied": "Supervision log"}  # fmt: skip
+    r = client.post(action.group(1), data=long)
+    assert r.status_code == 400 and 'href="#response"' in r.text and 'id="response"' in r.text
+    assert "you entered 4001" in r.text and 'value="Supervision log"' in r.text
     del qa
 
 
