@@ -4,6 +4,8 @@ blind moderation, exemption and chasing (Southwark QA framework 2015, appendix 1
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 from hypothesis import given
@@ -264,6 +266,48 @@ def test_a_race_past_the_check_is_caught_by_the_version_column(world: World) -> 
         lc.transition(s2, a2, "start", aud, 1)
     s1.close()
     s2.close()
+
+
+def test_two_saves_racing_from_one_version_refuse_the_second_as_stale(world: World) -> None:
+    """An autosave and a Save button posted from the same version at once (as a browser can):
+    the second waits for the first and is refused as stale, never a clash on the answer's row."""
+    aid = _allocate(world)
+    aud = world["auditor"]
+    with world.session(aud) as db, db.begin():
+        a = lc.get_audit(db, LA, aid)
+        lc.transition(db, a, "start", aud, a.version)
+        loaded = a.version
+    key = "case-information.record-complete"
+    first, second = world.session(aud), world.session(aud)
+    a2 = lc.get_audit(second, LA, aid)
+    lc.save_form(first, lc.get_audit(first, LA, aid), aud, loaded, _answer(key, "first"))
+    outcome: list[BaseException | None] = []
+
+    def save_second() -> None:
+        try:
+            lc.save_form(second, a2, aud, loaded, _answer(key, "second"))
+            outcome.append(None)
+        except BaseException as exc:  # the assertion below names what was raised
+            outcome.append(exc)
+
+    racer = threading.Thread(target=save_second)
+    racer.start()
+    time.sleep(0.5)  # the second save is now waiting on the first's uncommitted rows
+    first.commit()
+    racer.join(timeout=60)
+    second.rollback()
+    first.close()
+    second.close()
+    assert len(outcome) == 1 and isinstance(outcome[0], lc.StaleVersion), outcome
+    with world.session() as db:
+        assert lc.answers_of(db, lc.get_audit(db, LA, aid))[f"q:{key}"].text == "first"
+
+
+def _answer(key: str, text: str) -> lc.FormInput:
+    # Two answers: writing the second flushes the first, as a whole form's save does.
+    return lc.FormInput(
+        answers={key: ("yes", text), "current-referral.reason-for-involvement": ("no", text)}
+    )
 
 
 def test_moderator_cannot_be_the_auditor_and_grades_stay_blind(world: World) -> None:

@@ -463,6 +463,24 @@ def save_form(
     check_version(audit, expected_version)
     template = load_template(audit.template_id)
     parts = data.touches()
+    _check_may_edit(audit, actor, parts)
+    answers = _answer_rows(template, data)
+    grades = _grade_rows(template, data)
+    _put_audit_fields(audit, data, grades)
+    if parts:
+        _touch(audit, actor, now)
+    # Claim the audit before writing its answers: a save racing from the same version waits on
+    # this UPDATE and is then refused as stale, rather than colliding on an answer's row.
+    flush_or_stale(db, audit, expected_version)
+    for item, answer, text in answers:
+        _put_answer(db, audit, item, answer, text)
+    for section, grade, reason in grades:
+        _put_grade(db, audit, "auditor", section, grade, reason)
+    db.flush()
+    return audit
+
+
+def _check_may_edit(audit: Audit, actor: Actor, parts: set[str]) -> None:
     is_auditor = actor.user_id == audit.auditor_id
     is_worker = audit.worker_user_id is not None and actor.user_id == audit.worker_user_id
     for part in sorted(parts):
@@ -480,37 +498,49 @@ def save_form(
                 )
         elif not is_auditor:
             raise NotAllowed("only the audit's auditor may change its answers and grades")
+
+
+def _answer_rows(template: Template, data: FormInput) -> list[tuple[str, str | None, str | None]]:
+    """The answer rows this save writes, as (item, answer, text), each checked."""
+    rows: list[tuple[str, str | None, str | None]] = []
     keys = set(template.question_keys())
     for key, (answer, evidence) in data.answers.items():
         if key not in keys:
             raise InvalidInput(f"question {key!r} is not on template {template.id}")
-        _put_answer(
-            db, audit, f"q:{key}", _check_choice(answer, ANSWERS, f"answer to {key}"), evidence
-        )
-    sections = set(template.section_ids()) | {OVERALL}
-    for section, (grade, reason) in data.grades.items():
-        if section not in sections:
-            raise InvalidInput(f"section {section!r} is not on template {template.id}")
-        g = _check_choice(grade, GRADES, f"grade for {section}")
-        _put_grade(db, audit, "auditor", section, g, reason)
-        if section == OVERALL:
-            audit.overall_grade = g
-            audit.overall_reason = _clean(reason)
+        rows.append((f"q:{key}", _check_choice(answer, ANSWERS, f"answer to {key}"), evidence))
     reflection_ids = {q.id for q in template.reflection.questions}
     for qid, text in data.reflection.items():
         if qid not in reflection_ids:
             raise InvalidInput(f"reflection question {qid!r} is not on template {template.id}")
-        _put_answer(db, audit, f"reflection:{qid}", None, text)
+        rows.append((f"reflection:{qid}", None, text))
     family_qs = {q.id: q for q in template.family.questions}
     for qid, (answer, text) in data.family.items():
         if qid not in family_qs:
             raise InvalidInput(f"family question {qid!r} is not on template {template.id}")
-        a = (
-            _check_choice(answer, AGREEMENT, f"family answer to {qid}")
-            if family_qs[qid].scale
-            else None
-        )
-        _put_answer(db, audit, f"family:{qid}", a, text)
+        scale = family_qs[qid].scale
+        a = _check_choice(answer, AGREEMENT, f"family answer to {qid}") if scale else None
+        rows.append((f"family:{qid}", a, text))
+    return rows
+
+
+def _grade_rows(template: Template, data: FormInput) -> list[tuple[str, str | None, str | None]]:
+    """The auditor's grades this save writes, as (section, grade, reason), each checked."""
+    sections = set(template.section_ids()) | {OVERALL}
+    rows: list[tuple[str, str | None, str | None]] = []
+    for section, (grade, reason) in data.grades.items():
+        if section not in sections:
+            raise InvalidInput(f"section {section!r} is not on template {template.id}")
+        rows.append((section, _check_choice(grade, GRADES, f"grade for {section}"), reason))
+    return rows
+
+
+def _put_audit_fields(
+    audit: Audit, data: FormInput, grades: list[tuple[str, str | None, str | None]]
+) -> None:
+    for section, grade, reason in grades:
+        if section == OVERALL:
+            audit.overall_grade = grade
+            audit.overall_reason = _clean(reason)
     if data.reflection_discussed_on is not None:
         audit.reflection_discussed_on = data.reflection_discussed_on
     if data.family_contacted_on is not None:
@@ -521,10 +551,6 @@ def save_form(
         audit.family_method = _check_choice(data.family_method, FAMILY_METHODS, "contact method")
     if data.family_not_obtained_reason is not None:
         audit.family_not_obtained_reason = _clean(data.family_not_obtained_reason)
-    if parts:
-        _touch(audit, actor, now)
-    flush_or_stale(db, audit, expected_version)
-    return audit
 
 
 def answers_of(db: Session, audit: Audit) -> dict[str, AuditAnswer]:
