@@ -143,4 +143,6 @@ def test_engagement_meeting_pages_paras_46_to_48(app: Any, la: LAWorld) -> None:
     assert (
         _post(analyst_c, analyst, f"{url}/letter", {"received_on": "2026-05-28"}).status_code == 403
     )
-    assert dcs_c.get("/selfeval/meetings/nope").status_code == 404
+    missing = dcs_c.get("/selfeval/meetings/nope")
+    assert missing.status_code == 404
+    assert "no such annual engagement meeting" in missing.text

@@ -12,33 +12,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    Date,
-    DateTime,
-    ForeignKey,
-    ForeignKeyConstraint,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from grip.store.base import Base, LAOwned
 
-ID = String(32)
+ID = sa.String(32)
 
 
 def _user() -> Any:
     """A column naming a Grip user, kept (as NULL) when the account is deleted."""
-    return mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True)
+    return mapped_column(sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True)
 
 
-def _of(column: str, table: str) -> ForeignKeyConstraint:
+def _of(column: str, table: str) -> sa.ForeignKeyConstraint:
     """The (LA, ``column``) key of a row that belongs to one row of ``table`` (same LA)."""
-    return ForeignKeyConstraint(
+    return sa.ForeignKeyConstraint(
         ["la_code", column], [f"{table}.la_code", f"{table}.id"], ondelete="CASCADE"
     )
 
@@ -52,25 +41,25 @@ class ActionPlan(LAOwned, Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     inspection_id: Mapped[str] = mapped_column(ID)
     # The day the LA received the final report: the 70 working days run from it (para 219).
-    report_received_on: Mapped[dt.date] = mapped_column(Date)
-    due_date: Mapped[dt.date] = mapped_column(Date)
-    submitted_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    report_received_on: Mapped[dt.date] = mapped_column(sa.Date)
+    due_date: Mapped[dt.date] = mapped_column(sa.Date)
+    submitted_on: Mapped[dt.date | None] = mapped_column(sa.Date, nullable=True)
     # Judged inadequate: the action planning visit and monitoring visits follow (para 112).
-    inadequate: Mapped[bool] = mapped_column(Boolean, default=False)
+    inadequate: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     # The action planning visit's agreed date (para 116); suggested until entered.
-    visit_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    visit_on: Mapped[dt.date | None] = mapped_column(sa.Date, nullable=True)
     # The inspector's review of the plan (paras 124-126).
-    review_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    review_outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    review_note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    review_on: Mapped[dt.date | None] = mapped_column(sa.Date, nullable=True)
+    review_outcome: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
+    review_note: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
     created_by: Mapped[int | None] = _user()
-    version: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(sa.Integer)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's API
     __table_args__ = (
         _of("inspection_id", "inspection"),
-        UniqueConstraint("la_code", "inspection_id", name="uq_action_plan_inspection"),
+        sa.UniqueConstraint("la_code", "inspection_id", name="uq_action_plan_inspection"),
     )
 
 
@@ -82,8 +71,8 @@ class ActionPlanVisit(LAOwned, Base):
 
     plan_id: Mapped[str] = mapped_column(ID, primary_key=True)
     inspection_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    note: Mapped[str] = mapped_column(Text, default="")
-    added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    added_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
     added_by: Mapped[int | None] = _user()
 
     __table_args__ = (
@@ -100,20 +89,20 @@ class PlanAction(LAOwned, Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     plan_id: Mapped[str] = mapped_column(ID)
     finding_id: Mapped[str] = mapped_column(ID)
-    description: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(sa.Text)
     owner_user_id: Mapped[int | None] = _user()
-    due_date: Mapped[dt.date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20))
-    completed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    due_date: Mapped[dt.date] = mapped_column(sa.Date)
+    status: Mapped[str] = mapped_column(sa.String(20))
+    completed_on: Mapped[dt.date | None] = mapped_column(sa.Date, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
     created_by: Mapped[int | None] = _user()
-    version: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(sa.Integer)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's API
     __table_args__ = (
         _of("plan_id", "action_plan"),
         _of("finding_id", "evidence_finding"),
-        Index("ix_action_plan_action_plan", "la_code", "plan_id"),
+        sa.Index("ix_action_plan_action_plan", "la_code", "plan_id"),
     )
 
 
@@ -124,14 +113,14 @@ class ActionProgress(LAOwned, Base):
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     action_id: Mapped[str] = mapped_column(ID)
-    on: Mapped[dt.date] = mapped_column(Date)
-    note: Mapped[str] = mapped_column(Text)
+    on: Mapped[dt.date] = mapped_column(sa.Date)
+    note: Mapped[str] = mapped_column(sa.Text)
     recorded_by: Mapped[int | None] = _user()
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
 
     __table_args__ = (
         _of("action_id", "action_plan_action"),
-        Index("ix_action_plan_progress_action", "la_code", "action_id"),
+        sa.Index("ix_action_plan_progress_action", "la_code", "action_id"),
     )
 
 
@@ -141,9 +130,9 @@ class ActionImpact(LAOwned, Base):
     __tablename__ = "action_plan_impact"
 
     action_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # measure | audit
-    ref: Mapped[str] = mapped_column(String(80), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)  # measure | audit
+    ref: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
     added_by: Mapped[int | None] = _user()
-    added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    added_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
 
     __table_args__ = (_of("action_id", "action_plan_action"),)

@@ -13,26 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (
-    Date,
-    DateTime,
-    ForeignKey,
-    ForeignKeyConstraint,
-    Index,
-    Integer,
-    String,
-    Text,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from grip.store.base import Base, LAOwned
 
-ID = String(32)
+ID = sa.String(32)
 
 
-def _of_inspection() -> ForeignKeyConstraint:
+def _of_inspection() -> sa.ForeignKeyConstraint:
     """The (LA, inspection) key of a row that belongs to one inspection."""
-    return ForeignKeyConstraint(
+    return sa.ForeignKeyConstraint(
         ["la_code", "inspection_id"], ["inspection.la_code", "inspection.id"], ondelete="CASCADE"
     )
 
@@ -45,28 +36,28 @@ class Inspection(LAOwned, Base):
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     # standard, short, focused-visit, monitoring-visit, action-planning-visit (timelines.yaml)
-    type: Mapped[str] = mapped_column(String(40))
-    framework_id: Mapped[str] = mapped_column(String(40))
+    type: Mapped[str] = mapped_column(sa.String(40))
+    framework_id: Mapped[str] = mapped_column(sa.String(40))
     # real (an Ofsted inspection the LA tracks), mock (inside the LA) or peer (another LA's team)
-    kind: Mapped[str] = mapped_column(String(10))
-    state: Mapped[str] = mapped_column(String(24))
-    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    state: Mapped[str] = mapped_column(sa.String(24))
+    title: Mapped[str] = mapped_column(sa.String(200))
     # A focused visit's topic (ILACS framework (Ofsted 170040) paras 103-107).
-    topic: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    topic: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
     # The first day of fieldwork as the timeline counts it (grip.calendar.notification_date).
-    fieldwork_start: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    fieldwork_start: Mapped[dt.date | None] = mapped_column(sa.Date, nullable=True)
     # Why a date the rules forbid was accepted; set only with an override, and logged.
-    date_override_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    date_override_reason: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
     created_by: Mapped[int | None] = mapped_column(
-        ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
+        sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
     )
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True), nullable=True)
+    version: Mapped[int] = mapped_column(sa.Integer)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's API
-    __table_args__ = (Index("ix_inspection_state", "la_code", "state"),)
+    __table_args__ = (sa.Index("ix_inspection_state", "la_code", "state"),)
 
 
 class InspectionTeamMember(LAOwned, Base):
@@ -77,12 +68,12 @@ class InspectionTeamMember(LAOwned, Base):
 
     inspection_id: Mapped[str] = mapped_column(ID, primary_key=True)
     user_id: Mapped[int] = mapped_column(
-        ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
+        sa.ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
     )
-    team_role: Mapped[str] = mapped_column(String(40))
-    added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    team_role: Mapped[str] = mapped_column(sa.String(40))
+    added_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
     added_by: Mapped[int | None] = mapped_column(
-        ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
+        sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
     )
 
     __table_args__ = (_of_inspection(),)
@@ -94,16 +85,16 @@ class InspectionSampleCase(LAOwned, Base):
     __tablename__ = "inspection_sample_case"
 
     inspection_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    person_id: Mapped[str] = mapped_column(String(48), primary_key=True)
+    person_id: Mapped[str] = mapped_column(sa.String(48), primary_key=True)
     # la-audited (paras 131-135), inspector-sample (paras 150, 153), tracked (the LA's own)
-    source: Mapped[str] = mapped_column(String(24))
-    reason: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(sa.String(24))
+    reason: Mapped[str] = mapped_column(sa.Text)
     # The selection factors (JSON list) behind an inspector-sample pick.
-    factors: Mapped[str] = mapped_column(Text, default="[]")
-    audit_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    factors: Mapped[str] = mapped_column(sa.Text, default="[]")
+    audit_id: Mapped[str | None] = mapped_column(sa.String(32), nullable=True)
+    added_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
     added_by: Mapped[int | None] = mapped_column(
-        ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
+        sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
     )
 
     __table_args__ = (_of_inspection(),)
@@ -115,12 +106,12 @@ class InspectionMilestone(LAOwned, Base):
     __tablename__ = "inspection_milestone"
 
     inspection_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    milestone_id: Mapped[str] = mapped_column(String(60), primary_key=True)
-    done_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    milestone_id: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    done_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
     done_by: Mapped[int | None] = mapped_column(
-        ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
+        sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
     )
-    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    note: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
 
     __table_args__ = (_of_inspection(),)
 
@@ -133,32 +124,34 @@ class InspectionRequest(LAOwned, Base):
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     inspection_id: Mapped[str] = mapped_column(ID)
-    number: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(sa.Integer)
     requested_by: Mapped[int | None] = mapped_column(
-        ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
+        sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
     )
-    requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    response_due: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    requested_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    response_due: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
     # Annex B's "Type of request": document or information.
-    request_type: Mapped[str] = mapped_column(String(20))
+    request_type: Mapped[str] = mapped_column(sa.String(20))
     # Annex B's "Case ID (if applicable)": the SSD person id, never a name.
-    case_id: Mapped[str | None] = mapped_column(String(48), nullable=True)
-    request: Mapped[str] = mapped_column(Text)
-    reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20))
-    response: Mapped[str | None] = mapped_column(Text, nullable=True)
+    case_id: Mapped[str | None] = mapped_column(sa.String(48), nullable=True)
+    request: Mapped[str] = mapped_column(sa.Text)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(sa.String(20))
+    response: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     # The document or data the LA supplied (its name or reference).
-    supplied: Mapped[str | None] = mapped_column(Text, nullable=True)
-    received_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    responded_by: Mapped[int | None] = mapped_column(
-        ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
+    supplied: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    received_at: Mapped[dt.datetime | None] = mapped_column(
+        sa.DateTime(timezone=True), nullable=True
     )
-    version: Mapped[int] = mapped_column(Integer)
+    responded_by: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
+    )
+    version: Mapped[int] = mapped_column(sa.Integer)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's API
     __table_args__ = (
         _of_inspection(),
-        Index("ix_inspection_request_inspection", "la_code", "inspection_id"),
+        sa.Index("ix_inspection_request_inspection", "la_code", "inspection_id"),
     )
 
 
@@ -169,12 +162,12 @@ class InspectionHousehold(LAOwned, Base):
     __tablename__ = "inspection_household"
 
     inspection_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    household_kind: Mapped[str] = mapped_column(String(10), primary_key=True)
-    household_id: Mapped[str] = mapped_column(String(48), primary_key=True)
-    reason: Mapped[str] = mapped_column(Text)
-    added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    household_kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    household_id: Mapped[str] = mapped_column(sa.String(48), primary_key=True)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    added_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
     added_by: Mapped[int | None] = mapped_column(
-        ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
+        sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
     )
 
     __table_args__ = (_of_inspection(),)
@@ -187,11 +180,11 @@ class InspectionEnquiryLine(LAOwned, Base):
     __tablename__ = "inspection_enquiry_line"
 
     inspection_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    number: Mapped[int] = mapped_column(Integer, primary_key=True)
-    text: Mapped[str] = mapped_column(Text)
-    added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    number: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(sa.Text)
+    added_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
     added_by: Mapped[int | None] = mapped_column(
-        ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
+        sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
     )
 
     __table_args__ = (_of_inspection(),)
@@ -204,15 +197,15 @@ class InspectionHistory(LAOwned, Base):
     __tablename__ = "inspection_history"
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
-    type: Mapped[str] = mapped_column(String(40))
-    framework_id: Mapped[str] = mapped_column(String(40))
+    type: Mapped[str] = mapped_column(sa.String(40))
+    framework_id: Mapped[str] = mapped_column(sa.String(40))
     # The last day of fieldwork (or of the visit).
-    last_day: Mapped[dt.date] = mapped_column(Date)
+    last_day: Mapped[dt.date] = mapped_column(sa.Date)
     # outstanding, good, requires_improvement, inadequate; None for ungraded visits.
-    overall: Mapped[str | None] = mapped_column(String(30), nullable=True)
-    source: Mapped[str] = mapped_column(String(30))
-    note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    entered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    overall: Mapped[str | None] = mapped_column(sa.String(30), nullable=True)
+    source: Mapped[str] = mapped_column(sa.String(30))
+    note: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    entered_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
     entered_by: Mapped[int | None] = mapped_column(
-        ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
+        sa.ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True
     )

@@ -235,20 +235,28 @@ def confirm_page(
     )
 
 
-@router.post("/admin/users/{user_id}/disable", dependencies=[requires("admin:users")])
-def disable(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: PathId
-) -> Response:
-    """Disable a user: their sessions end at once."""
-    return _action(request, db, principal, user_id, "disable")
+#: The changes to a user made by one button, each its own address, with what it does.
+USER_ACTIONS = {
+    "disable": "Disable a user: their sessions end at once.",
+    "enable": "Re-enable a disabled user.",
+    "revoke": "Remove a user's role in this LA: their sessions end at once.",
+    "reset": "New one-time password and TOTP secret (lost device); their sessions end.",
+}
 
 
-@router.post("/admin/users/{user_id}/enable", dependencies=[requires("admin:users")])
-def enable(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: PathId
-) -> Response:
-    """Re-enable a disabled user."""
-    return _action(request, db, principal, user_id, "enable")
+def _user_action_route(action: str, doc: str) -> None:
+    def route(
+        request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: PathId
+    ) -> Response:
+        return _action(request, db, principal, user_id, action)
+
+    route.__doc__ = doc
+    route.__name__ = action
+    router.post(f"/admin/users/{{user_id}}/{action}", dependencies=[requires("admin:users")])(route)
+
+
+for _name, _doc in USER_ACTIONS.items():
+    _user_action_route(_name, _doc)
 
 
 def _role_page(
@@ -305,20 +313,6 @@ def set_role(
     if data is None:
         return _role_page(request, db, principal, user, 400, errors, forms.values(form))
     return _action(request, db, principal, user_id, "role", data, forms.values(form))
-
-
-@router.post("/admin/users/{user_id}/revoke", dependencies=[requires("admin:users")])
-def revoke(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: PathId
-) -> Response:
-    """Remove a user's role in this LA: their sessions end at once."""
-    return _action(request, db, principal, user_id, "revoke")
-
-
-@router.post("/admin/users/{user_id}/reset", dependencies=[requires("admin:users")])
-def reset(request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: PathId) -> Response:
-    """New one-time password and TOTP secret (lost device); their sessions end."""
-    return _action(request, db, principal, user_id, "reset")
 
 
 class TrailDates(forms.Form):

@@ -9,7 +9,7 @@ import json
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import Field
 from sqlalchemy.orm import Session
@@ -320,37 +320,31 @@ def meeting_record(
     return RedirectResponse(f"/selfeval/meetings/{m.id}", status_code=303)
 
 
+def meeting_of(meeting_id: str, principal: CurrentPrincipal, db: ScopedDB) -> EngagementMeeting:
+    """The meeting the address names, in the person's LA, or the not-found page."""
+    found = meeting.get_meeting(db, principal.la_code, meeting_id)
+    if found is None:
+        raise HTTPException(404, "There is no such annual engagement meeting in this authority")
+    return found
+
+
+MeetingAt = Annotated[EngagementMeeting, Depends(meeting_of)]
+
+
 @router.get("/selfeval/meetings/{meeting_id}", dependencies=READ)
 def meeting_page(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, meeting_id: str
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, m: MeetingAt
 ) -> Response:
     """One meeting: who came, the agenda, notes and Ofsted's letter (due, received or
     overdue)."""
-    m = meeting.get_meeting(db, principal.la_code, meeting_id)
-    if m is None:
-        return _meeting_missing(request, principal)
     return _meetings_page(request, principal, db, m=m, values=_meeting_values(m))
-
-
-def _meeting_missing(request: Request, principal: Principal) -> Response:
-    return render(
-        request,
-        "selfeval/missing.html",
-        404,
-        **_base(request, principal),
-        title="No such meeting",
-        what="meeting",
-    )
 
 
 @router.post("/selfeval/meetings/{meeting_id}", dependencies=WRITE)
 def meeting_update(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, meeting_id: str, form: FormBody
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, m: MeetingAt, form: FormBody
 ) -> Response:
     """Change a recorded meeting (add the notes after it, correct who came)."""
-    m = meeting.get_meeting(db, principal.la_code, meeting_id)
-    if m is None:
-        return _meeting_missing(request, principal)
     values, data, errors = _meeting_input(form)
     try:
         if data is None:
@@ -366,12 +360,9 @@ def meeting_update(
 
 @router.post("/selfeval/meetings/{meeting_id}/letter", dependencies=WRITE)
 def meeting_letter(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, meeting_id: str, form: FormBody
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, m: MeetingAt, form: FormBody
 ) -> Response:
     """Record Ofsted's letter to the DCS (para 48)."""
-    m = meeting.get_meeting(db, principal.la_code, meeting_id)
-    if m is None:
-        return _meeting_missing(request, principal)
     letter = forms.values(form)
     try:
         data, read = forms.parse(Letter, form)
