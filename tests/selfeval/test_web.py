@@ -146,3 +146,6 @@ def test_engagement_meeting_pages_paras_46_to_48(app: Any, la: LAWorld) -> None:
     missing = dcs_c.get("/selfeval/meetings/nope")
     assert missing.status_code == 404
     assert "no such annual engagement meeting" in missing.text
+    no_year = dcs_c.get("/selfeval/1999")
+    assert no_year.status_code == 404 and "no self-evaluation for 1999" in no_year.text
+    assert dcs_c.get("/selfeval/1999/export.pdf").status_code == 404

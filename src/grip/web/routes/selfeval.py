@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -172,19 +172,17 @@ def _page(
     return render(request, "selfeval/document.html", status, **_base(request, principal), **ctx)
 
 
-def _get(db: Session, principal: Principal, year: int) -> SelfEvaluation | None:
-    return service.get(db, principal.la_code, year)
+def self_evaluation_of(year: PathYear, principal: CurrentPrincipal, db: ScopedDB) -> SelfEvaluation:
+    """The year's self-evaluation in the person's LA, or the not-found page."""
+    found = service.get(db, principal.la_code, year)
+    if found is None:
+        raise HTTPException(
+            404, f"There is no self-evaluation for {year}: open or start one from Self-evaluations"
+        )
+    return found
 
 
-def _not_found(request: Request, principal: Principal, year: int) -> Response:
-    return render(
-        request,
-        "selfeval/missing.html",
-        404,
-        **_base(request, principal),
-        title="No self-evaluation",
-        year=year,
-    )
+SelfEvaluationAt = Annotated[SelfEvaluation, Depends(self_evaluation_of)]
 
 
 @router.get("/selfeval/readiness", dependencies=READ)
@@ -385,12 +383,9 @@ def meeting_letter(
 
 @router.get("/selfeval/{year}", dependencies=READ)
 def document(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: PathYear
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, se: SelfEvaluationAt
 ) -> Response:
     """The self-evaluation: the author's text beside Grip's evidence panels."""
-    se = _get(db, principal, year)
-    if se is None:
-        return _not_found(request, principal, year)
     return _page(request, principal, db, se)
 
 
@@ -418,12 +413,13 @@ def _edit_from(form: Any) -> service.Edit:
 
 @router.post("/selfeval/{year}", dependencies=WRITE)
 def save(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: PathYear, form: FormBody
+    request: Request,
+    principal: CurrentPrincipal,
+    db: ScopedDB,
+    se: SelfEvaluationAt,
+    form: FormBody,
 ) -> Response:
     """Save the author's edit, refused if someone saved since it was loaded."""
-    se = _get(db, principal, year)
-    if se is None:
-        return _not_found(request, principal, year)
     edit = _edit_from(form)
     loaded = int(str(form.get("version") or "0")) if str(form.get("version") or "").isdigit() else 0
     try:
@@ -444,17 +440,18 @@ def save(
     except service.SelfEvalError as exc:
         db.rollback()
         return _page(request, principal, db, se, 400, edit=edit, errors={"narrative": str(exc)})
-    return RedirectResponse(f"/selfeval/{year}", status_code=303)
+    return RedirectResponse(f"/selfeval/{se.year}", status_code=303)
 
 
 @router.post("/selfeval/{year}/refresh", dependencies=WRITE)
 def refresh(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: PathYear, form: FormBody
+    request: Request,
+    principal: CurrentPrincipal,
+    db: ScopedDB,
+    se: SelfEvaluationAt,
+    form: FormBody,
 ) -> Response:
     """Re-draw every panel at a new date; the author's text is untouched (para 35)."""
-    se = _get(db, principal, year)
-    if se is None:
-        return _not_found(request, principal, year)
     data, errors = forms.parse(Refresh, form)
     try:
         if data is None or data.on is None:
@@ -471,12 +468,13 @@ def refresh(
 
 @router.get("/selfeval/{year}/export.{fmt}", dependencies=READ)
 def export(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, year: PathYear, fmt: str
+    request: Request,
+    principal: CurrentPrincipal,
+    db: ScopedDB,
+    se: SelfEvaluationAt,
+    fmt: Literal["docx", "pdf"],
 ) -> Response:
     """The self-evaluation as DOCX or PDF (grip.documents)."""
-    se = _get(db, principal, year)
-    if se is None or fmt not in ("docx", "pdf"):
-        return _not_found(request, principal, year)
     name = db.scalar(sa.select(LocalAuthority.name).where(LocalAuthority.code == principal.la_code))
     result = render_document(to_document(se, name or principal.la_code))
     if fmt == "pdf" and result.pdf is None:
@@ -504,6 +502,6 @@ def export(
         "pdf": "application/pdf",
     }[fmt]
     data = result.docx if fmt == "docx" else result.pdf
-    name = f"self-evaluation-{principal.la_code}-{year}.{fmt}"
+    name = f"self-evaluation-{principal.la_code}-{se.year}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(data, media_type=media, headers=headers)
