@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import Field
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from grip.access import audit, clock
 from grip.access.principal import Principal
@@ -299,21 +300,26 @@ def meeting_record(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, form: FormBody
 ) -> Response:
     """Record a meeting; errors are shown in place, with what was typed kept."""
+    return _save_meeting(request, principal, db, form, None)
+
+
+def _save_meeting(
+    request: Request, principal: Principal, db: Session, form: FormData, m: EngagementMeeting | None
+) -> Response:
+    """Record a new meeting (``m`` None) or change ``m``; a refusal shows the form again."""
     values, data, errors = _meeting_input(form)
     try:
         if data is None:
             raise meeting.MeetingError(errors)
-        m = meeting.record_meeting(db, principal.la_code, data, principal)
+        if m is None:
+            m = meeting.record_meeting(db, principal.la_code, data, principal)
+        else:
+            meeting.update_meeting(db, m, data, principal)
     except meeting.MeetingError as exc:
         db.rollback()
+        problems = _problems(exc.problems)
         return _meetings_page(
-            request,
-            principal,
-            db,
-            400,
-            values=values,
-            errors=_problems(exc.problems),
-            existing=exc.existing,
+            request, principal, db, 400, m=m, values=values, errors=problems, existing=exc.existing
         )
     return RedirectResponse(f"/selfeval/meetings/{m.id}", status_code=303)
 
@@ -343,17 +349,7 @@ def meeting_update(
     request: Request, principal: CurrentPrincipal, db: ScopedDB, m: MeetingAt, form: FormBody
 ) -> Response:
     """Change a recorded meeting (add the notes after it, correct who came)."""
-    values, data, errors = _meeting_input(form)
-    try:
-        if data is None:
-            raise meeting.MeetingError(errors)
-        meeting.update_meeting(db, m, data, principal)
-    except meeting.MeetingError as exc:
-        db.rollback()
-        return _meetings_page(
-            request, principal, db, 400, m=m, values=values, errors=_problems(exc.problems)
-        )
-    return RedirectResponse(f"/selfeval/meetings/{m.id}", status_code=303)
+    return _save_meeting(request, principal, db, form, m)
 
 
 @router.post("/selfeval/meetings/{meeting_id}/letter", dependencies=WRITE)
