@@ -28,7 +28,9 @@ and up to the whole LA, at a date and at each month before it (ILACS framework (
   [--cin-visit-days N]`. The child population (0-17) is the denominator of every rate per
   10,000; CP and CIN visit standards default to `GRIP_CP_VISIT_WORKING_DAYS` and
   `GRIP_CIN_VISIT_WORKING_DAYS`.
-- **Web**: `/measures` (dashboard of headline measures with 12-month trends, chart and table),
+- **Web**: `/measures` (dashboard of headline measures with 12-month trends, chart and table;
+  the date is chosen with the GOV.UK date input, and a date that does not exist is shown beside
+  it with the measures at today; links between the pages carry `?date=YYYY-MM-DD`),
   `/measures/{id}` (trend, slices, and the children behind the figure). Every child list shown
   is recorded in the audit trail (`child_list.read`); links carry ids and codes only (a worker
   slice is chosen by the worker's id). Restricted cases, and for an inspector cases outside the
