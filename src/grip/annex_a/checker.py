@@ -791,11 +791,15 @@ def _header_cells(sheets: list[Sheet]) -> list[str]:
     return out
 
 
+def _matches(cells: list[str], headers: frozenset[str]) -> int:
+    return sum(1 for c in cells if c in headers)
+
+
 def other_version(sheets: list[Sheet], spec: Spec) -> tuple[str, int, int] | None:
     """(spec id, its header matches, ``spec``'s) when another template version's headers fit
     the workbook clearly better than ``spec``'s, else None."""
     cells = _header_cells(sheets)
-    own = sum(1 for c in cells if c in _template_headers(spec))
+    own = _matches(cells, _template_headers(spec))
     best: tuple[str, int, int] | None = None
     for other_id in available_specs(spec.path.parent):
         if other_id == spec.id:
@@ -804,7 +808,7 @@ def other_version(sheets: list[Sheet], spec: Spec) -> tuple[str, int, int] | Non
             other = load_spec(other_id, spec.path.parent)
         except SpecError:
             continue
-        n = sum(1 for c in cells if c in _template_headers(other))
+        n = _matches(cells, _template_headers(other))
         # Versions share most headers (child ID, gender …), and an LA may add columns of its
         # own: the other version must leave at most half as many headers unexplained, and at
         # least five fewer.

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grip import calendar
-from grip.access import audit, users
+from grip.access import audit, clock, users
 from grip.access.models import Membership, User
 from grip.access.principal import Principal
 from grip.access.roles import UnknownRole, policy
@@ -178,7 +178,7 @@ def _action(
         errors = forms.FormErrors()
         status = _refused(errors, RoleChange, exc)
         if change is not None:
-            return _role_page(request, db, principal, user, status, errors, typed)
+            return _role_page(request, db, principal, user, status, errors=errors, values=typed)
         return _page(request, db, principal, status, errors=errors)
     audit.record_event(db, action=f"user.{action}", la_code=principal.la_code,
                        actor=client_actor(request, principal), object_type="user",
@@ -259,14 +259,18 @@ for _name, _doc in USER_ACTIONS.items():
     _user_action_route(_name, _doc)
 
 
+def _given(ctx: dict[str, object]) -> dict[str, object]:
+    """The page context a caller gave, leaving out what it passed as None (the default stands)."""
+    return {k: v for k, v in ctx.items() if v is not None}
+
+
 def _role_page(
     request: Request,
     db: Session,
     principal: Principal,
     user: User,
     status: int = 200,
-    errors: forms.FormErrors | None = None,
-    values: dict[str, Any] | None = None,
+    **ctx: object,
 ) -> Response:
     membership = db.get(Membership, (user.id, principal.la_code))
     grantable = policy().grants.get(principal.role, frozenset())
@@ -280,9 +284,8 @@ def _role_page(
         principal=principal,
         member=user,
         choices=choices,
-        errors=errors or forms.FormErrors(),
-        values=values if values is not None else {"role": current},
         csrf_token=csrf_token(request),
+        **({"errors": forms.FormErrors(), "values": {"role": current}} | _given(ctx)),
     )
 
 
@@ -311,7 +314,9 @@ def set_role(
         return error_response(request, 403, "Another administrator changes your own account.")
     data, errors = forms.parse(RoleChange, form)
     if data is None:
-        return _role_page(request, db, principal, user, 400, errors, forms.values(form))
+        return _role_page(
+            request, db, principal, user, 400, errors=errors, values=forms.values(form)
+        )
     return _action(request, db, principal, user_id, "role", data, forms.values(form))
 
 
@@ -426,13 +431,7 @@ def restrictions_page(request: Request, principal: CurrentPrincipal, db: ScopedD
 
 
 def _restrictions(
-    request: Request,
-    db: Session,
-    principal: Principal,
-    status: int = 200,
-    errors: forms.FormErrors | None = None,
-    values: dict[str, Any] | None = None,
-    **ctx: object,
+    request: Request, db: Session, principal: Principal, status: int = 200, **ctx: object
 ) -> Response:
     from grip.access.models import CaseAccess, CaseRestriction
 
@@ -449,11 +448,9 @@ def _restrictions(
         title="Restricted cases",
         restrictions=rows,
         lists=lists,
-        today=dt.date.today(),
+        today=clock.now().date(),
         csrf_token=csrf_token(request),
-        errors=errors or forms.FormErrors(),
-        values=values or {},
-        **ctx,
+        **({"errors": forms.FormErrors(), "values": {}} | _given(ctx)),
     )
 
 
@@ -498,7 +495,9 @@ def restrict(
             except restrictions.RestrictionError as exc:
                 forms.refuse(errors, Restriction, str(exc))
     db.rollback()
-    return _restrictions(request, db, principal, 400, errors, forms.values(form), audits=audits)
+    return _restrictions(
+        request, db, principal, 400, errors=errors, values=forms.values(form), audits=audits
+    )
 
 
 def _access_ids(

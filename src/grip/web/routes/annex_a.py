@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import Field
 from starlette.datastructures import UploadFile
 
-from grip.access import audit
+from grip.access import audit, clock
 from grip.access.principal import Principal
 from grip.annex_a import guard, tasks
 from grip.annex_a.checker import rule_words
@@ -93,7 +93,7 @@ def _page(
 @router.get("/annex-a", dependencies=[requires("annex_a:build")])
 def build_page(request: Request, principal: CurrentPrincipal) -> Response:
     """The build form: inspection date and spec."""
-    start = {"date": dt.date.today(), "spec": DEFAULT_SPEC}
+    start = {"date": clock.now().date(), "spec": DEFAULT_SPEC}
     return _page(request, principal, "annex_a/build.html", title="Annex A", values=start)
 
 
