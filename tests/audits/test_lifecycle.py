@@ -230,14 +230,20 @@ def test_family_feedback_can_be_not_obtained_with_a_reason(world: World) -> None
         assert a.state == "submitted"
 
 
-def test_stale_save_is_refused_and_nothing_written(world: World) -> None:
-    """Two people edit one audit: the second save, made from the old version, is refused."""
-    aid = _allocate(world)
-    aud = world["auditor"]
-    with world.session(aud) as db, db.begin():
+def _started(w: World) -> tuple[str, int]:
+    """An audit allocated and started by its auditor, and the version it was left at."""
+    aid = _allocate(w)
+    aud = w["auditor"]
+    with w.session(aud) as db, db.begin():
         a = lc.get_audit(db, LA, aid)
         lc.transition(db, a, "start", aud, a.version)
-        loaded = a.version
+        return aid, a.version
+
+
+def test_stale_save_is_refused_and_nothing_written(world: World) -> None:
+    """Two people edit one audit: the second save, made from the old version, is refused."""
+    aid, loaded = _started(world)
+    aud = world["auditor"]
     key = "case-information.record-complete"
     with world.session(aud) as db, db.begin():
         a = lc.get_audit(db, LA, aid)
@@ -271,12 +277,8 @@ def test_a_race_past_the_check_is_caught_by_the_version_column(world: World) -> 
 def test_two_saves_racing_from_one_version_refuse_the_second_as_stale(world: World) -> None:
     """An autosave and a Save button posted from the same version at once (as a browser can):
     the second waits for the first and is refused as stale, never a clash on the answer's row."""
-    aid = _allocate(world)
+    aid, loaded = _started(world)
     aud = world["auditor"]
-    with world.session(aud) as db, db.begin():
-        a = lc.get_audit(db, LA, aid)
-        lc.transition(db, a, "start", aud, a.version)
-        loaded = a.version
     key = "case-information.record-complete"
     first, second = world.session(aud), world.session(aud)
     a2 = lc.get_audit(second, LA, aid)

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import Field
 from sqlalchemy import select
@@ -139,6 +139,20 @@ def _member_or_404(db: Session, principal: Principal, user_id: int) -> User | No
     return user
 
 
+def other_member(user_id: PathId, principal: CurrentPrincipal, db: ScopedDB) -> User:
+    """The member of this LA the address names, never the administrator themself: another
+    administrator changes one's own account, so nobody raises their own access."""
+    user = _member_or_404(db, principal, user_id)
+    if user is None:
+        raise HTTPException(404, "No such user in this local authority.")
+    if user_id == principal.user_id:
+        raise HTTPException(403, "Another administrator changes your own account.")
+    return user
+
+
+OtherMember = Annotated[User, Depends(other_member)]
+
+
 def _manager(principal: Principal) -> users.Manager:
     return users.Manager(principal.user_id, principal.role, principal.la_code)
 
@@ -210,15 +224,10 @@ CONSEQUENCES = {
 
 @router.get("/admin/users/{user_id}/confirm", dependencies=[requires("admin:users")])
 def confirm_page(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: PathId, action: str = ""
+    request: Request, principal: CurrentPrincipal, member: OtherMember, action: str = ""
 ) -> Response:
     """Ask the administrator to confirm removing a role, disabling an account or resetting
     credentials, saying what happens."""
-    member = next((u for u, _m in _members(db, principal.la_code) if u.id == user_id), None)
-    if member is None:
-        return error_response(request, 404, "No such user in this local authority.")
-    if user_id == principal.user_id:
-        return error_response(request, 403, "Another administrator changes your own account.")
     if action not in CONSEQUENCES:
         choices = ", ".join(CONSEQUENCES)
         return error_response(request, 400, f"action {action[:40]!r}: expected one of {choices}")
@@ -230,7 +239,7 @@ def confirm_page(
         principal=principal,
         heading=heading,
         consequence=consequence,
-        action=f"/admin/users/{user_id}/{action}",
+        action=f"/admin/users/{member.id}/{action}",
         csrf_token=csrf_token(request),
     )
 
@@ -291,33 +300,23 @@ def _role_page(
 
 @router.get("/admin/users/{user_id}/role", dependencies=[requires("admin:users")])
 def role_page(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: PathId
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, user: OtherMember
 ) -> Response:
     """Ask for a user's new role and, for an inspector, when their access ends."""
-    user = _member_or_404(db, principal, user_id)
-    if user is None:
-        return error_response(request, 404)
-    if user_id == principal.user_id:
-        return error_response(request, 403, "Another administrator changes your own account.")
     return _role_page(request, db, principal, user)
 
 
 @router.post("/admin/users/{user_id}/role", dependencies=[requires("admin:users")])
 def set_role(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: PathId, form: FormBody
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, user: OtherMember, form: FormBody
 ) -> Response:
     """Change a user's role in this LA (a change ends their sessions)."""
-    user = _member_or_404(db, principal, user_id)
-    if user is None:
-        return error_response(request, 404)
-    if user_id == principal.user_id:
-        return error_response(request, 403, "Another administrator changes your own account.")
     data, errors = forms.parse(RoleChange, form)
     if data is None:
         return _role_page(
             request, db, principal, user, 400, errors=errors, values=forms.values(form)
         )
-    return _action(request, db, principal, user_id, "role", data, forms.values(form))
+    return _action(request, db, principal, user.id, "role", data, forms.values(form))
 
 
 class TrailDates(forms.Form):
