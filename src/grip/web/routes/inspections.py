@@ -147,7 +147,7 @@ def _act(
     if data is not None:
         try:
             work(inspection, data)
-            db.commit()
+            db.flush()
             return RedirectResponse(back, status_code=303)
         except (rec.InspectionError, ValueError) as exc:
             db.rollback()
@@ -232,7 +232,7 @@ def create(request: Request, principal: CurrentPrincipal, db: ScopedDB, form: Fo
             forms.refuse(errors, NewInspectionForm, f"{label}: {message}", field)
         if not errors:
             inspection = rec.create_inspection(db, principal.la_code, spec, principal)
-            db.commit()
+            db.flush()
             return RedirectResponse(f"/inspections/{inspection.id}", status_code=303)
     return _new_form(request, principal, errors, forms.values(form))
 
@@ -291,7 +291,7 @@ def add_history(
                 raise rec.InspectionError("Enter the last day of fieldwork")
             past = pw.PastActivity(data.type, data.last_day, data.framework, data.overall)
             pw.record_history(db, principal.la_code, past, principal, data.note)
-            db.commit()
+            db.flush()
             return RedirectResponse("/inspections/plan", status_code=303)
         except (rec.InspectionError, ValueError) as exc:
             db.rollback()
@@ -585,7 +585,6 @@ def annex_a_handover(
         request, "export.annex_a", "inspection", inspection.id,
         detail=f"as at {timeline.notification.isoformat()}; rows {built.rows}", db=db,
     )  # fmt: skip
-    db.commit()
     name = f"annex-a-{principal.la_code}-{timeline.notification.isoformat()}.xlsx"
     return Response(
         built.data,
@@ -744,7 +743,6 @@ def analysis_docx(
     inspection = _found(db, principal, inspection_id)
     data = pia.to_docx(pia.build_analysis(db, inspection))
     record(request, "export.docx", "inspection_analysis", inspection.id, db=db)
-    db.commit()
     return Response(
         data,
         media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -129,7 +129,7 @@ def open_year(
                 )
             se, _ = service.open_year(db, principal.la_code, data.year, principal, data.on,
                                       request.app.state.settings)  # fmt: skip
-            db.commit()
+            db.flush()
             return RedirectResponse(f"/selfeval/{se.year}", status_code=303)
         except (service.SelfEvalError, EvidenceError) as exc:
             db.rollback()
@@ -420,7 +420,7 @@ def save(
     loaded = int(str(form.get("version") or "0")) if str(form.get("version") or "").isdigit() else 0
     try:
         service.save(db, se, principal, loaded, edit)
-        db.commit()
+        db.flush()
     except service.Conflict as exc:
         db.rollback()
         return _page(
@@ -454,7 +454,7 @@ def refresh(
             raise service.SelfEvalError(errors.get("on") or "Enter the evidence date")
         lines = service.refresh(db, se, principal, data.on, data.version,
                                 request.app.state.settings)  # fmt: skip
-        db.commit()
+        db.flush()
     except (service.SelfEvalError, EvidenceError) as exc:
         db.rollback()
         return _page(request, principal, db, se, 400, errors=_problems({"on": str(exc)}),
