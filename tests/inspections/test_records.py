@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select
 from grip.access.models import AuditEvent, InspectionCase, Membership
 from grip.access.scope import Scope, scoped
 from grip.audits.lifecycle import As
+from grip.formats import ENGLAND, in_england
 from grip.inspections import (
     DateRefused,
     InspectionError,
@@ -137,7 +138,9 @@ def test_a_peer_inspector_gets_access_to_the_sample_only(
         membership = db.get(Membership, (peer.id, LA))
         assert membership is not None and membership.role == "inspector"
         assert membership.expires_at is not None
-        assert membership.expires_at.date() == until.date() == dt.date(2026, 4, 16)
+        # Midnight in England after the last milestone (15 April, British Summer Time).
+        midnight = dt.datetime(2026, 4, 16, tzinfo=ENGLAND)
+        assert in_england(membership.expires_at) == in_england(until) == midnight
     inspector = type(peer)(peer.id, peer.username, "", "", LA, "inspector")
     with session_as(inspector) as db:
         seen = {c.person_id for c in db.scalars(select(InspectionSampleCase))}

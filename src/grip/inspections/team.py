@@ -19,6 +19,7 @@ import datetime as dt
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from grip import calendar
 from grip.access import clock
 from grip.access.models import InspectionCase, Membership, User
 from grip.access.roles import INSPECTOR, policy
@@ -113,15 +114,16 @@ def _la_role(db: Session, la_code: str, user_id: int) -> str | None:
 
 
 def access_until(inspection: Inspection) -> dt.datetime:
-    """When an inspector's access from ``inspection`` ends: midnight after the last date of
-    its timeline (the report's publication), or 30 days from now while it has no timeline."""
+    """When an inspector's access from ``inspection`` ends: midnight in England after the last
+    date of its timeline (the report's publication), or 30 days from now while it has no
+    timeline."""
     from grip.inspections.checklist import timeline_of
 
     timeline = timeline_of(inspection)
     if timeline is None:
         return clock.now() + UNDATED_ACCESS
     last = max(m.date for m in timeline.milestones)
-    return dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    return calendar.moment_in_england(last + dt.timedelta(days=1), dt.time())
 
 
 def _longest_grant() -> dt.datetime:
