@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
-from grip.measures.definitions import Measure
-from grip.measures.sqlkit import NUL, SqlContext, SqlFn, in_window, months_after, win
+from typing import TYPE_CHECKING
+
+from grip.measures.sqlkit import NUL, in_window, months_after, win
+
+if TYPE_CHECKING:
+    from grip.measures.definitions import Measure
+    from grip.measures.sqlkit import SqlContext, SqlFn
 
 
 def _within(value: str, base_id: str, ctx: SqlContext) -> str:

@@ -3,19 +3,13 @@
 
 from __future__ import annotations
 
-from grip.measures.definitions import Measure
-from grip.measures.sqlkit import (
-    NUL,
-    SqlContext,
-    SqlFn,
-    band,
-    in_window,
-    kth,
-    months_after,
-    rule_n,
-    timed_wd,
-    win,
-)
+from typing import TYPE_CHECKING
+
+from grip.measures.sqlkit import NUL, band, in_window, kth, months_after, rule_n, timed_wd, win
+
+if TYPE_CHECKING:
+    from grip.measures.definitions import Measure
+    from grip.measures.sqlkit import SqlContext, SqlFn
 
 
 def assessment_timely(m: Measure, ctx: SqlContext) -> str:

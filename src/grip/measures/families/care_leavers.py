@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
-from grip.measures.definitions import Measure
-from grip.measures.sqlkit import NUL, SqlContext, SqlFn, months_after, months_before, rule_n
+from typing import TYPE_CHECKING
+
+from grip.measures.sqlkit import NUL, months_after, months_before, rule_n
+
+if TYPE_CHECKING:
+    from grip.measures.definitions import Measure
+    from grip.measures.sqlkit import SqlContext, SqlFn
 
 
 def _latest(cond: str, due: str = NUL) -> str:

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from grip.casedata.facts import open_on_sql
-from grip.measures.definitions import Measure
 from grip.measures.sqlkit import (
     NUL,
-    SqlContext,
-    SqlFn,
     in_window,
     kth,
     late_wd,
@@ -19,6 +18,10 @@ from grip.measures.sqlkit import (
     visit_snapshot,
     win,
 )
+
+if TYPE_CHECKING:
+    from grip.measures.definitions import Measure
+    from grip.measures.sqlkit import SqlContext, SqlFn
 
 
 def cp_open(m: Measure, ctx: SqlContext) -> str:

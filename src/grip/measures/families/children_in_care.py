@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-from grip.measures.definitions import Measure
+from typing import TYPE_CHECKING
+
 from grip.measures.sqlkit import (
     NUL,
-    SqlContext,
-    SqlFn,
     in_window,
     kth,
     late_due,
@@ -19,6 +18,10 @@ from grip.measures.sqlkit import (
     wd,
     win,
 )
+
+if TYPE_CHECKING:
+    from grip.measures.definitions import Measure
+    from grip.measures.sqlkit import SqlContext, SqlFn
 
 ADOPTION_PLACEMENTS = ("A3", "A4", "A5", "A6")
 

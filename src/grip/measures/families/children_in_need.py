@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from grip.casedata.facts import open_on_sql
-from grip.measures.definitions import Measure
-from grip.measures.sqlkit import (
-    NUL,
-    SqlContext,
-    SqlFn,
-    reviews_due,
-    visit_snapshot,
-)
+from grip.measures.sqlkit import NUL, reviews_due, visit_snapshot
+
+if TYPE_CHECKING:
+    from grip.measures.definitions import Measure
+    from grip.measures.sqlkit import SqlContext, SqlFn
 
 
 def cin_open(m: Measure, ctx: SqlContext) -> str:

@@ -3,18 +3,13 @@
 
 from __future__ import annotations
 
-from grip.measures.definitions import Measure
-from grip.measures.sqlkit import (
-    NUL,
-    SqlContext,
-    SqlFn,
-    in_window,
-    kth,
-    late_wd,
-    months_after,
-    rule_n,
-    win,
-)
+from typing import TYPE_CHECKING
+
+from grip.measures.sqlkit import NUL, in_window, kth, late_wd, months_after, rule_n, win
+
+if TYPE_CHECKING:
+    from grip.measures.definitions import Measure
+    from grip.measures.sqlkit import SqlContext, SqlFn
 
 
 def contacts(m: Measure, ctx: SqlContext) -> str:

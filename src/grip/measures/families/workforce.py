@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
-from grip.measures.definitions import Measure
-from grip.measures.sqlkit import NUL, SqlContext, SqlFn
+from typing import TYPE_CHECKING
+
+from grip.measures.sqlkit import NUL
+
+if TYPE_CHECKING:
+    from grip.measures.definitions import Measure
+    from grip.measures.sqlkit import SqlContext, SqlFn
 
 
 def caseload(m: Measure, ctx: SqlContext) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
@@ -142,35 +143,41 @@ def open_year(
     )  # fmt: skip
 
 
-def _page(
-    request: Request,
-    principal: Principal,
-    db: Session,
-    se: SelfEvaluation,
-    status: int = 200,
-    **extra: Any,
-) -> Response:
-    edit = extra.pop("edit", None) or service.edit_of(se)
-    weaknesses = list(edit.weaknesses) + [{"text": "", "action_id": ""}] * WEAKNESS_ROWS
-    versions = service.versions(db, se)
-    ctx = {
-        "title": f"Self-evaluation {se.year}",
-        "se": se,
-        "s": load_structure(),
-        "panels": json.loads(se.panels),
-        "edit": edit,
-        "weaknesses": weaknesses,
-        "actions": open_actions(db, principal.la_code),
-        "versions": versions,
-        "people": service.people(db, (v.changed_by for v in versions)),
-        "may_write": principal.can("selfeval:write"),
-        "errors": {},
-        "values": {"on": clock.now().date()},
-        "moved": [],
-        "today": clock.now().date(),
-    }
-    ctx.update(extra)
-    return render(request, "selfeval/document.html", status, **_base(request, principal), **ctx)
+@dataclass(frozen=True)
+class AtYear:
+    """A request on one year's self-evaluation: the request, who asks, their session and the
+    self-evaluation the address names."""
+
+    request: Request
+    principal: Principal
+    db: Session
+    se: SelfEvaluation
+
+    def page(self, status: int = 200, **extra: Any) -> Response:
+        """The self-evaluation document page; ``extra`` overrides what it shows (a refused
+        edit, errors, the panels that moved)."""
+        se, db = self.se, self.db
+        edit = extra.pop("edit", None) or service.edit_of(se)
+        versions = service.versions(db, se)
+        ctx = {
+            "title": f"Self-evaluation {se.year}",
+            "se": se,
+            "s": load_structure(),
+            "panels": json.loads(se.panels),
+            "edit": edit,
+            "weaknesses": list(edit.weaknesses) + [{"text": "", "action_id": ""}] * WEAKNESS_ROWS,
+            "actions": open_actions(db, self.principal.la_code),
+            "versions": versions,
+            "people": service.people(db, (v.changed_by for v in versions)),
+            "may_write": self.principal.can("selfeval:write"),
+            "errors": {},
+            "values": {"on": clock.now().date()},
+            "moved": [],
+            "today": clock.now().date(),
+        }
+        ctx.update(extra)
+        base = _base(self.request, self.principal)
+        return render(self.request, "selfeval/document.html", status, **base, **ctx)
 
 
 def self_evaluation_of(year: PathYear, principal: CurrentPrincipal, db: ScopedDB) -> SelfEvaluation:
@@ -184,6 +191,17 @@ def self_evaluation_of(year: PathYear, principal: CurrentPrincipal, db: ScopedDB
 
 
 SelfEvaluationAt = Annotated[SelfEvaluation, Depends(self_evaluation_of)]
+
+
+def at_year(
+    request: Request, principal: CurrentPrincipal, db: ScopedDB, se: SelfEvaluationAt
+) -> AtYear:
+    """The route's request, principal, session and self-evaluation, as one."""
+    return AtYear(request, principal, db, se)
+
+
+#: ``at: At``: a route of one year's self-evaluation.
+At = Annotated[AtYear, Depends(at_year)]
 
 
 @router.get("/selfeval/readiness", dependencies=READ)
@@ -378,11 +396,9 @@ def meeting_letter(
 
 
 @router.get("/selfeval/{year}", dependencies=READ)
-def document(
-    request: Request, principal: CurrentPrincipal, db: ScopedDB, se: SelfEvaluationAt
-) -> Response:
+def document(at: At) -> Response:
     """The self-evaluation: the author's text beside Grip's evidence panels."""
-    return _page(request, principal, db, se)
+    return at.page()
 
 
 def _edit_from(form: Any) -> service.Edit:
@@ -407,84 +423,56 @@ def _edit_from(form: Any) -> service.Edit:
     )
 
 
+class Saved(forms.Form):
+    """The version of the self-evaluation the author's edit was made on."""
+
+    hidden = frozenset({"version"})
+    version: Annotated[int, Field(title="Version", ge=0)] = 0
+
+
 @router.post("/selfeval/{year}", dependencies=WRITE)
-def save(
-    request: Request,
-    principal: CurrentPrincipal,
-    db: ScopedDB,
-    se: SelfEvaluationAt,
-    form: FormBody,
-) -> Response:
+def save(at: At, form: FormBody) -> Response:
     """Save the author's edit, refused if someone saved since it was loaded."""
     edit = _edit_from(form)
-    loaded = int(str(form.get("version") or "0")) if str(form.get("version") or "").isdigit() else 0
+    loaded, _ = forms.parse(Saved, form)
     try:
-        service.save(db, se, principal, loaded, edit)
-        db.flush()
+        service.save(at.db, at.se, at.principal, loaded.version if loaded else 0, edit)
+        at.db.flush()
     except service.Conflict as exc:
-        db.rollback()
-        return _page(
-            request,
-            principal,
-            db,
-            se,
-            409,
-            edit=edit,
-            errors={"narrative": str(exc)},
-            theirs=service.edit_of(exc.current),
-        )
+        at.db.rollback()
+        return at.page(409, edit=edit, errors={"narrative": str(exc)},
+                       theirs=service.edit_of(exc.current))  # fmt: skip
     except service.SelfEvalError as exc:
-        db.rollback()
-        return _page(request, principal, db, se, 400, edit=edit, errors={"narrative": str(exc)})
-    return RedirectResponse(f"/selfeval/{se.year}", status_code=303)
+        at.db.rollback()
+        return at.page(400, edit=edit, errors={"narrative": str(exc)})
+    return RedirectResponse(f"/selfeval/{at.se.year}", status_code=303)
 
 
 @router.post("/selfeval/{year}/refresh", dependencies=WRITE)
-def refresh(
-    request: Request,
-    principal: CurrentPrincipal,
-    db: ScopedDB,
-    se: SelfEvaluationAt,
-    form: FormBody,
-) -> Response:
+def refresh(at: At, form: FormBody) -> Response:
     """Re-draw every panel at a new date; the author's text is untouched (para 35)."""
     data, errors = forms.parse(Refresh, form)
     try:
         if data is None or data.on is None:
             raise service.SelfEvalError(errors.get("on") or "Enter the evidence date")
-        lines = service.refresh(db, se, principal, data.on, data.version,
-                                request.app.state.settings)  # fmt: skip
-        db.flush()
+        lines = service.refresh(at.db, at.se, at.principal, data.on, data.version,
+                                at.request.app.state.settings)  # fmt: skip
+        at.db.flush()
     except (service.SelfEvalError, EvidenceError) as exc:
-        db.rollback()
-        return _page(request, principal, db, se, 400, errors=_problems({"on": str(exc)}),
-                     values=forms.values(form))  # fmt: skip
-    return _page(request, principal, db, se, moved=lines or ["Nothing moved."])
+        at.db.rollback()
+        return at.page(400, errors=_problems({"on": str(exc)}), values=forms.values(form))
+    return at.page(moved=lines or ["Nothing moved."])
 
 
 @router.get("/selfeval/{year}/export.{fmt}", dependencies=READ)
-def export(
-    request: Request,
-    principal: CurrentPrincipal,
-    db: ScopedDB,
-    se: SelfEvaluationAt,
-    fmt: Literal["docx", "pdf"],
-) -> Response:
+def export(at: At, fmt: Literal["docx", "pdf"]) -> Response:
     """The self-evaluation as DOCX or PDF (grip.documents)."""
+    request, principal, db, se = at.request, at.principal, at.db, at.se
     name = db.scalar(sa.select(LocalAuthority.name).where(LocalAuthority.code == principal.la_code))
     result = render_document(to_document(se, name or principal.la_code))
     if fmt == "pdf" and result.pdf is None:
-        return _page(
-            request,
-            principal,
-            db,
-            se,
-            500,
-            errors={
-                "export": f"The PDF could not be made ({result.pdf_error}). "
-                "The DOCX is still available."
-            },
-        )
+        return at.page(500, errors={"export": f"The PDF could not be made ({result.pdf_error}). "
+                                              "The DOCX is still available."})  # fmt: skip
     audit.record_event(
         request.app.state.engine,
         action=f"export.selfeval_{fmt}",
