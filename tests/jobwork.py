@@ -3,6 +3,7 @@ function with arguments that pickle; these stand in for an Annex A build in the 
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from pathlib import Path
@@ -42,3 +43,8 @@ def worker_pid(report: Progress) -> int:
 def niceness(report: Progress) -> int:
     """The worker's CPU priority (``nice`` value)."""
     return os.nice(0)
+
+
+def frozen_objects(report: Progress) -> int:
+    """How many objects the collector leaves alone while the work runs."""
+    return gc.get_freeze_count()

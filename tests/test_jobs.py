@@ -3,6 +3,7 @@ failures, expiry."""
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import jobwork
-from grip.jobs import DONE, FAILED, RUNNING, WORKER_NICENESS, Busy, JobRegistry
+from grip.jobs import DONE, FAILED, RUNNING, WORKER_NICENESS, Busy, JobRegistry, frozen_heap
 
 
 @pytest.fixture
@@ -36,6 +37,22 @@ def test_a_job_runs_in_a_worker_process_so_pages_keep_their_cpu(registry: JobReg
 def test_a_job_worker_gives_way_to_the_pages(registry: JobRegistry) -> None:
     job = registry.wait(registry.submit("k", "user:1", "A job", jobwork.niceness).id, 30)
     assert job is not None and job.result == os.nice(0) + WORKER_NICENESS
+
+
+def test_a_job_runs_with_its_workers_heap_frozen(registry: JobRegistry) -> None:
+    job = registry.wait(registry.submit("k", "user:1", "A job", jobwork.frozen_objects).id, 30)
+    assert job is not None and job.state == DONE
+    assert job.result > 1000  # the interpreter and the modules the job imported
+
+
+def test_the_frozen_heap_is_handed_back_when_the_job_ends() -> None:
+    gc.unfreeze()
+    with frozen_heap():
+        assert gc.get_freeze_count() > 1000
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(ValueError), frozen_heap():
+        raise ValueError("a failed job")
+    assert gc.get_freeze_count() == 0
 
 
 def test_a_job_reports_progress_then_its_result(registry: JobRegistry, release: Path) -> None:

@@ -21,6 +21,7 @@ from grip.annex_a.checker import check_workbook
 from grip.annex_a.spec import load_spec
 from grip.annex_a.workbook import write_csv, write_xlsx
 from grip.cli import main
+from grip.jobs import frozen_heap
 
 from .caseset import LA, D, make_caseset
 
@@ -184,6 +185,18 @@ def test_workbook_layout_dates_and_cover(cases: Engine, tmp_path: Path) -> None:
         .endswith("14/12/2023,e) 2A: Schools")
     )
     assert len(paths) == 11
+
+
+@pytest.mark.parametrize("spec_id", ["ofsted-2024", "ilacs-2017"])
+def test_a_build_in_a_job_worker_equals_the_plain_build(cases: Engine, spec_id: str) -> None:
+    """A job's worker builds with its heap frozen (grip.jobs.frozen_heap, for speed): the lists
+    must be exactly those of a plain build."""
+    plain = build(cases, LA, D, spec_id)
+    with frozen_heap():
+        frozen = build(cases, LA, D, spec_id)
+    assert [lst.rows for lst in frozen.lists] == [lst.rows for lst in plain.lists]
+    assert frozen.unmapped_codes == plain.unmapped_codes
+    assert sum(frozen.counts().values()) > 0
 
 
 def test_unknown_la_is_a_clear_error(cases: Engine) -> None:

@@ -7,12 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from grip.annex_a.builder import DERIVE
 from grip.annex_a.checker import check_sheets, column_rules
 from grip.annex_a.guard import Sheet
 from grip.annex_a.spec import (
     DERIVATIONS,
+    SPEC_LOADER,
     SPECS_DIR,
     SpecError,
     available_specs,
@@ -189,6 +191,14 @@ def test_the_kept_spec_equals_a_fresh_read(spec_id: str) -> None:
     """``load_spec`` keeps what it read (pages name every spec); it must equal the plain read."""
     assert load_spec(spec_id) == read_spec(spec_id)
     assert load_spec(spec_id) is load_spec(spec_id)
+
+
+@pytest.mark.parametrize("path", sorted(SPECS_DIR.glob("*.yaml")), ids=lambda p: p.name)
+def test_the_fast_yaml_loader_reads_every_spec_file_as_the_plain_one_does(path: Path) -> None:
+    """Specs are read with libyaml's loader for speed; it must make exactly the plain data."""
+    text = path.read_text(encoding="utf-8")
+    assert SPEC_LOADER is yaml.CSafeLoader  # PyYAML's wheels carry libyaml
+    assert yaml.load(text, Loader=SPEC_LOADER) == yaml.safe_load(text)
 
 
 def test_a_changed_spec_file_is_read_again(tmp_path: Path) -> None:
