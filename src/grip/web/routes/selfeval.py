@@ -64,9 +64,16 @@ class OpenYear(forms.Form):
     on: Annotated[dt.date | None, Field(title="Evidence date")] = None
 
 
-class Refresh(forms.Form):
+class Saved(forms.Form):
+    """The version of the self-evaluation the author's edit was made on."""
+
     hidden = frozenset({"version"})
     version: Annotated[int, Field(title="Version", ge=0)] = 0
+
+
+class Refresh(Saved):
+    """The new date to draw the evidence panels at, and the version they were drawn on."""
+
     on: Annotated[dt.date | None, Field(title="Evidence date")] = None
 
 
@@ -421,13 +428,6 @@ def _edit_from(form: Any) -> service.Edit:
         weaknesses,
         [str(x) for x in form.getlist("removed")],
     )
-
-
-class Saved(forms.Form):
-    """The version of the self-evaluation the author's edit was made on."""
-
-    hidden = frozenset({"version"})
-    version: Annotated[int, Field(title="Version", ge=0)] = 0
 
 
 @router.post("/selfeval/{year}", dependencies=WRITE)
