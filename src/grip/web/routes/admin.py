@@ -132,18 +132,11 @@ def create_user(
     return _page(request, db, principal, status, errors=errors, values=forms.values(form))
 
 
-def _member_or_404(db: Session, principal: Principal, user_id: int) -> User | None:
-    user = db.get(User, user_id)
-    if user is None or db.get(Membership, (user_id, principal.la_code)) is None:
-        return None
-    return user
-
-
 def other_member(user_id: PathId, principal: CurrentPrincipal, db: ScopedDB) -> User:
     """The member of this LA the address names, never the administrator themself: another
     administrator changes one's own account, so nobody raises their own access."""
-    user = _member_or_404(db, principal, user_id)
-    if user is None:
+    user = db.get(User, user_id)
+    if user is None or db.get(Membership, (user_id, principal.la_code)) is None:
         raise HTTPException(404, "No such user in this local authority.")
     if user_id == principal.user_id:
         raise HTTPException(403, "Another administrator changes your own account.")
@@ -170,16 +163,14 @@ def _action(
     request: Request,
     db: Session,
     principal: Principal,
-    user_id: int,
+    user: User,
     action: str,
     change: RoleChange | None = None,
     typed: dict[str, Any] | None = None,
 ) -> Response:
-    """One change to a user of this LA, on the rules of :func:`grip.access.users.change_by`:
-    refusals answer 403, bad values 400, on the page the change was asked on."""
-    user = _member_or_404(db, principal, user_id)
-    if user is None:
-        return error_response(request, 404)
+    """One change to ``user`` (:data:`OtherMember`), on the rules of
+    :func:`grip.access.users.change_by`: refusals answer 403, bad values 400, on the page the
+    change was asked on."""
     role = change.role if change else ""
     expires_at = _expiry(change.expires if change else None)
     try:
@@ -255,9 +246,9 @@ USER_ACTIONS = {
 
 def _user_action_route(action: str, doc: str) -> None:
     def route(
-        request: Request, principal: CurrentPrincipal, db: ScopedDB, user_id: PathId
+        request: Request, principal: CurrentPrincipal, db: ScopedDB, user: OtherMember
     ) -> Response:
-        return _action(request, db, principal, user_id, action)
+        return _action(request, db, principal, user, action)
 
     route.__doc__ = doc
     route.__name__ = action
@@ -316,7 +307,7 @@ def set_role(
         return _role_page(
             request, db, principal, user, 400, errors=errors, values=forms.values(form)
         )
-    return _action(request, db, principal, user.id, "role", data, forms.values(form))
+    return _action(request, db, principal, user, "role", data, forms.values(form))
 
 
 class TrailDates(forms.Form):
