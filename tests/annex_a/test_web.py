@@ -68,6 +68,15 @@ def test_build_with_a_bad_date_shows_the_error(analyst: Any, client: Any) -> Non
     assert 'href="#date-day"' in r.text and 'value="31"' in r.text  # what was typed is kept
 
 
+def test_a_check_without_a_workbook_says_so_beside_its_field(analyst: Any, client: Any) -> None:
+    r = client.post("/annex-a/check", data={"spec": "ofsted-2024"})
+    assert r.status_code == 400
+    assert '<a href="#workbook">Choose an Excel workbook (.xlsx) to check</a>' in r.text
+    field = re.search(r'<input class="govuk-file-upload[^>]*>', r.text)
+    assert field is not None and "govuk-file-upload--error" in field.group(0)
+    assert 'aria-describedby="workbook-error"' in field.group(0)
+
+
 def test_build_only_for_a_date_the_case_data_covers(analyst: Any, client: Any) -> None:
     """A list as at a date after the data ends would count as still open what the data does not
     yet know about; before it begins, every list would be empty."""

@@ -64,6 +64,7 @@ def framework_search(request: Request, q: str = "") -> HTMLResponse:
         "frameworks/search.html",
         title=f"Search: {query}" if query else "Search the frameworks",
         query=query,
+        values={"q": query},
         hits=hits,
         breadcrumbs=_crumbs(("Search", None)),
     )
